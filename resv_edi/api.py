@@ -1,0 +1,206 @@
+"""The library in a few calls: read, validate, convert. The CLI is a thin shell over these.
+
+>>> from resv_edi.api import validate
+>>> issues = list(validate("declaratie.xml"))
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from resv_edi.errors import Issue, Location, Severity, UnknownFormatError
+from resv_edi.formats.detect import SNIFF_BYTES, detect_format
+from resv_edi.formats.registry import get_format
+from resv_edi.formats.source import atomic_output
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.model.base import Record
+from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
+from resv_edi.reporting import FileReport
+from resv_edi.rules.engine import RuleEngine
+from resv_edi.standard.catalogue import issue
+
+PathLike = str | os.PathLike[str]
+
+
+def sniff(path: PathLike) -> str:
+    """The format of the file at ``path``, from its content."""
+    with open(path, "rb") as fh:
+        return detect_format(fh.read(SNIFF_BYTES))
+
+
+def read(
+    path: PathLike,
+    fmt: str = "auto",
+    *,
+    kind: MessageKind | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[Entry | Issue]:
+    """Entries and reader issues of the message in ``path``, streamed."""
+    name = os.fspath(path)
+    if fmt == "auto":
+        try:
+            fmt = sniff(path)
+        except UnknownFormatError as exc:
+            yield issue("F002", Location(file=name), reason=str(exc))
+            return
+        except OSError as exc:
+            yield issue("F001", Location(file=name), reason=exc.strerror or str(exc))
+            return
+    yield from get_format(fmt).reader(path, kind, file=name, limits=limits)
+
+
+def validate(
+    path: PathLike,
+    fmt: str = "auto",
+    *,
+    kind: MessageKind | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[Issue]:
+    """All issues of the message in ``path``: reader, schema and catalogue rules."""
+    stream = read(path, fmt, kind=kind, limits=limits)
+    detected = _KindProbe(stream)
+    yield from RuleEngine(kind or detected.kind).run(detected)
+
+
+class _KindProbe:
+    """Peeks the first entry to learn whether a message is a declaratie or a retour."""
+
+    def __init__(self, stream: Iterator[Entry | Issue]) -> None:
+        self._stream = stream
+        self._head: list[Entry | Issue] = []
+        self.kind = DECLARATIE
+        for item in stream:
+            self._head.append(item)
+            if isinstance(item, Entry):
+                for candidate in KINDS.values():
+                    if item.record is not None and isinstance(item.record, candidate.header):
+                        self.kind = candidate
+                break
+
+    def __iter__(self) -> Iterator[Entry | Issue]:
+        yield from self._head
+        yield from self._stream
+
+
+def check_file(
+    path: PathLike,
+    fmt: str = "auto",
+    *,
+    kind: MessageKind | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> FileReport:
+    """Validate one file into a :class:`FileReport` (issues kept up to ``limits.max_errors``)."""
+    name = os.fspath(path)
+    report = FileReport(name)
+    if fmt == "auto":
+        try:
+            fmt = sniff(path)
+        except (UnknownFormatError, OSError) as exc:
+            code = "F002" if isinstance(exc, UnknownFormatError) else "F001"
+            reason = str(exc) if isinstance(exc, UnknownFormatError) else exc.strerror or str(exc)
+            found = issue(code, Location(file=name), reason=reason)
+            report.add(found)
+            report.issues.append(found)
+            return report
+    report.format = fmt
+    probe = _KindProbe(read(path, fmt, kind=kind, limits=limits))
+    report.message = (kind or probe.kind).root
+
+    def counted() -> Iterator[Entry | Issue]:
+        for item in probe:
+            if isinstance(item, Entry) and item.part == "line":
+                report.lines += 1
+            yield item
+
+    limit = limits.max_errors
+    for found in RuleEngine(kind or probe.kind).run(counted()):
+        report.add(found)
+        if not limit or len(report.issues) < limit or found.severity is Severity.FATAL:
+            report.issues.append(found)
+    if limit and report.errors + report.warnings > len(report.issues):
+        report.issues.append(issue("L002", Location(file=name), limit=limit))
+    return report
+
+
+def cap(issues: Iterable[Issue], max_errors: int) -> Iterator[Issue]:
+    """At most ``max_errors`` issues (0 = all), then one L002 warning with the limit."""
+    count = 0
+    for item in issues:
+        count += 1
+        if max_errors and count > max_errors:
+            if count == max_errors + 1:
+                yield issue("L002", item.location.with_(line=None, path=None), limit=max_errors)
+            if item.severity is Severity.FATAL:
+                yield item
+            continue
+        yield item
+
+
+@dataclass
+class ConversionResult:
+    """What a conversion did. ``written`` is False when issues stopped it."""
+
+    source: str
+    target: str
+    lines: int = 0
+    written: bool = False
+    issues: list[Issue] = field(default_factory=list)
+
+
+def convert(
+    source: PathLike,
+    target: PathLike,
+    to: str,
+    *,
+    fmt: str = "auto",
+    kind: MessageKind | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    max_errors: int = 100,
+) -> ConversionResult:
+    """Convert ``source`` to format ``to`` at ``target``, atomically.
+
+    The input is validated while it streams (schema and rules); any error stops the
+    conversion and no file is left at ``target``.
+    """
+    result = ConversionResult(os.fspath(source), os.fspath(target))
+    writer = get_format(to).writer
+
+    stream = read(source, fmt, kind=kind, limits=limits)
+    probe = _KindProbe(stream)
+    message_kind = kind or probe.kind
+    engine = RuleEngine(message_kind)
+
+    def records() -> Iterator[Record]:
+        for item in probe:
+            for problem in engine.check(item):
+                if problem.is_error:
+                    result.issues.append(problem)
+            if result.issues:
+                if len(result.issues) >= max_errors or engine.fatal:
+                    break
+                continue
+            if isinstance(item, Entry) and item.record is not None:
+                yield item.record
+        if not result.issues:
+            result.issues.extend(p for p in engine.finish() if p.is_error)
+        if result.issues:
+            raise _Stop
+
+    try:
+        with atomic_output(target) as out:
+            result.lines = writer(records(), out, message_kind)
+    except _Stop:
+        return result
+    except (ValueError, TypeError) as exc:  # records out of order: the input was incomplete
+        result.issues.append(issue("F001", Location(file=result.source), reason=str(exc)))
+        return result
+    finally:
+        engine.close()
+    result.written = True
+    return result
+
+
+class _Stop(Exception):
+    """Raised inside a conversion to abandon the temporary output."""

@@ -1,0 +1,54 @@
+"""``resv-edi generate``: valid synthetic declarations, or claim files of existing EI standards."""
+
+from __future__ import annotations
+
+import click
+
+from resv_edi.cli.options import WRITE_FORMATS
+from resv_edi.formats.registry import get_format
+from resv_edi.formats.source import atomic_output
+from resv_edi.generate.declarations import generate_declaration
+from resv_edi.model.messages import DECLARATIE
+
+
+@click.command("generate")
+@click.option(
+    "--records",
+    "n",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Number of lines.",
+)
+@click.option("--format", "fmt", type=click.Choice(WRITE_FORMATS), default="xml", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--prestatiesoort",
+    type=click.Choice(["1", "2"]),
+    default="1",
+    show_default=True,
+    help="1: resv-hoofdtaken to an insurer; 2: onderlinge dienstverlening.",
+)
+@click.option("--year", type=click.IntRange(2027, 2031), default=2027, show_default=True)
+@click.option(
+    "--standard",
+    default=None,
+    help="Write a claim file of an existing EI standard instead (e.g. HA304).",
+)
+def command(
+    n: int, fmt: str, output: str, seed: int, prestatiesoort: str, year: int, standard: str | None
+) -> None:
+    """Write a valid synthetic message (both prestaties, credits, all hoofdtaken)."""
+    if standard:
+        from resv_edi.generate.claims import generate_claims
+
+        with atomic_output(output) as out:
+            summary = generate_claims(standard, n, out, seed=seed)
+        click.echo(f"{output}: {standard} claim file, {summary}", err=True)
+        return
+    writer = get_format(fmt).writer
+    records = generate_declaration(n, seed=seed, prestatiesoort=prestatiesoort, year=year)
+    with atomic_output(output) as out:
+        lines = writer(records, out, DECLARATIE)
+    click.echo(f"{output}: {lines} lines ({fmt})", err=True)

@@ -1,0 +1,61 @@
+"""Options shared by several commands: formats and limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+
+READ_FORMATS = ["auto", "xml", "json", "ndjson", "ei"]
+WRITE_FORMATS = ["xml", "json", "ndjson", "ei", "csv"]
+
+
+def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the ``Limits`` settings as options (defaults documented in resv_edi/limits.py)."""
+    d = DEFAULT_LIMITS
+    options = [
+        click.option(
+            "--max-errors",
+            type=click.IntRange(min=0),
+            default=d.max_errors,
+            show_default=True,
+            help="Most issues listed per file (0 = all).",
+        ),
+        click.option(
+            "--max-depth",
+            type=click.IntRange(min=1),
+            default=d.max_depth,
+            show_default=True,
+            help="Deepest XML/JSON nesting accepted.",
+        ),
+        click.option(
+            "--max-file-size",
+            type=click.IntRange(min=0),
+            default=d.max_file_size,
+            show_default=True,
+            help="Largest input file in bytes (0 = no limit).",
+        ),
+        click.option(
+            "--max-records",
+            type=click.IntRange(min=0),
+            default=d.max_records,
+            show_default=True,
+            help="Most lines per message (0 = no limit).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def limits_from(kwargs: dict[str, Any]) -> Limits:
+    """Pop the limit options out of a command's keyword arguments."""
+    return DEFAULT_LIMITS.updated(
+        max_errors=kwargs.pop("max_errors", None),
+        max_depth=kwargs.pop("max_depth", None),
+        max_file_size=kwargs.pop("max_file_size", None),
+        max_records=kwargs.pop("max_records", None),
+    )

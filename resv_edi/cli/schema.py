@@ -1,0 +1,61 @@
+"""``resv-edi schema``: export the published XSDs or the JSON Schemas."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+import orjson
+
+from resv_edi.model.jsonschema import document_schema, ndjson_line_schema
+from resv_edi.model.messages import KINDS
+from resv_edi.standard.paths import xsd_dir
+
+XSD_FILES = ("basisschema.xsd", "declaratie.xsd", "retour.xsd")
+
+
+def json_schema_files() -> dict[str, bytes]:
+    """File name -> content of every JSON Schema generated from the model."""
+    files = {}
+    for kind in KINDS.values():
+        for suffix, schema in (
+            ("schema.json", document_schema(kind)),
+            ("ndjson.schema.json", ndjson_line_schema(kind)),
+        ):
+            files[f"{kind.name}.{suffix}"] = (
+                orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+            )
+    return files
+
+
+@click.command("schema")
+@click.option(
+    "--type", "schema_type", type=click.Choice(["xsd", "json"]), default="xsd", show_default=True
+)
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write the files here; without it the declaratie schema goes to stdout.",
+)
+def command(schema_type: str, output_dir: str | None) -> None:
+    """Export the XSDs (with their basisschema) or the JSON Schemas of the standard."""
+    if schema_type == "xsd":
+        if output_dir is None:
+            click.echo((xsd_dir() / "declaratie.xsd").read_text(encoding="utf-8"), nl=False)
+            return
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
+        for name in XSD_FILES:
+            shutil.copyfile(xsd_dir() / name, Path(output_dir) / name)
+            click.echo(str(Path(output_dir) / name), err=True)
+        return
+    files = json_schema_files()
+    if output_dir is None:
+        click.echo(files["declaratie.schema.json"].decode(), nl=False)
+        return
+    Path(output_dir).mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (Path(output_dir) / name).write_bytes(content)
+        click.echo(str(Path(output_dir) / name), err=True)

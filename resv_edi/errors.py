@@ -1,0 +1,105 @@
+"""One error type for the whole pipeline: :class:`Issue` with a :class:`Location` and a code.
+
+Every reader, validator and converter reports problems as ``Issue`` objects whose ``code``
+comes from the issue catalogue (``mappings/rules/catalogue.toml``). Exit codes live here too,
+so that the CLI and scripts agree on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """How bad an issue is. ``FATAL`` means the rest of the input could not be read."""
+
+    WARNING = "warning"
+    ERROR = "error"
+    FATAL = "fatal"
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the ``resv-edi`` command; scripts may rely on them."""
+
+    OK = 0
+    INVALID = 1
+    USAGE = 2  # usage error, unreadable input, or input rejected as unsafe
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where an issue was found. Every field is optional; fill what is known.
+
+    ``path`` is an XPath (XML), a JSON pointer (JSON/NDJSON) or a field id (EI).
+    """
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None
+    record_type: str | None = None
+    field: str | None = None
+    reference: str | None = None
+
+    def with_(self, **changes: Any) -> Location:
+        """A copy with some fields replaced."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return Location(**values)
+
+    def __str__(self) -> str:
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        text = ":".join(parts)
+        extra = [
+            f"{label} {value}"
+            for label, value in (
+                ("record", self.record_type),
+                ("at", self.path),
+                ("field", self.field),
+                ("ref", self.reference),
+            )
+            if value
+        ]
+        return f"{text} ({', '.join(extra)})" if extra else text
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A coded finding. ``return_code`` is the 4-digit return code it raises in a retourbericht."""
+
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    location: Location = field(default_factory=Location)
+    return_code: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is not Severity.WARNING
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        data["location"] = {k: v for k, v in data["location"].items() if v is not None}
+        return data
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.value} {self.code}: {self.message}"
+
+
+class ResvEdiError(Exception):
+    """Base class for errors raised (not reported) by the library."""
+
+
+class UnsafeInputError(ResvEdiError):
+    """Input rejected before or while parsing because it is unsafe or beyond a limit."""
+
+
+class UnknownFormatError(ResvEdiError):
+    """The format of an input could not be determined."""

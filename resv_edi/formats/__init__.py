@@ -1,0 +1,1 @@
+"""Readers and writers, one folder per format, all around the canonical model."""

@@ -1,0 +1,1 @@
+"""JSON (one document, streamed with ijson) and NDJSON (one record per line)."""

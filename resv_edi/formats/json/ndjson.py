@@ -1,0 +1,161 @@
+"""NDJSON: one JSON object per line, ``\\n`` separated, UTF-8.
+
+Line 1 is ``{"Bericht": "Declaratiebericht", "Header": {...}}`` (``Retourbericht`` for a return
+message), every line after it ``{"Prestatie": {...}}``, the last ``{"Totalen": {...}}``. Each
+line is parsed on its own, so a bad line is reported with its line number and the lines
+around it are still checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import orjson
+
+from resv_edi.errors import Issue, Location, UnsafeInputError
+from resv_edi.formats.ordering import RecordOrder
+from resv_edi.formats.source import Source, open_source, source_name
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.model.base import Record
+from resv_edi.model.binding import bind
+from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
+from resv_edi.model.types import JSON_CONTEXT
+from resv_edi.standard.catalogue import issue
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def kind_by_root(root: object) -> MessageKind | None:
+    return next((k for k in KINDS.values() if k.root == root), None)
+
+
+def read_ndjson(
+    source: Source,
+    kind: MessageKind | None = None,
+    *,
+    file: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[Entry | Issue]:
+    """Yield the entries of an NDJSON message and issues where it is wrong."""
+    name = source_name(source, file)
+    try:
+        with open_source(source, limits) as fh:
+            yield from _read(fh, kind, name, limits)
+    except UnsafeInputError as exc:
+        yield issue("L001", Location(file=name), reason=str(exc))
+    except OSError as exc:
+        yield issue("F001", Location(file=name), reason=exc.strerror or str(exc))
+
+
+def _read(
+    fh: IO[bytes], kind: MessageKind | None, name: str, limits: Limits
+) -> Iterator[Entry | Issue]:
+    number = 0
+    lines = 0
+    state = 0  # 0 before header, 1 in lines, 2 after totals
+    current = kind or DECLARATIE
+    empty = True
+    max_len = limits.max_line_length
+    while True:
+        raw = fh.readline(max_len + 1)
+        if not raw:
+            break
+        number += 1
+        where = Location(file=name, line=number)
+        if len(raw) > max_len and not raw.endswith(b"\n"):
+            yield issue("L001", where, reason=f"line longer than {max_len} bytes")
+            return
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        if not raw.strip():
+            yield issue("J002", where, reason="empty line")
+            continue
+        empty = False
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            yield issue("J002", where.with_(column=exc.colno), reason=exc.msg)
+            continue
+        part, data, problem = _unwrap(obj, current, kind is None and state == 0)
+        if problem:
+            yield issue("J003", where, reason=problem)
+            continue
+        assert part is not None
+        if part == "header" and isinstance(obj, dict):
+            current = kind or kind_by_root(obj.get("Bericht")) or current
+        elif part == "line":
+            lines += 1
+            if limits.max_records and lines > limits.max_records:
+                yield issue("L001", where, reason=f"more than {limits.max_records} lines")
+                return
+        expected_state = {"header": 0, "line": 1, "totals": 1}[part]
+        if state != expected_state:
+            yield issue("J003", where, reason=f"{current.element(part)} out of order")
+        state = {"header": 1, "line": 1, "totals": 2}[part]
+        index = lines if part == "line" else 0
+        element = current.element(part)
+        pointer = f"/{element}"
+        location = where.with_(path=pointer, record_type=element)
+        if part == "line" and isinstance(data, dict):
+            ref = data.get("Referentienummer")
+            if isinstance(ref, str):
+                location = location.with_(reference=ref)
+        record, problems = bind(
+            current.record_class(part),
+            data,
+            location,
+            context=JSON_CONTEXT,
+            locate_field=lambda f, loc=location: loc.with_(path=f"{loc.path}/{f}"),
+        )
+        yield from problems
+        yield Entry(part, record, location, index)
+    if empty:
+        yield issue("F003", Location(file=name))
+    elif state != 2:
+        yield issue("J003", Location(file=name, line=number), reason="Totalen line missing")
+
+
+def _unwrap(obj: Any, kind: MessageKind, detect: bool) -> tuple[Part | None, Any, str | None]:
+    if not isinstance(obj, dict):
+        return None, None, "each line must be a JSON object"
+    keys = list(obj)
+    if "Header" in obj:
+        bericht = obj.get("Bericht")
+        if keys != ["Bericht", "Header"] and keys != ["Header", "Bericht"]:
+            return None, None, 'a header line holds exactly "Bericht" and "Header"'
+        if kind_by_root(bericht) is None or (not detect and bericht != kind.root):
+            return None, None, f"Bericht {bericht!r} is not {kind.root!r}"
+        return "header", obj["Header"], None
+    if len(keys) != 1:
+        return None, None, f"expected one key ({kind.line_element} or {kind.totals_element})"
+    key = keys[0]
+    if key == kind.line_element:
+        return "line", obj[key], None
+    if key == kind.totals_element:
+        return "totals", obj[key], None
+    return None, None, f"unknown key {key!r}"
+
+
+def write_ndjson(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
+    """Write ``records`` (header, lines, totals) as NDJSON; return the line count."""
+    order = RecordOrder(kind)
+    dumps = orjson.dumps
+    line_key = kind.line_element
+    buffer: list[bytes] = []
+    for record in records:
+        part = order.accept(record)
+        if part == "header":
+            obj: dict[str, Any] = {"Bericht": kind.root, "Header": record.to_data()}
+        elif part == "line":
+            obj = {line_key: record.to_data()}
+        else:
+            obj = {kind.totals_element: record.to_data()}
+        buffer.append(dumps(obj))
+        if len(buffer) >= 1024:
+            out.write(b"\n".join(buffer) + b"\n")
+            buffer.clear()
+    order.finish()
+    if buffer:
+        out.write(b"\n".join(buffer) + b"\n")
+    return order.lines

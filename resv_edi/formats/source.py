@@ -1,0 +1,62 @@
+"""Opening inputs and writing outputs the same way in every format.
+
+Inputs are paths or binary streams; outputs are written to a temporary file in the target's
+folder and renamed over the target only when the whole output was written, so that a failed
+conversion never leaves a half file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from resv_edi.errors import UnsafeInputError
+from resv_edi.limits import Limits
+
+Source = str | os.PathLike[str] | BinaryIO
+
+
+def source_name(source: Source, file: str | None = None) -> str:
+    if file:
+        return file
+    if isinstance(source, str | os.PathLike):
+        return os.fspath(source)
+    return str(getattr(source, "name", "<stream>"))
+
+
+@contextlib.contextmanager
+def open_source(source: Source, limits: Limits) -> Iterator[BinaryIO]:
+    """Open ``source`` for binary reading; refuse files beyond ``limits.max_file_size``."""
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        size = path.stat().st_size
+        if limits.max_file_size and size > limits.max_file_size:
+            raise UnsafeInputError(
+                f"file is {size} bytes, more than the limit of {limits.max_file_size}"
+            )
+        with path.open("rb") as fh:
+            yield fh
+    else:
+        yield source
+
+
+@contextlib.contextmanager
+def atomic_output(target: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """A binary file that appears at ``target`` only if the ``with`` block succeeds."""
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb", buffering=1024 * 1024) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

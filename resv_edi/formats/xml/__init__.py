@@ -1,0 +1,1 @@
+"""XML: safe streaming reader (lxml iterparse) and template writer."""

@@ -1,0 +1,85 @@
+"""Streaming XML writer: records -> UTF-8 bytes, from escaped string templates.
+
+Values come from validated records, so only text needs escaping (``&``, ``<``, ``>``); codes,
+numbers and dates never do. Templates are several times faster than building elements
+(see ``benchmarks/``); the output is checked against the XSD in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from functools import cache
+from typing import IO, Any
+
+from resv_edi.formats.ordering import RecordOrder
+from resv_edi.model.base import Record, field_pairs
+from resv_edi.model.messages import DECLARATIE, MessageKind
+
+
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return _escape(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+@cache
+def _renderer(cls: type[Record], element: str, indent: str) -> Callable[[Record], str]:
+    pairs = field_pairs(cls)
+    inner = indent + "  "
+
+    def render(record: Record) -> str:
+        parts = [f"{indent}<{element}>\n"]
+        values = record.__dict__
+        for attr, name in pairs:
+            value = values[attr]
+            if value is None:
+                continue
+            if isinstance(value, list):
+                parts.extend(f"{inner}<{name}>{_text(v)}</{name}>\n" for v in value)
+            else:
+                parts.append(f"{inner}<{name}>{_text(value)}</{name}>\n")
+        parts.append(f"{indent}</{element}>\n")
+        return "".join(parts)
+
+    return render
+
+
+def write_xml(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
+    """Write ``records`` (header, lines, totals) as one XML message; return the line count."""
+    header = _renderer(kind.header, kind.header_element, "  ")
+    line = _renderer(kind.line, kind.line_element, "    ")
+    totals = _renderer(kind.totals, kind.totals_element, "  ")
+    order = RecordOrder(kind)
+    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(f'<{kind.root} xmlns="{kind.namespace}">\n'.encode())
+    buffer: list[str] = []
+    for record in records:
+        part = order.accept(record)
+        if part == "header":
+            buffer.append(header(record))
+            buffer.append(f"  <{kind.lines_element}>\n")
+        elif part == "line":
+            buffer.append(line(record))
+            if len(buffer) >= 512:
+                out.write("".join(buffer).encode())
+                buffer.clear()
+        else:
+            buffer.append(f"  </{kind.lines_element}>\n")
+            buffer.append(totals(record))
+    order.finish()
+    buffer.append(f"</{kind.root}>\n")
+    out.write("".join(buffer).encode())
+    return order.lines

@@ -1,0 +1,159 @@
+"""Synthetic, valid declarations: for fixtures, benchmarks and vendors' own tests.
+
+``generate_declaration`` yields a header, ``n`` lines and matching totals that pass every rule
+of the catalogue: all hoofdtaken including 4a/4b, credits that refer to earlier debits, and
+corrections (a credit followed by a new debit). Deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from resv_edi.model.base import Record
+from resv_edi.model.declaratie import Header, Prestatie, Totalen
+from resv_edi.standard.codelists import codelist
+from resv_edi.standard.facts import facts
+
+HOOFDTAKEN = ("1", "2", "3", "4", "4a", "4b", "5")
+_REGIONS = ("NH-NOORD", "UTRECHT-W", "TWENTE", "ZL-ZEEUWS", "FRYSLAN", "LIMB-ZUID", "AMSTEL")
+_WORDS = (
+    "coordinatie",
+    "overleg",
+    "capaciteit",
+    "toegang",
+    "wijkteam",
+    "netwerk",
+    "afspraken",
+    "ondersteuning",
+    "mandaat",
+    "regio",
+    "scholing",
+    "data",
+)
+
+
+def random_agb(rng: random.Random, kind: str | None = None) -> str:
+    """An AGB code: 2-digit provider type, 6-digit number that is not all zeros."""
+    prefix = kind or f"{rng.randint(1, 99):02d}"
+    return f"{prefix}{rng.randint(1, 999_999):06d}"
+
+
+def random_uzovi(rng: random.Random) -> str:
+    return f"{rng.randint(3000, 9999):04d}"
+
+
+def _code_for(soort: str) -> str:
+    for code in codelist("prestatiecodes").codes.values():
+        if code.attributes.get("prestatiesoort") == soort:
+            return code.code
+    raise LookupError(f"no prestatiecode for prestatiesoort {soort}")
+
+
+def generate_declaration(
+    n: int,
+    *,
+    seed: int = 0,
+    prestatiesoort: str = "1",
+    year: int = 2027,
+    test: bool = True,
+) -> Iterator[Record]:
+    """Yield a valid Declaratiebericht with ``n`` lines: header, lines, totals."""
+    rng = random.Random(seed)
+    sender = random_agb(rng, "98")
+    insurer = random_uzovi(rng)
+    commissioning = random_agb(rng, "98") if prestatiesoort == "2" else None
+    if commissioning == sender:
+        commissioning = random_agb(rng, "97")
+    period_begin = date(year, 1, 1)
+    period_end = date(year, 12, 31)
+    code = _code_for(prestatiesoort)
+    header = Header(
+        BerichtCode=facts().declaratie.code,
+        BerichtVersie=facts().declaratie.version,
+        BerichtSubversie=facts().declaratie.subversion,
+        XsdVersie=facts().version,
+        SoortBericht="T" if test else "P",
+        Afzender=sender,
+        OntvangerUzovi=insurer if prestatiesoort == "1" else None,
+        OntvangerAgb=commissioning,
+        BerichtIdentificatie=f"MSG{seed:06d}{n:08d}"[:20],
+        Dagtekening=date(year + 1, 1, 15),
+        SoftwareleverancierCode="123456",
+        SoftwarepakketVersie="resv-edi",
+        Declaratienummer=f"D{year}{seed % 10_000_000:07d}",
+        DeclaratieperiodeBegin=period_begin,
+        DeclaratieperiodeEinde=period_end,
+        Valuta="EUR",
+        BtwIdentificatienummer="NL004495445B01" if seed % 2 == 0 else None,
+        Iban="NL91ABNA0417164300" if seed % 3 == 0 else None,
+    )
+    yield header
+    agreement = f"OVK-{insurer}-{year}"
+    plan = f"PLAN-{sender}"
+    total = 0
+    debits: list[tuple[str, int, Prestatie]] = []
+    for i in range(1, n + 1):
+        ref = f"R{seed:04d}{i:010d}"
+        month = rng.randint(1, 12)
+        begin = date(year, month, 1)
+        end = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+        # for prestatie 2 the executing provider is the one that declares
+        executing = sender if prestatiesoort == "2" else None
+        line_fields = {
+            "Referentienummer": ref,
+            "Prestatiesoort": prestatiesoort,
+            "Prestatiecode": code,
+            "Hoofdtaak": HOOFDTAKEN[i % len(HOOFDTAKEN)],
+            "Overeenkomst": agreement,
+            "ResvPlan": plan,
+            "Zorgverzekeraar": insurer,
+            "UitvoerendeZorgaanbieder": executing,
+            "OpdrachtgevendeZorgaanbieder": commissioning,
+            "Werkgebied": rng.choice(_REGIONS),
+            "Begindatum": begin,
+            "Einddatum": end,
+        }
+        if debits and i % 10 == 0:
+            # a credit of an earlier debit line, in full
+            earlier_ref, earlier_amount, earlier = debits.pop(rng.randrange(len(debits)))
+            line = Prestatie(
+                **{
+                    **line_fields,
+                    "Hoofdtaak": earlier.hoofdtaak,
+                    "Begindatum": earlier.begindatum,
+                    "Einddatum": earlier.einddatum,
+                },
+                VorigReferentienummer=earlier_ref,
+                Bedrag=earlier_amount,
+                DebetCredit="C",
+                Omschrijving=f"Creditering van {earlier_ref}",
+            )
+            total -= earlier_amount
+        else:
+            amount = rng.randint(10_000, 5_000_000)
+            words = " ".join(rng.sample(_WORDS, 3))
+            line = Prestatie(
+                **line_fields,
+                Bedrag=amount,
+                DebetCredit="D",
+                BtwBedrag=amount * 21 // 100 if i % 7 == 0 else None,
+                Omschrijving=f"Hoofdtaak {line_fields['Hoofdtaak']}: {words}",
+                Toelichting=(
+                    "Activiteiten uit het RESV-plan, niet gedeclareerd als O&I of centrale"
+                    " coordinatie"
+                    if i % 5 == 0
+                    else None
+                ),
+            )
+            debits.append((ref, amount, line))
+            if len(debits) > 1000:  # keep memory flat for any n
+                del debits[0]
+            total += amount
+        yield line
+    yield Totalen(
+        AantalPrestaties=n,
+        TotaalBedrag=abs(total),
+        DebetCredit="D" if total >= 0 else "C",
+    )

@@ -1,0 +1,1 @@
+"""Identifiers of Dutch healthcare: AGB, UZOVI, and a BSN guard (python-stdnum)."""

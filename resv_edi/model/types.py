@@ -1,0 +1,97 @@
+"""Simple types of the standard: the pydantic side of ``xsd/basisschema.xsd``.
+
+Each type here has a twin ``LDT_*`` simple type in the basisschema; ``tests/model`` proves that
+both accept and reject the same values. Values may arrive as text (XML, EI, CSV) or as JSON
+natives; both are accepted where the XSD lexical space allows it, nothing more (no floats for
+amounts, no timestamps for dates, no integers for codes).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from annotated_types import Ge, Le
+from pydantic import BeforeValidator, StringConstraints, ValidationInfo, WithJsonSchema
+
+# Printable ISO-8859-1 without leading or trailing space: every text fits an EI file unchanged.
+_TEXT_CHAR = "\x20-\x7e\xa0-\xff"
+_TEXT_EDGE = "\x21-\x7e\xa1-\xff"
+TEXT_PATTERN = f"^[{_TEXT_EDGE}](?:[{_TEXT_CHAR}]*[{_TEXT_EDGE}])?$"
+_DIGITS = re.compile(r"[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+MAX_AMOUNT = 10**15 - 1  # 15 digits; the EI widths are checked by rule R017
+
+
+_XML_SPACE = " \t\r\n"
+
+#: pass as ``context`` when validating JSON input: numbers must then be JSON numbers
+JSON_CONTEXT = {"json": True}
+
+
+def _from_json(info: ValidationInfo) -> bool:
+    return info.mode == "json" or bool(info.context and info.context.get("json"))
+
+
+def _as_int(value: Any, info: ValidationInfo) -> Any:
+    """Integers; from text only digits (XSD lexical form, whitespace collapsed; not in JSON).
+
+    Floats and booleans are refused, as the XSD and the JSON Schema refuse them.
+    """
+    if isinstance(value, bool):
+        raise ValueError("a whole number is required, not a boolean")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and not _from_json(info):
+        text = value.strip(_XML_SPACE)
+        if _DIGITS.fullmatch(text):
+            return int(text)
+        raise ValueError("only digits are allowed")
+    raise ValueError("a whole number is required")
+
+
+def _as_date(value: Any, info: ValidationInfo) -> Any:
+    """Dates as ``CCYY-MM-DD`` text (no time zone) or ``datetime.date``."""
+    if type(value) is date:
+        return value
+    if isinstance(value, str):
+        text = value if _from_json(info) else value.strip(_XML_SPACE)
+        if _DATE.fullmatch(text):
+            try:
+                return date.fromisoformat(text)
+            except ValueError as exc:
+                raise ValueError(f"not a calendar date: {text}") from exc
+    raise ValueError("a date CCYY-MM-DD is required")
+
+
+def Text(max_length: int) -> Any:
+    """Free or identifying text of 1..max_length printable Latin-1 characters."""
+    return Annotated[
+        str, StringConstraints(min_length=1, max_length=max_length, pattern=TEXT_PATTERN)
+    ]
+
+
+Agb = Annotated[str, StringConstraints(pattern=r"^[0-9]{8}$")]
+Uzovi = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+BerichtCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{3}$")]
+Versie = Annotated[int, Ge(0), Le(99), BeforeValidator(_as_int)]
+XsdVersie = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}$")]
+SoftwareCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
+Btwnummer = Annotated[str, StringConstraints(pattern=r"^NL[0-9]{9}B[0-9]{2}$")]
+Iban = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")]
+Prestatiecode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{6}$")]
+Retourcode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+Datum = Annotated[
+    date,
+    BeforeValidator(_as_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
+]
+Bedrag = Annotated[int, Ge(0), Le(MAX_AMOUNT), BeforeValidator(_as_int)]
+Aantal = Annotated[int, Ge(0), Le(9_999_999), BeforeValidator(_as_int)]
+DebetCredit = Literal["D", "C"]
+SoortBericht = Literal["P", "T"]
+Valuta = Literal["EUR"]
+Prestatiesoort = Literal["1", "2"]
+Hoofdtaak = Literal["1", "2", "3", "4", "4a", "4b", "5"]

@@ -1,0 +1,67 @@
+"""Rendering validation results for people (text) and programs (JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from resv_edi.errors import ExitCode, Issue, Severity
+
+
+@dataclass
+class FileReport:
+    """The outcome of checking one file; ``issues`` holds at most ``max_errors`` of them."""
+
+    file: str
+    format: str | None = None
+    message: str | None = None
+    lines: int = 0
+    errors: int = 0
+    warnings: int = 0
+    fatal: bool = False
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.fatal:
+            return ExitCode.USAGE
+        return ExitCode.INVALID if self.errors else ExitCode.OK
+
+    @property
+    def status(self) -> str:
+        if self.fatal:
+            return "unreadable"
+        return "invalid" if self.errors else "valid"
+
+    def add(self, item: Issue) -> None:
+        if item.severity is Severity.WARNING:
+            self.warnings += 1
+        else:
+            self.errors += 1
+        if item.severity is Severity.FATAL:
+            self.fatal = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "format": self.format,
+            "message": self.message,
+            "status": self.status,
+            "lines": self.lines,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "issues": [i.as_dict() for i in self.issues],
+        }
+
+
+def worst_exit(reports: list[FileReport]) -> ExitCode:
+    return max((r.exit_code for r in reports), default=ExitCode.OK)
+
+
+def text_line(item: Issue) -> str:
+    return str(item)
+
+
+def summary_line(report: FileReport) -> str:
+    detail = f"{report.lines} lines, {report.errors} errors, {report.warnings} warnings"
+    return f"{report.file}: {report.status} ({report.format or '?'}; {detail})"

@@ -1,0 +1,1 @@
+"""The rule engine and the implementations of the catalogue's business rules."""

@@ -1,0 +1,58 @@
+"""Facts of the standard from ``mappings/standard.toml`` (versions, namespaces, periods)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from resv_edi.standard.paths import mappings_dir
+
+
+@dataclass(frozen=True, slots=True)
+class MessageFacts:
+    code: str
+    version: int
+    subversion: int
+    ei_standard: str
+
+
+@dataclass(frozen=True, slots=True)
+class StandardFacts:
+    version: str
+    basisschema_version: str
+    ns_basis: str
+    ns_declaratie: str
+    ns_retour: str
+    declaratie: MessageFacts
+    retour: MessageFacts
+    first_day: date
+    last_day: date
+    line_amount_digits: int
+    vat_amount_digits: int
+    total_amount_digits: int
+    free_text_fields: tuple[str, ...]
+
+
+@cache
+def facts() -> StandardFacts:
+    with (mappings_dir() / "standard.toml").open("rb") as fh:
+        raw = tomllib.load(fh)
+    ns = raw["namespaces"]
+    msgs = raw["messages"]
+    return StandardFacts(
+        version=raw["standard"]["version"],
+        basisschema_version=raw["standard"]["basisschema_version"],
+        ns_basis=ns["basisschema"],
+        ns_declaratie=ns["declaratie"],
+        ns_retour=ns["retour"],
+        declaratie=MessageFacts(**msgs["declaratie"]),
+        retour=MessageFacts(**msgs["retour"]),
+        first_day=raw["experiment"]["first_day"],
+        last_day=raw["experiment"]["last_day"],
+        line_amount_digits=raw["amount_digits"]["line"],
+        vat_amount_digits=raw["amount_digits"]["vat"],
+        total_amount_digits=raw["amount_digits"]["total"],
+        free_text_fields=tuple(raw["privacy"]["free_text_fields"]),
+    )
