@@ -1,0 +1,1 @@
+"""Synthetic data: valid RESV declarations and claim files of existing EI standards."""
