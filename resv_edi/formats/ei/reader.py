@@ -1,0 +1,485 @@
+"""Streaming reader for Vektis EI fixed-width files: records and issues in one stream.
+
+``read_records(source)`` yields :class:`EIRecord` objects and :class:`~resv_edi.errors.Issue`
+objects in file order. It never stops at the first problem and never raises on bad input
+(only on a programming error such as a wrong argument type). Memory does not grow with the
+file: the file is read in chunks, and only counters and running totals are kept.
+
+Encoding: EI files are single-byte. Accepted are printable ASCII and printable ISO-8859-1
+(latin-1, 0xA0-0xFF) characters; every record ends in CR LF. Rejected are control characters
+(0x00-0x1F other than the CR LF terminator, 0x7F-0x9F) with ``E011`` per line, and UTF-8
+input (a byte order mark, or multi-byte sequences that decode as UTF-8) with one ``F004``
+naming the first line where it was seen. A record's text is decoded as latin-1.
+
+Typed values in :attr:`EIRecord.values` (by field ``key``):
+
+* ``AN``: ``str``, trailing spaces stripped;
+* ``N``: ``str`` of digits, leading zeros kept (N fields are mostly codes and identifiers:
+  AGB, UZOVI, BSN, return codes), ``""`` when the field is blank;
+* ``date``: :class:`datetime.date`, or ``None`` for all zeros / blank;
+* ``amount``: ``int`` (euro cents, unsigned), ``None`` when blank;
+* ``dc``: ``"D"`` or ``"C"``.
+
+A value that cannot be converted (reported as an issue) is kept as its raw text, so that
+writing the record back reproduces it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any, BinaryIO
+
+from resv_edi.errors import Issue, Location, UnsafeInputError
+from resv_edi.formats.ei.layout import (
+    AMOUNT,
+    AN,
+    DATE,
+    DC,
+    FieldSpec,
+    Layout,
+    N,
+    RecordLayout,
+    detect_layout,
+    header_ids,
+)
+from resv_edi.formats.source import Source, open_source, source_name
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.privacy import redact
+from resv_edi.standard.catalogue import issue
+
+CHUNK_SIZE = 1024 * 1024
+_EOL = re.compile(rb"\r\n|\n|\r")
+_CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
+_UTF8_SEQ = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_BOM = b"\xef\xbb\xbf"
+_MASK = "***"
+
+
+@dataclass(slots=True)
+class EIRecord:
+    """One record as read: its type, 1-based line number, typed values and raw text
+    (without the line ending)."""
+
+    record_type: str
+    line: int
+    values: dict[str, Any]
+    raw: str
+
+
+@lru_cache(maxsize=8192)
+def _to_date(raw: str) -> date | None:
+    """``CCYYMMDD`` to a date; raises ValueError when it is no date."""
+    return date(int(raw[0:4]), int(raw[4:6]), int(raw[6:8]))
+
+
+def parse_fields(
+    rl: RecordLayout, text: str
+) -> tuple[dict[str, Any], list[tuple[str, FieldSpec, str]] | None]:
+    """Slice ``text`` by ``rl`` into typed values, plus (code, field, raw) for each problem.
+
+    This is the hot path: one pass over the fields, no allocation besides the values.
+    """
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, FieldSpec, str]] | None = None
+    for f, raw in zip(rl.fields, rl.getter(text), strict=True):
+        kind = f.kind
+        code = None
+        if kind == AN:
+            value: Any = raw.rstrip()
+            if f.mandatory and not value:
+                code = "E007"
+        elif raw.isdigit() and raw.isascii():
+            if kind == N:
+                value = raw
+            elif kind == AMOUNT:
+                value = int(raw)
+            elif kind == DATE:
+                if raw == "00000000":
+                    value = None
+                    if f.mandatory:
+                        code = "E007"
+                else:
+                    try:
+                        value = _to_date(raw)
+                    except ValueError:
+                        value, code = raw, "E006"
+            else:  # DC
+                value, code = raw, "E013"
+        elif kind == DC:
+            value = raw
+            if raw != "D" and raw != "C":
+                code = "E007" if f.mandatory and raw == " " else "E013"
+        elif raw.isspace() or not raw:
+            value = "" if kind == N else None
+            code = "E007" if f.mandatory else ("E005" if kind in (N, AMOUNT) else None)
+        else:
+            value, code = raw, ("E006" if kind == DATE else "E005")
+        values[f.key] = value
+        if code is None and (f.allowed is not None or f.regex is not None):
+            if not f.mandatory and raw.isspace():
+                pass
+            elif f.allowed is not None and raw not in f.allowed:
+                code = "E008"
+            elif f.regex is not None and f.regex.fullmatch(raw) is None:
+                code = "E015"
+        if code is not None:
+            if problems is None:
+                problems = []
+            problems.append((code, f, raw))
+    return values, problems
+
+
+def _physical_lines(stream: BinaryIO, max_line: int) -> Iterator[tuple[bytes, bytes, bool]]:
+    """(body, line ending, overlong) for every line; the ending is CR LF, LF, CR or ``b""``
+    at the end of the file. A line longer than ``max_line`` is cut (overlong=True) and the
+    rest of it skipped, so that memory stays bounded."""
+    buf = b""
+    skipping = False
+    while True:
+        chunk = stream.read(CHUNK_SIZE)
+        if not chunk:
+            break
+        buf += chunk
+        pos = 0
+        for m in _EOL.finditer(buf):
+            eol = m.group()
+            if eol == b"\r" and m.end() == len(buf):
+                break  # may be the first half of CR LF: wait for the next chunk
+            if skipping:
+                skipping = False
+            else:
+                yield buf[pos : m.start()], eol, False
+            pos = m.end()
+        buf = buf[pos:]
+        if len(buf) > max_line:
+            if not skipping:
+                yield buf[: max_line + 1], b"", True
+            skipping = True
+            buf = b""
+    if buf and not skipping:
+        yield buf, b"", False
+
+
+class EIReader:
+    """Iterate to read; afterwards :attr:`counts` (records per type) and :attr:`computed`
+    (net total per trailer total field key, in cents) hold what was read."""
+
+    def __init__(
+        self,
+        source: Source,
+        layout: Layout | None = None,
+        *,
+        file: str | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        if not isinstance(limits, Limits):
+            raise TypeError("limits must be a Limits")
+        if layout is not None and not isinstance(layout, Layout):
+            raise TypeError("layout must be a Layout or None")
+        self.source = source
+        self.layout = layout
+        self.name = source_name(source, file)
+        self.limits = limits
+        self.counts: dict[str, int] = {}
+        self.computed: dict[str, int] = {}
+        self.trailer_values: dict[str, Any] | None = None
+        self.header_values: dict[str, Any] | None = None
+        self.issue_count = 0
+        self.lines = 0
+
+    # -- issues ---------------------------------------------------------------------------
+    def _issue(self, code: str, line: int | None, **kw: Any) -> Issue | None:
+        """The issue, or ``None`` when the error cap is reached (it is still counted)."""
+        self.issue_count += 1
+        cap = self.limits.max_errors
+        if cap and self.issue_count > cap:
+            return None
+        loc_keys = ("column", "path", "record_type", "field")
+        loc = Location(file=self.name, line=line, **{k: kw.pop(k) for k in loc_keys if k in kw})
+        return issue(code, loc, **kw)
+
+    def _field_issue(
+        self, code: str, line: int, rtype: str, f: FieldSpec, raw: str
+    ) -> Issue | None:
+        shown = _MASK if f.patient else redact(raw.rstrip() or repr(raw))
+        return self._issue(
+            code,
+            line,
+            column=f.start,
+            path=f.id,
+            record_type=rtype,
+            field=f.name,
+            value=shown,
+            codelist="|".join(f.values or ()),
+        )
+
+    # -- reading --------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[EIRecord | Issue]:
+        for item in self._read():
+            if item is not None:
+                yield item
+        cap = self.limits.max_errors
+        if cap and self.issue_count > cap:
+            yield issue("L002", Location(file=self.name), limit=cap)
+
+    def _read(self) -> Iterator[EIRecord | Issue | None]:
+        try:
+            with open_source(self.source, self.limits) as stream:
+                yield from self._read_stream(stream)
+        except UnsafeInputError as exc:
+            yield self._issue("L001", None, reason=str(exc))
+        except OSError as exc:
+            yield self._issue("F001", None, reason=exc.strerror or str(exc))
+
+    def _read_stream(self, stream: BinaryIO) -> Iterator[EIRecord | Issue | None]:
+        layout = self.layout
+        max_records = self.limits.max_records
+        counts = self.counts
+        utf8_reported = False
+        header_type = trailer_type = None
+        header_seen = trailer_seen = False
+        prev_role: str | None = None
+        chain: list[list[Any]] = []  # [record type, last child type, {child type: count}]
+        sums: dict[str, list[tuple[str, str, str | None]]] = {}
+        detail = 0
+        line_no = 0
+        for body, eol, overlong in _physical_lines(stream, self.limits.max_line_length):
+            line_no += 1
+            self.lines = line_no
+            if eol != b"\r\n":
+                yield self._issue("E002", line_no)
+            if overlong:
+                yield self._issue(
+                    "E001",
+                    line_no,
+                    found=f"> {self.limits.max_line_length}",
+                    expected=layout.record_length if layout else "?",
+                )
+                continue
+            # -- character set
+            if not utf8_reported and (
+                (line_no == 1 and body.startswith(_BOM)) or _looks_utf8(body)
+            ):
+                utf8_reported = True
+                what = "byte order mark" if body.startswith(_BOM) else "multi-byte sequence"
+                yield self._issue(
+                    "F004",
+                    line_no,
+                    reason=f"UTF-8 {what} on line {line_no}; EI files are single-byte "
+                    "(ASCII or ISO-8859-1)",
+                )
+                if line_no == 1 and body.startswith(_BOM):
+                    body = body[len(_BOM) :]
+            bad = _CONTROL.search(body)
+            text = body.decode("latin-1")
+            # -- layout
+            if layout is None:
+                layout = detect_layout(body) if text.startswith("01") else None
+                if layout is None:
+                    if not text.startswith("01"):
+                        yield self._issue(
+                            "E012",
+                            line_no,
+                            record_type=text[:2],
+                            reason=f"first record is {text[:2]!r}, not a header record",
+                        )
+                    ids = header_ids(body) or (text[2:5], text[5:7] + "." + text[7:9])
+                    found, version = (
+                        (ids[0], f"{ids[1]}.{ids[2]}") if isinstance(ids[0], int) else ids
+                    )
+                    yield self._issue("E014", line_no, found=found, version=version)
+                    return
+                self.layout = layout
+            if header_type is None:
+                header_type = layout.header.type
+                trailer_type = layout.trailer.type
+                chain = [[header_type, None, {}]]
+                for total in layout.totals:
+                    for rtype, amount_key, dc_key in total.sums:
+                        sums.setdefault(rtype, []).append((total.field.key, amount_key, dc_key))
+                    self.computed[total.field.key] = 0
+            rtype = text[:2]
+            if bad is not None:
+                column = bad.start() + 1
+                rl0 = layout.records.get(rtype)
+                f0 = rl0.field_at(column) if rl0 else None
+                yield self._issue(
+                    "E011",
+                    line_no,
+                    column=column,
+                    record_type=rtype,
+                    path=f0.id if f0 else None,
+                    field=f"{f0.name} (byte 0x{body[bad.start()]:02X})"
+                    if f0
+                    else f"column {column} (byte 0x{body[bad.start()]:02X})",
+                )
+            rl = layout.records.get(rtype)
+            if rl is None:
+                yield self._issue("E003", line_no, column=1, found=repr(rtype))
+                prev_role = "unknown"
+                continue
+            counts[rtype] = counts.get(rtype, 0) + 1
+            # -- length
+            length_ok = len(text) == layout.record_length
+            if not length_ok:
+                yield self._issue(
+                    "E001",
+                    line_no,
+                    record_type=rtype,
+                    found=len(text),
+                    expected=layout.record_length,
+                )
+                text = text[: layout.record_length].ljust(layout.record_length)
+            # -- order
+            role = rl.role
+            reason = None
+            if trailer_seen:
+                reason = f"after the trailer record {trailer_type}"
+            elif role == "header":
+                reason = None if line_no == 1 and not header_seen else "the header must be first"
+                header_seen = True
+            elif line_no == 1:
+                yield self._issue(
+                    "E012",
+                    line_no,
+                    record_type=rtype,
+                    reason=f"first record is {rtype}, not the header {header_type}",
+                )
+            if role == "trailer":
+                trailer_seen = True
+            elif role != "header" and reason is None:
+                if rl.parent == "*":
+                    if prev_role in (None, "header"):
+                        reason = "a comment record must follow the record it comments"
+                elif rl.parent is not None:
+                    reason = _check_parent(rl, layout, chain)
+            if reason is not None:
+                yield self._issue("E004", line_no, record_type=rtype, found=rtype, reason=reason)
+            prev_role = role
+            # -- fields
+            values, problems = parse_fields(rl, text)
+            if problems and length_ok:
+                for code, f, raw in problems:
+                    yield self._field_issue(code, line_no, rtype, f, raw)
+            if role == "header" and self.header_values is None:
+                self.header_values = values
+            if role not in ("header", "trailer"):
+                detail += 1
+                if max_records and detail > max_records:
+                    yield self._issue(
+                        "L001",
+                        line_no,
+                        reason=f"more than {max_records} detail records",
+                    )
+                    return
+                for key, amount_key, dc_key in sums.get(rtype, ()):
+                    amount = values[amount_key]
+                    if isinstance(amount, int):
+                        if dc_key is not None and values[dc_key] == "C":
+                            amount = -amount
+                        self.computed[key] += amount
+            elif role == "trailer" and self.trailer_values is None:
+                self.trailer_values = values
+                yield from self._reconcile(layout, values, line_no)
+            yield EIRecord(rtype, line_no, values, text if length_ok else body.decode("latin-1"))
+        if line_no == 0:
+            yield self._issue("F003", None)
+            return
+        if layout is not None:
+            if not header_seen:
+                yield self._issue("E012", None, reason="no header record")
+            if not trailer_seen:
+                yield self._issue("E012", None, reason="no trailer record")
+
+    def _reconcile(
+        self, layout: Layout, values: dict[str, Any], line: int
+    ) -> Iterator[Issue | None]:
+        """Trailer counts and totals against what was read before it."""
+        rtype = layout.trailer.type
+        for count in layout.counts:
+            found = values[count.field.key]
+            if not (isinstance(found, str) and found.isdigit()):
+                continue  # reported as E005 already
+            expected = sum(self.counts.get(t, 0) for t in count.records)
+            if int(found) != expected:
+                yield self._issue(
+                    "E009",
+                    line,
+                    column=count.field.start,
+                    path=count.field.id,
+                    record_type=rtype,
+                    field=count.field.name,
+                    found=int(found),
+                    expected=expected,
+                )
+        for total in layout.totals:
+            amount = values[total.field.key]
+            if not isinstance(amount, int):
+                continue
+            dc = values[total.dc.key] if total.dc else "D"
+            net = self.computed[total.field.key]
+            signed = -amount if dc == "C" else amount
+            if signed != net:
+                yield self._issue(
+                    "E010",
+                    line,
+                    column=total.field.start,
+                    path=total.field.id,
+                    record_type=rtype,
+                    field=total.field.name,
+                    found=f"{amount} {dc}",
+                    expected=f"{abs(net)} {'C' if net < 0 else 'D'}",
+                )
+
+
+def _looks_utf8(body: bytes) -> bool:
+    """True when ``body`` holds a UTF-8 multi-byte sequence and decodes as UTF-8."""
+    if body.isascii() or _UTF8_SEQ.search(body) is None:
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_parent(rl: RecordLayout, layout: Layout, chain: list[list[Any]]) -> str | None:
+    """Check ``rl`` against the open chain of records and update it; a reason when out of
+    order."""
+    for i in range(len(chain) - 1, -1, -1):
+        if chain[i][0] == rl.parent:
+            break
+    else:
+        return f"no {rl.parent} record before it"
+    del chain[i + 1 :]
+    parent = chain[i]
+    reason = None
+    last = parent[1]
+    if last is not None and layout.records[last].order > rl.order:
+        reason = f"a {rl.type} record must come before the {last} records of its {rl.parent}"
+    seen = parent[2].get(rl.type, 0) + 1
+    parent[2][rl.type] = seen
+    if rl.max_per_parent and seen > rl.max_per_parent and reason is None:
+        reason = f"more than {rl.max_per_parent} {rl.type} record(s) per {rl.parent} record"
+    parent[1] = rl.type
+    chain.append([rl.type, None, {}])
+    return reason
+
+
+def read_records(
+    source: Source,
+    layout: Layout | None = None,
+    *,
+    file: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[EIRecord | Issue]:
+    """Records and issues of an EI file (a path or a binary stream), in file order.
+
+    The layout is detected from the header record when not given. ``file`` names the
+    source in issue locations.
+    """
+    return iter(EIReader(source, layout, file=file, limits=limits))

@@ -1,0 +1,38 @@
+"""Helpers for the EI tests (a plain module, tests/ has no packages)."""
+
+from __future__ import annotations
+
+import io
+
+from resv_edi.errors import Issue
+from resv_edi.formats.ei import EIRecord, Layout, read_records
+from resv_edi.generate.claims import generate_claims
+
+
+def generate(standard: str, n_lines: int = 6, *, version: str | None = None, seed: int = 7
+             ) -> tuple[bytes, dict]:
+    buf = io.BytesIO()
+    summary = generate_claims(standard, n_lines, buf, version=version, seed=seed)
+    return buf.getvalue(), summary
+
+
+def split(data: bytes) -> list[bytes]:
+    """Record bodies of a well-formed file."""
+    return data.split(b"\r\n")[:-1]
+
+
+def join(lines: list[bytes]) -> bytes:
+    return b"".join(line + b"\r\n" for line in lines)
+
+
+def issues_of(data: bytes, layout: Layout | None = None, **kw) -> list[Issue]:
+    return [i for i in read_records(io.BytesIO(data), layout, **kw) if not isinstance(i, EIRecord)]
+
+
+def put(line: bytes, layout: Layout, field_id: str, text: str) -> bytes:
+    """``line`` with field ``field_id`` (of the line's record type) replaced by ``text``."""
+    rl = layout.records[line[:2].decode()]
+    f = rl.by_id[field_id]
+    raw = text.encode("latin-1")
+    assert len(raw) == f.length, (field_id, f.length, text)
+    return line[: f.start - 1] + raw + line[f.start - 1 + f.length :]
