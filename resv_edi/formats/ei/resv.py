@@ -1,0 +1,326 @@
+"""The EI fixed-width form of the RESV messages: model records <-> EI records.
+
+The layouts (``mappings/ei/RESV901_v1.0.json``, ``RESV902_v1.0.json``) name for every field the
+model element it carries (``element``, plus ``index`` for the repeated Retourcode); this module
+only maps by those names. Structure (record length, CR LF, order, digits, dates, trailer counts
+and totals) is checked by the generic EI reader; the fields by the model, as in every format.
+
+A Prestatie's ``Toelichting`` travels in a 98 comment record right after its 04 record.
+Optional numeric identifiers are digits or spaces (absent), so conversions are lossless.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import IO, Any
+
+from resv_edi.errors import Issue, Location
+from resv_edi.formats.ei.layout import FieldSpec, Layout, detect_layout, load_layout
+from resv_edi.formats.ei.reader import EIRecord, read_records
+from resv_edi.formats.ei.writer import format_record
+from resv_edi.formats.ordering import RecordOrder
+from resv_edi.formats.registry import Format, register
+from resv_edi.formats.source import Source, open_source, source_name
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.model.base import Record
+from resv_edi.model.binding import bind
+from resv_edi.model.messages import DECLARATIE, KINDS, RETOUR, Entry, MessageKind, Part
+from resv_edi.standard.catalogue import issue
+from resv_edi.standard.facts import facts
+
+#: structural trailer checks that rules R001/R002 (and their retour twins) already make
+_LEFT_TO_RULES = {"E009", "E010"}
+_PART_BY_ROLE: dict[str, Part] = {"header": "header", "service": "line", "trailer": "totals"}
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldMap:
+    spec: FieldSpec
+    element: str
+    index: int | None
+    digits: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResvLayout:
+    """A RESV layout with, per record type, the fields that carry model elements."""
+
+    layout: Layout
+    kind: MessageKind
+    fields: dict[str, tuple[_FieldMap, ...]]  # record type -> mapped fields
+    record_type: dict[Part, str]  # part -> record type
+    comment_type: str | None
+    comment_field: _FieldMap | None
+
+
+@cache
+def resv_layout(kind_name: str) -> ResvLayout:
+    kind = KINDS[kind_name]
+    message = facts().declaratie if kind is DECLARATIE else facts().retour
+    layout = load_layout(message.ei_standard, f"{message.version}.{message.subversion}")
+    assert layout.path is not None
+    raw = json.loads(layout.path.read_text(encoding="utf-8"))
+    fields: dict[str, tuple[_FieldMap, ...]] = {}
+    record_type: dict[Part, str] = {}
+    comment_type = None
+    comment_field = None
+    for rec in raw["records"]:
+        rl = layout.records[rec["type"]]
+        mapped = tuple(
+            _FieldMap(rl.by_id[f["id"]], f["element"], f.get("index"), bool(f.get("digits")))
+            for f in rec["fields"]
+            if f.get("element")
+        )
+        fields[rec["type"]] = mapped
+        if rec.get("role") in _PART_BY_ROLE:
+            record_type[_PART_BY_ROLE[rec["role"]]] = rec["type"]
+        elif rec.get("role") == "comment":
+            comment_type = rec["type"]
+            comment_field = mapped[0] if mapped else None
+    return ResvLayout(layout, kind, fields, record_type, comment_type, comment_field)
+
+
+def is_resv_layout(layout: Layout | None) -> MessageKind | None:
+    """The message kind when ``layout`` is one of the RESV layouts."""
+    if layout is None:
+        return None
+    for kind in KINDS.values():
+        if resv_layout(kind.name).layout.standard == layout.standard:
+            return kind
+    return None
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def read_ei(
+    source: Source,
+    kind: MessageKind | None = None,
+    *,
+    file: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[Entry | Issue]:
+    """Entries of a RESV message in EI form; for any other EI standard only its structural
+    issues (such files are claims, not RESV messages, and have no entries)."""
+    name = source_name(source, file)
+    found = _detect(source, name, limits)
+    if isinstance(found, Issue):
+        yield found
+        return
+    layout, detected = found
+    if detected is None:
+        # an existing Vektis standard: structure only
+        yield from (i for i in read_records(source, layout, file=name, limits=limits)
+                    if isinstance(i, Issue))
+        return
+    if kind is not None and kind is not detected:
+        yield issue(
+            "X003",
+            Location(file=name, line=1, record_type="01"),
+            found=layout.standard,
+            expected=resv_layout(kind.name).layout.standard,
+        )
+        return
+    yield from _ResvReader(resv_layout(detected.name), name).run(
+        read_records(source, layout, file=name, limits=limits)
+    )
+
+
+def _detect(source: Source, name: str, limits: Limits) -> tuple[Layout | None, MessageKind | None] | Issue:
+    if not isinstance(source, str) and not hasattr(source, "__fspath__"):
+        return None, DECLARATIE  # a stream: let the reader detect; assume a declaration
+    try:
+        with open_source(source, limits) as fh:
+            head = fh.read(64)
+    except OSError as exc:
+        return issue("F001", Location(file=name), reason=exc.strerror or str(exc))
+    except Exception as exc:  # noqa: BLE001 - limits and the like: reported, never raised
+        return issue("L001", Location(file=name), reason=str(exc))
+    layout = detect_layout(head)
+    return layout, is_resv_layout(layout)
+
+
+class _ResvReader:
+    def __init__(self, rl: ResvLayout, file: str) -> None:
+        self.rl = rl
+        self.file = file
+        self.kind = rl.kind
+        self.lines = 0
+        self.pending: tuple[EIRecord, list[Issue]] | None = None
+
+    def run(self, stream: Iterable[EIRecord | Issue]) -> Iterator[Entry | Issue]:
+        issues_of_record: list[Issue] = []
+        for item in stream:
+            if isinstance(item, Issue):
+                if item.code in _LEFT_TO_RULES:
+                    continue
+                if self.pending is not None and item.location.line == self.pending[0].line:
+                    self.pending[1].append(item)
+                    continue
+                issues_of_record.append(item)
+                continue
+            rtype = item.record_type
+            if rtype == self.rl.comment_type and self.pending is not None:
+                yield from self._flush(comment=item, extra=issues_of_record)
+                issues_of_record = []
+                continue
+            yield from self._flush()
+            yield from issues_of_record
+            own = [i for i in issues_of_record if i.location.line == item.line]
+            issues_of_record = []
+            part = self._part(rtype)
+            if part is None:
+                continue  # a comment without a line: the structural reader reported it
+            if part == "line":
+                self.pending = (item, own)
+                continue
+            yield from self._entry(part, item, own)
+        yield from self._flush()
+        yield from issues_of_record
+
+    def _part(self, rtype: str) -> Part | None:
+        for part, t in self.rl.record_type.items():
+            if t == rtype:
+                return part
+        return None
+
+    def _flush(
+        self, comment: EIRecord | None = None, extra: list[Issue] | None = None
+    ) -> Iterator[Entry | Issue]:
+        if self.pending is None:
+            return
+        record, own = self.pending
+        self.pending = None
+        yield from self._entry("line", record, own, comment, extra or [])
+
+    def _entry(
+        self,
+        part: Part,
+        record: EIRecord,
+        own: list[Issue],
+        comment: EIRecord | None = None,
+        comment_issues: list[Issue] | None = None,
+    ) -> Iterator[Entry | Issue]:
+        rl = self.rl
+        data: dict[str, Any] = {}
+        for fm in rl.fields[record.record_type]:
+            _put(data, fm, record.values.get(fm.spec.key))
+        if comment is not None and rl.comment_field is not None:
+            _put(data, rl.comment_field, comment.values.get(rl.comment_field.spec.key))
+        index = 0
+        if part == "line":
+            self.lines += 1
+            index = self.lines
+        element = self.kind.element(part)
+        location = Location(file=self.file, line=record.line, record_type=record.record_type)
+        ref = data.get("Referentienummer")
+        if isinstance(ref, str):
+            location = location.with_(reference=ref)
+        flagged = {i.location.path for i in own} | {
+            i.location.path for i in comment_issues or []
+        }
+        specs = {fm.element: fm.spec for fm in rl.fields[record.record_type]}
+
+        def locate(field: str) -> Location:
+            spec = specs.get(field)
+            if spec is None:
+                return location.with_(path=element)
+            return location.with_(column=spec.start, path=spec.id)
+
+        bound, problems = bind(rl.kind.record_class(part), data, location, locate_field=locate)
+        yield from own
+        yield from comment_issues or []
+        # a field the structural reader already reported is not reported twice
+        yield from (p for p in problems if p.location.path not in flagged)
+        yield Entry(part, bound, location.with_(path=element), index)
+
+
+def _put(data: dict[str, Any], fm: _FieldMap, value: Any) -> None:
+    if value is None or value == "":
+        return
+    if fm.digits and isinstance(value, str):
+        value = value.lstrip(" ")
+        if fm.spec.type == "AN" and fm.element in _INT_ELEMENTS and value.isdigit():
+            value = str(int(value))
+    if fm.index is not None:
+        data.setdefault(fm.element, []).append(value)
+    else:
+        data[fm.element] = value
+
+
+#: optional numeric values carried as digits in AN fields (zero-padded; not codes)
+_INT_ELEMENTS = {"BtwBedrag"}
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def write_ei(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
+    """Write ``records`` (header, lines, totals) in the RESV EI form; return the line count."""
+    rl = resv_layout(kind.name)
+    layout = rl.layout
+    order = RecordOrder(kind)
+    counts: dict[str, int] = {}
+    buffer: list[str] = []
+    detail = 0
+    for record in records:
+        part = order.accept(record)
+        rtype = rl.record_type[part]
+        values = _values(rl, rtype, record.to_data())
+        if part == "line":
+            detail += 1
+            values[layout.records[rtype].fields[1].key] = detail
+        elif part == "totals":
+            _fill_trailer_counts(rl, values, counts)
+        buffer.append(format_record(layout, rtype, values))
+        counts[rtype] = counts.get(rtype, 0) + 1
+        toelichting = getattr(record, "toelichting", None)
+        if part == "line" and toelichting and rl.comment_type and rl.comment_field:
+            comment = layout.records[rl.comment_type]
+            buffer.append(
+                format_record(
+                    layout,
+                    rl.comment_type,
+                    {
+                        comment.fields[1].key: detail,
+                        comment.fields[2].key: 1,
+                        rl.comment_field.spec.key: toelichting,
+                    },
+                )
+            )
+            counts[rl.comment_type] = counts.get(rl.comment_type, 0) + 1
+        if len(buffer) >= 1024:
+            out.write(("\r\n".join(buffer) + "\r\n").encode("latin-1"))
+            buffer.clear()
+    order.finish()
+    if buffer:
+        out.write(("\r\n".join(buffer) + "\r\n").encode("latin-1"))
+    return order.lines
+
+
+def _values(rl: ResvLayout, rtype: str, data: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for fm in rl.fields[rtype]:
+        value = data.get(fm.element)
+        if fm.index is not None:
+            value = value[fm.index] if isinstance(value, list) and len(value) > fm.index else None
+        if value is None:
+            continue
+        if fm.digits:
+            value = str(value).rjust(fm.spec.length, "0")
+        values[fm.spec.key] = value
+    return values
+
+
+def _fill_trailer_counts(rl: ResvLayout, values: dict[str, Any], counts: dict[str, int]) -> None:
+    """Counts the model does not carry (comment records, all detail records)."""
+    for count in rl.layout.counts:
+        key = count.field.key
+        if key not in values:
+            values[key] = sum(counts.get(t, 0) for t in count.records)
+
+
+register(Format("ei", ".asc", read_ei, write_ei))
