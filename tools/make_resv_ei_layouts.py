@@ -28,7 +28,9 @@ RECORD_LENGTH = 310
 Field = tuple[str, str, str, int, str | None, dict[str, Any]]
 
 
-def _f(fid: str, name: str, kind: str, length: int, element: str | None = None, **extra: Any) -> Field:
+def _f(
+    fid: str, name: str, kind: str, length: int, element: str | None = None, **extra: Any
+) -> Field:
     return (fid, name, kind, length, element, extra)
 
 
@@ -46,15 +48,32 @@ DECLARATIE_RECORDS: list[dict[str, Any]] = [
             _f("0103", "VERSIENUMMER BERICHTSTANDAARD", "N", 2, "BerichtVersie"),
             _f("0104", "SUBVERSIENUMMER BERICHTSTANDAARD", "N", 2, "BerichtSubversie"),
             _f("0105", "SOORT BERICHT", "AN", 1, "SoortBericht"),
-            _f("0106", "CODE INFORMATIESYSTEEM SOFTWARELEVERANCIER", "AN", 6,
-               "SoftwareleverancierCode", **DIGITS),
-            _f("0107", "VERSIEAANDUIDING INFORMATIESYSTEEM SOFTWARELEVERANCIER", "AN", 10,
-               "SoftwarepakketVersie"),
+            _f(
+                "0106",
+                "CODE INFORMATIESYSTEEM SOFTWARELEVERANCIER",
+                "AN",
+                6,
+                "SoftwareleverancierCode",
+                **DIGITS,
+            ),
+            _f(
+                "0107",
+                "VERSIEAANDUIDING INFORMATIESYSTEEM SOFTWARELEVERANCIER",
+                "AN",
+                10,
+                "SoftwarepakketVersie",
+            ),
             _f("0108", "XSD-VERSIE", "AN", 8, "XsdVersie"),
             _f("0109", "AFZENDER (AGB-CODE DECLARANT)", "N", 8, "Afzender"),
             _f("0110", "ONTVANGER UZOVI-NUMMER", "AN", 4, "OntvangerUzovi", **DIGITS),
-            _f("0111", "ONTVANGER AGB-CODE (OPDRACHTGEVENDE ZORGAANBIEDER)", "AN", 8,
-               "OntvangerAgb", **DIGITS),
+            _f(
+                "0111",
+                "ONTVANGER AGB-CODE (OPDRACHTGEVENDE ZORGAANBIEDER)",
+                "AN",
+                8,
+                "OntvangerAgb",
+                **DIGITS,
+            ),
             _f("0112", "BERICHTIDENTIFICATIE", "AN", 20, "BerichtIdentificatie"),
             _f("0113", "DAGTEKENING BERICHT", "date", 8, "Dagtekening"),
             _f("0114", "DECLARATIENUMMER", "AN", 12, "Declaratienummer"),
@@ -81,10 +100,22 @@ DECLARATIE_RECORDS: list[dict[str, Any]] = [
             _f("0408", "OVEREENKOMST", "AN", 20, "Overeenkomst"),
             _f("0409", "RESV-PLAN", "AN", 20, "ResvPlan"),
             _f("0410", "UZOVI-NUMMER ZORGVERZEKERAAR OVEREENKOMST", "N", 4, "Zorgverzekeraar"),
-            _f("0411", "AGB-CODE UITVOERENDE ZORGAANBIEDER", "AN", 8,
-               "UitvoerendeZorgaanbieder", **DIGITS),
-            _f("0412", "AGB-CODE OPDRACHTGEVENDE ZORGAANBIEDER", "AN", 8,
-               "OpdrachtgevendeZorgaanbieder", **DIGITS),
+            _f(
+                "0411",
+                "AGB-CODE UITVOERENDE ZORGAANBIEDER",
+                "AN",
+                8,
+                "UitvoerendeZorgaanbieder",
+                **DIGITS,
+            ),
+            _f(
+                "0412",
+                "AGB-CODE OPDRACHTGEVENDE ZORGAANBIEDER",
+                "AN",
+                8,
+                "OpdrachtgevendeZorgaanbieder",
+                **DIGITS,
+            ),
             _f("0413", "WERKGEBIED", "AN", 10, "Werkgebied"),
             _f("0414", "BEGINDATUM PRESTATIE", "date", 8, "Begindatum"),
             _f("0415", "EINDDATUM PRESTATIE", "date", 8, "Einddatum"),
@@ -152,8 +183,13 @@ RETOUR_RECORDS: list[dict[str, Any]] = [
             _f("0109", "ONTVANGER (AGB-CODE DECLARANT)", "N", 8, "Ontvanger"),
             _f("0110", "BERICHTIDENTIFICATIE", "AN", 20, "BerichtIdentificatie"),
             _f("0111", "DAGTEKENING RETOURBERICHT", "date", 8, "Dagtekening"),
-            _f("0112", "REFERENTIE BERICHTIDENTIFICATIE DECLARATIE", "AN", 20,
-               "ReferentieBerichtIdentificatie"),
+            _f(
+                "0112",
+                "REFERENTIE BERICHTIDENTIFICATIE DECLARATIE",
+                "AN",
+                20,
+                "ReferentieBerichtIdentificatie",
+            ),
             _f("0113", "REFERENTIE DAGTEKENING DECLARATIE", "date", 8, "ReferentieDagtekening"),
             _f("0114", "DECLARATIENUMMER", "AN", 12, "Declaratienummer"),
             _f("0115", "RETOURCODE (01)", "AN", 4, "Retourcode", index=0, **DIGITS),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import IO, Any
 
-from resv_edi.errors import Issue, Location
+from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.ei.layout import FieldSpec, Layout, detect_layout, load_layout
 from resv_edi.formats.ei.reader import EIRecord, read_records
 from resv_edi.formats.ei.writer import format_record
@@ -27,7 +27,7 @@ from resv_edi.formats.source import Source, open_source, source_name
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
-from resv_edi.model.messages import DECLARATIE, KINDS, RETOUR, Entry, MessageKind, Part
+from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
 
@@ -113,8 +113,11 @@ def read_ei(
     layout, detected = found
     if detected is None:
         # an existing Vektis standard: structure only
-        yield from (i for i in read_records(source, layout, file=name, limits=limits)
-                    if isinstance(i, Issue))
+        yield from (
+            i
+            for i in read_records(source, layout, file=name, limits=limits)
+            if isinstance(i, Issue)
+        )
         return
     if kind is not None and kind is not detected:
         yield issue(
@@ -129,7 +132,9 @@ def read_ei(
     )
 
 
-def _detect(source: Source, name: str, limits: Limits) -> tuple[Layout | None, MessageKind | None] | Issue:
+def _detect(
+    source: Source, name: str, limits: Limits
+) -> tuple[Layout | None, MessageKind | None] | Issue:
     if not isinstance(source, str) and not hasattr(source, "__fspath__"):
         return None, DECLARATIE  # a stream: let the reader detect; assume a declaration
     try:
@@ -137,7 +142,7 @@ def _detect(source: Source, name: str, limits: Limits) -> tuple[Layout | None, M
             head = fh.read(64)
     except OSError as exc:
         return issue("F001", Location(file=name), reason=exc.strerror or str(exc))
-    except Exception as exc:  # noqa: BLE001 - limits and the like: reported, never raised
+    except UnsafeInputError as exc:
         return issue("L001", Location(file=name), reason=str(exc))
     layout = detect_layout(head)
     return layout, is_resv_layout(layout)
@@ -219,9 +224,7 @@ class _ResvReader:
         ref = data.get("Referentienummer")
         if isinstance(ref, str):
             location = location.with_(reference=ref)
-        flagged = {i.location.path for i in own} | {
-            i.location.path for i in comment_issues or []
-        }
+        flagged = {i.location.path for i in own} | {i.location.path for i in comment_issues or []}
         specs = {fm.element: fm.spec for fm in rl.fields[record.record_type]}
 
         def locate(field: str) -> Location:
