@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 import click
 
@@ -15,6 +16,11 @@ COMMANDS = {
     "schema": "resv_edi.cli.schema",
     "generate": "resv_edi.cli.generate",
     "inspect": "resv_edi.cli.inspect",
+    "retour": "resv_edi.cli.retour",
+    "reconcile": "resv_edi.cli.reconcile",
+    "lumpsum": "resv_edi.cli.lumpsum",
+    "overlap": "resv_edi.cli.overlap",
+    "report": "resv_edi.cli.report",
 }
 
 
@@ -22,13 +28,17 @@ class _LazyGroup(click.Group):
     """Imports a subcommand's module only when it runs (fast start-up, small core)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return sorted(name for name, module in COMMANDS.items() if _available(module))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = COMMANDS.get(name)
-        if module is None:
+        if module is None or not _available(module):
             return None
         return importlib.import_module(module).command
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
 
 
 @click.group(cls=_LazyGroup)
