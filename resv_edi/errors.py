@@ -42,6 +42,7 @@ class Location:
     record_type: str | None = None
     field: str | None = None
     reference: str | None = None
+    index: int | None = None  # the line's number within its message (1-based)
 
     def with_(self, **changes: Any) -> Location:
         """A copy with some fields replaced."""

@@ -180,7 +180,7 @@ RETOUR_RECORDS: list[dict[str, Any]] = [
             _f("0106", "XSD-VERSIE", "AN", 8, "XsdVersie"),
             _f("0107", "AFZENDER UZOVI-NUMMER", "AN", 4, "AfzenderUzovi", **DIGITS),
             _f("0108", "AFZENDER AGB-CODE", "AN", 8, "AfzenderAgb", **DIGITS),
-            _f("0109", "ONTVANGER (AGB-CODE DECLARANT)", "N", 8, "Ontvanger"),
+            _f("0109", "ONTVANGER (AGB-CODE DECLARANT)", "AN", 8, "Ontvanger", **DIGITS),
             _f("0110", "BERICHTIDENTIFICATIE", "AN", 20, "BerichtIdentificatie"),
             _f("0111", "DAGTEKENING RETOURBERICHT", "date", 8, "Dagtekening"),
             _f(
@@ -195,6 +195,7 @@ RETOUR_RECORDS: list[dict[str, Any]] = [
             _f("0115", "RETOURCODE (01)", "AN", 4, "Retourcode", index=0, **DIGITS),
             _f("0116", "RETOURCODE (02)", "AN", 4, "Retourcode", index=1, **DIGITS),
             _f("0117", "RETOURCODE (03)", "AN", 4, "Retourcode", index=2, **DIGITS),
+            _f("0118", "TOELICHTING", "AN", 150, "Toelichting"),
         ],
     },
     {

@@ -48,3 +48,8 @@ def one_of_required(*names: str) -> dict[str, Any]:
     return {
         "oneOf": [{"required": [name], "properties": {name: {"type": "string"}}} for name in names]
     }
+
+
+def at_most_one_of(*names: str) -> dict[str, Any]:
+    """JSON Schema for "at most one of these fields" (an optional ``xs:choice``)."""
+    return {"not": {"required": list(names)}}

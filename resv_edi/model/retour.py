@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field, model_validator
 
-from resv_edi.model.base import Record, one_of_required
+from resv_edi.model.base import Record, at_most_one_of
 from resv_edi.model.types import (
     Aantal,
     Agb,
@@ -27,7 +27,10 @@ from resv_edi.model.types import (
 
 
 class RetourHeader(Record):
-    model_config = ConfigDict(json_schema_extra=one_of_required("AfzenderUzovi", "AfzenderAgb"))
+    """The answer's header. The references to the declaration are optional because a
+    declaration that could not be read at all is still answered (code 0001 + Toelichting)."""
+
+    model_config = ConfigDict(json_schema_extra=at_most_one_of("AfzenderUzovi", "AfzenderAgb"))
 
     bericht_code: BerichtCode = Field(alias="BerichtCode")
     bericht_versie: Versie = Field(alias="BerichtVersie")
@@ -36,18 +39,21 @@ class RetourHeader(Record):
     soort_bericht: SoortBericht = Field(alias="SoortBericht")
     afzender_uzovi: Uzovi | None = Field(default=None, alias="AfzenderUzovi")
     afzender_agb: Agb | None = Field(default=None, alias="AfzenderAgb")
-    ontvanger: Agb = Field(alias="Ontvanger")
+    ontvanger: Agb | None = Field(default=None, alias="Ontvanger")
     bericht_identificatie: Text(20) = Field(alias="BerichtIdentificatie")
     dagtekening: Datum = Field(alias="Dagtekening")
-    referentie_bericht_identificatie: Text(20) = Field(alias="ReferentieBerichtIdentificatie")
-    referentie_dagtekening: Datum = Field(alias="ReferentieDagtekening")
-    declaratienummer: Text(12) = Field(alias="Declaratienummer")
+    referentie_bericht_identificatie: Text(20) | None = Field(
+        default=None, alias="ReferentieBerichtIdentificatie"
+    )
+    referentie_dagtekening: Datum | None = Field(default=None, alias="ReferentieDagtekening")
+    declaratienummer: Text(12) | None = Field(default=None, alias="Declaratienummer")
     retourcodes: list[Retourcode] = Field(alias="Retourcode", min_length=1, max_length=3)
+    toelichting: Text(150) | None = Field(default=None, alias="Toelichting")
 
     @model_validator(mode="after")
     def _one_sender(self) -> RetourHeader:
-        if (self.afzender_uzovi is None) == (self.afzender_agb is None):
-            raise ValueError("exactly one of AfzenderUzovi and AfzenderAgb is required")
+        if self.afzender_uzovi is not None and self.afzender_agb is not None:
+            raise ValueError("at most one of AfzenderUzovi and AfzenderAgb is allowed")
         return self
 
 
@@ -59,6 +65,14 @@ class RetourPrestatie(Record):
     toegekend_debet_credit: DebetCredit = Field(alias="ToegekendDebetCredit")
     retourcodes: list[Retourcode] = Field(alias="Retourcode", min_length=1, max_length=3)
 
+    @property
+    def signed_submitted(self) -> int:
+        return _signed(self.ingediend_bedrag, self.ingediend_debet_credit)
+
+    @property
+    def signed_granted(self) -> int:
+        return _signed(self.toegekend_bedrag, self.toegekend_debet_credit)
+
 
 class RetourTotalen(Record):
     aantal_prestaties: Aantal = Field(alias="AantalPrestaties")
@@ -66,6 +80,18 @@ class RetourTotalen(Record):
     ingediend_debet_credit: DebetCredit = Field(alias="IngediendDebetCredit")
     totaal_toegekend_bedrag: Bedrag = Field(alias="TotaalToegekendBedrag")
     toegekend_debet_credit: DebetCredit = Field(alias="ToegekendDebetCredit")
+
+    @property
+    def signed_submitted(self) -> int:
+        return _signed(self.totaal_ingediend_bedrag, self.ingediend_debet_credit)
+
+    @property
+    def signed_granted(self) -> int:
+        return _signed(self.totaal_toegekend_bedrag, self.toegekend_debet_credit)
+
+
+def _signed(cents: int, debet_credit: str) -> int:
+    return cents if debet_credit == "D" else -cents
 
 
 class Retourbericht(Record):

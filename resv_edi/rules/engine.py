@@ -10,8 +10,10 @@ from collections.abc import Iterable, Iterator
 
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
-from resv_edi.model.messages import DECLARATIE, Entry, MessageKind
+from resv_edi.model.messages import DECLARATIE, RETOUR, Entry, MessageKind
+from resv_edi.model.retour import RetourPrestatie, RetourTotalen
 from resv_edi.rules import record_rules as _record_rules  # noqa: F401  (registers the rules)
+from resv_edi.rules import retour_rules as _retour_rules  # noqa: F401
 from resv_edi.rules.record_rules import MessageContext
 from resv_edi.rules.references import ReferenceIndex, RefRow
 from resv_edi.rules.registry import message_rule, record_rules
@@ -19,6 +21,8 @@ from resv_edi.standard.catalogue import issue
 
 for _code in ("R001", "R002", "R003", "R004", "R025"):
     message_rule(_code)
+for _code in ("R030", "R031", "R032"):
+    message_rule(_code, kind=RETOUR.name)
 
 
 class RuleEngine:
@@ -27,13 +31,12 @@ class RuleEngine:
 
     def __init__(self, kind: MessageKind = DECLARATIE, *, temp_dir: str | None = None) -> None:
         self.kind = kind
-        self.active = kind is DECLARATIE
         self._rules = {part: record_rules(kind.name, part) for part in ("header", "line", "totals")}
         self._ctx = MessageContext()
-        self._refs = ReferenceIndex(temp_dir) if self.active else None
+        self._refs = ReferenceIndex(temp_dir) if kind is DECLARATIE else None
         self.lines = 0
         self._unbound = 0
-        self._signed_sum = 0
+        self._sums = [0, 0]  # declaratie: amount; retour: submitted, granted (signed cents)
         self._totals: Entry | None = None
         self.fatal = False
         self._file: str | None = None
@@ -51,18 +54,19 @@ class RuleEngine:
         if isinstance(item, Issue):
             self.fatal = self.fatal or item.severity is Severity.FATAL
             return [item]
-        if not self.active:
-            return []
         record = item.record
         self._file = item.location.file
         if item.part == "line":
             self.lines += 1
-            if isinstance(record, Prestatie):
-                self._signed_sum += record.signed_amount
+            if record is None:
+                self._unbound += 1
+            elif isinstance(record, Prestatie):
+                self._sums[0] += record.signed_amount
                 assert self._refs is not None
                 self._refs.add(_ref_row(item, record))
-            else:
-                self._unbound += 1
+            elif isinstance(record, RetourPrestatie):
+                self._sums[0] += record.signed_submitted
+                self._sums[1] += record.signed_granted
         elif item.part == "header":
             self._ctx.header = record if isinstance(record, Header) else None
         else:
@@ -77,18 +81,51 @@ class RuleEngine:
 
     def finish(self) -> Iterator[Issue]:
         """Issues across the message: references, totals. Nothing after a fatal issue."""
-        if not self.active or self.fatal:
+        if self.fatal:
             return
-        assert self._refs is not None
-        yield from _reference_issues(self._refs, self._file)
+        if self._refs is not None:
+            yield from _reference_issues(self._refs, self._file)
         totals = self._totals
-        if totals is not None and isinstance(totals.record, Totalen):
-            yield from _totals_issues(totals, self.lines, self._unbound, self._signed_sum)
+        if totals is None or totals.record is None:
+            return
+        record = totals.record
+        if isinstance(record, Totalen):
+            yield from _count_issue("R002", totals, record.aantal_prestaties, self.lines)
+            if self._unbound == 0:
+                yield from _sum_issue(
+                    "R001", totals, "TotaalBedrag", record.signed_amount, self._sums[0]
+                )
+        elif isinstance(record, RetourTotalen):
+            yield from _count_issue("R030", totals, record.aantal_prestaties, self.lines)
+            if self._unbound == 0:
+                yield from _sum_issue(
+                    "R031", totals, "TotaalIngediendBedrag", record.signed_submitted, self._sums[0]
+                )
+                yield from _sum_issue(
+                    "R032", totals, "TotaalToegekendBedrag", record.signed_granted, self._sums[1]
+                )
 
     def close(self) -> None:
         if self._refs is not None:
             self._refs.close()
             self._refs = None
+
+
+def _count_issue(code: str, totals: Entry, found: int, counted: int) -> Iterator[Issue]:
+    if found != counted:
+        yield issue(
+            code, totals.location.with_(field="AantalPrestaties"), found=found, expected=counted
+        )
+
+
+def _sum_issue(code: str, totals: Entry, field: str, found: int, computed: int) -> Iterator[Issue]:
+    if found != computed:
+        yield issue(
+            code,
+            totals.location.with_(field=field),
+            found=_signed(found),
+            expected=_signed(computed),
+        )
 
 
 def _at(location: Location, record: object, field: str | None) -> Location:
@@ -117,6 +154,7 @@ def _row_location(file: str | None, row: RefRow) -> Location:
         path=row.path,
         record_type="Prestatie",
         reference=row.reference,
+        index=row.index,
     )
 
 
@@ -140,25 +178,6 @@ def _reference_issues(refs: ReferenceIndex, file: str | None) -> Iterator[Issue]
                 found=problem.row.amount,
                 expected=problem.debit_amount,
             )
-
-
-def _totals_issues(totals: Entry, lines: int, unbound: int, signed_sum: int) -> Iterator[Issue]:
-    record = totals.record
-    assert isinstance(record, Totalen)
-    if record.aantal_prestaties != lines:
-        yield issue(
-            "R002",
-            totals.location.with_(field="AantalPrestaties"),
-            found=record.aantal_prestaties,
-            expected=lines,
-        )
-    if unbound == 0 and record.signed_amount != signed_sum:
-        yield issue(
-            "R001",
-            totals.location.with_(field="TotaalBedrag"),
-            found=_signed(record.signed_amount),
-            expected=_signed(signed_sum),
-        )
 
 
 def _signed(cents: int) -> str:

@@ -220,7 +220,9 @@ class _ResvReader:
             self.lines += 1
             index = self.lines
         element = self.kind.element(part)
-        location = Location(file=self.file, line=record.line, record_type=record.record_type)
+        location = Location(
+            file=self.file, line=record.line, record_type=record.record_type, index=index or None
+        )
         ref = data.get("Referentienummer")
         if isinstance(ref, str):
             location = location.with_(reference=ref)

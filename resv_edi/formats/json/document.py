@@ -144,7 +144,9 @@ class _Reader:
         first: str | None = None,
     ) -> Iterator[Entry | Issue]:
         event = first or next(events)[1]
-        location = Location(file=self.file, path=pointer, record_type=kind.element(part))
+        location = Location(
+            file=self.file, path=pointer, record_type=kind.element(part), index=index or None
+        )
         if event != "start_map":
             self._skip_value(events, event)
             yield issue("J003", location, reason=f"{kind.element(part)} must be an object")

@@ -96,7 +96,7 @@ def _read(
         index = lines if part == "line" else 0
         element = current.element(part)
         pointer = f"/{element}"
-        location = where.with_(path=pointer, record_type=element)
+        location = where.with_(path=pointer, record_type=element, index=index or None)
         if part == "line" and isinstance(data, dict):
             ref = data.get("Referentienummer")
             if isinstance(ref, str):

@@ -166,7 +166,11 @@ class _Reader:
             path = f"/{kind.root}/{kind.element(part)}"
             ok_parent = parent is not None and parent.tag == self.root_tag
         location = Location(
-            file=self.file, line=elem.sourceline, path=path, record_type=kind.element(part)
+            file=self.file,
+            line=elem.sourceline,
+            path=path,
+            record_type=kind.element(part),
+            index=index or None,
         )
         if not ok_parent:
             yield issue(

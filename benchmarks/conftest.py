@@ -1,0 +1,61 @@
+"""Shared helpers for the benchmarks: generated inputs and same-run ratios.
+
+Each benchmark measures the project's code and a bare baseline over the same file in the same
+test, and records ``ratio`` = baseline time / project time (the project's speed as a fraction
+of the baseline's; higher is better) in ``benchmark.extra_info`` and on stdout.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from resv_edi.formats.registry import get_format
+from resv_edi.generate.declarations import generate_declaration
+from resv_edi.model.messages import DECLARATIE
+
+
+def write_declaration(path: Path, n: int, fmt: str, seed: int = 1) -> Path:
+    with path.open("wb") as fh:
+        get_format(fmt).writer(generate_declaration(n, seed=seed), fh, DECLARATIE)
+    return path
+
+
+@pytest.fixture(scope="session")
+def declaration_files(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int, str], Path]:
+    """``make(n, fmt)``: a generated declaration of ``n`` lines, made once per session."""
+    folder = tmp_path_factory.mktemp("bench-inputs")
+    cache: dict[tuple[int, str], Path] = {}
+
+    def make(n: int, fmt: str) -> Path:
+        if (n, fmt) not in cache:
+            cache[(n, fmt)] = write_declaration(folder / f"decl_{n}.{fmt}", n, fmt)
+        return cache[(n, fmt)]
+
+    return make
+
+
+def best_of(func: Callable[[], Any], rounds: int = 3) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def compare(
+    benchmark: Any, name: str, baseline: Callable[[], Any], candidate: Callable[[], Any]
+) -> float:
+    """Time ``candidate`` with pytest-benchmark and ``baseline`` beside it; return the ratio."""
+    base = best_of(baseline)
+    benchmark.pedantic(candidate, rounds=3, iterations=1)
+    ours = benchmark.stats.stats.min
+    ratio = base / ours
+    benchmark.extra_info.update({"baseline_s": round(base, 4), "ratio": round(ratio, 3)})
+    print(f"\n{name}: ours {ours:.3f}s, baseline {base:.3f}s, ratio {ratio:.2f}x")
+    return ratio

@@ -1,0 +1,66 @@
+"""Peak resident memory of a ``resv-edi`` command at two input sizes.
+
+    python benchmarks/peak_rss.py validate --lines 10000 1000000 [--format xml]
+
+Generates a declaration of each size, runs the command in a child process and reports its
+peak RSS (``ru_maxrss`` of the child) and the ratio of the largest to the smallest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def peak_rss_mib(args: list[str]) -> tuple[float, float, int]:
+    """(peak RSS in MiB, seconds, exit code) of ``args`` run as a child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    code = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if after <= before:
+        raise RuntimeError("run the sizes from small to large: ru_maxrss is a high-water mark")
+    return after / 1024, seconds, code
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=["validate", "convert"])
+    parser.add_argument("--lines", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--format", default="xml")
+    parser.add_argument("--to", default="ei")
+    parser.add_argument("--dir", default=None)
+    opts = parser.parse_args()
+    exe = [sys.executable, "-m", "resv_edi.cli.main"]
+    folder = Path(opts.dir or tempfile.mkdtemp(prefix="resv-rss-"))
+    results = []
+    for n in sorted(opts.lines):
+        src = folder / f"decl_{n}.{opts.format}"
+        if not src.exists():
+            subprocess.run(
+                [*exe, "generate", "--records", str(n), "--format", opts.format, "-o", str(src)],
+                check=True,
+            )
+        if opts.command == "validate":
+            args = [*exe, "validate", str(src)]
+        else:
+            args = [*exe, "convert", str(src), "-o", str(folder / f"out_{n}.{opts.to}"), "--to",
+                    opts.to]
+        rss, seconds, code = peak_rss_mib(args)
+        size = src.stat().st_size / 2**20
+        results.append((n, rss))
+        print(f"{opts.command} {opts.format} {n:>9} lines ({size:8.1f} MiB): peak RSS "
+              f"{rss:7.1f} MiB, {seconds:7.1f} s, exit {code}")
+    if len(results) > 1:
+        print(f"peak RSS ratio largest/smallest: {results[-1][1] / results[0][1]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

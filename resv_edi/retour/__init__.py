@@ -1,0 +1,1 @@
+"""Return messages: derive them from the rule catalogue, read them, reconcile them."""

@@ -1,0 +1,196 @@
+"""Building the Retourbericht of a declaration from the issues the validator finds.
+
+The retour is just another rendering of the collected issues (as pyx12 renders a 999): the
+declaration streams once through the reader and the rule engine; every line's outcome is
+spilled to a temporary file, because the header's return codes and the cross-line rules are
+known only at the end. Then the retour streams out: header, lines, totals. Memory stays flat;
+only the lines hit by cross-line rules are held (by index).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+import orjson
+
+from resv_edi.api import PathLike, read
+from resv_edi.errors import Issue, Location, Severity
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.model.base import Record
+from resv_edi.model.declaratie import Header, Prestatie
+from resv_edi.model.messages import DECLARATIE, Entry
+from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen
+from resv_edi.privacy import redact
+from resv_edi.retour.policy import RetourPolicy, retour_policy
+from resv_edi.rules.engine import RuleEngine
+from resv_edi.standard.facts import facts
+
+
+@dataclass
+class RetourSummary:
+    """What the retour says, for the caller's report."""
+
+    lines: int = 0
+    rejected_lines: int = 0
+    message_codes: list[str] = field(default_factory=list)
+    submitted: int = 0  # signed cents
+    granted: int = 0  # signed cents
+    issues: int = 0
+
+
+def retour_records(
+    source: PathLike,
+    *,
+    fmt: str = "auto",
+    limits: Limits = DEFAULT_LIMITS,
+    today: date | None = None,
+    message_id: str | None = None,
+    summary: RetourSummary | None = None,
+    policy: RetourPolicy | None = None,
+) -> Iterator[Record]:
+    """Yield the Retourbericht (header, lines, totals) answering the declaration ``source``."""
+    policy = policy or retour_policy()
+    summary = summary if summary is not None else RetourSummary()
+    fd, spill_path = tempfile.mkstemp(prefix="resv-retour-", suffix=".ndjson")
+    try:
+        with os.fdopen(fd, "wb") as spill:
+            state = _validate_into(source, fmt, limits, spill)
+        summary.issues = state.issue_count
+        message_errors = [i for i in state.message_issues if i.is_error]
+        reject_all = bool(message_errors) and policy.reject_all_on_message_error
+        summary.message_codes = policy.codes(state.message_issues)
+        yield _header(state, summary.message_codes, today, message_id)
+        submitted = granted = 0
+        with open(spill_path, "rb") as lines:
+            for raw in lines:
+                index, ref, amount, dc, issues = orjson.loads(raw)
+                found = [_issue_from(i) for i in issues] + state.late.pop(index, [])
+                codes = policy.codes(found)
+                rejected = reject_all or any(policy.rejects(i) for i in found)
+                if reject_all and codes == [policy.no_remarks]:
+                    codes = [policy.message_rejected]
+                given = 0 if rejected else amount
+                signed = amount if dc == "D" else -amount
+                submitted += signed
+                granted += 0 if rejected else signed
+                summary.lines += 1
+                summary.rejected_lines += rejected
+                yield RetourPrestatie(
+                    Referentienummer=ref,
+                    IngediendBedrag=amount,
+                    IngediendDebetCredit=dc,
+                    ToegekendBedrag=given,
+                    ToegekendDebetCredit=dc,
+                    Retourcode=codes,
+                )
+        summary.submitted, summary.granted = submitted, granted
+        yield RetourTotalen(
+            AantalPrestaties=summary.lines,
+            TotaalIngediendBedrag=abs(submitted),
+            IngediendDebetCredit="D" if submitted >= 0 else "C",
+            TotaalToegekendBedrag=abs(granted),
+            ToegekendDebetCredit="D" if granted >= 0 else "C",
+        )
+    finally:
+        os.unlink(spill_path)
+
+
+@dataclass
+class _State:
+    header: Header | None = None
+    message_issues: list[Issue] = field(default_factory=list)
+    late: dict[int, list[Issue]] = field(default_factory=dict)
+    issue_count: int = 0
+
+
+def _validate_into(source: PathLike, fmt: str, limits: Limits, spill: object) -> _State:
+    """Pass 1: read and check the declaration; spill one JSON line per declaration line."""
+    state = _State()
+    engine = RuleEngine(DECLARATIE)
+    pending: list[Issue] = []
+    write = spill.write  # type: ignore[attr-defined]
+    try:
+        for item in read(source, fmt, kind=DECLARATIE, limits=limits):
+            found = engine.check(item)
+            state.issue_count += len(found)
+            if isinstance(item, Issue):
+                if item.location.index is not None:
+                    pending.append(item)
+                else:
+                    state.message_issues.append(item)
+                continue
+            own = pending + found
+            pending = []
+            if item.part == "header":
+                state.header = item.record if isinstance(item.record, Header) else None
+                state.message_issues.extend(own)
+            elif item.part == "totals":
+                state.message_issues.extend(own)
+            else:
+                write(orjson.dumps(_line_row(item, own)) + b"\n")
+        for found in engine.finish():
+            state.issue_count += 1
+            index = found.location.index
+            if index is None:
+                state.message_issues.append(found)
+            else:
+                state.late.setdefault(index, []).append(found)
+    finally:
+        engine.close()
+    state.message_issues.extend(pending)
+    return state
+
+
+def _line_row(entry: Entry, issues: list[Issue]) -> list[object]:
+    record = entry.record
+    if isinstance(record, Prestatie):
+        ref, amount, dc = record.referentienummer, record.bedrag, record.debet_credit
+    else:
+        ref = (entry.location.reference or f"ONBEKEND-{entry.index}")[:20]
+        amount, dc = 0, "D"
+    compact = [[i.code, i.severity.value, i.return_code] for i in issues]
+    return [entry.index, ref, amount, dc, compact]
+
+
+def _issue_from(row: list[str]) -> Issue:
+    code, severity, return_code = row
+    return Issue(code, "", Severity(severity), Location(), return_code)
+
+
+def _header(
+    state: _State, codes: list[str], today: date | None, message_id: str | None
+) -> RetourHeader:
+    header = state.header
+    day = today or date.today()
+    fatal = next((i for i in state.message_issues if i.severity is Severity.FATAL), None)
+    reason = None
+    if fatal is not None:
+        text = (
+            redact(f"{fatal.code}: {fatal.message}").encode("latin-1", "replace").decode("latin-1")
+        )
+        reason = " ".join(text.split())[:150].strip() or None
+    ident = message_id or (
+        f"RET-{header.bericht_identificatie}"[:20] if header else f"RET-{day:%Y%m%d}"
+    )
+    retour = facts().retour
+    return RetourHeader(
+        BerichtCode=retour.code,
+        BerichtVersie=retour.version,
+        BerichtSubversie=retour.subversion,
+        XsdVersie=facts().version,
+        SoortBericht=header.soort_bericht if header else "P",
+        AfzenderUzovi=header.ontvanger_uzovi if header else None,
+        AfzenderAgb=header.ontvanger_agb if header else None,
+        Ontvanger=header.afzender if header else None,
+        BerichtIdentificatie=ident,
+        Dagtekening=day,
+        ReferentieBerichtIdentificatie=header.bericht_identificatie if header else None,
+        ReferentieDagtekening=header.dagtekening if header else None,
+        Declaratienummer=header.declaratienummer if header else None,
+        Retourcode=codes,
+        Toelichting=reason,
+    )
