@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from resv_edi.errors import Issue, Location, Severity, UnknownFormatError
+from resv_edi.errors import EmptyInputError, Issue, Location, Severity, UnknownFormatError
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.source import atomic_output
@@ -40,15 +40,24 @@ def read(
     """Entries and reader issues of the message in ``path``, streamed."""
     name = os.fspath(path)
     if fmt == "auto":
-        try:
-            fmt = sniff(path)
-        except UnknownFormatError as exc:
-            yield issue("F002", Location(file=name), reason=str(exc))
-            return
-        except OSError as exc:
-            yield issue("F001", Location(file=name), reason=exc.strerror or str(exc))
+        fmt, problem = _sniffed(path)
+        if problem is not None:
+            yield problem
             return
     yield from get_format(fmt).reader(path, kind, file=name, limits=limits)
+
+
+def _sniffed(path: PathLike) -> tuple[str, Issue | None]:
+    """The detected format, or the issue that says why there is none."""
+    where = Location(file=os.fspath(path))
+    try:
+        return sniff(path), None
+    except EmptyInputError:
+        return "", issue("F003", where)
+    except UnknownFormatError as exc:
+        return "", issue("F002", where, reason=str(exc))
+    except OSError as exc:
+        return "", issue("F001", where, reason=exc.strerror or str(exc))
 
 
 def validate(
@@ -95,14 +104,10 @@ def check_file(
     name = os.fspath(path)
     report = FileReport(name)
     if fmt == "auto":
-        try:
-            fmt = sniff(path)
-        except (UnknownFormatError, OSError) as exc:
-            code = "F002" if isinstance(exc, UnknownFormatError) else "F001"
-            reason = str(exc) if isinstance(exc, UnknownFormatError) else exc.strerror or str(exc)
-            found = issue(code, Location(file=name), reason=reason)
-            report.add(found)
-            report.issues.append(found)
+        fmt, problem = _sniffed(path)
+        if problem is not None:
+            report.add(problem)
+            report.issues.append(problem)
             return report
     report.format = fmt
     probe = _KindProbe(read(path, fmt, kind=kind, limits=limits))

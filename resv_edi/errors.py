@@ -104,3 +104,7 @@ class UnsafeInputError(ResvEdiError):
 
 class UnknownFormatError(ResvEdiError):
     """The format of an input could not be determined."""
+
+
+class EmptyInputError(UnknownFormatError):
+    """The input holds nothing but white space."""

@@ -45,18 +45,8 @@ COMPANIONS: dict[str, set[str]] = {
 }
 
 #: library bugs that these fixtures expose (strict: the test fails once the bug is fixed)
-KNOWN_BUGS: dict[str, str] = {
-    "F003_empty.xml": (
-        "BUG: an empty file is reported as F002 (format not recognised) by check_file/validate"
-        " with format auto; F003 (file is empty) only appears with an explicit --format"
-    ),
-}
-EXACT_BUGS: dict[str, str] = {
-    "J003_unknown_top_key.json": (
-        "BUG: read_json skips an unknown key's value with _skip() without consuming its first"
-        " event, so it swallows the members after it; Totalen is then reported missing (S001)"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
+EXACT_BUGS: dict[str, str] = {}
 
 
 def _id(path: Path) -> str:
@@ -197,14 +187,7 @@ def test_invalid_fixture_is_minimal(path: Path) -> None:
     [
         "xml",
         "ndjson",
-        pytest.param(
-            "json",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG: read_json reports an empty file as J001 (ijson raises before its"
-                " F003 branch is reached)",
-            ),
-        ),
+        "json",
     ],
 )
 def test_empty_file_with_explicit_format_is_f003(fmt: str) -> None:

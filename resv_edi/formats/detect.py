@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from resv_edi.errors import UnknownFormatError
+from resv_edi.errors import EmptyInputError, UnknownFormatError
 
 SNIFF_BYTES = 4096
 _EI_HEADER = re.compile(rb"01[0-9]{7}[PT ]")
@@ -15,7 +15,7 @@ def detect_format(head: bytes) -> str:
     text = head.removeprefix(b"\xef\xbb\xbf")
     stripped = text.lstrip(b" \t\r\n")
     if not stripped:
-        raise UnknownFormatError("the file is empty")
+        raise EmptyInputError("the file is empty")
     if stripped.startswith(b"<"):
         return "xml"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"<\x00" in head[:8] + head[:8][1:]:

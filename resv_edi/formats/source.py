@@ -8,11 +8,12 @@ conversion never leaves a half file behind.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from resv_edi.errors import UnsafeInputError
 from resv_edi.limits import Limits
@@ -42,6 +43,27 @@ def open_source(source: Source, limits: Limits) -> Iterator[BinaryIO]:
             yield fh
     else:
         yield source
+
+
+class Prefixed(io.RawIOBase):
+    """A stream that replays ``head`` (bytes already read to sniff the input), then ``rest``."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from annotated_types import Ge, Le
@@ -44,6 +45,8 @@ def _as_int(value: Any, info: ValidationInfo) -> Any:
         raise ValueError("a whole number is required, not a boolean")
     if isinstance(value, int):
         return value
+    if _from_json(info) and isinstance(value, float | Decimal) and value == int(value):
+        return int(value)  # JSON Schema "integer" admits 1.0; exact below 2**53 (> MAX_AMOUNT)
     if isinstance(value, str) and not _from_json(info):
         text = value.strip(_XML_SPACE)
         if _DIGITS.fullmatch(text):

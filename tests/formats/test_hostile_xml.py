@@ -200,11 +200,6 @@ def test_depth_and_size_are_refused_as_limits(tmp_path: Path) -> None:
         assert result.exit_code == 2, (name, codes)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: read_xml does not apply Limits.max_depth (--max-depth, documented as 'Deepest"
-    " XML/JSON nesting accepted'); only libxml2's own limit of 256 levels stops nesting",
-)
 def test_max_depth_option_is_applied_to_xml(tmp_path: Path) -> None:
     """Nesting beyond --max-depth is refused as a limit (L001), as it is for JSON."""
     target = tmp_path / "deep.xml"

@@ -61,18 +61,6 @@ _XMLSCHEMA_SPACE = (
     " whitespace and accepts '1\\xa0' as an integer; XSD 1.0 whiteSpace only removes"
     " #x20 #x9 #xD #xA, so the model (which refuses) is right"
 )
-_READER_IGNORES_ATTRIBUTES = (
-    "BUG: read_xml ignores attributes on field elements; the XSD (simple types, no"
-    ' attributes declared) rejects <Bedrag extra="1">'
-)
-_READER_IGNORES_TEXT = (
-    "BUG: read_xml ignores text between the field elements of a record (mixed content);"
-    " the XSD (element-only content) rejects it"
-)
-_JSON_WHOLE_FLOAT = (
-    "DISAGREEMENT: the JSON Schema says type integer, which in Draft 2020-12 accepts 1.0;"
-    " read_json (pydantic) refuses floats for amounts"
-)
 
 #: mutations where the XSD and the model disagree today (strict: remove when fixed)
 XML_DISAGREEMENTS: dict[str, str] = {
@@ -82,17 +70,8 @@ XML_DISAGREEMENTS: dict[str, str] = {
         for name in _COLLAPSED
         for label in ("c1_control", "nbsp_trailing")
     },
-    **{
-        f"{r}.attribute_on_field": _READER_IGNORES_ATTRIBUTES
-        for r in ("Header", "Prestatie", "Totalen")
-    },
-    **{f"{r}.stray_text": _READER_IGNORES_TEXT for r in ("Header", "Prestatie", "Totalen")},
 }
-JSON_DISAGREEMENTS: dict[str, str] = {
-    "Prestatie.Bedrag.float": _JSON_WHOLE_FLOAT,
-    "Prestatie.BtwBedrag.float": _JSON_WHOLE_FLOAT,
-    "Totalen.TotaalBedrag.float": _JSON_WHOLE_FLOAT,
-}
+JSON_DISAGREEMENTS: dict[str, str] = {}
 
 
 # -- the base message ------------------------------------------------------------------------

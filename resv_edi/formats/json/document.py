@@ -8,6 +8,7 @@ nesting deeper than ``limits.max_depth`` and keys out of order are reported.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
@@ -16,7 +17,7 @@ import orjson
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.ordering import RecordOrder
-from resv_edi.formats.source import Source, open_source, source_name
+from resv_edi.formats.source import Prefixed, Source, open_source, source_name
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
@@ -51,13 +52,14 @@ class _Reader:
         self.lines = 0
 
     def run(self, fh: IO[bytes]) -> Iterator[Entry | Issue]:
-        events = ijson.parse(fh, use_float=False)
         where = Location(file=self.file)
+        head = fh.read(4096)
+        if not head.strip():
+            yield issue("F003", where)
+            return
+        events = ijson.parse(io.BufferedReader(Prefixed(head, fh)), use_float=False)
         try:
-            first = next(events, None)
-            if first is None:
-                yield issue("F003", where)
-                return
+            first = next(events)
             if first[1] != "start_map":
                 yield issue("J001", where, reason="the document must be a JSON object")
                 return
@@ -106,14 +108,16 @@ class _Reader:
                 yield issue("J003", head.with_(path=pointer), reason=f"unknown key {value!r}")
             elif seen and expected.index(value) < expected.index(seen[-1]):
                 yield issue("J003", head.with_(path=pointer), reason=f"{value} out of order")
+            if value not in expected:
+                _, event, _ = next(events)
+                self._skip_value(events, event)
+                continue
             seen.append(value)
             if value == kind.lines_element:
                 yield from self._lines(events, kind, f"{root}.{value}", pointer)
-            elif value in expected:
+            else:
                 part: Part = "header" if value == kind.header_element else "totals"
                 yield from self._record(events, kind, part, pointer, 0)
-            else:
-                self._skip(events)
         for name in expected:
             if name not in seen:
                 yield issue("S001", head.with_(path=f"/{root}"), field=name)

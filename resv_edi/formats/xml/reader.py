@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
 from lxml import etree
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
-from resv_edi.formats.source import Source, open_source, source_name
+from resv_edi.formats.source import Prefixed, Source, open_source, source_name
 from resv_edi.formats.xml.prolog import PROLOG_MAX, PrologError, read_prolog
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.binding import bind
@@ -27,27 +27,6 @@ from resv_edi.standard.catalogue import issue
 
 #: list-valued fields: element name -> allowed repetitions (others appear at most once)
 _REPEATED = {"Retourcode"}
-
-
-class _Prefixed(io.RawIOBase):
-    """A stream that replays ``head`` and then continues with ``rest``."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head = memoryview(head)
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        data = self._rest.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def kind_for_root(root: str, namespace: str | None) -> MessageKind | None:
@@ -92,7 +71,7 @@ def read_xml(
                     expected=f"{{{expected.namespace}}}{expected.root}",
                 )
                 return
-            yield from _Reader(expected, name, limits).run(_Prefixed(head, fh))
+            yield from _Reader(expected, name, limits).run(Prefixed(head, fh))
     except UnsafeInputError as exc:
         yield issue("L001", where, reason=str(exc))
     except OSError as exc:
@@ -148,6 +127,8 @@ class _Reader:
         except etree.XMLSyntaxError as exc:
             line, column = exc.position if exc.position else (exc.lineno, None)
             yield issue("X001", Location(file=self.file, line=line, column=column), reason=exc.msg)
+        except _LimitExceeded as exc:
+            yield issue("L001", exc.location, reason=exc.reason)
 
     # -- records -------------------------------------------------------------------------
 
@@ -207,23 +188,29 @@ class _Reader:
         values: dict[str, Any] = {}
         problems: list[Issue] = []
         last = -1
+        max_text = self.limits.max_field_length
+        if elem.attrib or _has_text(elem.text):
+            problems.append(self._content_issue(elem, location))
         for child in elem:
             tag = child.tag
             name = tag[nslen:] if tag.startswith(ns) else None
             pos = order.get(name) if name else None
+            if _has_text(child.tail):
+                problems.append(self._content_issue(child, location, "text after"))
             if pos is None or len(child):
+                where = location.with_(line=child.sourceline, path=f"{location.path}/{_local(tag)}")
+                if _depth(child) + 3 > self.limits.max_depth:
+                    raise _LimitExceeded(where, f"nesting deeper than {self.limits.max_depth}")
                 problems.append(
-                    issue(
-                        "X004",
-                        location.with_(
-                            line=child.sourceline, path=f"{location.path}/{_local(tag)}"
-                        ),
-                        found=_local(tag),
-                        parent=location.record_type,
-                    )
+                    issue("X004", where, found=_local(tag), parent=location.record_type)
                 )
                 continue
+            if child.attrib:
+                problems.append(self._content_issue(child, location))
             text = child.text or ""
+            if len(text) > max_text:
+                where = location.with_(line=child.sourceline, path=f"{location.path}/{name}")
+                raise _LimitExceeded(where, f"text of {name} longer than {max_text} characters")
             if name in _REPEATED:
                 if pos < last:
                     problems.append(_order_issue(child, name, location))
@@ -234,6 +221,25 @@ class _Reader:
                 values[name] = text
             last = pos
         return values, problems
+
+    def _content_issue(self, node: Any, location: Location, what: str = "") -> Issue:
+        """Attributes or text where the schema allows only elements."""
+        name = _local(node.tag)
+        found = (
+            f"text after {name}"
+            if what
+            else (
+                f"attribute(s) {' '.join(_local(a) for a in node.attrib)} on {name}"
+                if node.attrib
+                else f"text in {name}"
+            )
+        )
+        return issue(
+            "X004",
+            location.with_(line=node.sourceline, path=f"{location.path}/{name}"),
+            found=found,
+            parent=location.record_type,
+        )
 
     def _release(self, elem: Any, part: Part) -> Iterator[Issue]:
         """Free what was read: clear the record and unlink earlier siblings.
@@ -246,6 +252,10 @@ class _Reader:
         parent = elem.getparent()
         line_tag = self.ns + self.kind.line_element
         while (previous := elem.getprevious()) is not None:
+            if _has_text(previous.tail):
+                yield self._content_issue(
+                    previous, Location(file=self.file, path=f"/{self.kind.root}"), "text after"
+                )
             if previous.tag != line_tag:
                 name = _local(previous.tag)
                 yield issue(
@@ -284,13 +294,22 @@ class _Reader:
         location = Location(file=self.file, line=root.sourceline, path=f"/{kind.root}")
         expected = [kind.header_element, kind.lines_element, kind.totals_element]
         seen: list[str] = []
+        if any(not a.startswith(_XSI) for a in root.attrib) or _has_text(root.text):
+            yield self._content_issue(root, location.with_(path=""))
         for child in root:
             name = _local(child.tag)
+            if _has_text(child.tail):
+                yield self._content_issue(child, location, "text after")
             if child.tag.startswith(self.ns) and name in expected and name not in seen:
                 seen.append(name)
                 if name == kind.lines_element:
+                    if child.attrib or _has_text(child.text):
+                        yield self._content_issue(child, location)
                     yield from self._check_lines_container(child, location)
             else:
+                where = location.with_(line=child.sourceline, path=f"/{kind.root}/{name}")
+                if _depth(child) + 1 > self.limits.max_depth:
+                    raise _LimitExceeded(where, f"nesting deeper than {self.limits.max_depth}")
                 yield issue(
                     "X004",
                     location.with_(line=child.sourceline, path=f"/{kind.root}/{name}"),
@@ -315,6 +334,32 @@ class _Reader:
                     found=name,
                     parent=self.kind.lines_element,
                 )
+
+
+class _LimitExceeded(Exception):
+    """A limit of :class:`Limits` was passed: reading stops with ``L001``."""
+
+    def __init__(self, location: Location, reason: str) -> None:
+        super().__init__(reason)
+        self.location = location
+        self.reason = reason
+
+
+_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+
+
+def _has_text(text: str | None) -> bool:
+    return bool(text) and not text.isspace()  # type: ignore[union-attr]
+
+
+def _depth(elem: Any) -> int:
+    """Levels of elements in the subtree of ``elem`` (1 for a leaf)."""
+    deepest, stack = 0, [(elem, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in node)
+    return deepest
 
 
 def _local(tag: Any) -> str:
