@@ -25,6 +25,8 @@ def _text(s: dict[str, Any]) -> str:
         lines.append(
             f"  {key}: trailer {tr['amount']} {tr['dc']}, computed {comp['amount']} {comp['dc']}"
         )
+    for code, info in s.get("return_codes", {}).items():
+        lines.append(f"  return code {code} x{info['count']}: {info['en']} / {info['nl']}")
     lines.append(f"  issues {s['issues']}")
     lines.extend(
         f"    {i['code']} line {i['location'].get('line', '-')}: {i['message']}"

@@ -59,5 +59,5 @@ def _load_optional() -> Any:
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+            if exc.name is None or not module.startswith(exc.name):
+                raise  # a missing dependency inside the module, not the module itself

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from resv_edi.formats.ei.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, load_layout
 from resv_edi.formats.ei.writer import format_field, format_record
 from resv_edi.identifiers.bsn import fake as fake_bsn
+from resv_edi.standard.codelists import codelist
 
 _LAST_NAMES = ("Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos")
 _INITIALS = ("A", "B", "C", "H", "J", "K", "M", "P", "W")
@@ -122,6 +123,15 @@ class _Ctx:
         self.agb = f"{rng.randint(1, 99):02d}{rng.randint(1, 999999):06d}"
         self.invoice = f"F{rng.randint(1, 10**9):09d}"
 
+    def return_code(self, field_name: str, length: int) -> str:
+        """A return code for a return message: mostly none (zeros); in the first slot now and
+        then a code from the Vektis list (4 digits) or an unlisted one of the field's width."""
+        if "(01)" not in field_name or self.rng.random() > 0.2:
+            return "0" * length
+        listed = [c for c in codelist("vektis_retourcodes").codes if len(c) == length]
+        unlisted = f"{self.rng.randint(1, 10**length - 1):0{length}d}"
+        return self.rng.choice([*listed, unlisted])
+
     def new_person(self, n: int) -> None:
         rng = self.rng
         self.person = {
@@ -176,8 +186,8 @@ def _semantic(f: FieldSpec, role: str, ctx: _Ctx) -> Any:
         "ZORGVERLENERSCODE BEHANDELAAR"
     ):
         return ctx.agb
-    if "RETOURCODE" in name:
-        return "0000"
+    if "RETOURCODE" in name or "FOUTCODE" in name:
+        return ctx.return_code(name, f.length)
     if "BURGERSERVICENUMMER" in name:
         return p.get("bsn")
     if "VERZEKERDENNUMMER" in name:

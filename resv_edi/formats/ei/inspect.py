@@ -8,6 +8,7 @@ from resv_edi.errors import Issue, Severity
 from resv_edi.formats.ei.reader import EIReader, EIRecord
 from resv_edi.formats.source import Source
 from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.retour.vektis import explain, return_code_keys
 
 
 def inspect_file(path: Source, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
@@ -23,8 +24,17 @@ def inspect_file(path: Source, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, 
     reader = EIReader(path, limits=limits)
     first: list[Issue] = []
     fatal = False
+    code_keys: dict[str, tuple[str, ...]] | None = None
+    codes: dict[str, int] = {}
     for item in reader:
         if isinstance(item, EIRecord):
+            if code_keys is None:
+                layout = reader.layout
+                code_keys = return_code_keys(layout) if layout and layout.kind == "return" else {}
+            for key in code_keys.get(item.record_type, ()):
+                code = item.values.get(key)
+                if isinstance(code, str) and code.strip("0 "):
+                    codes[code] = codes.get(code, 0) + 1
             continue
         if item.severity is Severity.FATAL and item.code != "F004":
             fatal = True
@@ -44,6 +54,10 @@ def inspect_file(path: Source, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, 
         "issues": reader.issue_count,
         "fatal": fatal or layout is None,
         "first_issues": [i.as_dict() for i in first],
+        "return_codes": {
+            code: {"count": n, "nl": explain(code).nl, "en": explain(code).en}
+            for code, n in sorted(codes.items())
+        },
     }
     if layout is None:
         return summary

@@ -1,0 +1,59 @@
+"""``resv-edi reconcile``: match a declaration and its Retourbericht line by line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import orjson
+
+from resv_edi.errors import ExitCode, Severity
+from resv_edi.retour.reconcile import Reconciliation, reconcile
+
+
+def _euro(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def _text(r: Reconciliation) -> str:
+    out = [
+        f"declaration {r.declaration}: {r.declared_lines} lines, submitted {_euro(r.submitted)}",
+        f"retour      {r.retour}: {r.returned_lines} lines, granted {_euro(r.granted)}"
+        f" (retour repeats submitted {_euro(r.returned_submitted)})",
+        f"message codes: {' '.join(r.message_codes) or '-'}",
+        f"matched {r.matched_lines}, rejected {r.rejected_lines}, missing in retour "
+        f"{r.missing_in_retour}, not in declaration {r.missing_in_declaration}, amount "
+        f"differs {r.amount_mismatches}",
+    ]
+    if r.per_code:
+        out.append("return codes on lines:")
+        out.extend(
+            f"  {c.code} {c.lines:>8} lines {_euro(c.amount):>14}  {c.en} / {c.nl}"
+            for c in r.per_code
+        )
+    for name, refs in r.examples.items():
+        out.append(f"{name.replace('_', ' ')}: {', '.join(refs)}")
+    out.extend(str(i) for i in r.issues)
+    out.append("reconciled" if r.reconciled else "NOT reconciled")
+    return "\n".join(out)
+
+
+@click.command("reconcile")
+@click.argument("declaration", type=click.Path(dir_okay=False))
+@click.argument("retour", type=click.Path(dir_okay=False))
+@click.option(
+    "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def command(declaration: str, retour: str, output_format: str) -> None:
+    """Compare DECLARATION with its RETOUR by reference: granted vs submitted, rejected lines
+    per return code, lines missing on either side. Exit 0 when everything reconciles, 1 when
+    not, 2 when a file cannot be read."""
+    result = reconcile(declaration, retour)
+    if output_format == "json":
+        sys.stdout.buffer.write(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        click.echo(_text(result))
+    if any(i.severity is Severity.FATAL for i in result.issues):
+        sys.exit(int(ExitCode.USAGE))
+    sys.exit(int(ExitCode.OK if result.reconciled else ExitCode.INVALID))
