@@ -1,0 +1,138 @@
+"""``resv-edi lumpsum``: claim files -> lump-sum records or a draft declaration, atomically.
+
+Only the fields the mapping allowlists are read; messages name file, line, record type and
+field id, never a claim value. Any error in the claims stops the run before anything is
+written (exit 1); an unusable mapping or unreadable file exits 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any
+
+import click
+
+from resv_edi.cli.options import WRITE_FORMATS, limit_options, limits_from
+from resv_edi.errors import ExitCode, Severity
+from resv_edi.formats.registry import format_names, get_format
+from resv_edi.formats.source import atomic_output
+from resv_edi.lumpsum.draft import DraftError, DraftOptions, build_draft
+from resv_edi.lumpsum.engine import LumpSumEngine
+from resv_edi.lumpsum.mapping import PERIODS, MappingError, load_mapping
+from resv_edi.lumpsum.writers import RECORD_FORMATS, write_records
+from resv_edi.model.messages import DECLARATIE
+from resv_edi.privacy import redact
+from resv_edi.reporting import text_line
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use CCYY-MM-DD") from None
+
+
+@click.command("lumpsum")
+@click.argument("claims", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--mapping", "mapping_name", required=True, help="Mapping name or TOML path.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("--to", "to", required=True, type=click.Choice(WRITE_FORMATS))
+@click.option("--period", type=click.Choice(PERIODS), help="Period granularity (mapping default).")
+@click.option("--draft-declaration", is_flag=True, help="Write a draft RESV declaration.")
+@click.option("--prestatiesoort", type=click.Choice(["1", "2"]), default="1", show_default=True)
+@click.option("--sender", help="AGB code of the declaring party (draft).")
+@click.option("--insurer", help="UZOVI of the insurer to declare to (draft; needed if several).")
+@click.option("--commissioning", help="AGB of the commissioning provider (draft, prestatie 2).")
+@click.option("--agreement", default="CONCEPT", show_default=True, help="Overeenkomst (draft).")
+@click.option("--plan", default="CONCEPT", show_default=True, help="ResvPlan (draft).")
+@click.option("--region", default="ONBEKEND", show_default=True, help="Werkgebied (draft).")
+@click.option("--date", "dagtekening", callback=_date, help="Dagtekening CCYY-MM-DD (draft).")
+@click.option("--production", is_flag=True, help="Mark the draft P (production), not T.")
+@limit_options
+def command(
+    claims: tuple[str, ...],
+    mapping_name: str,
+    output: str,
+    to: str,
+    period: str | None,
+    draft_declaration: bool,
+    prestatiesoort: str,
+    sender: str | None,
+    insurer: str | None,
+    commissioning: str | None,
+    agreement: str,
+    plan: str,
+    region: str,
+    dagtekening: date | None,
+    production: bool,
+    **kwargs: Any,
+) -> None:
+    """Sum the claim lines of CLAIMS that the mapping counts, per provider, insurer, period
+    and hoofdtaak. Patient data (EI records 02/03, non-allowlisted fields) is never read."""
+    limits = limits_from(kwargs)
+    if draft_declaration:
+        if not sender:
+            raise click.UsageError("--draft-declaration needs --sender AGB")
+        if to not in format_names():
+            raise click.UsageError(f"a declaration is written as {', '.join(format_names())}")
+    elif to not in RECORD_FORMATS:
+        raise click.UsageError(
+            f"lump-sum records are written as {', '.join(RECORD_FORMATS)}; "
+            "use --draft-declaration for a declaration in ei"
+        )
+    try:
+        mapping = load_mapping(mapping_name)
+    except MappingError as exc:
+        click.echo(f"mapping {redact(mapping_name)}: {redact(str(exc))}", err=True)
+        sys.exit(int(ExitCode.USAGE))
+    engine = LumpSumEngine(mapping, period, limits=limits)
+    issues = engine.feed_all(claims)
+    for item in issues:
+        click.echo(text_line(item), err=True)
+    if any(f.errors for f in engine.files) or any(i.is_error for i in issues):
+        fatal = any(i.severity is Severity.FATAL for i in issues)
+        click.echo(f"{len(claims)} claim files: errors, nothing written", err=True)
+        sys.exit(int(ExitCode.USAGE if fatal else ExitCode.INVALID))
+    records = engine.records()
+    lines = sum(f.lines for f in engine.files)
+    counted = sum(f.counted for f in engine.files)
+    if draft_declaration:
+        options = DraftOptions(
+            prestatiesoort=prestatiesoort,
+            sender=sender or "",
+            agreement=agreement,
+            plan=plan,
+            region=region,
+            insurer=insurer,
+            commissioning=commissioning,
+            dagtekening=dagtekening or date.today(),
+            production=production,
+        )
+        try:
+            message, warnings = build_draft(records, options)
+        except (DraftError, ValueError) as exc:
+            click.echo(f"draft declaration not possible: {redact(_short(exc))}", err=True)
+            sys.exit(int(ExitCode.INVALID))
+        for item in warnings:
+            click.echo(text_line(item), err=True)
+        with atomic_output(output) as out:
+            get_format(to).writer(message, out, DECLARATIE)
+        written = f"draft declaration, {len(message) - 2} lines"
+    else:
+        with atomic_output(output) as out:
+            write_records(records, out, to)
+        written = f"{len(records)} lump-sum records"
+    click.echo(
+        f"{len(claims)} claim files, {lines} service lines, {counted} counted "
+        f"({mapping.name}) -> {output} ({to}, {written})",
+        err=True,
+    )
+    sys.exit(int(ExitCode.OK))
+
+
+def _short(exc: Exception) -> str:
+    """The first line of an error (pydantic errors hold the input; they are options here)."""
+    return str(exc).splitlines()[0]

@@ -1,0 +1,118 @@
+"""``resv-edi overlap``: RESV declarations beside overlapping claims; flags double funding.
+
+Exit 0 when no rule flags anything, 1 when flags were raised or an input had errors (the
+output is still written when the inputs were readable), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from resv_edi.cli.options import limit_options, limits_from
+from resv_edi.errors import ExitCode
+from resv_edi.formats.ei.layout import detect_layout
+from resv_edi.formats.source import atomic_output
+from resv_edi.lumpsum.engine import LumpSumEngine
+from resv_edi.lumpsum.mapping import PERIODS, Mapping, MappingError, load_mapping, mapping_names
+from resv_edi.lumpsum.overlap import (
+    analyse,
+    claims_amounts,
+    declared_amounts,
+    iter_flags,
+    load_rules,
+    write_overlap,
+)
+from resv_edi.lumpsum.records import LumpSumRecord
+from resv_edi.privacy import redact
+from resv_edi.reporting import text_line
+
+
+def _standard(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            layout = detect_layout(fh.read(9))
+    except OSError:
+        return None
+    return layout.standard if layout else None
+
+
+@click.command("overlap")
+@click.option(
+    "--declarations",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="RESV declaration file (any format); repeat for more.",
+)
+@click.option(
+    "--claims",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="EI claim file; repeat for more.",
+)
+@click.option(
+    "--mapping",
+    "mappings",
+    multiple=True,
+    help="Lump-sum mapping (name or path); default: every shipped mapping of each file's standard.",
+)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("--to", "to", type=click.Choice(["json", "csv"]), help="Default: from the suffix.")
+@click.option("--period", type=click.Choice(PERIODS), default="quarter", show_default=True)
+@click.option("--rules", type=click.Path(dir_okay=False), help="Rules file (default shipped).")
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True)
+@limit_options
+def command(
+    declarations: tuple[str, ...],
+    claims: tuple[str, ...],
+    mappings: tuple[str, ...],
+    output: str,
+    to: str | None,
+    period: str,
+    rules: str | None,
+    lang: str,
+    **kwargs: Any,
+) -> None:
+    """Put the amounts declared per RESV hoofdtaak beside the claims the lump-sum mappings
+    count, per provider, insurer and period, and flag overlaps (mappings/overlap/rules.toml)."""
+    limits = limits_from(kwargs)
+    fmt = to or Path(output).suffix.lstrip(".").lower()
+    if fmt not in ("json", "csv"):
+        raise click.UsageError("write the overlap as .json or .csv (or give --to)")
+    try:
+        chosen: list[Mapping] = [load_mapping(n) for n in (mappings or mapping_names())]
+    except MappingError as exc:
+        click.echo(redact(str(exc)), err=True)
+        sys.exit(int(ExitCode.USAGE))
+    failed = False
+    records: list[tuple[str, LumpSumRecord]] = []
+    for mapping in chosen:
+        files = [c for c in claims if _standard(c) == mapping.standard]
+        if not files:
+            continue
+        engine = LumpSumEngine(mapping, period, limits=limits)
+        for item in engine.feed_all(files):
+            click.echo(text_line(item), err=True)
+        if any(f.errors for f in engine.files):
+            failed = True
+            continue
+        records.extend((mapping.category, r) for r in engine.records())
+    unmapped = [c for c in claims if _standard(c) not in {m.standard for m in chosen}]
+    for path in unmapped:
+        click.echo(f"{path}: no mapping for this claim file; skipped", err=True)
+    declared, problems = declared_amounts(declarations, period, limits=limits)
+    for item in problems:
+        click.echo(text_line(item), err=True)
+    failed = failed or bool(problems) or bool(unmapped)
+    result = analyse(declared, claims_amounts(records), load_rules(rules), period)
+    with atomic_output(output) as out:
+        write_overlap(result, out, fmt)
+    for line in iter_flags(result, lang):
+        click.echo(line, err=True)
+    click.echo(f"{len(result.rows)} rows, {len(result.flags)} flags -> {output}", err=True)
+    sys.exit(int(ExitCode.INVALID if failed or result.flags else ExitCode.OK))

@@ -1,0 +1,132 @@
+"""A draft RESV declaration (prestatie 1 or 2) from lump-sum records.
+
+One Prestatie line per lump-sum record with a positive balance; groups that net to zero or
+less are left out with an M006 warning (a credit needs an earlier debit to refer to). The
+result is a Header, the lines and Totalen, in the order every registry writer takes, and it
+passes the catalogue rules (``resv_edi.api.check_file`` finds no errors). It is a draft: the
+parties review amounts and texts before sending it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from resv_edi.errors import Issue, Location
+from resv_edi.lumpsum.records import LumpSumRecord
+from resv_edi.model.base import Record
+from resv_edi.model.declaratie import Header, Prestatie, Totalen
+from resv_edi.standard.catalogue import issue
+from resv_edi.standard.codelists import codelist
+from resv_edi.standard.facts import facts
+
+
+class DraftError(ValueError):
+    """The records and options do not make a valid declaration; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftOptions:
+    """Who declares to whom, under which agreement and plan, for which region."""
+
+    prestatiesoort: str
+    sender: str
+    agreement: str
+    plan: str
+    region: str
+    insurer: str | None = None
+    commissioning: str | None = None
+    dagtekening: date = field(default_factory=date.today)
+    declaration_number: str | None = None
+    message_id: str | None = None
+    production: bool = False
+
+
+def prestatiecode(soort: str, day: date) -> str:
+    """The prestatiecode of ``soort`` valid on ``day`` (from the prestatiecodes code list)."""
+    for code in codelist("prestatiecodes").codes.values():
+        if code.attributes.get("prestatiesoort") == soort and code.valid_on(day):
+            return code.code
+    raise DraftError(f"no prestatiecode of prestatiesoort {soort} is valid on {day}")
+
+
+def build_draft(
+    records: Iterable[LumpSumRecord], options: DraftOptions
+) -> tuple[list[Record], list[Issue]]:
+    """The draft message (header, lines, totals) and the warnings about left-out groups."""
+    o = options
+    if o.prestatiesoort not in ("1", "2"):
+        raise DraftError("prestatiesoort must be 1 or 2")
+    if o.prestatiesoort == "2" and not o.commissioning:
+        raise DraftError("prestatie 2 needs the commissioning provider (--commissioning)")
+    rows = list(records)
+    insurers = sorted({r.zorgverzekeraar for r in rows if r.zorgverzekeraar})
+    if any(r.zorgverzekeraar is None or r.hoofdtaak is None for r in rows):
+        raise DraftError("the mapping must group by insurer and hoofdtaak")
+    insurer = o.insurer
+    if insurer is None:
+        if len(insurers) != 1:
+            raise DraftError(f"records of {len(insurers)} insurers; choose one with --insurer")
+        insurer = insurers[0]
+    warnings: list[Issue] = []
+    lines: list[LumpSumRecord] = []
+    for r in rows:
+        if r.zorgverzekeraar != insurer:
+            continue
+        if r.saldo <= 0:
+            group = f"{r.zorgaanbieder or '-'}/{r.zorgverzekeraar}/{r.periode_begin}/{r.hoofdtaak}"
+            warnings.append(issue("M006", Location(), group=group, amount=r.saldo))
+            continue
+        lines.append(r)
+    if not lines:
+        raise DraftError(f"no group with a positive balance for insurer {insurer}")
+    begin = min(r.periode_begin for r in lines)
+    end = max(r.periode_einde for r in lines)
+    first, last = facts().first_day, facts().last_day
+    if begin < first or end > last:
+        raise DraftError(f"period {begin}..{end} lies outside the experiment ({first}..{last})")
+    soort = o.prestatiesoort
+    stamp = o.dagtekening.strftime("%Y%m%d")
+    header = Header(
+        BerichtCode=facts().declaratie.code,
+        BerichtVersie=facts().declaratie.version,
+        BerichtSubversie=facts().declaratie.subversion,
+        XsdVersie=facts().version,
+        SoortBericht="P" if o.production else "T",
+        Afzender=o.sender,
+        OntvangerUzovi=insurer if soort == "1" else None,
+        OntvangerAgb=o.commissioning if soort == "2" else None,
+        BerichtIdentificatie=o.message_id or f"LUMPSUM{stamp}",
+        Dagtekening=o.dagtekening,
+        SoftwarepakketVersie="resv-edi",
+        Declaratienummer=o.declaration_number or f"C{stamp}",
+        DeclaratieperiodeBegin=begin,
+        DeclaratieperiodeEinde=end,
+        Valuta="EUR",
+    )
+    out: list[Record] = [header]
+    total = 0
+    for i, r in enumerate(lines, 1):
+        out.append(
+            Prestatie(
+                Referentienummer=f"LS{stamp}{i:08d}",
+                Prestatiesoort=soort,
+                Prestatiecode=prestatiecode(soort, r.periode_begin),
+                Hoofdtaak=r.hoofdtaak,
+                Overeenkomst=o.agreement,
+                ResvPlan=o.plan,
+                Zorgverzekeraar=insurer,
+                UitvoerendeZorgaanbieder=o.sender if soort == "2" else None,
+                OpdrachtgevendeZorgaanbieder=o.commissioning if soort == "2" else None,
+                Werkgebied=o.region,
+                Begindatum=r.periode_begin,
+                Einddatum=r.periode_einde,
+                Bedrag=r.saldo,
+                DebetCredit="D",
+                Omschrijving=f"Concept lumpsum uit {r.mapping} ({r.bronstandaard})",
+            )
+        )
+        total += r.saldo
+    out.append(Totalen(AantalPrestaties=len(lines), TotaalBedrag=total, DebetCredit="D"))
+    return out, warnings

@@ -1,0 +1,268 @@
+"""Double funding: RESV declarations beside the claims that lump-sum mappings count.
+
+Per provider, insurer and period (month, quarter or year) the net amounts declared under each
+RESV hoofdtaak are set beside the net claims amounts per mapping category and hoofdtaak, and
+the rules of ``mappings/overlap/rules.toml`` flag overlaps. A declaration line that spans
+several periods is split over them pro rata by days, in whole cents (largest remainder).
+
+The provider of a declaration line is its executing provider (prestatie 2) or else the
+declaring party; its insurer is the line's Zorgverzekeraar.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from resv_edi.api import read
+from resv_edi.errors import Issue
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.lumpsum.records import LumpSumRecord, period_label, period_of
+from resv_edi.model.declaratie import Header, Prestatie
+from resv_edi.model.messages import Entry
+from resv_edi.standard.paths import mappings_dir
+
+Cell = tuple[str, str, date]  # provider, insurer, period begin
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapRule:
+    code: str
+    severity: str
+    nl: str
+    en: str
+    categories: frozenset[str]
+    declared_hoofdtaken: frozenset[str]
+    same_hoofdtaak: bool
+    min_declared: int
+    min_claims: int
+    min_ratio: float | None
+
+
+@cache
+def _rules_at(path: Path) -> tuple[OverlapRule, ...]:
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)
+    rules = []
+    for r in raw.get("rule", []):
+        when = r.get("when", {})
+        rules.append(
+            OverlapRule(
+                code=str(r["code"]),
+                severity=str(r.get("severity", "warning")),
+                nl=str(r["nl"]),
+                en=str(r["en"]),
+                categories=frozenset(when.get("categories", [])),
+                declared_hoofdtaken=frozenset(when.get("declared_hoofdtaken", [])),
+                same_hoofdtaak=bool(when.get("same_hoofdtaak", False)),
+                min_declared=int(when.get("min_declared", 1)),
+                min_claims=int(when.get("min_claims", 1)),
+                min_ratio=float(when["min_ratio"]) if "min_ratio" in when else None,
+            )
+        )
+    return tuple(rules)
+
+
+def load_rules(path: str | os.PathLike[str] | None = None) -> tuple[OverlapRule, ...]:
+    """The overlap rules of ``path`` (default ``mappings/overlap/rules.toml``)."""
+    return _rules_at(Path(path or mappings_dir() / "overlap" / "rules.toml").resolve())
+
+
+def split_by_period(
+    begin: date, end: date, amount: int, granularity: str
+) -> list[tuple[date, int]]:
+    """``amount`` cents over the periods ``begin..end`` touches, pro rata by days, exact."""
+    parts: list[tuple[date, int]] = []
+    day = begin
+    while day <= end:
+        p_begin, p_end = period_of(day, granularity)
+        last = min(p_end, end)
+        parts.append((p_begin, (last - day).days + 1))
+        day = last + timedelta(days=1)
+    if not parts:
+        return []
+    total_days = sum(days for _, days in parts)
+    shares = [amount * days // total_days for _, days in parts]
+    rest = amount - sum(shares)
+    order = sorted(
+        range(len(parts)), key=lambda i: -(amount * parts[i][1] % total_days) if amount else 0
+    )
+    for i in order[: abs(rest)]:
+        shares[i] += 1 if rest > 0 else -1
+    return [(p, s) for (p, _), s in zip(parts, shares, strict=True)]
+
+
+def declared_amounts(
+    paths: Iterable[str | os.PathLike[str]],
+    granularity: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[dict[Cell, dict[str, int]], list[Issue]]:
+    """Net declared cents per (provider, insurer, period) and hoofdtaak; reader issues."""
+    cells: dict[Cell, dict[str, int]] = {}
+    found: list[Issue] = []
+    for path in paths:
+        header: Header | None = None
+        for item in read(path, limits=limits):
+            if isinstance(item, Issue):
+                if item.is_error:
+                    found.append(item)
+                continue
+            record = item.record if isinstance(item, Entry) else None
+            if isinstance(record, Header):
+                header = record
+            elif isinstance(record, Prestatie) and header is not None:
+                provider = record.uitvoerende_zorgaanbieder or header.afzender
+                for begin, cents in split_by_period(
+                    record.begindatum, record.einddatum, record.signed_amount, granularity
+                ):
+                    tasks = cells.setdefault((provider, record.zorgverzekeraar, begin), {})
+                    tasks[record.hoofdtaak] = tasks.get(record.hoofdtaak, 0) + cents
+    return cells, found
+
+
+def claims_amounts(
+    records: Iterable[tuple[str, LumpSumRecord]],
+) -> dict[Cell, dict[tuple[str, str], list[int]]]:
+    """Net claims cents and lines per (provider, insurer, period), (category, hoofdtaak)."""
+    cells: dict[Cell, dict[tuple[str, str], list[int]]] = {}
+    for category, r in records:
+        if r.zorgaanbieder is None or r.zorgverzekeraar is None:
+            continue
+        cell = cells.setdefault((r.zorgaanbieder, r.zorgverzekeraar, r.periode_begin), {})
+        sums = cell.setdefault((category, r.hoofdtaak or "-"), [0, 0])
+        sums[0] += r.saldo
+        sums[1] += r.aantal_regels
+    return cells
+
+
+@dataclass
+class OverlapResult:
+    """Rows per (provider, insurer, period, hoofdtaak) and the flags raised on them."""
+
+    granularity: str
+    rows: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+
+
+def analyse(
+    declared: dict[Cell, dict[str, int]],
+    claims: dict[Cell, dict[tuple[str, str], list[int]]],
+    rules: Iterable[OverlapRule],
+    granularity: str,
+) -> OverlapResult:
+    """Set declared beside claimed amounts and apply ``rules``."""
+    rules = tuple(rules)
+    rows: list[dict[str, Any]] = []
+    flags: list[dict[str, Any]] = []
+    for cell in sorted(set(declared) | set(claims)):
+        provider, insurer, begin = cell
+        tasks = declared.get(cell, {})
+        claimed = claims.get(cell, {})
+        hoofdtaken = sorted(set(tasks) | {h for _, h in claimed})
+        cell_flags: dict[str, list[str]] = {}
+        for rule in rules:
+            for h, amount in sorted(tasks.items()):
+                if h not in rule.declared_hoofdtaken or amount < rule.min_declared:
+                    continue
+                picked = {
+                    (c, ch): v
+                    for (c, ch), v in claimed.items()
+                    if c in rule.categories and (not rule.same_hoofdtaak or ch == h)
+                }
+                total = sum(v[0] for v in picked.values())
+                if total < rule.min_claims:
+                    continue
+                ratio = total / amount
+                if rule.min_ratio is not None and ratio < rule.min_ratio:
+                    continue
+                params = {
+                    "hoofdtaak": h,
+                    "declared": amount,
+                    "claims": total,
+                    "ratio": rule.min_ratio if rule.min_ratio is not None else round(ratio, 2),
+                    "categories": ", ".join(sorted({c for c, _ in picked})),
+                }
+                flags.append(
+                    {
+                        "code": rule.code,
+                        "severity": rule.severity,
+                        "provider": provider,
+                        "insurer": insurer,
+                        "period": period_label(begin, granularity),
+                        "hoofdtaak": h,
+                        "declared": amount,
+                        "claims": total,
+                        "nl": rule.nl.format(**params),
+                        "en": rule.en.format(**params),
+                    }
+                )
+                cell_flags.setdefault(h, []).append(rule.code)
+        end = period_of(begin, granularity)[1]
+        for h in hoofdtaken:
+            by_cat = {c: v for (c, ch), v in claimed.items() if ch == h}
+            rows.append(
+                {
+                    "provider": provider,
+                    "insurer": insurer,
+                    "period": period_label(begin, granularity),
+                    "period_begin": begin.isoformat(),
+                    "period_end": end.isoformat(),
+                    "hoofdtaak": h,
+                    "declared": tasks.get(h, 0),
+                    "claims": sum(v[0] for v in by_cat.values()),
+                    "claims_lines": sum(v[1] for v in by_cat.values()),
+                    "categories": ";".join(sorted(by_cat)),
+                    "flags": ";".join(cell_flags.get(h, [])),
+                }
+            )
+    return OverlapResult(granularity, rows, flags)
+
+
+COLUMNS = (
+    "provider",
+    "insurer",
+    "period",
+    "period_begin",
+    "period_end",
+    "hoofdtaak",
+    "declared",
+    "claims",
+    "claims_lines",
+    "categories",
+    "flags",
+)
+
+
+def write_overlap(result: OverlapResult, out: IO[bytes], fmt: str) -> None:
+    """Write ``result`` as ``json`` (rows and flags) or ``csv`` (rows, flag codes per row)."""
+    if fmt == "json":
+        data = {"period": result.granularity, "rows": result.rows, "flags": result.flags}
+        out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    if fmt != "csv":
+        raise ValueError("overlap is written as json or csv")
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(result.rows)
+    out.write(buf.getvalue().encode("utf-8"))
+
+
+def iter_flags(result: OverlapResult, lang: str = "en") -> Iterator[str]:
+    """One line of text per flag."""
+    for f in result.flags:
+        yield (
+            f"{f['provider']}/{f['insurer']}/{f['period']} hoofdtaak {f['hoofdtaak']}: "
+            f"{f['severity']} {f['code']}: {f[lang]}"
+        )

@@ -1,0 +1,133 @@
+"""Aggregating declarations (any format) for monitoring; credits net against debits.
+
+Each valid Prestatie line adds its amount to one fact keyed by year (of its Begindatum),
+hoofdtaak, prestatiesoort, RESV (the declaring party, Afzender), insurer (Zorgverzekeraar) and
+region (Werkgebied). A file with any error (reader, schema or catalogue rule) is left out as a
+whole, so that no half file is counted. Memory grows with the number of distinct facts only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from resv_edi.api import read
+from resv_edi.errors import Issue
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.model.declaratie import Header, Prestatie
+from resv_edi.model.messages import DECLARATIE, Entry
+from resv_edi.rules.engine import RuleEngine
+
+#: fact dimensions, in key order
+DIMENSIONS = ("year", "hoofdtaak", "prestatiesoort", "resv", "insurer", "region")
+FactKey = tuple[int, str, str, str, str, str]
+
+
+@dataclass(slots=True)
+class Sums:
+    debit: int = 0
+    credit: int = 0
+    lines: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.debit - self.credit
+
+    def add(self, other: Sums) -> None:
+        self.debit += other.debit
+        self.credit += other.credit
+        self.lines += other.lines
+
+
+@dataclass
+class Aggregate:
+    """Facts and the files read; ``excluded`` maps a file to its error count."""
+
+    facts: dict[FactKey, Sums] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    excluded: dict[str, int] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    def table(self, *dims: str) -> list[dict[str, Any]]:
+        """Rows grouped by ``dims`` (a subset of :data:`DIMENSIONS`), sorted by key."""
+        index = [DIMENSIONS.index(d) for d in dims]
+        grouped: dict[tuple[Any, ...], Sums] = {}
+        for key, sums in self.facts.items():
+            sub = tuple(key[i] for i in index)
+            grouped.setdefault(sub, Sums()).add(sums)
+        return [
+            {
+                **dict(zip(dims, sub, strict=True)),
+                "debit": s.debit,
+                "credit": s.credit,
+                "net": s.net,
+                "lines": s.lines,
+            }
+            for sub, s in sorted(grouped.items())
+        ]
+
+    @property
+    def total(self) -> Sums:
+        out = Sums()
+        for s in self.facts.values():
+            out.add(s)
+        return out
+
+
+def aggregate(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    max_issues: int = 100,
+) -> Aggregate:
+    """Read and check every file; aggregate the lines of the valid ones."""
+    agg = Aggregate()
+    for path in paths:
+        name = os.fspath(path)
+        agg.files.append(name)
+        local: dict[FactKey, Sums] = {}
+        errors = 0
+        header: Header | None = None
+        engine = RuleEngine(DECLARATIE)
+        try:
+            for item in read(path, limits=limits):
+                for problem in engine.check(item):
+                    if problem.is_error:
+                        errors += 1
+                        if len(agg.issues) < max_issues:
+                            agg.issues.append(problem)
+                if errors or not isinstance(item, Entry):
+                    continue
+                record = item.record
+                if isinstance(record, Header):
+                    header = record
+                elif isinstance(record, Prestatie) and header is not None:
+                    key = (
+                        record.begindatum.year,
+                        record.hoofdtaak,
+                        record.prestatiesoort,
+                        header.afzender,
+                        record.zorgverzekeraar,
+                        record.werkgebied,
+                    )
+                    sums = local.setdefault(key, Sums())
+                    sums.lines += 1
+                    if record.debet_credit == "C":
+                        sums.credit += record.bedrag
+                    else:
+                        sums.debit += record.bedrag
+            for problem in engine.finish():
+                if problem.is_error:
+                    errors += 1
+                    if len(agg.issues) < max_issues:
+                        agg.issues.append(problem)
+        finally:
+            engine.close()
+        if errors:
+            agg.excluded[name] = errors
+            continue
+        for key, sums in local.items():
+            agg.facts.setdefault(key, Sums()).add(sums)
+    return agg

@@ -1,0 +1,76 @@
+"""Writing the monitoring report: CSV and JSON per table, one ``report.json`` and ``report.html``.
+
+Every file is written atomically. Amounts are integer cents in CSV and JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from resv_edi.formats.source import atomic_output
+from resv_edi.report.aggregate import DIMENSIONS, Aggregate
+from resv_edi.report.html import render_html
+
+#: table name -> dimensions it groups by
+TABLES: dict[str, tuple[str, ...]] = {
+    "by_hoofdtaak": ("hoofdtaak",),
+    "by_prestatiesoort": ("prestatiesoort",),
+    "by_resv": ("resv",),
+    "by_insurer": ("insurer",),
+    "by_region": ("region",),
+    "by_year": ("year",),
+    "by_year_hoofdtaak": ("year", "hoofdtaak"),
+    "facts": DIMENSIONS,
+}
+
+
+def _csv(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(
+        buf, fieldnames=[*dims, "debit", "credit", "net", "lines"], lineterminator="\r\n"
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def write_report(agg: Aggregate, directory: str | os.PathLike[str]) -> list[Path]:
+    """Write all tables (``<name>.csv``, ``<name>.json``), ``report.json`` and
+    ``report.html`` into ``directory``; the paths written."""
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    tables = {name: (list(dims), agg.table(*dims)) for name, dims in TABLES.items()}
+    written = []
+    for name, (dims, rows) in tables.items():
+        for suffix, data in (
+            (".csv", _csv(rows, tuple(dims))),
+            (".json", orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n"),
+        ):
+            path = target / f"{name}{suffix}"
+            with atomic_output(path) as out:
+                out.write(data)
+            written.append(path)
+    total = agg.total
+    meta = {
+        "files": len(agg.files),
+        "excluded": agg.excluded,
+        "lines": total.lines,
+        "debit": total.debit,
+        "credit": total.credit,
+        "net": total.net,
+    }
+    document = {"meta": meta, "tables": {name: rows for name, (_, rows) in tables.items()}}
+    for name, data in (
+        ("report.json", orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"),
+        ("report.html", render_html(tables, meta).encode("utf-8")),
+    ):
+        with atomic_output(target / name) as out:
+            out.write(data)
+        written.append(target / name)
+    return written
