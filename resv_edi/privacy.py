@@ -11,19 +11,19 @@ import re
 
 from stdnum.nl import bsn
 
-_NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
+NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
 _MASK = "*********"
 
 
 def possible_bsns(text: str) -> list[str]:
     """All 9-digit runs in ``text`` (not part of a longer number) that pass the 11-test."""
-    return [m for m in _NINE_DIGITS.findall(text) if bsn.is_valid(m)]
+    return [m for m in NINE_DIGITS.findall(text) if bsn.is_valid(m)]
 
 
 def contains_possible_bsn(text: str) -> bool:
-    return any(bsn.is_valid(m) for m in _NINE_DIGITS.findall(text))
+    return any(bsn.is_valid(m) for m in NINE_DIGITS.findall(text))
 
 
 def redact(text: str) -> str:
     """``text`` with every possible BSN replaced by asterisks."""
-    return _NINE_DIGITS.sub(lambda m: _MASK if bsn.is_valid(m.group()) else m.group(), text)
+    return NINE_DIGITS.sub(lambda m: _MASK if bsn.is_valid(m.group()) else m.group(), text)

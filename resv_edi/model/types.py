@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from annotated_types import Ge, Le
@@ -41,17 +42,22 @@ def _as_int(value: Any, info: ValidationInfo) -> Any:
 
     Floats and booleans are refused, as the XSD and the JSON Schema refuse them.
     """
-    if isinstance(value, bool):
-        raise ValueError("a whole number is required, not a boolean")
-    if isinstance(value, int):
+    kind = type(value)
+    if kind is int:
         return value
-    if _from_json(info) and isinstance(value, float | Decimal) and value == int(value):
-        return int(value)  # JSON Schema "integer" admits 1.0; exact below 2**53 (> MAX_AMOUNT)
-    if isinstance(value, str) and not _from_json(info):
+    if kind is str:
+        if _from_json(info):
+            raise ValueError("a whole number is required, not text")
+        if value.isdigit() and value.isascii():
+            return int(value)  # the common case from XML and EI text
         text = value.strip(_XML_SPACE)
         if _DIGITS.fullmatch(text):
             return int(text)
         raise ValueError("only digits are allowed")
+    if kind is bool:
+        raise ValueError("a whole number is required, not a boolean")
+    if _from_json(info) and isinstance(value, float | Decimal) and value == int(value):
+        return int(value)  # JSON Schema "integer" admits 1.0; exact below 2**53 (> MAX_AMOUNT)
     raise ValueError("a whole number is required")
 
 
@@ -60,12 +66,18 @@ def _as_date(value: Any, info: ValidationInfo) -> Any:
     if type(value) is date:
         return value
     if isinstance(value, str):
-        text = value if _from_json(info) else value.strip(_XML_SPACE)
-        if _DATE.fullmatch(text):
-            try:
-                return date.fromisoformat(text)
-            except ValueError as exc:
-                raise ValueError(f"not a calendar date: {text}") from exc
+        return _parse_date(value if _from_json(info) else value.strip(_XML_SPACE))
+    raise ValueError("a date CCYY-MM-DD is required")
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> date:
+    """Dates repeat across lines (month boundaries): parse each text once."""
+    if _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(f"not a calendar date: {text}") from exc
     raise ValueError("a date CCYY-MM-DD is required")
 
 

@@ -31,7 +31,10 @@ class RuleEngine:
 
     def __init__(self, kind: MessageKind = DECLARATIE, *, temp_dir: str | None = None) -> None:
         self.kind = kind
-        self._rules = {part: record_rules(kind.name, part) for part in ("header", "line", "totals")}
+        self._rules = {
+            part: [(spec.code, spec.func) for spec in record_rules(kind.name, part)]
+            for part in ("header", "line", "totals")
+        }
         self._ctx = MessageContext()
         self._refs = ReferenceIndex(temp_dir) if kind is DECLARATIE else None
         self.lines = 0
@@ -63,7 +66,17 @@ class RuleEngine:
             elif isinstance(record, Prestatie):
                 self._sums[0] += record.signed_amount
                 assert self._refs is not None
-                self._refs.add(_ref_row(item, record))
+                loc = item.location
+                credit = record.debet_credit == "C"
+                self._refs.add_values(
+                    item.index,
+                    loc.line,
+                    loc.path,
+                    record.referentienummer,
+                    record.vorig_referentienummer if credit else None,
+                    not credit,
+                    record.bedrag,
+                )
             elif isinstance(record, RetourPrestatie):
                 self._sums[0] += record.signed_submitted
                 self._sums[1] += record.signed_granted
@@ -74,9 +87,12 @@ class RuleEngine:
         if record is None:
             return []
         found: list[Issue] = []
-        for spec in self._rules[item.part]:
-            for params, field in spec.func(record, self._ctx):  # type: ignore[misc]
-                found.append(issue(spec.code, _at(item.location, record, field), **params))
+        ctx = self._ctx
+        for code, func in self._rules[item.part]:
+            findings = func(record, ctx)  # type: ignore[misc]
+            if findings:
+                for params, field in findings:
+                    found.append(issue(code, _at(item.location, record, field), **params))
         return found
 
     def finish(self) -> Iterator[Issue]:
@@ -133,18 +149,6 @@ def _at(location: Location, record: object, field: str | None) -> Location:
         return location
     info = type(record).model_fields.get(field)  # type: ignore[attr-defined]
     return location.with_(field=(info.alias if info and info.alias else field))
-
-
-def _ref_row(entry: Entry, line: Prestatie) -> RefRow:
-    return RefRow(
-        index=entry.index,
-        source_line=entry.location.line,
-        path=entry.location.path,
-        reference=line.referentienummer,
-        previous=line.vorig_referentienummer if line.debet_credit == "C" else None,
-        debit=line.debet_credit == "D",
-        amount=line.bedrag,
-    )
 
 
 def _row_location(file: str | None, row: RefRow) -> Location:

@@ -1,12 +1,14 @@
 """The rules of the catalogue that look at one record (with the header as context).
 
-Each function yields ``(placeholders, field)`` for every breach; the engine turns them into
-issues with the catalogue's text and the record's location.
+Each function returns the ``(placeholders, field)`` findings of every breach (an empty tuple
+when there is none: most records break no rule, so that path is kept cheap); the engine turns
+them into issues with the catalogue's text and the record's location.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from stdnum import iban
@@ -14,8 +16,8 @@ from stdnum.nl import btw
 
 from resv_edi.identifiers import agb, uzovi
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
-from resv_edi.privacy import contains_possible_bsn
-from resv_edi.rules.registry import Finding, rule
+from resv_edi.privacy import NINE_DIGITS, contains_possible_bsn
+from resv_edi.rules.registry import Finding, Findings, rule
 from resv_edi.standard.codelists import codelist
 from resv_edi.standard.facts import facts
 
@@ -27,162 +29,181 @@ class MessageContext:
         self.header: Header | None = None
 
 
-def _agb_findings(record: Any, fields: tuple[str, ...]) -> Iterator[Finding]:
+def _identifier_findings(
+    record: Any, fields: tuple[str, ...], problem: Callable[[str], str | None]
+) -> Findings:
+    found: list[Finding] = []
     for name in fields:
         value = getattr(record, name)
         if value is not None:
-            reason = agb.problem(value)
+            reason = problem(value)
             if reason:
-                yield {"value": value, "field": _alias(record, name), "reason": reason}, name
-
-
-def _uzovi_findings(record: Any, fields: tuple[str, ...]) -> Iterator[Finding]:
-    for name in fields:
-        value = getattr(record, name)
-        if value is not None:
-            reason = uzovi.problem(value)
-            if reason:
-                yield {"value": value, "field": _alias(record, name), "reason": reason}, name
+                found.append(
+                    ({"value": value, "field": _alias(record, name), "reason": reason}, name)
+                )
+    return found
 
 
 def _alias(record: Any, name: str) -> str:
     return type(record).model_fields[name].alias or name
 
 
-def _bsn_findings(record: Any) -> Iterator[Finding]:
-    cls = type(record)
-    for element in facts().free_text_fields:
-        attr = _ATTR_BY_ALIAS.get((cls, element))
-        if attr is None:
-            continue
-        value = getattr(record, attr)
-        if isinstance(value, str) and contains_possible_bsn(value):
-            yield {"field": element}, attr
+def _bsn_findings(record: Any) -> Findings:
+    fields = _free_text(type(record))
+    values = record.__dict__
+    texts = [v for _, attr in fields if isinstance(v := values[attr], str)]
+    if not NINE_DIGITS.search("|".join(texts)):  # the usual case: no 9-digit run at all
+        return ()
+    return [
+        ({"field": element}, attr)
+        for element, attr in fields
+        if isinstance(values[attr], str) and contains_possible_bsn(values[attr])
+    ]
 
 
-_ATTR_BY_ALIAS: dict[tuple[type, str], str] = {
-    (cls, f.alias or name): name
-    for cls in (Header, Prestatie, Totalen)
-    for name, f in cls.model_fields.items()
-}
+@cache
+def _free_text(cls: type) -> tuple[tuple[str, str], ...]:
+    """(element, attribute) of the free-text fields of ``cls`` that the BSN guard scans."""
+    by_alias = {f.alias or name: name for name, f in cls.model_fields.items()}  # type: ignore[attr-defined]
+    return tuple((e, by_alias[e]) for e in facts().free_text_fields if e in by_alias)
+
 
 
 # -- header ----------------------------------------------------------------------------------
 
 
 @rule("R014", "header")
-def header_agb(header: Header, ctx: MessageContext) -> Iterator[Finding]:
-    yield from _agb_findings(header, ("afzender", "ontvanger_agb"))
+def header_agb(header: Header, ctx: MessageContext) -> Findings:
+    return _identifier_findings(header, ("afzender", "ontvanger_agb"), agb.problem)
 
 
 @rule("R015", "header")
-def header_uzovi(header: Header, ctx: MessageContext) -> Iterator[Finding]:
-    yield from _uzovi_findings(header, ("ontvanger_uzovi",))
+def header_uzovi(header: Header, ctx: MessageContext) -> Findings:
+    return _identifier_findings(header, ("ontvanger_uzovi",), uzovi.problem)
 
 
 @rule("R016", "header")
-def header_bsn(header: Header, ctx: MessageContext) -> Iterator[Finding]:
-    yield from _bsn_findings(header)
+def header_bsn(header: Header, ctx: MessageContext) -> Findings:
+    return _bsn_findings(header)
 
 
 @rule("R021", "header")
-def declaration_period(header: Header, ctx: MessageContext) -> Iterator[Finding]:
+def declaration_period(header: Header, ctx: MessageContext) -> Findings:
     begin, end = header.declaratieperiode_begin, header.declaratieperiode_einde
     if begin > end:
-        yield {"begin": begin, "end": end, "reason": "begin after end"}, "declaratieperiode_begin"
+        return [
+            ({"begin": begin, "end": end, "reason": "begin after end"}, "declaratieperiode_begin")
+        ]
+    return ()
 
 
 @rule("R023", "header")
-def vat_number(header: Header, ctx: MessageContext) -> Iterator[Finding]:
+def vat_number(header: Header, ctx: MessageContext) -> Findings:
     value = header.btw_identificatienummer
     if value is not None and not btw.is_valid(value):
-        yield {"value": value}, "btw_identificatienummer"
+        return [({"value": value}, "btw_identificatienummer")]
+    return ()
 
 
 @rule("R024", "header")
-def iban_number(header: Header, ctx: MessageContext) -> Iterator[Finding]:
+def iban_number(header: Header, ctx: MessageContext) -> Findings:
     if header.iban is not None and not iban.is_valid(header.iban):
-        yield {"value": header.iban}, "iban"
+        return [({"value": header.iban}, "iban")]
+    return ()
 
 
 # -- lines -----------------------------------------------------------------------------------
 
 
 @rule("R005", "line")
-def begin_before_end(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def begin_before_end(line: Prestatie, ctx: MessageContext) -> Findings:
     if line.begindatum > line.einddatum:
-        yield {"begin": line.begindatum, "end": line.einddatum}, "begindatum"
+        return [({"begin": line.begindatum, "end": line.einddatum}, "begindatum")]
+    return ()
 
 
 @rule("R006", "line")
-def within_experiment(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def within_experiment(line: Prestatie, ctx: MessageContext) -> Findings:
     first, last = facts().first_day, facts().last_day
     if line.begindatum < first or line.einddatum > last:
-        yield (
-            {
-                "begin": line.begindatum,
-                "end": line.einddatum,
-                "first": first,
-                "last": last,
-            },
-            "begindatum",
-        )
+        return [
+            (
+                {
+                    "begin": line.begindatum,
+                    "end": line.einddatum,
+                    "first": first,
+                    "last": last,
+                },
+                "begindatum",
+            )
+        ]
+    return ()
 
 
 @rule("R007", "line")
-def within_declaration_period(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def within_declaration_period(line: Prestatie, ctx: MessageContext) -> Findings:
     header = ctx.header
     if header is None:
-        return
+        return ()
     begin, end = header.declaratieperiode_begin, header.declaratieperiode_einde
     if line.begindatum < begin or line.einddatum > end:
-        yield (
-            {
-                "begin": line.begindatum,
-                "end": line.einddatum,
-                "period_begin": begin,
-                "period_end": end,
-            },
-            "begindatum",
-        )
+        return [
+            (
+                {
+                    "begin": line.begindatum,
+                    "end": line.einddatum,
+                    "period_begin": begin,
+                    "period_end": end,
+                },
+                "begindatum",
+            )
+        ]
+    return ()
 
 
 @rule("R008", "line")
-def code_valid_on_date(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def code_valid_on_date(line: Prestatie, ctx: MessageContext) -> Findings:
     if not codelist("prestatiecodes").is_valid(line.prestatiecode, line.begindatum):
-        yield {"value": line.prestatiecode, "date": line.begindatum}, "prestatiecode"
+        return [({"value": line.prestatiecode, "date": line.begindatum}, "prestatiecode")]
+    return ()
 
 
 @rule("R009", "line")
-def code_matches_soort(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def code_matches_soort(line: Prestatie, ctx: MessageContext) -> Findings:
     entry = codelist("prestatiecodes").get(line.prestatiecode)
     if entry is not None and entry.attributes.get("prestatiesoort") != line.prestatiesoort:
-        yield {"value": line.prestatiecode, "soort": line.prestatiesoort}, "prestatiecode"
+        return [({"value": line.prestatiecode, "soort": line.prestatiesoort}, "prestatiecode")]
+    return ()
 
 
 @rule("R020", "line")
-def hoofdtaak_valid_on_date(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def hoofdtaak_valid_on_date(line: Prestatie, ctx: MessageContext) -> Findings:
     if not codelist("hoofdtaken").is_valid(line.hoofdtaak, line.begindatum):
-        yield {"value": line.hoofdtaak, "date": line.begindatum}, "hoofdtaak"
+        return [({"value": line.hoofdtaak, "date": line.begindatum}, "hoofdtaak")]
+    return ()
 
 
 @rule("R010", "line")
-def prestatie1_to_insurer(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def prestatie1_to_insurer(line: Prestatie, ctx: MessageContext) -> Findings:
     if line.prestatiesoort == "1" and ctx.header is not None and ctx.header.ontvanger_uzovi is None:
-        yield {}, "prestatiesoort"
+        return [({}, "prestatiesoort")]
+    return ()
 
 
 @rule("R019", "line")
-def insurer_is_receiver(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def insurer_is_receiver(line: Prestatie, ctx: MessageContext) -> Findings:
     header = ctx.header
     if line.prestatiesoort != "1" or header is None or header.ontvanger_uzovi is None:
-        return
+        return ()
     if line.zorgverzekeraar != header.ontvanger_uzovi:
-        yield {"found": line.zorgverzekeraar, "expected": header.ontvanger_uzovi}, "zorgverzekeraar"
+        return [
+            ({"found": line.zorgverzekeraar, "expected": header.ontvanger_uzovi}, "zorgverzekeraar")
+        ]
+    return ()
 
 
 @rule("R011", "line")
-def prestatie2_parties(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def prestatie2_parties(line: Prestatie, ctx: MessageContext) -> Findings:
     if line.prestatiesoort == "2" and (
         line.uitvoerende_zorgaanbieder is None or line.opdrachtgevende_zorgaanbieder is None
     ):
@@ -191,72 +212,88 @@ def prestatie2_parties(line: Prestatie, ctx: MessageContext) -> Iterator[Finding
             if line.uitvoerende_zorgaanbieder is None
             else "opdrachtgevende_zorgaanbieder"
         )
-        yield {}, missing
+        return [({}, missing)]
+    return ()
 
 
 @rule("R012", "line")
-def prestatie2_distinct(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def prestatie2_distinct(line: Prestatie, ctx: MessageContext) -> Findings:
     if (
         line.prestatiesoort == "2"
         and line.uitvoerende_zorgaanbieder is not None
         and line.uitvoerende_zorgaanbieder == line.opdrachtgevende_zorgaanbieder
     ):
-        yield {"value": line.uitvoerende_zorgaanbieder}, "opdrachtgevende_zorgaanbieder"
+        return [({"value": line.uitvoerende_zorgaanbieder}, "opdrachtgevende_zorgaanbieder")]
+    return ()
 
 
 @rule("R013", "line")
-def prestatie2_receiver(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def prestatie2_receiver(line: Prestatie, ctx: MessageContext) -> Findings:
     header = ctx.header
     commissioning = line.opdrachtgevende_zorgaanbieder
     if line.prestatiesoort != "2" or header is None or commissioning is None:
-        return
+        return ()
     if header.ontvanger_agb != commissioning:
-        yield (
-            {"expected": commissioning, "found": header.ontvanger},
-            "opdrachtgevende_zorgaanbieder",
-        )
+        return [
+            (
+                {"expected": commissioning, "found": header.ontvanger},
+                "opdrachtgevende_zorgaanbieder",
+            )
+        ]
+    return ()
 
 
 @rule("R022", "line")
-def prestatie2_sender(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def prestatie2_sender(line: Prestatie, ctx: MessageContext) -> Findings:
     header = ctx.header
     executing = line.uitvoerende_zorgaanbieder
     if line.prestatiesoort != "2" or header is None or executing is None:
-        return
+        return ()
     if header.afzender != executing:
-        yield {"found": header.afzender, "expected": executing}, "uitvoerende_zorgaanbieder"
+        return [({"found": header.afzender, "expected": executing}, "uitvoerende_zorgaanbieder")]
+    return ()
 
 
 @rule("R014", "line")
-def line_agb(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
-    yield from _agb_findings(line, ("uitvoerende_zorgaanbieder", "opdrachtgevende_zorgaanbieder"))
+def line_agb(line: Prestatie, ctx: MessageContext) -> Findings:
+    return _identifier_findings(
+        line, ("uitvoerende_zorgaanbieder", "opdrachtgevende_zorgaanbieder"), agb.problem
+    )
+    return ()
 
 
 @rule("R015", "line")
-def line_uzovi(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
-    yield from _uzovi_findings(line, ("zorgverzekeraar",))
+def line_uzovi(line: Prestatie, ctx: MessageContext) -> Findings:
+    return _identifier_findings(line, ("zorgverzekeraar",), uzovi.problem)
 
 
 @rule("R016", "line")
-def line_bsn(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
-    yield from _bsn_findings(line)
+def line_bsn(line: Prestatie, ctx: MessageContext) -> Findings:
+    return _bsn_findings(line)
 
 
 @rule("R017", "line")
-def line_amount_width(line: Prestatie, ctx: MessageContext) -> Iterator[Finding]:
+def line_amount_width(line: Prestatie, ctx: MessageContext) -> Findings:
+    found: list[Finding] = []
     digits = facts().line_amount_digits
     if line.bedrag >= 10**digits:
-        yield {"value": line.bedrag, "field": "Bedrag", "digits": digits}, "bedrag"
+        found.append(({"value": line.bedrag, "field": "Bedrag", "digits": digits}, "bedrag"))
     vat_digits = facts().vat_amount_digits
     if line.btw_bedrag is not None and line.btw_bedrag >= 10**vat_digits:
-        yield {"value": line.btw_bedrag, "field": "BtwBedrag", "digits": vat_digits}, "btw_bedrag"
+        found.append(
+            ({"value": line.btw_bedrag, "field": "BtwBedrag", "digits": vat_digits}, "btw_bedrag")
+        )
+    return found
 
 
 @rule("R017", "totals")
-def total_amount_width(totals: Totalen, ctx: MessageContext) -> Iterator[Finding]:
+def total_amount_width(totals: Totalen, ctx: MessageContext) -> Findings:
     digits = facts().total_amount_digits
     if totals.totaal_bedrag >= 10**digits:
-        yield (
-            {"value": totals.totaal_bedrag, "field": "TotaalBedrag", "digits": digits},
-            ("totaal_bedrag"),
-        )
+        return [
+            (
+                {"value": totals.totaal_bedrag, "field": "TotaalBedrag", "digits": digits},
+                "totaal_bedrag",
+            )
+        ]
+    return ()

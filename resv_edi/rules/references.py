@@ -63,18 +63,24 @@ class ReferenceIndex:
         self._pending: list[tuple[object, ...]] = []
 
     def add(self, row: RefRow) -> None:
-        self._pending.append(
-            (
-                row.index,
-                row.source_line,
-                row.path,
-                row.reference,
-                row.previous,
-                row.debit,
-                row.amount,
-            )
+        self.add_values(
+            row.index, row.source_line, row.path, row.reference, row.previous, row.debit, row.amount
         )
-        if len(self._pending) >= _BATCH:
+
+    def add_values(
+        self,
+        index: int,
+        source_line: int | None,
+        path: str | None,
+        reference: str,
+        previous: str | None,
+        debit: bool,
+        amount: int,
+    ) -> None:
+        """:meth:`add` without building a :class:`RefRow` (the per-line hot path)."""
+        pending = self._pending
+        pending.append((index, source_line, path, reference, previous, debit, amount))
+        if len(pending) >= _BATCH:
             self._flush()
 
     def _flush(self) -> None:

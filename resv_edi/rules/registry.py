@@ -7,15 +7,17 @@ code; the code here only decides *whether* a record breaks it. A test proves tha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from resv_edi.model.messages import Part
 
-#: a rule gets the record and the message context and yields (placeholders, field) findings
+#: a rule gets the record and the message context and returns its (placeholders, field)
+#: findings: an empty tuple when the record keeps the rule (the cheap, common path)
 Finding = tuple[dict[str, Any], str | None]
-RuleFunc = Callable[[Any, Any], Iterator[Finding]]
+Findings = Iterable[Finding]
+RuleFunc = Callable[[Any, Any], Findings]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from resv_edi.model.retour import RetourPrestatie
-from resv_edi.rules.registry import Finding, rule
+from resv_edi.rules.registry import Findings, rule
 
 
 @rule("R033", "line", kind="retour")
-def granted_not_above_submitted(line: RetourPrestatie, ctx: Any) -> Iterator[Finding]:
+def granted_not_above_submitted(line: RetourPrestatie, ctx: Any) -> Findings:
     if line.toegekend_bedrag > line.ingediend_bedrag:
-        yield (
-            {"found": line.toegekend_bedrag, "expected": line.ingediend_bedrag},
-            ("toegekend_bedrag"),
-        )
+        found = {"found": line.toegekend_bedrag, "expected": line.ingediend_bedrag}
+        return [(found, "toegekend_bedrag")]
+    return ()

@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
+from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.source import Prefixed, Source, open_source, source_name
 from resv_edi.formats.xml.prolog import PROLOG_MAX, PrologError, read_prolog
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.model.binding import bind
+from resv_edi.model.binding import bind, issues_from_error
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.standard.catalogue import issue
 
@@ -96,6 +97,14 @@ class _Reader:
         }
         self.state = 0  # 0 nothing yet, 1 header seen, 2 totals seen
         self.lines = 0
+        # the line fast path: full tag -> (element name, position, repeatable)
+        self.line_tag = ns + kind.line_element
+        self.line_fields = {
+            ns + name: (name, pos, name in _REPEATED) for name, pos in self.orders["line"].items()
+        }
+        self.line_class = kind.line
+        self.line_path = f"/{kind.root}/{kind.lines_element}/{kind.line_element}["
+        self.lines_parent: Any = None  # the verified <Prestaties> element
 
     def run(self, stream: io.RawIOBase) -> Iterator[Entry | Issue]:
         parser = etree.iterparse(
@@ -112,11 +121,25 @@ class _Reader:
             collect_ids=False,
         )
         try:
+            line_tag = self.line_tag
             for _event, elem in parser:
-                if elem.tag == self.root_tag:
+                tag = elem.tag
+                if tag == line_tag and self.state == 1:
+                    fast = self._fast_line(elem)
+                    if fast is not None:
+                        yield from fast
+                        if self.limits.max_records and self.lines > self.limits.max_records:
+                            yield issue(
+                                "L001",
+                                Location(file=self.file, line=elem.sourceline),
+                                reason=f"more than {self.limits.max_records} lines",
+                            )
+                            return
+                        continue
+                if tag == self.root_tag:
                     yield from self._check_root(elem)
                     continue
-                yield from self._record(elem, self.tags[elem.tag])
+                yield from self._record(elem, self.tags[tag])
                 if self.limits.max_records and self.lines > self.limits.max_records:
                     yield issue(
                         "L001",
@@ -131,6 +154,78 @@ class _Reader:
             yield issue("L001", exc.location, reason=exc.reason)
 
     # -- records -------------------------------------------------------------------------
+
+    def _fast_line(self, elem: Any) -> list[Entry | Issue] | None:
+        """A well-formed line in its place, read with the fewest checks that prove it so;
+        ``None`` sends anything unusual to the full path (:meth:`_record`)."""
+        parent = elem.getparent()
+        if parent is not self.lines_parent:
+            grand = parent.getparent() if parent is not None else None
+            if parent is None or parent.tag != self.lines_tag or grand is None:
+                return None
+            if grand.tag != self.root_tag:
+                return None
+            self.lines_parent = parent
+        if elem.attrib or (elem.text is not None and not elem.text.isspace()):
+            return None
+        fields = self.line_fields
+        max_text = self.limits.max_field_length
+        values: dict[str, Any] = {}
+        last = -1
+        for child in elem:
+            info = fields.get(child.tag)
+            if info is None:
+                return None
+            name, pos, repeated = info
+            if pos < last or (pos == last and not repeated) or len(child) or child.attrib:
+                return None
+            tail = child.tail
+            if tail is not None and not tail.isspace():
+                return None
+            text = child.text
+            if text is None:
+                text = ""
+            elif len(text) > max_text:
+                return None
+            if repeated:
+                values.setdefault(name, []).append(text)
+            else:
+                values[name] = text
+            last = pos
+        previous = elem.getprevious()
+        if previous is not None and (
+            previous.tag != self.line_tag
+            or previous.getprevious() is not None
+            or (previous.tail is not None and not previous.tail.isspace())
+        ):
+            return None
+        self.lines += 1
+        index = self.lines
+        ref = values.get("Referentienummer")
+        location = Location(
+            file=self.file,
+            line=elem.sourceline,
+            path=f"{self.line_path}{index}]",
+            record_type=self.kind.line_element,
+            reference=ref if isinstance(ref, str) else None,
+            index=index,
+        )
+        items: list[Entry | Issue]
+        try:
+            record = self.line_class.model_validate(values)
+            items = []
+        except ValidationError as exc:
+            record = None
+            items = list(
+                issues_from_error(
+                    exc, location, lambda n: _field_location(elem, self.ns, n, location)
+                )
+            )
+        elem.clear(keep_tail=False)
+        if previous is not None:
+            del parent[0]
+        items.append(Entry("line", record, location, index))
+        return items
 
     def _record(self, elem: Any, part: Part) -> Iterator[Entry | Issue]:
         kind = self.kind
