@@ -12,10 +12,12 @@ Optional numeric identifiers are digits or spaces (absent), so conversions are l
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import IO, Any
+
+from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.ei.layout import FieldSpec, Layout, detect_layout, load_layout
@@ -26,7 +28,7 @@ from resv_edi.formats.registry import Format, register
 from resv_edi.formats.source import Source, open_source, source_name
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
-from resv_edi.model.binding import bind
+from resv_edi.model.binding import issues_from_error
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
@@ -210,37 +212,55 @@ class _ResvReader:
         comment_issues: list[Issue] | None = None,
     ) -> Iterator[Entry | Issue]:
         rl = self.rl
+        values = record.values
         data: dict[str, Any] = {}
         for fm in rl.fields[record.record_type]:
-            _put(data, fm, record.values.get(fm.spec.key))
+            value = values.get(fm.spec.key)
+            if value is not None and value != "":
+                _put(data, fm, value)
         if comment is not None and rl.comment_field is not None:
             _put(data, rl.comment_field, comment.values.get(rl.comment_field.spec.key))
         index = 0
         if part == "line":
             self.lines += 1
             index = self.lines
-        element = self.kind.element(part)
-        location = Location(
-            file=self.file, line=record.line, record_type=record.record_type, index=index or None
-        )
         ref = data.get("Referentienummer")
-        if isinstance(ref, str):
-            location = location.with_(reference=ref)
-        flagged = {i.location.path for i in own} | {i.location.path for i in comment_issues or []}
-        specs = {fm.element: fm.spec for fm in rl.fields[record.record_type]}
+        location = Location(
+            file=self.file,
+            line=record.line,
+            path=self.kind.element(part),
+            record_type=record.record_type,
+            reference=ref if isinstance(ref, str) else None,
+            index=index or None,
+        )
+        try:
+            bound = rl.kind.record_class(part).model_validate(data)
+        except ValidationError as exc:
+            bound = None
+            problems = issues_from_error(exc, location, self._locator(record, location))
+            flagged = {i.location.path for i in (*own, *(comment_issues or ()))}
+            # a field the structural reader already reported is not reported twice
+            own = [*own, *(p for p in problems if p.location.path not in flagged)]
+        yield from self._ordered(own, comment_issues)
+        yield Entry(part, bound, location, index)
+
+    @staticmethod
+    def _ordered(own: list[Issue], comment_issues: list[Issue] | None) -> list[Issue]:
+        """The record's structural issues, its comment's, then the model's."""
+        structural = [i for i in own if not i.code.startswith("S")]
+        model = [i for i in own if i.code.startswith("S")]
+        return [*structural, *(comment_issues or ()), *model]
+
+    def _locator(self, record: EIRecord, location: Location) -> Callable[[str], Location]:
+        specs = {fm.element: fm.spec for fm in self.rl.fields[record.record_type]}
 
         def locate(field: str) -> Location:
             spec = specs.get(field)
             if spec is None:
-                return location.with_(path=element)
+                return location
             return location.with_(column=spec.start, path=spec.id)
 
-        bound, problems = bind(rl.kind.record_class(part), data, location, locate_field=locate)
-        yield from own
-        yield from comment_issues or []
-        # a field the structural reader already reported is not reported twice
-        yield from (p for p in problems if p.location.path not in flagged)
-        yield Entry(part, bound, location.with_(path=element), index)
+        return locate
 
 
 def _put(data: dict[str, Any], fm: _FieldMap, value: Any) -> None:
