@@ -188,7 +188,7 @@ def convert(
                 continue
             if isinstance(item, Entry) and item.record is not None:
                 yield item.record
-        if not result.issues:
+        if not engine.fatal and len(result.issues) < max_errors:
             result.issues.extend(p for p in engine.finish() if p.is_error)
         if result.issues:
             raise _Stop

@@ -86,7 +86,7 @@ def test_fixture_folders_are_populated() -> None:
     """Fixtures exist: valid messages in three formats, invalid ones for every rule."""
     assert len(VALID) >= 6
     codes = {expected_code(p) for p in INVALID}
-    rules = {f"R{n:03d}" for n in range(1, 26)} - {"R018"}
+    rules = {f"R{n:03d}" for n in range(1, 28)} - {"R018"}
     assert rules <= codes, sorted(rules - codes)
     structural = {"X001", "X002", "X003", "X004", "X005", "S001", "S002", "S003"}
     assert structural | {"J001", "J002", "J003", "J004", "F002", "F003"} <= codes

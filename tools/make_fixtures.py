@@ -214,6 +214,10 @@ def _business_rules() -> dict[str, bytes]:
         "Omschrijving": f"Creditering van {ref[0]}",
     }
     files["R025_credit_exceeds_debit.xml"] = render((h1, [*lines1, credit]))
+    vat = lines1[1]["Bedrag"] + 1
+    files["R026_vat_exceeds_amount.xml"] = render(edit(p1, 1, BtwBedrag=vat))
+    files["R027_wrong_message_version.xml"] = render(edit(p1, BerichtVersie=2))
+    files["R027_wrong_xsd_version.json"] = render(edit(p1, XsdVersie="2.0.0"), "json")
     return files
 
 

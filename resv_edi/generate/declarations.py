@@ -138,7 +138,8 @@ def generate_declaration(
                 **line_fields,
                 Bedrag=amount,
                 DebetCredit="D",
-                BtwBedrag=amount * 21 // 100 if i % 7 == 0 else None,
+                # Bedrag includes VAT; BtwBedrag is the 21 % VAT part of it
+                BtwBedrag=amount * 21 // 121 if i % 7 == 0 else None,
                 Omschrijving=f"Hoofdtaak {line_fields['Hoofdtaak']}: {words}",
                 Toelichting=(
                     "Activiteiten uit het RESV-plan, niet gedeclareerd als O&I of centrale"

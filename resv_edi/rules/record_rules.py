@@ -112,6 +112,33 @@ def iban_number(header: Header, ctx: MessageContext) -> Findings:
     return ()
 
 
+@rule("R027", "header")
+def message_version(header: Header, ctx: MessageContext) -> Findings:
+    return version_findings(header, facts().declaratie)
+
+
+def version_findings(header: Any, message: Any) -> Findings:
+    """BerichtCode, -Versie, -Subversie and the XsdVersie's major.minor of this standard."""
+    found: list[Finding] = []
+    for field, value, expected in (
+        ("bericht_code", header.bericht_code, message.code),
+        ("bericht_versie", header.bericht_versie, message.version),
+        ("bericht_subversie", header.bericht_subversie, message.subversion),
+    ):
+        if value != expected:
+            found.append(({"field": _alias(header, field), "found": value, "expected": expected},
+                          field))
+    major_minor = facts().version.rsplit(".", 1)[0]
+    if header.xsd_versie.rsplit(".", 1)[0] != major_minor:
+        found.append(
+            (
+                {"field": "XsdVersie", "found": header.xsd_versie, "expected": f"{major_minor}.x"},
+                "xsd_versie",
+            )
+        )
+    return found
+
+
 # -- lines -----------------------------------------------------------------------------------
 
 
@@ -142,8 +169,9 @@ def within_experiment(line: Prestatie, ctx: MessageContext) -> Findings:
 
 @rule("R007", "line")
 def within_declaration_period(line: Prestatie, ctx: MessageContext) -> Findings:
+    """Debit lines only: a credit may correct a line of an earlier declaration period."""
     header = ctx.header
-    if header is None:
+    if header is None or line.debet_credit == "C":
         return ()
     begin, end = header.declaratieperiode_begin, header.declaratieperiode_einde
     if line.begindatum < begin or line.einddatum > end:
@@ -284,6 +312,13 @@ def line_amount_width(line: Prestatie, ctx: MessageContext) -> Findings:
             ({"value": line.btw_bedrag, "field": "BtwBedrag", "digits": vat_digits}, "btw_bedrag")
         )
     return found
+
+
+@rule("R026", "line")
+def vat_within_amount(line: Prestatie, ctx: MessageContext) -> Findings:
+    if line.btw_bedrag is not None and line.btw_bedrag > line.bedrag:
+        return [({"found": line.btw_bedrag, "expected": line.bedrag}, "btw_bedrag")]
+    return ()
 
 
 @rule("R017", "totals")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from resv_edi.model.retour import RetourPrestatie
+from resv_edi.rules.record_rules import version_findings
 from resv_edi.rules.registry import Findings, rule
+from resv_edi.standard.facts import facts
 
 
 @rule("R033", "line", kind="retour")
@@ -14,3 +16,8 @@ def granted_not_above_submitted(line: RetourPrestatie, ctx: Any) -> Findings:
         found = {"found": line.toegekend_bedrag, "expected": line.ingediend_bedrag}
         return [(found, "toegekend_bedrag")]
     return ()
+
+
+@rule("R027", "header", kind="retour")
+def retour_version(header: Any, ctx: Any) -> Findings:
+    return version_findings(header, facts().retour)

@@ -36,7 +36,7 @@ NS = DECLARATIE.namespace
 Q = "{" + NS + "}"
 
 #: reader codes that mean "the XSD would reject this"
-SCHEMA_CODES = {"X001", "X002", "X003", "X004", "X005", "X006", "S001", "S002", "S003"}
+SCHEMA_CODES = {"X001", "X002", "X003", "X004", "X005", "S001", "S002", "S003"}
 JSON_CODES = {"S001", "S002", "S003", "J001", "J002", "J003", "J004", "X003"}
 
 #: the records mutated: header, the first line (it has every optional field) and the totals
