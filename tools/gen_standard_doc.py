@@ -20,6 +20,7 @@ Exit codes: 0 up to date / written, 1 out of date (``--check``), 2 the sources a
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import tomllib
@@ -442,6 +443,35 @@ def render_catalogue() -> str:
     return f"Catalogue version {version}; file `mappings/rules/catalogue.toml`.\n\n{table}"
 
 
+def render_ei_layout() -> str:
+    """Every record of the EI forms RESV901 (declaratie) and RESV902 (retour)."""
+    parts = []
+    for name in ("RESV901_v1.0.json", "RESV902_v1.0.json"):
+        data = json.loads((MAPPINGS / "ei" / name).read_text(encoding="utf-8"))
+        parts.append(
+            f"### {data['standard']} v{data['version']}.{data['subversion']}: "
+            f"{data['description'].lower()}\n\nMessage code {data['message_code']} "
+            f"(provisional), record length {data['record_length']}, file `mappings/ei/{name}`."
+        )
+        for record in data["records"]:
+            rows = [
+                (
+                    f"`{f['id']}`",
+                    f["name"],
+                    f"`{f['element']}`" + (f" ({f['index'] + 1})" if "index" in f else "")
+                    if f.get("element")
+                    else "—",
+                    f["type"] + (" (digits or spaces)" if f.get("digits") else ""),
+                    str(f["start"]),
+                    str(f["length"]),
+                )
+                for f in record["fields"]
+            ]
+            head = ("Id", "Name", "Element", "Type", "Start", "Length")
+            parts.append(f"**Record {record['type']} {record['name']}**\n\n{_table(head, rows)}")
+    return "\n\n".join(parts)
+
+
 # -- the blocks ------------------------------------------------------------------------------
 
 
@@ -466,8 +496,10 @@ def blocks(descriptions: dict[str, Any]) -> dict[str, Block]:
     result["simple-types"] = Block(render_simple_types, (XSD_DIR / "basisschema.xsd",))
     result["codelists"] = Block(render_codelists)
     result["catalogue"] = Block(render_catalogue, (MAPPINGS / "rules" / "catalogue.toml",))
-    # Filled by the lead once the RESV901 EI layout exists; until then the block stays as is.
-    result["ei-layout"] = Block(None, (MAPPINGS / "ei" / "RESV901_v1.0.json",))
+    result["ei-layout"] = Block(
+        render_ei_layout,
+        (MAPPINGS / "ei" / "RESV901_v1.0.json", MAPPINGS / "ei" / "RESV902_v1.0.json"),
+    )
     return result
 
 
