@@ -1,26 +1,38 @@
-"""``resv-edi convert``: one format to another, through the model, written atomically."""
+"""``resv-edi convert``: one format to another, through the model, written atomically.
+
+One SOURCE converts to the file ``-o OUTPUT``. Several sources, a directory or a glob convert
+into the directory ``-o DIR`` (relative paths kept, suffix of the target format), in parallel
+(``--jobs``); the work is done by :mod:`resv_edi.batch`.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import click
+import orjson
 
-from resv_edi.api import convert
+from resv_edi.batch import convert_batch
+from resv_edi.batch.options import batch_options, check_engine
+from resv_edi.batch.plan import PlanError, expand, is_batch_argument
+from resv_edi.batch.progress import BatchProgress, should_show
+from resv_edi.batch.summary import Summary
+from resv_edi.batch.tasks import convert_file, skipped
 from resv_edi.cli.options import READ_FORMATS, WRITE_FORMATS, limit_options, limits_from
-from resv_edi.errors import ExitCode, Severity
-from resv_edi.reporting import text_line
+from resv_edi.limits import Limits
 
 
 @click.command("convert")
-@click.argument("source", type=click.Path(dir_okay=False))
+@click.argument("sources", nargs=-1, required=True)
 @click.option(
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="Output file; written only when the whole conversion succeeds.",
+    type=click.Path(),
+    help="Output file; written only when the whole conversion succeeds. For several "
+    "sources, a directory or a glob: the output directory.",
 )
 @click.option("--to", "to", required=True, type=click.Choice(WRITE_FORMATS), help="Output format.")
 @click.option(
@@ -31,19 +43,124 @@ from resv_edi.reporting import text_line
     show_default=True,
     help="Input format; auto detects it from the content.",
 )
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json: one machine-readable summary on stdout.",
+)
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="Leave inputs whose output exists already (resume an interrupted batch).",
+)
+@batch_options
 @limit_options
-def command(source: str, output: str, to: str, fmt: str, **kwargs: Any) -> None:
-    """Convert a message to another format. The input is validated on the way; on any
-    error nothing is written and the exit code is 1 (2 when the input is unreadable)."""
+def command(
+    sources: tuple[str, ...],
+    output: str,
+    to: str,
+    fmt: str,
+    output_format: str,
+    skip_existing: bool,
+    jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+    quiet: bool,
+    **kwargs: Any,
+) -> None:
+    """Convert messages to another format. The input is validated on the way; on any error
+    nothing is written for that file and the exit code is 1 (2 when an input is unreadable;
+    the worst file decides)."""
     limits = limits_from(kwargs)
-    result = convert(
-        source, output, to, fmt=fmt, limits=limits, max_errors=limits.max_errors or 100
-    )
-    for item in result.issues:
-        click.echo(text_line(item), err=True)
-    if result.written:
-        click.echo(f"{source} -> {output} ({to}, {result.lines} lines)", err=True)
-        sys.exit(int(ExitCode.OK))
-    fatal = any(i.severity is Severity.FATAL for i in result.issues)
-    click.echo(f"{source}: not converted, {len(result.issues)} errors", err=True)
-    sys.exit(int(ExitCode.USAGE if fatal else ExitCode.INVALID))
+    check_engine(engine, scheduler)
+    if len(sources) == 1 and not is_batch_argument(sources[0]):
+        _single(sources[0], output, to, fmt, output_format, skip_existing, limits)
+        return
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise click.BadParameter(
+            f"{output!r} is a file; several sources need an output directory",
+            param_hint="'-o' / '--output'",
+        )
+    inputs = expand(sources)
+    sizes = {item.path: _size(item.path) for item in inputs}
+    show = should_show(quiet)
+    with BatchProgress(len(inputs), sum(sizes.values()), show=show, label="convert") as bar:
+
+        def shown(result: dict[str, Any]) -> None:
+            if output_format == "text":
+                for line in result["text"]:
+                    bar.echo(line, err=True)
+                bar.echo(result["summary_line"], err=True)
+            bar.advance(result, sizes.get(result["file"], 0))
+
+        try:
+            results, summary = convert_batch(
+                sources,
+                output,
+                to,
+                fmt=fmt,
+                limits=limits,
+                jobs=jobs,
+                engine=engine,
+                scheduler=scheduler,
+                skip_existing=skip_existing,
+                on_result=shown,
+                inputs=inputs,
+            )
+        except PlanError as exc:
+            raise click.UsageError(str(exc)) from exc
+        except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
+            raise click.UsageError(f"{engine} engine: {exc}") from exc
+    _finish(results, summary, output_format, batch=True)
+
+
+def _single(
+    source: str,
+    output: str,
+    to: str,
+    fmt: str,
+    output_format: str,
+    skip_existing: bool,
+    limits: Limits,
+) -> None:
+    """One file to one file, in this process."""
+    if os.path.isdir(output):
+        raise click.BadParameter(f"File {output!r} is a directory.", param_hint="'-o' / '--output'")
+    if skip_existing and os.path.exists(output):
+        result = skipped(source, output, to)
+    else:
+        result = convert_file(source, output, to, fmt, limits)
+    if output_format == "text":
+        for line in result["text"]:
+            click.echo(line, err=True)
+        click.echo(result["summary_line"], err=True)
+    summary = Summary()
+    summary.add(result)
+    summary.seconds = result["seconds"]
+    _finish([result], summary, output_format, batch=False)
+
+
+def _finish(
+    results: list[dict[str, Any]], summary: Summary, output_format: str, *, batch: bool
+) -> None:
+    if output_format == "json":
+        payload = {
+            "files": [
+                {k: v for k, v in r.items() if k not in ("text", "summary_line")} for r in results
+            ],
+            "summary": summary.as_dict(),
+            "exit_code": summary.exit_code,
+        }
+        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+    elif batch:
+        click.echo(summary.text(), err=True)
+    sys.exit(summary.exit_code)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

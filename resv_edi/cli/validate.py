@@ -1,20 +1,27 @@
-"""``resv-edi validate``: check files against the XSD-level schema and the rule catalogue."""
+"""``resv-edi validate``: check files against the XSD-level schema and the rule catalogue.
+
+Files, directories and globs; several files run in parallel (``--jobs``), large NDJSON, EI and
+XML files in chunks (``--split``). The work is done by :mod:`resv_edi.batch`.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import click
 import orjson
 
-from resv_edi.api import check_file
+from resv_edi.batch import validate_batch
+from resv_edi.batch.options import batch_options, check_engine
+from resv_edi.batch.plan import expand, is_batch_argument
+from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.cli.options import READ_FORMATS, limit_options, limits_from
-from resv_edi.reporting import summary_line, text_line, worst_exit
 
 
 @click.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
@@ -30,22 +37,75 @@ from resv_edi.reporting import summary_line, text_line, worst_exit
     show_default=True,
     help="text for people, json for programs.",
 )
+@click.option(
+    "--split",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Validate each NDJSON, EI or XML file in N chunks in parallel (default 0: never). "
+    "Faster on idle cores; memory then grows with the number of lines.",
+)
+@batch_options
 @limit_options
-def command(files: tuple[str, ...], fmt: str, output_format: str, **kwargs: Any) -> None:
-    """Validate declaration and return messages.
+def command(
+    files: tuple[str, ...],
+    fmt: str,
+    output_format: str,
+    split: int | None,
+    jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+    quiet: bool,
+    **kwargs: Any,
+) -> None:
+    """Validate declaration and return messages: FILES are files, directories or globs.
 
-    Exit code 0: all valid; 1: errors found; 2: unreadable, unsafe, or a usage error.
+    Exit code 0: all valid; 1: errors found; 2: unreadable, unsafe, or a usage error (the
+    worst file decides).
     """
     limits = limits_from(kwargs)
-    reports = []
-    for path in files:
-        report = check_file(path, fmt, limits=limits)
-        reports.append(report)
-        if output_format == "text":
-            for item in report.issues:
-                click.echo(text_line(item))
-            click.echo(summary_line(report), err=True)
+    check_engine(engine, scheduler)
+    inputs = expand(files)
+    batch = len(inputs) != 1 or any(is_batch_argument(f) for f in files)
+    sizes = {item.path: _size(item.path) for item in inputs}
+    show = batch and should_show(quiet)
+    with BatchProgress(len(inputs), sum(sizes.values()), show=show, label="validate") as bar:
+
+        def shown(result: dict[str, Any]) -> None:
+            if output_format == "text":
+                for line in result["text"]:
+                    bar.echo(line)
+                bar.echo(result["summary_line"], err=True)
+            bar.advance(result, sizes.get(result["file"], 0))
+
+        try:
+            results, summary = validate_batch(
+                files,
+                fmt=fmt,
+                limits=limits,
+                jobs=jobs,
+                engine=engine,
+                scheduler=scheduler,
+                split=split,
+                on_result=shown,
+                inputs=inputs,
+            )
+        except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
+            raise click.UsageError(f"{engine} engine: {exc}") from exc
     if output_format == "json":
-        payload = {"files": [r.as_dict() for r in reports], "exit_code": int(worst_exit(reports))}
+        payload: dict[str, Any] = {
+            "files": [r["report"] for r in results],
+            "exit_code": summary.exit_code,
+        }
+        if batch:
+            payload["summary"] = summary.as_dict()
         sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
-    sys.exit(int(worst_exit(reports)))
+    elif batch:
+        click.echo(summary.text(), err=True)
+    sys.exit(summary.exit_code)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

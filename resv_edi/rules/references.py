@@ -52,7 +52,7 @@ class ReferenceIndex:
             """
             PRAGMA journal_mode = OFF;
             PRAGMA synchronous = OFF;
-            PRAGMA cache_size = -8192;
+            PRAGMA cache_size = -2048;
             PRAGMA temp_store = FILE;
             CREATE TABLE refs (
                 idx INTEGER PRIMARY KEY, src INTEGER, path TEXT, ref TEXT NOT NULL,

@@ -1,0 +1,187 @@
+"""Running tasks and streaming their results back as they complete.
+
+Three executors share one small interface (``submit``, ``completed``, ``close``):
+
+* :class:`InProcess` (``--jobs 1``): runs each task when its result is asked for;
+* :class:`LocalPool` (default): a ``concurrent.futures.ProcessPoolExecutor`` of ``--jobs``
+  processes;
+* ``resv_edi.batch.dask_runner.DaskExecutor`` (``--engine dask``): a dask.distributed cluster.
+
+:func:`run_validate` and :func:`run_convert` plan the tasks, submit them and yield one result
+per input (see :mod:`resv_edi.batch.tasks`) in the order they finish. A large file may be
+validated in chunks (:mod:`resv_edi.batch.split`); its chunks are merged in this process.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
+
+from resv_edi.batch import split, tasks
+from resv_edi.batch.plan import Input
+from resv_edi.limits import Limits
+
+
+class Executor(Protocol):
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any: ...
+    def completed(self) -> Iterator[Any]: ...
+    def close(self) -> None: ...
+
+
+class InProcess:
+    """Runs tasks in this process, one at a time, as their results are taken."""
+
+    def __init__(self) -> None:
+        self._queue: deque[tuple[cf.Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        future: cf.Future[Any] = cf.Future()
+        self._queue.append((future, fn, args))
+        return future
+
+    def completed(self) -> Iterator[cf.Future[Any]]:
+        while self._queue:
+            future, fn, args = self._queue.popleft()
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # tasks do not raise; this is a safety net
+                future.set_exception(exc)
+            yield future
+
+    def close(self) -> None:
+        self._queue.clear()
+
+
+class LocalPool:
+    """A pool of ``jobs`` worker processes on this machine."""
+
+    def __init__(self, jobs: int) -> None:
+        self._pool = cf.ProcessPoolExecutor(max_workers=jobs)
+        self._pending: set[cf.Future[Any]] = set()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        future = self._pool.submit(fn, *args)
+        self._pending.add(future)
+        return future
+
+    def completed(self) -> Iterator[cf.Future[Any]]:
+        while self._pending:
+            done, _ = cf.wait(self._pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                self._pending.discard(future)
+                yield future
+
+    def close(self) -> None:
+        for future in self._pending:
+            future.cancel()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def make_executor(engine: str, jobs: int, tasks_count: int, scheduler: str | None) -> Executor:
+    """The executor for ``--engine``; ``local`` with one job or one task runs in-process."""
+    if engine == "dask":
+        from resv_edi.batch.dask_runner import DaskExecutor
+
+        return DaskExecutor(scheduler, jobs)
+    if jobs <= 1 or tasks_count <= 1:
+        return InProcess()
+    return LocalPool(min(jobs, tasks_count))
+
+
+def _outcome(future: Any, command: str, path: str, **extra: Any) -> Any:
+    try:
+        return future.result()
+    except Exception as exc:  # the worker died or the task could not be sent
+        return tasks.failed(command, path, exc, **extra)
+
+
+def plan_validation(
+    inputs: list[Input], fmt: str, limits: Limits, *, jobs: int, split_into: int | None
+) -> list[tuple[Input, list[split.ChunkSpec] | None]]:
+    """Each input with its chunks, or ``None`` to validate it in one piece.
+
+    ``split_into``: ``None``, 0 or 1 = never (the default: one pass in flat memory); N = cut
+    every splittable file into N chunks. Splitting is opt-in because the parent merges the
+    chunks' reference data in memory: it trades memory that grows with the number of lines
+    for wall-clock time on idle cores.
+    """
+    planned: list[tuple[Input, list[split.ChunkSpec] | None]] = []
+    for item in inputs:
+        chunks = None
+        if split_into is not None and split_into > 1:
+            chunks = split.plan_chunks(item.path, fmt, split_into, limits)
+        planned.append((item, chunks))
+    return planned
+
+
+def run_validate(
+    planned: list[tuple[Input, list[split.ChunkSpec] | None]],
+    fmt: str,
+    limits: Limits,
+    executor: Executor,
+) -> Iterator[dict[str, Any]]:
+    """Validate every planned input; yield one result per input as it completes."""
+    tags: dict[Any, tuple[str, int]] = {}
+    chunks: dict[int, list[split.ChunkResult]] = {}
+    for number, (item, specs) in enumerate(planned):
+        if specs:
+            chunks[number] = []
+            for spec in specs:
+                tags[executor.submit(split.validate_chunk, spec)] = ("chunk", number)
+        else:
+            tags[executor.submit(tasks.validate_file, item.path, fmt, limits)] = ("file", number)
+    for future in executor.completed():
+        what, number = tags.pop(future)
+        item, specs = planned[number]
+        if what == "file":
+            yield _outcome(future, "validate", item.path)
+            continue
+        assert specs is not None
+        try:
+            part = future.result()
+        except Exception as exc:
+            part = split.ChunkResult(0, fallback=f"{type(exc).__name__}: {exc}")
+        if number not in chunks:
+            continue  # the file fell back to one piece already
+        chunks[number].append(part)
+        if not part.fallback and len(chunks[number]) < len(specs):
+            continue
+        parts = chunks.pop(number)
+        try:
+            report = None if part.fallback else split.merge(specs, parts)
+        except Exception:
+            report = None
+        if report is None:  # validate it in one piece instead
+            tags[executor.submit(tasks.validate_file, item.path, fmt, limits)] = ("file", number)
+            continue
+        seconds = max(p.seconds for p in parts)
+        yield tasks.validation_result(report, seconds)
+
+
+def run_convert(
+    pairs: list[tuple[Input, str]],
+    to: str,
+    fmt: str,
+    limits: Limits,
+    executor: Executor,
+    *,
+    skip_existing: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """Convert every input to its output; yield one result per input as it completes."""
+    tags: dict[Any, tuple[Input, str]] = {}
+    for item, target in pairs:
+        if skip_existing and os.path.exists(target):
+            yield tasks.skipped(item.path, target, to)
+            continue
+        future = executor.submit(tasks.convert_file, item.path, target, to, fmt, limits)
+        tags[future] = (item, target)
+    for future in executor.completed():
+        item, target = tags.pop(future)
+        yield _outcome(future, "convert", item.path, output=target, to=to)

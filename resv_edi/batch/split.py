@@ -1,0 +1,520 @@
+"""Validating one large file in chunks, in several processes, with the single-process result.
+
+How a file is cut (in the parent, :func:`plan_chunks`):
+
+* NDJSON and EI: byte ranges that end just after a newline (EI: before a ``04`` line record,
+  so that a line and its ``98`` comment stay together);
+* XML: byte ranges that start at a ``<Prestatie`` start tag.
+
+Every chunk but the first is read as a small message of its own: the file's real head (NDJSON
+and EI: the header line; XML: everything before the first ``<Prestatie``) is replayed before
+it, and every chunk but the last gets the file's real tail replayed after it (NDJSON: the
+totals line; XML: from ``</Prestaties>`` to the end). The normal reader parses that stream.
+Only what lies in the chunk's own byte range is kept: for NDJSON and EI by line number, for XML
+by position in the stream (after the header entry, up to the last line entry). Line numbers are
+shifted by ``first_line - 1 - newlines(prefix)`` so every issue carries its true line; the
+lines' index within the message (and the ``Prestatie[n]`` of an XPath) is shifted by the parent
+once the counts of the earlier chunks are known.
+
+Record rules run in the chunk (with the header from the replayed head as their context).
+Rules across the message (R003 unique references, R004/R025 credits, R001/R002 totals and the
+retour twins) run in the parent on the compact data the chunks return (reference rows, signed
+sums, counts), through the same :class:`~resv_edi.rules.references.ReferenceIndex`.
+
+Anything structural (wrong order, unknown elements, broken XML, a fatal issue, a header or totals
+in the middle) makes the chunk ask for a *fallback*: the parent then validates the whole file in
+one process, so the result always equals :func:`resv_edi.api.check_file`.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import mmap
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, BinaryIO
+
+from resv_edi.api import sniff
+from resv_edi.errors import Issue, Location, Severity
+from resv_edi.formats.registry import get_format
+from resv_edi.limits import Limits
+from resv_edi.model.declaratie import Header, Prestatie, Totalen
+from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
+from resv_edi.model.retour import RetourPrestatie, RetourTotalen
+from resv_edi.reporting import FileReport
+from resv_edi.rules.engine import _count_issue, _reference_issues, _sum_issue
+from resv_edi.rules.record_rules import MessageContext
+from resv_edi.rules.references import ReferenceIndex, RefRow
+from resv_edi.rules.registry import record_rules
+from resv_edi.standard.catalogue import issue
+
+#: formats that can be cut; a JSON document cannot (one object)
+SPLIT_FORMATS = ("ndjson", "ei", "xml")
+#: files smaller than this are never cut automatically
+#: no chunk is made smaller than this
+MIN_CHUNK = 256 * 1024
+
+_XML_LINE_START = re.compile(rb"<Prestatie[\s/>]")
+_XML_LINES_END = b"</Prestaties"
+_EI_LINE = b"\n04"  # a line record of the RESV EI layout starts with record type 04
+_SCAN = 8 * 1024 * 1024
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+#: issue codes that mean "structure": the chunk cannot judge them alone
+_TRIGGERS = frozenset({"J001", "J003", "E002", "E003", "E004", "E012", "E014"})
+
+
+def _is_trigger(item: Issue) -> bool:
+    return (
+        item.severity is Severity.FATAL
+        or item.code in _TRIGGERS
+        or item.code.startswith(("X", "L", "F"))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSpec:
+    """One byte range of a file and what to replay around it (picklable)."""
+
+    path: str
+    fmt: str
+    kind: str
+    number: int
+    count: int
+    start: int
+    end: int
+    first_line: int  # true line number of the byte at ``start``
+    lines: int  # newlines in [start, end)
+    prefix: bytes | None  # the file's head, replayed before the chunk (None: chunk 0)
+    suffix: bytes | None  # the file's tail, replayed after the chunk (None: last chunk)
+    limits: Limits
+
+    @property
+    def last(self) -> bool:
+        return self.number == self.count - 1
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    """What the parent needs from a chunk; ``fallback`` says why it must not be merged."""
+
+    number: int
+    fallback: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+    lines: int = 0
+    unbound: int = 0
+    sums: list[int] = field(default_factory=lambda: [0, 0])
+    rows: list[tuple[int, int | None, str, str | None, bool, int]] = field(default_factory=list)
+    row_path: str | None = None
+    totals: Entry | None = None
+    seconds: float = 0.0
+
+
+# -- planning (parent) -----------------------------------------------------------------------
+
+
+def plan_chunks(path: str, fmt: str, chunks: int, limits: Limits) -> list[ChunkSpec] | None:
+    """The chunks of ``path``, or ``None`` when it is better read in one piece."""
+    if chunks < 2 or limits.max_records:
+        return None
+    try:
+        size = os.path.getsize(path)
+        if fmt == "auto":
+            fmt = sniff(path)
+    except Exception:  # unreadable or unknown: the single-file path reports it
+        return None
+    if fmt not in SPLIT_FORMATS or size < 2 * MIN_CHUNK:
+        return None
+    if limits.max_file_size and size > limits.max_file_size:
+        return None
+    chunks = max(2, min(chunks, size // MIN_CHUNK))
+    with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        cut = _cuts(mm, fmt, size)
+        if cut is None:
+            return None
+        head, tail, finder = cut
+        kind = _probe_kind(mm[:head], fmt)
+        if kind is None:
+            return None
+        bounds = [0]
+        for i in range(1, chunks):
+            pos = finder(max(i * size // chunks, head + 1, bounds[-1] + 1))
+            if pos is None or pos >= tail:
+                break
+            if pos > bounds[-1]:
+                bounds.append(pos)
+        bounds.append(size)
+        if len(bounds) < 3:
+            return None
+        if _LONE_CR.search(mm):
+            return None  # a CR alone ends a line for some readers: line numbers could differ
+        newlines = [_count_newlines(mm, a, b) for a, b in itertools.pairwise(bounds)]
+        prefix = mm[:head]
+        suffix = mm[tail:size] if fmt != "ei" else b""
+    specs: list[ChunkSpec] = []
+    line = 1
+    n = len(bounds) - 1
+    for i in range(n):
+        specs.append(
+            ChunkSpec(
+                path=path,
+                fmt=fmt,
+                kind=kind.name,
+                number=i,
+                count=n,
+                start=bounds[i],
+                end=bounds[i + 1],
+                first_line=line,
+                lines=newlines[i],
+                prefix=prefix if i else None,
+                suffix=suffix if i < n - 1 else None,
+                limits=limits,
+            )
+        )
+        line += newlines[i]
+    return specs
+
+
+def _cuts(mm: mmap.mmap, fmt: str, size: int) -> tuple[int, int, Any] | None:
+    """(end of the head, start of the tail, boundary finder) for ``fmt``."""
+    if fmt == "xml":
+        first = _XML_LINE_START.search(mm)
+        tail = mm.rfind(_XML_LINES_END)
+        if first is None or tail < first.start():
+            return None
+
+        def xml_next(pos: int) -> int | None:
+            m = _XML_LINE_START.search(mm, pos)
+            return m.start() if m else None
+
+        return first.start(), tail, xml_next
+    head = mm.find(b"\n") + 1
+    if head <= 0 or head >= size:
+        return None
+    if fmt == "ei":
+        from resv_edi.formats.ei.layout import detect_layout
+        from resv_edi.formats.ei.resv import is_resv_layout
+
+        if is_resv_layout(detect_layout(mm[:head])) is not DECLARATIE:
+            return None  # other EI standards and the EI retour: one piece
+
+        def ei_next(pos: int) -> int | None:
+            found = mm.find(_EI_LINE, pos - 1)
+            return found + 1 if found >= 0 else None
+
+        return head, size, ei_next
+    end = size - 1 if mm[size - 1 : size] == b"\n" else size
+    tail = mm.rfind(b"\n", 0, end) + 1
+
+    def ndjson_next(pos: int) -> int | None:
+        found = mm.find(b"\n", pos - 1)
+        return found + 1 if found >= 0 else None
+
+    return head, tail, ndjson_next
+
+
+def _count_newlines(mm: mmap.mmap, start: int, end: int) -> int:
+    """``\\n`` in ``[start, end)``, read in blocks."""
+    return sum(mm[pos : min(end, pos + _SCAN)].count(b"\n") for pos in range(start, end, _SCAN))
+
+
+def _probe_kind(head: bytes, fmt: str) -> MessageKind | None:
+    """The message kind from the header at the start of the file (as ``check_file`` sees it)."""
+    try:
+        for item in get_format(fmt).reader(io.BytesIO(head), None, file="<head>"):
+            if isinstance(item, Entry):
+                if item.part != "header" or item.record is None:
+                    return None
+                return next((k for k in KINDS.values() if isinstance(item.record, k.header)), None)
+    except Exception:
+        return None
+    return None
+
+
+# -- a chunk (worker) ------------------------------------------------------------------------
+
+
+class _Spliced(io.RawIOBase):
+    """``prefix`` + bytes ``[start, end)`` of ``fh`` + ``suffix``, as one stream."""
+
+    def __init__(self, prefix: bytes, fh: BinaryIO, start: int, end: int, suffix: bytes) -> None:
+        self._prefix = memoryview(prefix)
+        self._fh = fh
+        self._left = end - start
+        self._suffix = memoryview(suffix)
+        fh.seek(start)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        if self._left > 0:
+            data = self._fh.read(min(len(buffer), self._left))
+            if data:
+                self._left -= len(data)
+                buffer[: len(data)] = data
+                return len(data)
+            self._left = 0
+        n = min(len(buffer), len(self._suffix))
+        buffer[:n] = self._suffix[:n]
+        self._suffix = self._suffix[n:]
+        return n
+
+
+def validate_chunk(spec: ChunkSpec) -> ChunkResult:
+    """Validate the lines of one chunk (a task: top-level, picklable, never raises)."""
+    started = time.perf_counter()
+    try:
+        result = _Chunk(spec).run()
+    except Exception as exc:  # the parent falls back to the single-process path
+        result = ChunkResult(spec.number, fallback=f"{type(exc).__name__}: {exc}")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class _Chunk:
+    def __init__(self, spec: ChunkSpec) -> None:
+        self.spec = spec
+        self.kind = KINDS[spec.kind]
+        self.rules = {p: record_rules(self.kind.name, p) for p in ("header", "line", "totals")}
+        self.ctx = MessageContext()
+        self.result = ChunkResult(spec.number)
+        prefix_lines = spec.prefix.count(b"\n") if spec.prefix else 0
+        self.delta = spec.first_line - 1 - prefix_lines
+        self.first = spec.first_line
+        self.last_line = None if spec.last else spec.first_line + spec.lines - 1
+
+    def run(self) -> ChunkResult:
+        spec = self.spec
+        reader = get_format(spec.fmt).reader
+        with open(spec.path, "rb") as fh:
+            raw = _Spliced(spec.prefix or b"", fh, spec.start, spec.end, spec.suffix or b"")
+            stream = io.BufferedReader(raw, 1024 * 1024)
+            # the chunk reports every issue: the parent applies the cap to the whole file
+            limits = spec.limits.updated(max_errors=0)
+            items = reader(stream, None, file=spec.path, limits=limits)
+            if spec.fmt == "xml":
+                self._by_position(items)
+            else:
+                self._by_line(items)
+        return self.result
+
+    # -- what belongs to this chunk
+
+    def _by_line(self, items: Iterator[Entry | Issue]) -> None:
+        for item in items:
+            line = item.location.line
+            if line is None:
+                inside = self.spec.last
+            else:
+                line += self.delta
+                inside = line >= self.first and (self.last_line is None or line <= self.last_line)
+            if not inside:
+                if isinstance(item, Entry) and item.part == "header":
+                    self._context(item)
+                continue
+            if not self._take(item, line):
+                return
+
+    def _by_position(self, items: Iterator[Entry | Issue]) -> None:
+        in_head = self.spec.prefix is not None
+        held: list[Entry | Issue] = []
+        for item in items:
+            if in_head:
+                if isinstance(item, Issue) and _is_trigger(item):
+                    self.result.fallback = f"{item.code} in the replayed head"
+                    return
+                if isinstance(item, Entry) and item.part == "header":
+                    self._context(item)
+                    in_head = False
+                continue
+            if self.spec.last:
+                if not self._take(item, _shift(item.location.line, self.delta)):
+                    return
+                continue
+            held.append(item)
+            if isinstance(item, Entry) and item.part == "line":
+                for kept in held:
+                    if not self._take(kept, _shift(kept.location.line, self.delta)):
+                        return
+                held.clear()
+        for dropped in held:  # the replayed tail: only its structure matters
+            if isinstance(dropped, Issue) and _is_trigger(dropped):
+                self.result.fallback = f"{dropped.code} after the chunk's last line"
+                return
+
+    # -- checking
+
+    def _context(self, entry: Entry) -> None:
+        self.ctx.header = entry.record if isinstance(entry.record, Header) else None
+
+    def _take(self, item: Entry | Issue, line: int | None) -> bool:
+        """Record ``item``; False when the chunk must fall back."""
+        result = self.result
+        if isinstance(item, Issue):
+            if _is_trigger(item):
+                result.fallback = f"{item.code} at line {line}"
+                return False
+            result.issues.append(_moved(item, line))
+            return True
+        location = item.location.with_(line=line) if line != item.location.line else item.location
+        record = item.record
+        if item.part == "header":
+            if self.spec.number:
+                result.fallback = f"a header at line {line}"
+                return False
+            self._context(item)
+        elif item.part == "totals":
+            if not self.spec.last:
+                result.fallback = f"totals at line {line}"
+                return False
+            result.totals = Entry(item.part, record, location, item.index)
+        else:
+            result.lines += 1
+            if record is None:
+                result.unbound += 1
+            elif isinstance(record, Prestatie):
+                result.sums[0] += record.signed_amount
+                result.rows.append(
+                    (
+                        item.index,
+                        location.line,
+                        record.referentienummer,
+                        record.vorig_referentienummer if record.debet_credit == "C" else None,
+                        record.debet_credit == "D",
+                        record.bedrag,
+                    )
+                )
+                if result.row_path is None:
+                    result.row_path = location.path
+            elif isinstance(record, RetourPrestatie):
+                result.sums[0] += record.signed_submitted
+                result.sums[1] += record.signed_granted
+        if record is None:
+            return True
+        for spec in self.rules[item.part]:
+            for params, name in spec.func(record, self.ctx):  # type: ignore[misc]
+                result.issues.append(issue(spec.code, _field_at(location, record, name), **params))
+        return True
+
+
+def _shift(line: int | None, delta: int) -> int | None:
+    return None if line is None else line + delta
+
+
+def _moved(item: Issue, line: int | None) -> Issue:
+    if line == item.location.line:
+        return item
+    return replace(item, location=item.location.with_(line=line))
+
+
+def _field_at(location: Location, record: Any, name: str | None) -> Location:
+    """The record's location narrowed to a field, by its element name (as the engine does)."""
+    if name is None:
+        return location
+    info = type(record).model_fields.get(name)
+    return location.with_(field=(info.alias if info and info.alias else name))
+
+
+# -- merging (parent) ------------------------------------------------------------------------
+
+
+def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | None:
+    """The file's report from its chunks' results, or ``None`` to validate it in one piece."""
+    results = sorted(results, key=lambda r: r.number)
+    if any(r.fallback for r in results) or len(results) != len(specs):
+        return None
+    spec0 = specs[0]
+    kind = KINDS[spec0.kind]
+    limits = spec0.limits
+    name = spec0.path
+    indexed = f"/{kind.root}/{kind.lines_element}/{kind.line_element}["
+    issues: list[Issue] = []
+    refs = ReferenceIndex() if kind is DECLARATIE else None
+    offset = lines = unbound = 0
+    sums = [0, 0]
+    try:
+        for res in results:
+            issues.extend(_reindexed(i, offset, indexed) for i in res.issues)
+            if refs is not None:
+                for index, src, ref, prev, debit, amount in res.rows:
+                    glob = index + offset
+                    path = res.row_path if spec0.fmt != "xml" else f"{indexed}{glob}]"
+                    refs.add(RefRow(glob, src, path, ref, prev, debit, amount))
+            offset += res.lines
+            lines += res.lines
+            unbound += res.unbound
+            sums[0] += res.sums[0]
+            sums[1] += res.sums[1]
+        if spec0.fmt == "ei" and limits.max_errors and len(issues) > limits.max_errors:
+            return None  # the EI reader caps its own issues: leave that to the one-piece run
+        if refs is not None:
+            issues.extend(_reference_issues(refs, name))
+    finally:
+        if refs is not None:
+            refs.close()
+    totals = results[-1].totals
+    if totals is not None and totals.record is not None:
+        record = totals.record
+        if isinstance(record, Totalen):
+            issues.extend(_count_issue("R002", totals, record.aantal_prestaties, lines))
+            if unbound == 0:
+                issues.extend(
+                    _sum_issue("R001", totals, "TotaalBedrag", record.signed_amount, sums[0])
+                )
+        elif isinstance(record, RetourTotalen):
+            issues.extend(_count_issue("R030", totals, record.aantal_prestaties, lines))
+            if unbound == 0:
+                issues.extend(
+                    _sum_issue(
+                        "R031", totals, "TotaalIngediendBedrag", record.signed_submitted, sums[0]
+                    )
+                )
+                issues.extend(
+                    _sum_issue(
+                        "R032", totals, "TotaalToegekendBedrag", record.signed_granted, sums[1]
+                    )
+                )
+    return _report(name, spec0.fmt, kind, lines, issues, limits)
+
+
+def _reindexed(item: Issue, offset: int, indexed: str) -> Issue:
+    """``item`` with its line index (and XPath position) counted from the file's start."""
+    loc = item.location
+    if not offset or (loc.index is None and not (loc.path and loc.path.startswith(indexed))):
+        return item
+    changes: dict[str, Any] = {}
+    if loc.index is not None:
+        changes["index"] = loc.index + offset
+    if loc.path and loc.path.startswith(indexed):
+        close = loc.path.index("]", len(indexed))
+        number = int(loc.path[len(indexed) : close]) + offset
+        changes["path"] = f"{indexed}{number}{loc.path[close:]}"
+    return replace(item, location=loc.with_(**changes))
+
+
+def _report(
+    name: str, fmt: str, kind: MessageKind, lines: int, issues: list[Issue], limits: Limits
+) -> FileReport:
+    """The report exactly as :func:`resv_edi.api.check_file` builds it from the issues."""
+    report = FileReport(name)
+    report.format = fmt
+    report.message = kind.root
+    report.lines = lines
+    limit = limits.max_errors
+    for found in issues:
+        report.add(found)
+        if not limit or len(report.issues) < limit or found.severity is Severity.FATAL:
+            report.issues.append(found)
+    if limit and report.errors + report.warnings > len(report.issues):
+        report.issues.append(issue("L002", Location(file=name), limit=limit))
+    return report

@@ -1,0 +1,139 @@
+"""The units of work of a batch: top-level, picklable functions that return plain dicts.
+
+A task never raises: whatever goes wrong becomes a ``failed`` result with exit code 2 and an
+``F001`` issue naming the exception, so that one file can never stop the batch. The same
+functions run in-process, in a local process pool and on Dask workers.
+
+Every result holds ``command``, ``file``, ``status`` (``ok``, ``invalid``, ``failed`` or
+``skipped``), ``exit_code``, ``lines``, ``seconds`` and ``text`` (the lines the CLI prints for the
+file, as it prints them for a single file); validate results also hold ``report``
+(:meth:`FileReport.as_dict`), convert results ``output``, ``written`` and ``issues``.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from resv_edi.api import check_file, convert
+from resv_edi.errors import ExitCode, Issue, Location, Severity
+from resv_edi.limits import Limits
+from resv_edi.reporting import FileReport, summary_line, text_line
+from resv_edi.standard.catalogue import issue
+
+Result = dict[str, Any]
+
+_STATUS = {"valid": "ok", "invalid": "invalid", "unreadable": "failed"}
+
+
+def validate_file(path: str, fmt: str, limits: Limits) -> Result:
+    """Validate one file (``check_file``) into a result."""
+    started = time.perf_counter()
+    try:
+        report = check_file(path, fmt, limits=limits)
+    except Exception as exc:
+        report = _failed_report(path, exc)
+    return validation_result(report, time.perf_counter() - started)
+
+
+def validation_result(report: FileReport, seconds: float) -> Result:
+    """The result of a validation, from its report."""
+    return {
+        "command": "validate",
+        "file": report.file,
+        "status": _STATUS[report.status],
+        "exit_code": int(report.exit_code),
+        "lines": report.lines,
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "seconds": round(seconds, 4),
+        "report": report.as_dict(),
+        "text": [text_line(i) for i in report.issues],
+        "summary_line": summary_line(report),
+    }
+
+
+def convert_file(source: str, target: str, to: str, fmt: str, limits: Limits) -> Result:
+    """Convert one file (``convert``, written atomically) into a result."""
+    started = time.perf_counter()
+    try:
+        result = convert(
+            source, target, to, fmt=fmt, limits=limits, max_errors=limits.max_errors or 100
+        )
+        issues, written, lines = result.issues, result.written, result.lines
+    except Exception as exc:
+        issues, written, lines = [_crash(source, exc)], False, 0
+    fatal = any(i.severity is Severity.FATAL for i in issues)
+    if written:
+        status, code = "ok", ExitCode.OK
+        last = f"{source} -> {target} ({to}, {lines} lines)"
+    else:
+        status, code = ("failed", ExitCode.USAGE) if fatal else ("invalid", ExitCode.INVALID)
+        last = f"{source}: not converted, {len(issues)} errors"
+    return {
+        "command": "convert",
+        "file": source,
+        "output": target,
+        "to": to,
+        "status": status,
+        "exit_code": int(code),
+        "written": written,
+        "lines": lines,
+        "errors": sum(1 for i in issues if i.is_error),
+        "seconds": round(time.perf_counter() - started, 4),
+        "issues": [i.as_dict() for i in issues],
+        "text": [text_line(i) for i in issues],
+        "summary_line": last,
+    }
+
+
+def skipped(source: str, target: str, to: str) -> Result:
+    """The result of an input whose output exists already (``--skip-existing``)."""
+    return {
+        "command": "convert",
+        "file": source,
+        "output": target,
+        "to": to,
+        "status": "skipped",
+        "exit_code": int(ExitCode.OK),
+        "written": False,
+        "lines": 0,
+        "errors": 0,
+        "seconds": 0.0,
+        "issues": [],
+        "text": [],
+        "summary_line": f"{source}: skipped, {target} exists",
+    }
+
+
+def failed(command: str, path: str, exc: BaseException, **extra: Any) -> Result:
+    """A result for a task that could not run at all (e.g. its worker died)."""
+    if command == "validate":
+        return validation_result(_failed_report(path, exc), 0.0)
+    problem = _crash(path, exc)
+    return {
+        "command": command,
+        "file": path,
+        "status": "failed",
+        "exit_code": int(ExitCode.USAGE),
+        "written": False,
+        "lines": 0,
+        "errors": 1,
+        "seconds": 0.0,
+        "issues": [problem.as_dict()],
+        "text": [text_line(problem)],
+        "summary_line": f"{path}: not converted, 1 errors",
+        **extra,
+    }
+
+
+def _crash(path: str, exc: BaseException) -> Issue:
+    return issue("F001", Location(file=path), reason=f"{type(exc).__name__}: {exc}")
+
+
+def _failed_report(path: str, exc: BaseException) -> FileReport:
+    report = FileReport(path)
+    problem = _crash(path, exc)
+    report.add(problem)
+    report.issues.append(problem)
+    return report

@@ -1,0 +1,87 @@
+"""Chunked validation of one file equals single-process validation (codes, lines, order)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from batch_helpers import with_faults, with_structure_fault, write
+
+from resv_edi.api import check_file
+from resv_edi.batch import split, validate_batch
+from resv_edi.limits import DEFAULT_LIMITS
+
+FORMATS = ["ndjson", "xml", "ei"]
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_CHUNK", 4096)
+
+
+def chunked(path: Path, chunks: int = 4) -> tuple[list[split.ChunkResult], dict | None]:
+    specs = split.plan_chunks(str(path), "auto", chunks, DEFAULT_LIMITS)
+    assert specs is not None and len(specs) == chunks
+    results = [split.validate_chunk(s) for s in specs]
+    report = split.merge(specs, results)
+    return results, (report.as_dict() if report else None)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_valid_file_in_chunks(tmp_path: Path, fmt: str) -> None:
+    path = write(tmp_path / f"d.{fmt}", 1500, fmt)
+    results, merged = chunked(path)
+    assert all(r.fallback is None for r in results)
+    assert merged == check_file(str(path)).as_dict()
+    assert merged is not None and merged["lines"] == 1500
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_faults_keep_codes_lines_and_order(tmp_path: Path, fmt: str) -> None:
+    """Model, rule, cross-chunk reference and totals faults: the same issues, true lines."""
+    path = with_faults(write(tmp_path / f"d.{fmt}", 2000, fmt), fmt)
+    expected = check_file(str(path)).as_dict()
+    results, merged = chunked(path)
+    assert all(r.fallback is None for r in results), [r.fallback for r in results]
+    assert merged == expected
+    codes = {i["code"] for i in expected["issues"]}
+    assert "R003" in codes  # the duplicate lies in another chunk than its first use
+    late = [i["location"]["line"] for i in expected["issues"]]
+    assert max(late) > results[0].issues[-1].location.line  # issues beyond chunk 0
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_structure_fault_falls_back(tmp_path: Path, fmt: str) -> None:
+    """A chunk that cannot judge its part asks for the one-piece run; the result is equal."""
+    path = with_structure_fault(write(tmp_path / f"d.{fmt}", 2000, fmt), fmt)
+    results, merged = chunked(path)
+    assert merged is None and any(r.fallback for r in results)
+    batch, summary = validate_batch([str(path)], jobs=2, split=4)
+    assert batch[0]["report"] == check_file(str(path)).as_dict()
+    assert summary.exit_code == batch[0]["exit_code"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_split_through_the_pool(tmp_path: Path, fmt: str) -> None:
+    path = with_faults(write(tmp_path / f"d.{fmt}", 2000, fmt), fmt)
+    batch, summary = validate_batch([str(path)], jobs=2, split=3)
+    assert batch[0]["report"] == check_file(str(path)).as_dict()
+    assert summary.exit_code == 1
+
+
+def test_max_errors_cap_applies_to_the_whole_file(tmp_path: Path) -> None:
+    path = with_faults(write(tmp_path / "d.xml", 2000, "xml"), "xml")
+    limits = DEFAULT_LIMITS.updated(max_errors=2)
+    specs = split.plan_chunks(str(path), "auto", 4, limits)
+    assert specs is not None
+    report = split.merge(specs, [split.validate_chunk(s) for s in specs])
+    assert report is not None
+    assert report.as_dict() == check_file(str(path), limits=limits).as_dict()
+
+
+def test_small_or_unsplittable_files_stay_whole(tmp_path: Path) -> None:
+    assert split.plan_chunks(str(write(tmp_path / "d.json", 500, "json")), "auto", 4,
+                             DEFAULT_LIMITS) is None  # fmt: skip
+    assert split.plan_chunks(str(tmp_path / "missing.xml"), "auto", 4, DEFAULT_LIMITS) is None
+    tiny = write(tmp_path / "t.ndjson", 3, "ndjson")
+    assert split.plan_chunks(str(tiny), "auto", 4, DEFAULT_LIMITS) is None
