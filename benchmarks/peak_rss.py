@@ -31,7 +31,7 @@ def peak_rss_mib(args: list[str]) -> tuple[float, float, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["validate", "convert"])
+    parser.add_argument("command", choices=["validate", "convert", "retour", "lumpsum"])
     parser.add_argument("--lines", type=int, nargs="+", default=[10_000, 1_000_000])
     parser.add_argument("--format", default="xml")
     parser.add_argument("--to", default="ei")
@@ -41,22 +41,41 @@ def main() -> int:
     folder = Path(opts.dir or tempfile.mkdtemp(prefix="resv-rss-"))
     results = []
     for n in sorted(opts.lines):
-        src = folder / f"decl_{n}.{opts.format}"
-        if not src.exists():
-            subprocess.run(
-                [*exe, "generate", "--records", str(n), "--format", opts.format, "-o", str(src)],
-                check=True,
-            )
-        if opts.command == "validate":
-            args = [*exe, "validate", str(src)]
+        if opts.command == "lumpsum":
+            src = folder / f"ha304_{n}.asc"
+            if not src.exists():
+                gen = [*exe, "generate", "--standard", "HA304", "--records", str(n), "-o", str(src)]
+                subprocess.run(gen, check=True)
         else:
-            args = [*exe, "convert", str(src), "-o", str(folder / f"out_{n}.{opts.to}"), "--to",
-                    opts.to]
+            src = folder / f"decl_{n}.{opts.format}"
+            if not src.exists():
+                gen = [*exe, "generate", "--records", str(n), "--format", opts.format]
+                gen += ["-o", str(src)]
+                subprocess.run(gen, check=True)
+        out = folder / f"out_{n}.{opts.to}"
+        args = {
+            "validate": [*exe, "validate", "--jobs", "1", str(src)],
+            "convert": [*exe, "convert", str(src), "-o", str(out), "--to", opts.to],
+            "retour": [*exe, "retour", str(src), "-o", str(out), "--to", opts.to],
+            "lumpsum": [
+                *exe,
+                "lumpsum",
+                str(src),
+                "--mapping",
+                "ha304_oi",
+                "-o",
+                str(out),
+                "--to",
+                "csv",
+            ],
+        }[opts.command]
         rss, seconds, code = peak_rss_mib(args)
         size = src.stat().st_size / 2**20
         results.append((n, rss))
-        print(f"{opts.command} {opts.format} {n:>9} lines ({size:8.1f} MiB): peak RSS "
-              f"{rss:7.1f} MiB, {seconds:7.1f} s, exit {code}")
+        print(
+            f"{opts.command} {opts.format} {n:>9} lines ({size:8.1f} MiB): peak RSS "
+            f"{rss:7.1f} MiB, {seconds:7.1f} s, exit {code}"
+        )
     if len(results) > 1:
         print(f"peak RSS ratio largest/smallest: {results[-1][1] / results[0][1]:.2f}")
     return 0

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from resv_edi.errors import EmptyInputError, Issue, Location, Severity, UnknownFormatError
@@ -127,20 +127,6 @@ def check_file(
     if limit and report.errors + report.warnings > len(report.issues):
         report.issues.append(issue("L002", Location(file=name), limit=limit))
     return report
-
-
-def cap(issues: Iterable[Issue], max_errors: int) -> Iterator[Issue]:
-    """At most ``max_errors`` issues (0 = all), then one L002 warning with the limit."""
-    count = 0
-    for item in issues:
-        count += 1
-        if max_errors and count > max_errors:
-            if count == max_errors + 1:
-                yield issue("L002", item.location.with_(line=None, path=None), limit=max_errors)
-            if item.severity is Severity.FATAL:
-                yield item
-            continue
-        yield item
 
 
 @dataclass
