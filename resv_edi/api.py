@@ -20,6 +20,7 @@ from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.reporting import FileReport
 from resv_edi.rules.engine import RuleEngine
 from resv_edi.standard.catalogue import issue
+from resv_edi.transport.archive import archive_report, is_archive
 
 PathLike = str | os.PathLike[str]
 
@@ -102,6 +103,8 @@ def check_file(
 ) -> FileReport:
     """Validate one file into a :class:`FileReport` (issues kept up to ``limits.max_errors``)."""
     name = os.fspath(path)
+    if fmt == "auto" and is_archive(path):
+        return archive_report(path, limits)
     report = FileReport(name)
     if fmt == "auto":
         fmt, problem = _sniffed(path)

@@ -45,6 +45,20 @@ def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Most lines per message (0 = no limit).",
         ),
+        click.option(
+            "--max-field-length",
+            type=click.IntRange(min=1),
+            default=d.max_field_length,
+            show_default=True,
+            help="Longest text of one field / XML text node / JSON string, in characters.",
+        ),
+        click.option(
+            "--max-line-length",
+            type=click.IntRange(min=1),
+            default=d.max_line_length,
+            show_default=True,
+            help="Longest line of an NDJSON or EI file, in bytes.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -58,4 +72,6 @@ def limits_from(kwargs: dict[str, Any]) -> Limits:
         max_depth=kwargs.pop("max_depth", None),
         max_file_size=kwargs.pop("max_file_size", None),
         max_records=kwargs.pop("max_records", None),
+        max_field_length=kwargs.pop("max_field_length", None),
+        max_line_length=kwargs.pop("max_line_length", None),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,18 +32,46 @@ def source_name(source: Source, file: str | None = None) -> str:
 
 @contextlib.contextmanager
 def open_source(source: Source, limits: Limits) -> Iterator[BinaryIO]:
-    """Open ``source`` for binary reading; refuse files beyond ``limits.max_file_size``."""
+    """Open ``source`` for binary reading; refuse files beyond ``limits.max_file_size``.
+
+    A regular file is measured before it is read. Anything else given by path (a pipe, a
+    device such as ``/dev/zero``, ``/dev/stdin``) has no size to measure, so it is counted
+    while it is read and refused (``UnsafeInputError``) once it passes the limit.
+    """
     if isinstance(source, str | os.PathLike):
         path = Path(source)
-        size = path.stat().st_size
-        if limits.max_file_size and size > limits.max_file_size:
-            raise UnsafeInputError(
-                f"file is {size} bytes, more than the limit of {limits.max_file_size}"
-            )
         with path.open("rb") as fh:
-            yield fh
+            st = os.fstat(fh.fileno())
+            limit = limits.max_file_size
+            if stat.S_ISREG(st.st_mode) or not limit:
+                if limit and st.st_size > limit:
+                    raise UnsafeInputError(
+                        f"file is {st.st_size} bytes, more than the limit of {limit}"
+                    )
+                yield fh
+            else:
+                yield io.BufferedReader(_Bounded(fh, limit))  # type: ignore[arg-type]
     else:
         yield source
+
+
+class _Bounded(io.RawIOBase):
+    """Reads ``raw`` and raises :class:`UnsafeInputError` past ``limit`` bytes."""
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        self._raw = raw
+        self._left = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(min(len(buffer), self._left + 1))
+        self._left -= len(data)
+        if self._left < 0:
+            raise UnsafeInputError("input is not a regular file and passed the file size limit")
+        buffer[: len(data)] = data
+        return len(data)
 
 
 class Prefixed(io.RawIOBase):

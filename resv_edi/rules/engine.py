@@ -56,6 +56,7 @@ class RuleEngine:
     def check(self, item: Entry | Issue) -> list[Issue]:
         """Issues for one item of the stream (a reader issue is passed through)."""
         if isinstance(item, Issue):
+            self._file = self._file or item.location.file
             self.fatal = self.fatal or item.severity is Severity.FATAL
             self._no_lines_reported = self._no_lines_reported or item.code == "X005"
             return [item]

@@ -151,6 +151,8 @@ def _physical_lines(stream: BinaryIO, max_line: int) -> Iterator[tuple[bytes, by
                 break  # may be the first half of CR LF: wait for the next chunk
             if skipping:
                 skipping = False
+            elif m.start() - pos > max_line:
+                yield buf[pos : pos + max_line + 1], eol, True
             else:
                 yield buf[pos : m.start()], eol, False
             pos = m.end()
@@ -161,7 +163,7 @@ def _physical_lines(stream: BinaryIO, max_line: int) -> Iterator[tuple[bytes, by
             skipping = True
             buf = b""
     if buf and not skipping:
-        yield buf, b"", False
+        yield buf[: max_line + 1], b"", len(buf) > max_line
 
 
 class EIReader:
@@ -200,6 +202,9 @@ class EIReader:
             return None
         loc_keys = ("column", "path", "record_type", "field")
         loc = Location(file=self.name, line=line, **{k: kw.pop(k) for k in loc_keys if k in kw})
+        # the field's name is both a location and a placeholder of the message ({field})
+        if loc.field is not None:
+            kw.setdefault("field", loc.field)
         return issue(code, loc, **kw)
 
     def _field_issue(
@@ -402,7 +407,7 @@ class EIReader:
         rtype = layout.trailer.type
         for count in layout.counts:
             found = values[count.field.key]
-            if not (isinstance(found, str) and found.isdigit()):
+            if not (isinstance(found, str) and found.isascii() and found.isdigit()):
                 continue  # reported as E005 already
             expected = sum(self.counts.get(t, 0) for t in count.records)
             if int(found) != expected:

@@ -175,8 +175,10 @@ class _ResvReader:
                 issues_of_record = []
                 continue
             yield from self._flush()
-            yield from issues_of_record
+            # issues of this record travel with its entry; earlier ones (lines that were no
+            # record at all) go out now
             own = [i for i in issues_of_record if i.location.line == item.line]
+            yield from (i for i in issues_of_record if i.location.line != item.line)
             issues_of_record = []
             part = self._part(rtype)
             if part is None:
@@ -268,7 +270,12 @@ def _put(data: dict[str, Any], fm: _FieldMap, value: Any) -> None:
         return
     if fm.digits and isinstance(value, str):
         value = value.lstrip(" ")
-        if fm.spec.type == "AN" and fm.element in _INT_ELEMENTS and value.isdigit():
+        if (
+            fm.spec.type == "AN"
+            and fm.element in _INT_ELEMENTS
+            and value.isascii()
+            and value.isdigit()
+        ):
             value = str(int(value))
     if fm.index is not None:
         data.setdefault(fm.element, []).append(value)

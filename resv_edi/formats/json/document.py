@@ -4,12 +4,22 @@ Shape: ``{"Declaratiebericht": {"Header": {...}, "Prestaties": [{...}, ...], "To
 with the keys in that order (so that it streams); ``Retourbericht`` for a return message.
 Positions are JSON pointers (``/Declaratiebericht/Prestaties/41/Bedrag``). Duplicate keys,
 nesting deeper than ``limits.max_depth`` and keys out of order are reported.
+
+Hostile input: the parser runs on ``ijson.basic_parse`` (no prefixes: ``ijson.parse`` builds
+a prefix string per nesting level, quadratic in the depth, and its C backend crashes on an
+integer literal beyond ``sys.get_int_max_str_digits()``). Before the bytes reach the parser,
+:class:`_Guard` refuses digit runs longer than :data:`MAX_DIGITS` and stretches without a
+string delimiter longer than a field of ``limits.max_field_length`` characters can need, so
+that neither a number nor a string token can grow without bound. Strings longer than
+``max_field_length`` and numbers beyond :data:`MAX_EXPONENT` are refused as limits (L001).
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import IO, Any
 
 import ijson
@@ -23,7 +33,90 @@ from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.model.types import JSON_CONTEXT
+from resv_edi.privacy import redact
 from resv_edi.standard.catalogue import issue
+
+MAX_DIGITS = 4000
+"""Longest run of digits accepted anywhere in a document (Python refuses to convert more than
+4300 digits to an int; no field of the standard holds more than 100 characters)."""
+MAX_EXPONENT = 30
+"""Largest decimal exponent of a number (``1e31`` and beyond are refused before the model turns
+them into integers: ``int(Decimal("1e999999999"))`` would take minutes and gigabytes)."""
+#: digits -> 1, anything else -> 0: a digit run is then found by ``bytes.find`` (C speed)
+_DIGIT_TABLE = bytes(1 if 0x30 <= b <= 0x39 else 0 for b in range(256))
+_DIGIT_RUN = b"\x01" * (MAX_DIGITS + 1)
+_DIGITS = b"0123456789"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = re.compile(
+    rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+Event = tuple[str, Any]
+
+
+class _Limit(ValueError):
+    """A limit reached while reading: reported as L001 (fatal)."""
+
+
+class _Guard(io.RawIOBase):
+    """Passes the bytes of ``raw`` through, refusing runaway number and string tokens.
+
+    Both checks are single regex/bytes scans per chunk (C speed); the runs are carried across
+    chunk boundaries.
+    """
+
+    def __init__(self, raw: IO[bytes], max_field_length: int) -> None:
+        self._raw = raw
+        self._max_run = 6 * max_field_length + 64  # every character as a \uXXXX escape
+        self._quote_free = re.compile(rb'"[^"]{%d}' % self._max_run)
+        self._digits = 0  # trailing digits of the previous chunk
+        self._no_quote = 0  # trailing bytes without a quote of the previous chunk
+        self._tail = b""  # the end of the previous chunk (escapes cut in two)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        if data:
+            self._check(data)
+            buffer[: len(data)] = data
+        self._surrogates(data)
+        return len(data)
+
+    def _surrogates(self, data: bytes) -> None:
+        """Refuse a ``\\uD800``-``\\uDFFF`` escape that is not half of a pair: the C parser
+        turns it into ``?`` silently (or fails outside its error handling)."""
+        window = self._tail + data
+        if b"\\u" in window:
+            match = _LONE_SURROGATE.search(window)
+            # a match in the last 12 bytes may be completed by the next chunk; it is seen again
+            if match and (not data or match.start() < len(window) - 12):
+                raise ValueError("lone surrogate escape (\\ud800-\\udfff) in a string")
+        self._tail = window[-16:]
+
+    def _check(self, data: bytes) -> None:
+        lead = len(data) - len(data.lstrip(_DIGITS))
+        if self._digits + lead > MAX_DIGITS or data.translate(_DIGIT_TABLE).find(_DIGIT_RUN) >= 0:
+            raise _Limit(f"a number longer than {MAX_DIGITS} digits")
+        self._digits = (
+            (self._digits + lead) if lead == len(data) else (len(data) - len(data.rstrip(_DIGITS)))
+        )
+        if b'\\"' in data:  # an escaped quote does not end a string
+            data = data.replace(b'\\"', b"__")
+        first = data.find(b'"')
+        if first < 0:
+            self._no_quote += len(data)
+        elif self._no_quote + first > self._max_run or self._quote_free.search(data):
+            self._no_quote = self._max_run + 1
+        else:
+            self._no_quote = len(data) - data.rfind(b'"') - 1
+        if self._no_quote > self._max_run:
+            raise _Limit(
+                f"more than {self._max_run} bytes without a string delimiter: a runaway "
+                "string, number or nesting (see max_field_length)"
+            )
 
 
 def read_json(
@@ -49,7 +142,10 @@ class _Reader:
         self.kind = kind
         self.file = file
         self.limits = limits
+        self._max_len = limits.max_field_length
+        self._max_depth = limits.max_depth
         self.lines = 0
+        self.at: str | None = None  # JSON pointer of the record being read (for errors)
 
     def run(self, fh: IO[bytes]) -> Iterator[Entry | Issue]:
         where = Location(file=self.file)
@@ -57,13 +153,14 @@ class _Reader:
         if not head.strip():
             yield issue("F003", where)
             return
-        events = ijson.parse(io.BufferedReader(Prefixed(head, fh)), use_float=False)
+        guarded = io.BufferedReader(_Guard(Prefixed(head, fh), self.limits.max_field_length))
+        events = ijson.basic_parse(guarded, use_float=False)
         try:
             first = next(events)
-            if first[1] != "start_map":
+            if first[0] != "start_map":
                 yield issue("J001", where, reason="the document must be a JSON object")
                 return
-            _, event, value = next(events)
+            event, value = next(events)
             kind: MessageKind | None = None
             for candidate in KINDS.values():
                 if event == "map_key" and value == candidate.root:
@@ -73,43 +170,64 @@ class _Reader:
                 yield issue("X003", where.with_(path="/"), found=str(value), expected=expected)
                 return
             yield from self._message(events, kind)
-            for _prefix, event, value in events:
+            for event, value in events:
                 if event == "map_key":
                     yield issue(
                         "J003",
                         where.with_(path=f"/{value}"),
                         reason="one message per document",
                     )
+        except _Limit as exc:
+            yield issue("L001", where.with_(path=self.at), reason=_reason(exc))
+        except StopIteration:
+            yield issue("J001", where.with_(path=self.at), reason="incomplete JSON")
         except ijson.JSONError as exc:
-            yield issue("J001", where, reason=_reason(exc))
-        except (ValueError, RecursionError) as exc:  # huge numbers and the like
-            yield issue("J001", where, reason=_reason(exc))
+            yield issue("J001", where.with_(path=self.at), reason=_reason(exc))
+        except (ValueError, ArithmeticError, RecursionError) as exc:  # the parser's own errors
+            yield issue("J001", where.with_(path=self.at), reason=_reason(exc))
 
-    def _message(
-        self, events: Iterator[tuple[str, str, Any]], kind: MessageKind
-    ) -> Iterator[Entry | Issue]:
+    def _scalar(self, event: str, value: Any) -> Any:
+        """A string or number of a record, checked against the limits (keys go through here
+        too); the guard has already bounded them in bytes."""
+        if event == "string" or event == "map_key":
+            if len(value) > self.limits.max_field_length:
+                raise _Limit(f"a string longer than {self.limits.max_field_length} characters")
+            if not value.isascii() and _SURROGATE.search(value):
+                raise ValueError("lone surrogate (\\ud800-\\udfff) in a string")
+        elif (
+            event == "number"
+            and type(value) is Decimal
+            and (not value.is_finite() or value.adjusted() > MAX_EXPONENT)
+        ):
+            raise _Limit(f"a number beyond 1e{MAX_EXPONENT}")
+        return value
+
+    def _message(self, events: Iterator[Event], kind: MessageKind) -> Iterator[Entry | Issue]:
         root = kind.root
         expected = [kind.header_element, kind.lines_element, kind.totals_element]
         seen: list[str] = []
         head = Location(file=self.file)
-        prefix, event, value = next(events)
+        self.at = f"/{root}"
+        event, value = next(events)
         if event != "start_map":
             yield issue("J003", head.with_(path=f"/{root}"), reason=f"{root} must be an object")
             return
-        for prefix, event, value in events:
-            if event == "end_map" and prefix == root:
+        # every member's value is consumed whole below, so the next end_map closes the root
+        for event, value in events:
+            if event == "end_map":
                 break
             if event != "map_key":
                 continue
             pointer = f"/{root}/{value}"
             if value in seen:
-                yield issue("J004", head.with_(path=pointer), key=value)
+                yield issue("J004", head.with_(path=pointer), key=redact(value))
             elif value not in expected:
                 yield issue("J003", head.with_(path=pointer), reason=f"unknown key {value!r}")
             elif seen and expected.index(value) < expected.index(seen[-1]):
                 yield issue("J003", head.with_(path=pointer), reason=f"{value} out of order")
+            self.at = pointer
             if value not in expected:
-                _, event, _ = next(events)
+                event, _ = next(events)
                 self._skip_value(events, event)
                 continue
             seen.append(value)
@@ -123,31 +241,32 @@ class _Reader:
                 yield issue("S001", head.with_(path=f"/{root}"), field=name)
 
     def _lines(
-        self, events: Iterator[tuple[str, str, Any]], kind: MessageKind, prefix: str, pointer: str
+        self, events: Iterator[Event], kind: MessageKind, prefix: str, pointer: str
     ) -> Iterator[Entry | Issue]:
-        _, event, _ = next(events)
+        event, _ = next(events)
         if event != "start_array":
             yield issue("J003", Location(file=self.file, path=pointer), reason="must be an array")
             self._skip_value(events, event)
             return
-        for n, (_, event, _) in enumerate(events, start=1):
+        for n, (event, _) in enumerate(events, start=1):
             if event == "end_array":
                 break
             self.lines += 1
+            self.at = f"{pointer}/{n - 1}"
             if self.limits.max_records and self.lines > self.limits.max_records:
-                raise ValueError(f"more than {self.limits.max_records} lines")
+                raise _Limit(f"more than {self.limits.max_records} lines")
             yield from self._record(events, kind, "line", f"{pointer}/{n - 1}", n, first=event)
 
     def _record(
         self,
-        events: Iterator[tuple[str, str, Any]],
+        events: Iterator[Event],
         kind: MessageKind,
         part: Part,
         pointer: str,
         index: int,
         first: str | None = None,
     ) -> Iterator[Entry | Issue]:
-        event = first or next(events)[1]
+        event = first or next(events)[0]
         location = Location(
             file=self.file, path=pointer, record_type=kind.element(part), index=index or None
         )
@@ -159,13 +278,17 @@ class _Reader:
         data: dict[str, Any] = {}
         problems: list[Issue] = []
         key = None
-        for _, event, value in events:
+        for event, value in events:
             if event == "end_map":
                 break
             if event == "map_key":
                 key = value
+                if len(key) > self._max_len or not key.isascii():
+                    key = self._scalar(event, key)
                 if key in data:
-                    problems.append(issue("J004", location.with_(path=f"{pointer}/{key}"), key=key))
+                    problems.append(
+                        issue("J004", location.with_(path=f"{pointer}/{key}"), key=redact(key))
+                    )
                 continue
             data[key] = self._value(events, event, value, 2)
         if index:
@@ -183,41 +306,53 @@ class _Reader:
         yield from bind_problems
         yield Entry(part, record if not problems else None, location, index)
 
-    def _value(
-        self, events: Iterator[tuple[str, str, Any]], event: str, value: Any, depth: int
-    ) -> Any:
-        """A (small) value inside a record; containers are built up to ``max_depth``."""
-        if depth > self.limits.max_depth:
-            raise ValueError(f"nesting deeper than {self.limits.max_depth}")
+    def _value(self, events: Iterator[Event], event: str, value: Any, depth: int) -> Any:
+        """A (small) value inside a record; containers are built up to ``max_depth``.
+
+        Scalars take the fast path: only a long or non-ASCII string and a Decimal are looked
+        at closely (:meth:`_scalar`)."""
+        if depth > self._max_depth:
+            raise _Limit(f"nesting deeper than {self._max_depth}")
+        if event == "string":
+            if len(value) > self._max_len or not value.isascii():
+                return self._scalar(event, value)
+            return value
+        if event == "number":
+            return self._scalar(event, value) if type(value) is Decimal else value
         if event == "start_array":
             items = []
-            for _, ev, val in events:
+            for ev, val in events:
                 if ev == "end_array":
                     return items
                 items.append(self._value(events, ev, val, depth + 1))
         if event == "start_map":
             obj: dict[str, Any] = {}
             key = ""
-            for _, ev, val in events:
+            for ev, val in events:
                 if ev == "end_map":
                     return obj
                 if ev == "map_key":
-                    key = val
+                    key = self._key(val)
                 else:
                     obj[key] = self._value(events, ev, val, depth + 1)
-        return value  # a Decimal is refused by the model: amounts are whole cents
+        return value
 
-    def _skip_value(self, events: Iterator[tuple[str, str, Any]], event: str) -> None:
+    def _key(self, key: str) -> str:
+        if len(key) > self._max_len or not key.isascii():
+            return self._scalar("map_key", key)
+        return key
+
+    def _skip_value(self, events: Iterator[Event], event: str) -> None:
         if event in ("start_map", "start_array"):
             self._skip(events)
 
-    def _skip(self, events: Iterator[tuple[str, str, Any]]) -> None:
+    def _skip(self, events: Iterator[Event]) -> None:
         depth = 1
-        for _, event, _ in events:
+        for event, _ in events:
             if event in ("start_map", "start_array"):
                 depth += 1
                 if depth > self.limits.max_depth:
-                    raise ValueError(f"nesting deeper than {self.limits.max_depth}")
+                    raise _Limit(f"nesting deeper than {self.limits.max_depth}")
             elif event in ("end_map", "end_array"):
                 depth -= 1
                 if depth == 0:
@@ -225,7 +360,8 @@ class _Reader:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc)
+    """The parser's message, short and with any possible BSN hidden (yajl quotes the input)."""
+    text = redact(str(exc))
     return text if len(text) < 200 else text[:197] + "..."
 
 

@@ -3,11 +3,17 @@
 Line 1 is ``{"Bericht": "Declaratiebericht", "Header": {...}}`` (``Retourbericht`` for a return
 message), every line after it ``{"Prestatie": {...}}``, the last ``{"Totalen": {...}}``. Each
 line is parsed on its own, so a bad line is reported with its line number and the lines
-around it are still checked.
+around it are still checked. Lines longer than ``limits.max_line_length`` end the read (L001).
+
+Duplicate keys (J004): orjson keeps the last of two equal keys silently, so every line is
+screened cheaply (:func:`_may_have_duplicates`) and only a suspect line is parsed again with
+the standard library to name the duplicates.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
@@ -21,9 +27,11 @@ from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.model.types import JSON_CONTEXT
+from resv_edi.privacy import redact
 from resv_edi.standard.catalogue import issue
 
 _BOM = b"\xef\xbb\xbf"
+_SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r]+:')
 
 
 def kind_by_root(root: object) -> MessageKind | None:
@@ -77,6 +85,7 @@ def _read(
         except orjson.JSONDecodeError as exc:
             yield issue("J002", where.with_(column=exc.colno), reason=exc.msg)
             continue
+        duplicates = _duplicates(raw) if _may_have_duplicates(raw, obj) else ()
         part, data, problem = _unwrap(obj, current, kind is None and state == 0)
         if problem:
             yield issue("J003", where, reason=problem)
@@ -108,12 +117,61 @@ def _read(
             context=JSON_CONTEXT,
             locate_field=lambda f, loc=location: loc.with_(path=f"{loc.path}/{f}"),
         )
+        for key in duplicates:
+            inner = isinstance(data, dict) and key in data
+            path = f"{pointer}/{key}" if inner else f"/{key}"
+            yield issue("J004", location.with_(path=path), key=redact(key))
         yield from problems
-        yield Entry(part, record, location, index)
+        yield Entry(part, None if duplicates else record, location, index)
     if empty:
         yield issue("F003", Location(file=name))
     elif state != 2:
         yield issue("J003", Location(file=name, line=number), reason="Totalen line missing")
+
+
+def _may_have_duplicates(raw: bytes, obj: Any) -> bool:
+    """False only when ``raw`` certainly has no duplicate key (the common, fast case).
+
+    1. ``raw`` is exactly what orjson writes for ``obj`` (compact output, as this package
+       and most writers produce): the line holds each key of ``obj`` once, so none twice.
+    2. Otherwise every key is followed by ``":`` (no white space before the colon, which is
+       checked), so the count of ``":`` is at least the number of keys written, and ``obj``
+       holds at least ``len(obj)`` plus the keys of the objects inside it: when both numbers
+       are equal no key was written twice. Strings holding ``\\":`` or deeper objects only
+       make the count larger: a false alarm, settled by :func:`_duplicates`.
+    """
+    if type(obj) is not dict:
+        return False
+    try:
+        dumped = orjson.dumps(obj)
+    except orjson.JSONEncodeError:  # nesting deeper than orjson writes
+        return True
+    if raw.startswith(dumped) and not raw[len(dumped) :].strip():
+        return False
+    keys = len(obj)
+    for value in obj.values():
+        if type(value) is dict:
+            keys += len(value)
+    return raw.count(b'":') != keys or _SPACE_BEFORE_COLON.search(raw) is not None
+
+
+def _duplicates(raw: bytes) -> tuple[str, ...]:
+    """The keys written twice in one object of ``raw`` (parsed again, standard library)."""
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen and key not in found:
+                found.append(key)
+            seen.add(key)
+        return dict(items)
+
+    try:
+        json.loads(raw, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):  # orjson read it: only limits of the stdlib here
+        return ()
+    return tuple(found)
 
 
 def _unwrap(obj: Any, kind: MessageKind, detect: bool) -> tuple[Part | None, Any, str | None]:

@@ -1,0 +1,341 @@
+"""Archives as VECOZO accepts them: zip files of declaration messages, checked before unpacking.
+
+:func:`check_archive` reads the central directory and refuses the whole archive (issue
+``F010``, fatal, one per problem) when any rule of ``mappings/transport/vecozo.toml`` is
+broken: too many files, a member too large for its format, a compression ratio or total size
+that betrays a zip bomb, overlapping members, an unsafe name (``..``, an absolute path, a
+drive letter, a back slash, a control character), a link, a nested archive, encryption or an
+unknown compression method. Only then is each member streamed out, one at a time, into a
+private temporary folder under a name of our own (never the member's name), with the size
+limits enforced again on the bytes actually produced (a header can lie), and validated by the
+same readers as a plain file. Nothing is ever written outside that folder, and it is removed
+afterwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import os
+import re
+import stat
+import tempfile
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from resv_edi.errors import EmptyInputError, Issue, Location, UnknownFormatError
+from resv_edi.formats.detect import SNIFF_BYTES, detect_format
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.reporting import FileReport
+from resv_edi.standard.catalogue import issue
+from resv_edi.standard.paths import mappings_dir
+
+PathLike = str | os.PathLike[str]
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+#: first bytes of archive and compression formats (a member that is itself an archive)
+_NESTED_MAGIC = (
+    b"PK\x03\x04",
+    b"PK\x05\x06",
+    b"\x1f\x8b",  # gzip
+    b"BZh",  # bzip2
+    b"\xfd7zXZ\x00",  # xz
+    b"7z\xbc\xaf\x27\x1c",  # 7-zip
+    b"Rar!\x1a\x07",  # rar
+    b"\x28\xb5\x2f\xfd",  # zstandard
+    b"MSCF",  # cab
+)
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FormatRule:
+    """Size bounds for one format inside an archive (0 = no bound)."""
+
+    max_compressed: int = 0
+    max_uncompressed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TransportRules:
+    """The rules of ``mappings/transport/vecozo.toml``."""
+
+    max_members: int
+    max_total_uncompressed: int
+    max_ratio: float
+    ratio_min_size: int
+    allowed_methods: frozenset[int]
+    nested: tuple[str, ...]
+    formats: dict[str, FormatRule]
+
+    @property
+    def max_member_size(self) -> int:
+        """The largest member any format admits (the bound before the format is known)."""
+        return max(rule.max_uncompressed for rule in self.formats.values())
+
+
+@cache
+def transport_rules(name: str = "vecozo") -> TransportRules:
+    """The transport rules ``mappings/transport/<name>.toml`` (cached)."""
+    with (mappings_dir() / "transport" / f"{name}.toml").open("rb") as fh:
+        raw = tomllib.load(fh)
+    archive = raw["archive"]
+    return TransportRules(
+        max_members=int(archive["max_members"]),
+        max_total_uncompressed=int(archive["max_total_uncompressed"]),
+        max_ratio=float(archive["max_ratio"]),
+        ratio_min_size=int(archive["ratio_min_size"]),
+        allowed_methods=frozenset(int(m) for m in archive["allowed_methods"]),
+        nested=tuple(str(ext).lower() for ext in archive["nested"]),
+        formats={
+            fmt: FormatRule(int(r.get("max_compressed", 0)), int(r.get("max_uncompressed", 0)))
+            for fmt, r in raw["format"].items()
+        },
+    )
+
+
+def is_archive(path: PathLike) -> bool:
+    """True when ``path`` is a zip file (by its first bytes; ``.zip`` names an empty one)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return False
+    return head.startswith(_ZIP_MAGIC) or (not head and os.fspath(path).lower().endswith(".zip"))
+
+
+def check_archive(
+    path: PathLike, limits: Limits = DEFAULT_LIMITS, rules: TransportRules | None = None
+) -> list[FileReport]:
+    """One report per member of the zip at ``path``, or one report of the archive that says
+    why it was refused (then no member is unpacked).
+
+    Member reports are named ``archive.zip!member`` and so are the files of their issues.
+    """
+    rules = rules or transport_rules()
+    name = os.fspath(path)
+    refused = FileReport(name, format="zip")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist() if not i.is_dir()]
+            problems = list(_directory_problems(archive, members, rules, limits, name))
+            if problems:
+                return [_report(refused, problems)]
+            return [_check_member(archive, info, rules, limits, name) for info in members]
+    except zipfile.BadZipFile as exc:
+        return [_report(refused, [_f010(name, None, f"not a valid zip file ({exc})")])]
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return [_report(refused, [issue("F001", Location(file=name), reason=reason)])]
+
+
+def archive_report(
+    path: PathLike, limits: Limits = DEFAULT_LIMITS, rules: TransportRules | None = None
+) -> FileReport:
+    """:func:`check_archive` folded into one report for the archive (what ``check_file``
+    returns for a zip): counts summed, issues of all members (named ``archive!member``) in
+    member order, up to ``limits.max_errors`` (fatal issues always kept)."""
+    reports = check_archive(path, limits, rules)
+    total = FileReport(os.fspath(path), format="zip")
+    messages = {r.message for r in reports if r.message}
+    total.message = messages.pop() if len(messages) == 1 else None
+    cap = limits.max_errors
+    for report in reports:
+        total.lines += report.lines
+        total.errors += report.errors
+        total.warnings += report.warnings
+        total.fatal = total.fatal or report.fatal
+        for item in report.issues:
+            if not cap or len(total.issues) < cap or item.severity.value == "fatal":
+                total.issues.append(item)
+    return total
+
+
+def _f010(archive: str, member: str | None, reason: str) -> Issue:
+    where = Location(file=archive, path=member)
+    return issue("F010", where, reason=f"{member}: {reason}" if member else reason)
+
+
+def _report(report: FileReport, problems: list[Issue]) -> FileReport:
+    for problem in problems:
+        report.add(problem)
+        report.issues.append(problem)
+    return report
+
+
+def _directory_problems(
+    archive: zipfile.ZipFile,
+    members: list[zipfile.ZipInfo],
+    rules: TransportRules,
+    limits: Limits,
+    name: str,
+) -> Iterator[Issue]:
+    """Every broken rule that the central directory shows, before any byte is unpacked."""
+    if limits.max_file_size and os.path.getsize(name) > limits.max_file_size:
+        yield _f010(name, None, f"archive larger than {limits.max_file_size} bytes")
+    if not members:
+        yield _f010(name, None, "the archive holds no files")
+    if len(members) > rules.max_members:
+        yield _f010(name, None, f"{len(members)} files, at most {rules.max_members}")
+    total = sum(i.file_size for i in archive.infolist())
+    if total > rules.max_total_uncompressed:
+        yield _f010(
+            name,
+            None,
+            f"{total} bytes unpacked in all, at most {rules.max_total_uncompressed} (zip bomb?)",
+        )
+    seen: set[str] = set()
+    for info in archive.infolist():
+        member = info.filename
+        unsafe = _unsafe_name(member)
+        if unsafe:
+            yield _f010(name, repr(member), f"unsafe name: {unsafe}")
+            continue
+        if member.lower() in seen:
+            yield _f010(name, member, "name appears twice")
+        seen.add(member.lower())
+        if info.is_dir():
+            continue
+        if _is_link(info):
+            yield _f010(name, member, "a link is not accepted")
+        if member.lower().endswith(rules.nested):
+            yield _f010(name, member, "an archive inside the archive is not accepted")
+        if info.flag_bits & 0x1:
+            yield _f010(name, member, "encrypted members are not accepted")
+        if info.compress_type not in rules.allowed_methods:
+            yield _f010(name, member, f"compression method {info.compress_type} not accepted")
+        if info.file_size > rules.max_member_size:
+            yield _f010(
+                name, member, f"{info.file_size} bytes unpacked, at most {rules.max_member_size}"
+            )
+        if info.file_size >= rules.ratio_min_size and (
+            info.compress_size == 0 or info.file_size / info.compress_size > rules.max_ratio
+        ):
+            ratio = info.file_size / max(info.compress_size, 1)
+            yield _f010(
+                name,
+                member,
+                f"compression ratio {ratio:.0f}, at most {rules.max_ratio:.0f} (zip bomb?)",
+            )
+    yield from _overlaps(archive, name)
+
+
+def _unsafe_name(member: str) -> str | None:
+    """Why ``member`` may not be used as a path, or ``None``."""
+    if not member:
+        return "empty name"
+    if _CONTROL.search(member):
+        return "control character"
+    if "\\" in member:
+        return "back slash"
+    if member.startswith("/"):
+        return "absolute path"
+    if _DRIVE.match(member):
+        return "drive letter"
+    if ".." in PurePosixPath(member).parts:
+        return "parent folder (..)"
+    return None
+
+
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    """A symbolic link (Unix mode in the high 16 bits of the external attributes)."""
+    mode = info.external_attr >> 16
+    return bool(mode) and stat.S_ISLNK(mode)
+
+
+def _overlaps(archive: zipfile.ZipFile, name: str) -> Iterator[Issue]:
+    """Members whose data overlap (the non-recursive zip bomb reuses one compressed stream)."""
+    infos = sorted(archive.infolist(), key=lambda i: i.header_offset)
+    for prev, info in itertools.pairwise(infos):
+        # a local header is at least 30 bytes plus the name; its data follows
+        end = prev.header_offset + 30 + len(prev.orig_filename.encode()) + prev.compress_size
+        if end > info.header_offset:
+            yield _f010(name, info.filename, f"overlaps {prev.filename} (zip bomb?)")
+            return
+
+
+def _check_member(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    rules: TransportRules,
+    limits: Limits,
+    name: str,
+) -> FileReport:
+    """Stream one member out into a private folder and validate it like a plain file."""
+    from resv_edi.api import check_file  # the API hooks archives in: import it late
+
+    shown = f"{name}!{info.filename}"
+    report = FileReport(shown)
+    suffix = PurePosixPath(info.filename).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
+        suffix = ""
+    with tempfile.TemporaryDirectory(prefix="resv-edi-zip-") as folder:
+        target = Path(folder) / f"member{suffix}"
+        try:
+            with archive.open(info) as src, open(target, "xb") as out:
+                head = _copy(src, out, info, rules, limits)
+        except _Refused as exc:
+            return _report(report, [_f010(name, info.filename, str(exc))])
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            return _report(report, [_f010(name, info.filename, f"cannot be unpacked ({exc})")])
+        if head.startswith(_NESTED_MAGIC) or head[257:262] == b"ustar":
+            return _report(report, [_f010(name, info.filename, "an archive inside the archive")])
+        problem = _format_problem(head, info, rules)
+        if problem:
+            return _report(report, [_f010(name, info.filename, problem)])
+        checked = check_file(target, limits=limits)
+    checked.file = shown
+    checked.issues = [_renamed(i, str(target), shown) for i in checked.issues]
+    return checked
+
+
+class _Refused(Exception):
+    """A member broke a rule while it was being unpacked."""
+
+
+def _copy(
+    src: IO[bytes], out: IO[bytes], info: zipfile.ZipInfo, rules: TransportRules, limits: Limits
+) -> bytes:
+    """Copy ``src`` to ``out`` in chunks, never past the declared size or the limits; return
+    the first bytes (to sniff the format)."""
+    bound = min(b for b in (info.file_size, rules.max_member_size, limits.max_file_size) if b)
+    head = b""
+    written = 0
+    while chunk := src.read(_CHUNK):
+        written += len(chunk)
+        if written > bound:
+            raise _Refused(f"unpacks to more than {bound} bytes (header lied: zip bomb?)")
+        if len(head) < SNIFF_BYTES:
+            head += chunk[: SNIFF_BYTES - len(head)]
+        out.write(chunk)
+    return head
+
+
+def _format_problem(head: bytes, info: zipfile.ZipInfo, rules: TransportRules) -> str | None:
+    """The VECOZO size rule of the member's format, broken, or ``None``."""
+    try:
+        fmt = detect_format(head)
+    except (EmptyInputError, UnknownFormatError):
+        return None  # the reader reports it as for a plain file
+    rule = rules.formats.get(fmt)
+    if rule is None:
+        return None
+    if rule.max_uncompressed and info.file_size > rule.max_uncompressed:
+        return f"{fmt} file of {info.file_size} bytes, at most {rule.max_uncompressed}"
+    if rule.max_compressed and info.compress_size > rule.max_compressed:
+        return f"{fmt} file of {info.compress_size} bytes zipped, at most {rule.max_compressed}"
+    return None
+
+
+def _renamed(item: Issue, old: str, new: str) -> Issue:
+    loc: Any = item.location
+    if loc.file == old:
+        return dataclasses.replace(item, location=loc.with_(file=new))
+    return item
