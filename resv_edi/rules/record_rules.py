@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from stdnum import iban
@@ -49,24 +50,27 @@ def _alias(record: Any, name: str) -> str:
 
 
 def _bsn_findings(record: Any) -> Findings:
-    fields = _free_text(type(record))
-    values = record.__dict__
-    texts = [v for _, attr in fields if isinstance(v := values[attr], str)]
-    if not NINE_DIGITS.search("|".join(texts)):  # the usual case: no 9-digit run at all
+    fields, texts_of = _free_text(type(record))
+    texts = texts_of(record)
+    if not NINE_DIGITS.search("|".join(filter(None, texts))):  # the usual case: no 9 digits
         return ()
     return [
         ({"field": element}, attr)
-        for element, attr in fields
-        if isinstance(values[attr], str) and contains_possible_bsn(values[attr])
+        for (element, attr), text in zip(fields, texts, strict=True)
+        if text and contains_possible_bsn(text)
     ]
 
 
 @cache
-def _free_text(cls: type) -> tuple[tuple[str, str], ...]:
-    """(element, attribute) of the free-text fields of ``cls`` that the BSN guard scans."""
+def _free_text(cls: type) -> tuple[tuple[tuple[str, str], ...], Callable[[Any], tuple[Any, ...]]]:
+    """(element, attribute) of the free-text fields of ``cls`` that the BSN guard scans, and a
+    getter returning their values as a tuple."""
     by_alias = {f.alias or name: name for name, f in cls.model_fields.items()}  # type: ignore[attr-defined]
-    return tuple((e, by_alias[e]) for e in facts().free_text_fields if e in by_alias)
-
+    fields = tuple((e, by_alias[e]) for e in facts().free_text_fields if e in by_alias)
+    if len(fields) == 1:
+        single = attrgetter(fields[0][1])
+        return fields, lambda record: (single(record),)
+    return fields, attrgetter(*(attr for _, attr in fields))
 
 
 # -- header ----------------------------------------------------------------------------------
@@ -126,8 +130,9 @@ def version_findings(header: Any, message: Any) -> Findings:
         ("bericht_subversie", header.bericht_subversie, message.subversion),
     ):
         if value != expected:
-            found.append(({"field": _alias(header, field), "found": value, "expected": expected},
-                          field))
+            found.append(
+                ({"field": _alias(header, field), "found": value, "expected": expected}, field)
+            )
     major_minor = facts().version.rsplit(".", 1)[0]
     if header.xsd_versie.rsplit(".", 1)[0] != major_minor:
         found.append(

@@ -71,6 +71,10 @@ class RecordLayout:
     getter: Any = field(repr=False, compare=False, default=None)
     by_key: dict[str, FieldSpec] = field(repr=False, compare=False, default_factory=dict)
     by_id: dict[str, FieldSpec] = field(repr=False, compare=False, default_factory=dict)
+    #: every field's key, in order, and (position, field) of those that need more than
+    #: slicing and stripping: the reader's hot path treats the rest in one C-level step
+    keys: tuple[str, ...] = field(repr=False, compare=False, default=())
+    checked: tuple[tuple[int, FieldSpec], ...] = field(repr=False, compare=False, default=())
 
     def field_at(self, column: int) -> FieldSpec | None:
         """The field covering 1-based ``column``."""
@@ -179,6 +183,8 @@ def _compile_record(raw: dict[str, Any], order: int) -> RecordLayout:
         getter=getter,
         by_key={f.key: f for f in fields},
         by_id={f.id: f for f in fields},
+        keys=tuple(f.key for f in fields),
+        checked=tuple((i, f) for i, f in enumerate(fields) if f.checked),
     )
 
 

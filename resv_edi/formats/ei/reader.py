@@ -83,9 +83,12 @@ def parse_fields(
 
     This is the hot path: one pass over the fields, no allocation besides the values.
     """
-    values: dict[str, Any] = {}
+    raws = rl.getter(text)
+    # plain AN fields are sliced and stripped in one step; the others are checked below
+    values: dict[str, Any] = dict(zip(rl.keys, map(str.rstrip, raws), strict=True))
     problems: list[tuple[str, FieldSpec, str]] | None = None
-    for f, raw in zip(rl.fields, rl.getter(text), strict=True):
+    for i, f in rl.checked:
+        raw = raws[i]
         kind = f.kind
         code = None
         if kind == AN:

@@ -70,25 +70,27 @@ def _read(
         if not raw:
             break
         number += 1
-        where = Location(file=name, line=number)
         if len(raw) > max_len and not raw.endswith(b"\n"):
+            where = Location(file=name, line=number)
             yield issue("L001", where, reason=f"line longer than {max_len} bytes")
             return
         if number == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
-        if not raw.strip():
-            yield issue("J002", where, reason="empty line")
-            continue
-        empty = False
         try:
             obj = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            yield issue("J002", where.with_(column=exc.colno), reason=exc.msg)
+            where = Location(file=name, line=number)
+            if not raw.strip():
+                yield issue("J002", where, reason="empty line")
+            else:
+                empty = False
+                yield issue("J002", where.with_(column=exc.colno), reason=exc.msg)
             continue
+        empty = False
         duplicates = _duplicates(raw) if _may_have_duplicates(raw, obj) else ()
         part, data, problem = _unwrap(obj, current, kind is None and state == 0)
         if problem:
-            yield issue("J003", where, reason=problem)
+            yield issue("J003", Location(file=name, line=number), reason=problem)
             continue
         assert part is not None
         if part == "header" and isinstance(obj, dict):
@@ -96,20 +98,25 @@ def _read(
         elif part == "line":
             lines += 1
             if limits.max_records and lines > limits.max_records:
+                where = Location(file=name, line=number)
                 yield issue("L001", where, reason=f"more than {limits.max_records} lines")
                 return
-        expected_state = {"header": 0, "line": 1, "totals": 1}[part]
-        if state != expected_state:
+        if state != _STATE_BEFORE[part]:
+            where = Location(file=name, line=number)
             yield issue("J003", where, reason=f"{current.element(part)} out of order")
-        state = {"header": 1, "line": 1, "totals": 2}[part]
+        state = _STATE_AFTER[part]
         index = lines if part == "line" else 0
         element = current.element(part)
         pointer = f"/{element}"
-        location = where.with_(path=pointer, record_type=element, index=index or None)
-        if part == "line" and isinstance(data, dict):
-            ref = data.get("Referentienummer")
-            if isinstance(ref, str):
-                location = location.with_(reference=ref)
+        ref = data.get("Referentienummer") if part == "line" and isinstance(data, dict) else None
+        location = Location(
+            file=name,
+            line=number,
+            path=pointer,
+            record_type=element,
+            reference=ref if isinstance(ref, str) else None,
+            index=index or None,
+        )
         record, problems = bind(
             current.record_class(part),
             data,
@@ -127,6 +134,11 @@ def _read(
         yield issue("F003", Location(file=name))
     elif state != 2:
         yield issue("J003", Location(file=name, line=number), reason="Totalen line missing")
+
+
+#: the reading state a part must find, and the state it leaves
+_STATE_BEFORE = {"header": 0, "line": 1, "totals": 1}
+_STATE_AFTER = {"header": 1, "line": 1, "totals": 2}
 
 
 def _may_have_duplicates(raw: bytes, obj: Any) -> bool:
