@@ -9,7 +9,7 @@ peak RSS (``ru_maxrss`` of the child) and the ratio of the largest to the smalle
 from __future__ import annotations
 
 import argparse
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -18,15 +18,16 @@ from pathlib import Path
 
 
 def peak_rss_mib(args: list[str]) -> tuple[float, float, int]:
-    """(peak RSS in MiB, seconds, exit code) of ``args`` run as a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """(peak RSS in MiB, seconds, exit code) of ``args`` run as a child process.
+
+    ``os.wait4`` gives the resource usage of that one child, not the high-water mark of all.
+    """
     start = time.perf_counter()
-    code = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if after <= before:
-        raise RuntimeError("run the sizes from small to large: ru_maxrss is a high-water mark")
-    return after / 1024, seconds, code
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_maxrss / 1024, seconds, child.returncode
 
 
 def main() -> int:

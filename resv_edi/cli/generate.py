@@ -43,12 +43,18 @@ def command(
     if standard:
         from resv_edi.generate.claims import generate_claims
 
-        with atomic_output(output) as out:
-            summary = generate_claims(standard, n, out, seed=seed)
+        try:
+            with atomic_output(output) as out:
+                summary = generate_claims(standard, n, out, seed=seed)
+        except (KeyError, ValueError) as exc:  # unknown standard, or more than its fields hold
+            raise click.UsageError(f"cannot generate {n} lines of {standard}: {exc}") from None
         click.echo(f"{output}: {standard} claim file, {summary}", err=True)
         return
     writer = get_format(fmt).writer
     records = generate_declaration(n, seed=seed, prestatiesoort=prestatiesoort, year=year)
-    with atomic_output(output) as out:
-        lines = writer(records, out, DECLARATIE)
+    try:
+        with atomic_output(output) as out:
+            lines = writer(records, out, DECLARATIE)
+    except ValueError as exc:  # e.g. a total beyond the EI field width
+        raise click.UsageError(f"cannot write {n} lines as {fmt}: {exc}") from None
     click.echo(f"{output}: {lines} lines ({fmt})", err=True)
