@@ -20,7 +20,7 @@ from resv_edi.batch.plan import PlanError, expand, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.batch.summary import Summary
 from resv_edi.batch.tasks import convert_file, skipped
-from resv_edi.cli.options import READ_FORMATS, WRITE_FORMATS, limit_options, limits_from
+from resv_edi.cli.options import WRITE_FORMATS, input_format_option, limit_options, limits_from
 from resv_edi.limits import Limits
 
 
@@ -35,14 +35,7 @@ from resv_edi.limits import Limits
     "sources, a directory or a glob: the output directory.",
 )
 @click.option("--to", "to", required=True, type=click.Choice(WRITE_FORMATS), help="Output format.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(READ_FORMATS),
-    default="auto",
-    show_default=True,
-    help="Input format; auto detects it from the content.",
-)
+@input_format_option()
 @click.option(
     "--output-format",
     type=click.Choice(["text", "json"]),

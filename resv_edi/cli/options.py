@@ -13,6 +13,20 @@ READ_FORMATS = ["auto", "xml", "json", "ndjson", "ei"]
 WRITE_FORMATS = ["xml", "json", "ndjson", "ei", "csv"]
 
 
+def input_format_option(
+    help_text: str = "Input format; auto detects it from the content.",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format auto|xml|json|ndjson|ei`` for commands that read a message."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(READ_FORMATS),
+        default="auto",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the ``Limits`` settings as options (defaults documented in resv_edi/limits.py)."""
     d = DEFAULT_LIMITS

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from resv_edi.cli.options import READ_FORMATS, limit_options, limits_from
+from resv_edi.cli.options import input_format_option, limit_options, limits_from
 from resv_edi.errors import ExitCode
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.source import atomic_output
@@ -26,14 +26,7 @@ from resv_edi.retour.builder import RetourSummary, retour_records
     default="xml",
     show_default=True,
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(READ_FORMATS),
-    default="auto",
-    show_default=True,
-    help="Format of the declaration.",
-)
+@input_format_option("Format of the declaration.")
 @click.option(
     "--date",
     "day",

@@ -17,19 +17,12 @@ from resv_edi.batch import validate_batch
 from resv_edi.batch.options import batch_options, check_engine
 from resv_edi.batch.plan import expand, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
-from resv_edi.cli.options import READ_FORMATS, limit_options, limits_from
+from resv_edi.cli.options import input_format_option, limit_options, limits_from
 
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(READ_FORMATS),
-    default="auto",
-    show_default=True,
-    help="Input format; auto detects it from the content.",
-)
+@input_format_option()
 @click.option(
     "--output-format",
     type=click.Choice(["text", "json"]),

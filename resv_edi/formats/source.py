@@ -12,12 +12,15 @@ import io
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, TypeVar
 
-from resv_edi.errors import UnsafeInputError
+from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.limits import Limits
+from resv_edi.standard.catalogue import issue
+
+T = TypeVar("T")
 
 Source = str | os.PathLike[str] | BinaryIO
 
@@ -53,6 +56,24 @@ def open_source(source: Source, limits: Limits) -> Iterator[BinaryIO]:
                 yield io.BufferedReader(_Bounded(fh, limit))  # type: ignore[arg-type]
     else:
         yield source
+
+
+def read_guarded(
+    source: Source,
+    file: str | None,
+    limits: Limits,
+    body: Callable[[BinaryIO, str], Iterator[T]],
+) -> Iterator[T | Issue]:
+    """Run a reader's ``body(stream, name)`` over ``source``, turning a refused or
+    unreadable input into its coded issue (L001, F001) instead of an exception."""
+    name = source_name(source, file)
+    try:
+        with open_source(source, limits) as fh:
+            yield from body(fh, name)
+    except UnsafeInputError as exc:
+        yield issue("L001", Location(file=name), reason=str(exc))
+    except OSError as exc:
+        yield issue("F001", Location(file=name), reason=exc.strerror or str(exc))
 
 
 class _Bounded(io.RawIOBase):

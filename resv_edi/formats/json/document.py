@@ -25,9 +25,9 @@ from typing import IO, Any
 import ijson
 import orjson
 
-from resv_edi.errors import Issue, Location, UnsafeInputError
+from resv_edi.errors import Issue, Location
 from resv_edi.formats.ordering import RecordOrder
-from resv_edi.formats.source import Prefixed, Source, open_source, source_name
+from resv_edi.formats.source import Prefixed, Source, read_guarded
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
@@ -127,14 +127,9 @@ def read_json(
     limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Entry | Issue]:
     """Yield the entries of a JSON message and issues where it is wrong."""
-    name = source_name(source, file)
-    try:
-        with open_source(source, limits) as fh:
-            yield from _Reader(kind, name, limits).run(fh)
-    except UnsafeInputError as exc:
-        yield issue("L001", Location(file=name), reason=str(exc))
-    except OSError as exc:
-        yield issue("F001", Location(file=name), reason=exc.strerror or str(exc))
+    yield from read_guarded(
+        source, file, limits, lambda fh, name: _Reader(kind, name, limits).run(fh)
+    )
 
 
 class _Reader:
