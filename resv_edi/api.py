@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from resv_edi.errors import EmptyInputError, Issue, Location, Severity, UnknownFormatError
+from resv_edi.errors import EmptyInputError, Issue, Location, UnknownFormatError
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.source import atomic_output
@@ -122,13 +122,9 @@ def check_file(
                 report.lines += 1
             yield item
 
-    limit = limits.max_errors
     for found in RuleEngine(kind or probe.kind).run(counted()):
-        report.add(found)
-        if not limit or len(report.issues) < limit or found.severity is Severity.FATAL:
-            report.issues.append(found)
-    if limit and report.errors + report.warnings > len(report.issues):
-        report.issues.append(issue("L002", Location(file=name), limit=limit))
+        report.keep(found, limits.max_errors)
+    report.close(limits.max_errors)
     return report
 
 

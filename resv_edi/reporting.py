@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from resv_edi.errors import ExitCode, Issue, Severity
+from resv_edi.errors import ExitCode, Issue, Location, Severity
+from resv_edi.standard.catalogue import issue
 
 
 @dataclass
@@ -40,6 +41,18 @@ class FileReport:
             self.errors += 1
         if item.severity is Severity.FATAL:
             self.fatal = True
+
+    def keep(self, found: Issue, limit: int) -> None:
+        """Count ``found``; list it while fewer than ``limit`` (0 = all) are listed. Fatal
+        issues are always listed: they say why the rest is missing."""
+        self.add(found)
+        if not limit or len(self.issues) < limit or found.severity is Severity.FATAL:
+            self.issues.append(found)
+
+    def close(self, limit: int) -> None:
+        """After the last issue: note with L002 that ``limit`` cut the list."""
+        if limit and self.errors + self.warnings > len(self.issues):
+            self.issues.append(issue("L002", Location(file=self.file), limit=limit))
 
     def as_dict(self) -> dict[str, Any]:
         return {

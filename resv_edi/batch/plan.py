@@ -106,3 +106,11 @@ def plan_outputs(inputs: list[Input], out_dir: str, suffix: str) -> list[tuple[I
     if clashes:
         raise PlanError("outputs clash: " + "; ".join(clashes))
     return pairs
+
+
+def file_size(path: str) -> int:
+    """Size in bytes, 0 for what cannot be measured (the task reports it properly)."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

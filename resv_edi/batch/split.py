@@ -510,11 +510,7 @@ def _report(
     report.format = fmt
     report.message = kind.root
     report.lines = lines
-    limit = limits.max_errors
     for found in issues:
-        report.add(found)
-        if not limit or len(report.issues) < limit or found.severity is Severity.FATAL:
-            report.issues.append(found)
-    if limit and report.errors + report.warnings > len(report.issues):
-        report.issues.append(issue("L002", Location(file=name), limit=limit))
+        report.keep(found, limits.max_errors)
+    report.close(limits.max_errors)
     return report

@@ -16,7 +16,7 @@ import orjson
 
 from resv_edi.batch import convert_batch
 from resv_edi.batch.options import batch_options, check_engine
-from resv_edi.batch.plan import PlanError, expand, is_batch_argument
+from resv_edi.batch.plan import PlanError, expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.batch.summary import Summary
 from resv_edi.batch.tasks import convert_file, skipped
@@ -77,7 +77,7 @@ def command(
             param_hint="'-o' / '--output'",
         )
     inputs = expand(sources)
-    sizes = {item.path: _size(item.path) for item in inputs}
+    sizes = {item.path: file_size(item.path) for item in inputs}
     show = should_show(quiet)
     with BatchProgress(len(inputs), sum(sizes.values()), show=show, label="convert") as bar:
 
@@ -150,10 +150,3 @@ def _finish(
     elif batch:
         click.echo(summary.text(), err=True)
     sys.exit(summary.exit_code)
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0

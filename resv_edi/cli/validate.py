@@ -6,7 +6,6 @@ XML files in chunks (``--split``). The work is done by :mod:`resv_edi.batch`.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
@@ -15,7 +14,7 @@ import orjson
 
 from resv_edi.batch import validate_batch
 from resv_edi.batch.options import batch_options, check_engine
-from resv_edi.batch.plan import expand, is_batch_argument
+from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.cli.options import input_format_option, limit_options, limits_from
 
@@ -59,7 +58,7 @@ def command(
     check_engine(engine, scheduler)
     inputs = expand(files)
     batch = len(inputs) != 1 or any(is_batch_argument(f) for f in files)
-    sizes = {item.path: _size(item.path) for item in inputs}
+    sizes = {item.path: file_size(item.path) for item in inputs}
     show = batch and should_show(quiet)
     with BatchProgress(len(inputs), sum(sizes.values()), show=show, label="validate") as bar:
 
@@ -95,10 +94,3 @@ def command(
     elif batch:
         click.echo(summary.text(), err=True)
     sys.exit(summary.exit_code)
-
-
-def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
