@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, BinaryIO
 
-from resv_edi.formats.ei.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, N
+from resv_edi.formats.ei.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, N, RecordLayout
 from resv_edi.formats.ei.reader import EIRecord
 
 
@@ -49,19 +49,44 @@ def format_record(layout: Layout, record_type: str, values: Mapping[str, Any]) -
     rl = layout.records.get(record_type)
     if rl is None:
         raise ValueError(f"{layout.name} has no record type {record_type!r}")
-    unknown = set(values) - rl.by_key.keys()
-    if unknown:
-        raise ValueError(f"record {record_type} has no field(s) {sorted(unknown)}")
+    if not values.keys() <= rl.by_key.keys():
+        unknown = sorted(set(values) - rl.by_key.keys())
+        raise ValueError(f"record {record_type} has no field(s) {unknown}")
     parts = []
-    for i, f in enumerate(rl.fields):
-        value = values.get(f.key)
+    get = values.get
+    for i, (f, blank) in enumerate(_plan(rl)):
+        value = get(f.key)
         if i == 0 and value is None:
             value = record_type
-        parts.append(format_field(f, value))
+        # the common cases inline (this is the writer's hot path); the rest, and every
+        # value that does not fit, through format_field
+        kind, width = f.kind, f.length
+        if value is None or value == "":
+            parts.append(blank)
+        elif type(value) is str and kind == AN and len(value) <= width:
+            parts.append(value.ljust(width))
+        elif type(value) is int and kind in (AMOUNT, N) and 0 <= value < 10**width:
+            parts.append(str(value).rjust(width, "0"))
+        elif type(value) is date and kind == DATE and value.year >= 1000:
+            parts.append(value.isoformat().replace("-", ""))
+        else:
+            parts.append(format_field(f, value))
     text = "".join(parts)
     if len(text) != layout.record_length:
         raise ValueError(f"record {record_type}: {len(text)} positions, not {layout.record_length}")
     return text
+
+
+_PLANS: dict[int, tuple[RecordLayout, tuple[tuple[FieldSpec, str], ...]]] = {}
+
+
+def _plan(rl: RecordLayout) -> tuple[tuple[FieldSpec, str], ...]:
+    """Each field of ``rl`` with the text of its empty value, computed once per layout."""
+    cached = _PLANS.get(id(rl))
+    if cached is None or cached[0] is not rl:
+        blanks = tuple((f, format_field(f, None)) for f in rl.fields)
+        cached = _PLANS[id(rl)] = (rl, blanks)
+    return cached[1]
 
 
 def write_records(
