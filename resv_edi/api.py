@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from resv_edi.errors import EmptyInputError, Issue, Location, UnknownFormatError
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
+from resv_edi.formats.ei.resv import claim_standard
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.source import atomic_output
 from resv_edi.limits import DEFAULT_LIMITS, Limits
@@ -84,9 +85,7 @@ class _KindProbe:
         for item in stream:
             self._head.append(item)
             if isinstance(item, Entry):
-                for candidate in KINDS.values():
-                    if item.record is not None and isinstance(item.record, candidate.header):
-                        self.kind = candidate
+                self.kind = KINDS.get(item.kind, DECLARATIE)
                 break
 
     def __iter__(self) -> Iterator[Entry | Issue]:
@@ -113,6 +112,14 @@ def check_file(
             report.issues.append(problem)
             return report
     report.format = fmt
+    claim = claim_standard(path, limits) if fmt == "ei" else None
+    if claim is not None:  # an existing Vektis standard: its structure is all there is to check
+        report.message = claim
+        for found in read(path, fmt, limits=limits):
+            if isinstance(found, Issue):
+                report.keep(found, limits.max_errors)
+        report.close(limits.max_errors)
+        return report
     probe = _KindProbe(read(path, fmt, kind=kind, limits=limits))
     report.message = (kind or probe.kind).root
 
@@ -156,6 +163,12 @@ def convert(
     """
     result = ConversionResult(os.fspath(source), os.fspath(target))
     writer = get_format(to).writer
+    if fmt in ("auto", "ei") and (fmt == "ei" or _sniffed(source)[0] == "ei"):
+        claim = claim_standard(source, limits)
+        if claim is not None:
+            reason = f"{claim} is a claim file, not a RESV message (see `resv-edi lumpsum`)"
+            result.issues.append(issue("F002", Location(file=result.source), reason=reason))
+            return result
 
     stream = read(source, fmt, kind=kind, limits=limits)
     probe = _KindProbe(stream)

@@ -61,9 +61,9 @@ class Location:
             f"{label} {value}"
             for label, value in (
                 ("record", self.record_type),
-                ("at", self.path),
+                ("at", self.path and _redact(self.path)),
                 ("field", self.field),
-                ("ref", self.reference),
+                ("ref", self.reference and _redact(self.reference)),
             )
             if value
         ]
@@ -87,11 +87,21 @@ class Issue:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value
-        data["location"] = {k: v for k, v in data["location"].items() if v is not None}
+        data["location"] = {
+            k: (_redact(v) if k in ("reference", "path") else v)
+            for k, v in data["location"].items()
+            if v is not None
+        }
         return data
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity.value} {self.code}: {self.message}"
+
+
+def _redact(text: str) -> str:
+    from resv_edi.privacy import redact  # privacy imports stdnum: load it only when printing
+
+    return redact(text)
 
 
 class ResvEdiError(Exception):

@@ -214,6 +214,11 @@ def _business_rules() -> dict[str, bytes]:
         "Omschrijving": f"Creditering van {ref[0]}",
     }
     files["R025_credit_exceeds_debit.xml"] = render((h1, [*lines1, credit]))
+    part = lines1[0]["Bedrag"] * 6 // 10  # two credits of 60 % each: together too much
+    credits = [
+        {**credit, "Referentienummer": ref[0][:-3] + f"02{n}", "Bedrag": part} for n in (1, 2)
+    ]
+    files["R025_two_credits_exceed_debit.ndjson"] = render((h1, [*lines1, *credits]), "ndjson")
     vat = lines1[1]["Bedrag"] + 1
     files["R026_vat_exceeds_amount.xml"] = render(edit(p1, 1, BtwBedrag=vat))
     files["R027_wrong_message_version.xml"] = render(edit(p1, BerichtVersie=2))

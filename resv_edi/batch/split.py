@@ -377,7 +377,7 @@ class _Chunk:
             if not self.spec.last:
                 result.fallback = f"totals at line {line}"
                 return False
-            result.totals = Entry(item.part, record, location, item.index)
+            result.totals = Entry(item.part, record, location, item.index, item.kind)
         else:
             result.lines += 1
             if record is None:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from resv_edi.cli.options import limit_options, limits_from
-from resv_edi.errors import ExitCode
+from resv_edi.errors import ExitCode, Severity
 from resv_edi.report import aggregate, write_report
 from resv_edi.reporting import text_line
 
@@ -32,4 +32,6 @@ def command(files: tuple[str, ...], output: str, **kwargs: Any) -> None:
         f"net {total.net} cents -> {output} ({len(written)} files)",
         err=True,
     )
+    if any(i.severity is Severity.FATAL for i in agg.issues):
+        sys.exit(int(ExitCode.USAGE))
     sys.exit(int(ExitCode.INVALID if agg.excluded else ExitCode.OK))

@@ -47,7 +47,8 @@ def command(
 ) -> None:
     """Write the return message of DECLARATION: per line its return codes (0200 when clean)
     and the granted amount. Exit 0 when every line is accepted, 1 when any is rejected or the
-    message has remarks; the retour is written in both cases."""
+    message has remarks, 2 when the declaration could not be read (its retour then rejects
+    it with 0001 and says why); the retour is written in every case."""
     limits = limits_from(kwargs)
     summary = RetourSummary()
     records = retour_records(
@@ -66,5 +67,7 @@ def command(
         f"{summary.granted} (cents)",
         err=True,
     )
+    if summary.unreadable:  # the retour says so (0001); scripts see it as exit 2
+        sys.exit(int(ExitCode.USAGE))
     clean = summary.rejected_lines == 0 and summary.message_codes == ["0200"]
     sys.exit(int(ExitCode.OK if clean else ExitCode.INVALID))

@@ -29,7 +29,8 @@ from resv_edi.errors import Issue
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.lumpsum.records import LumpSumRecord, period_label, period_of
 from resv_edi.model.declaratie import Header, Prestatie
-from resv_edi.model.messages import Entry
+from resv_edi.model.messages import DECLARATIE, Entry
+from resv_edi.rules.engine import RuleEngine
 from resv_edi.standard.paths import mappings_dir
 
 Cell = tuple[str, str, date]  # provider, insurer, period begin
@@ -108,26 +109,38 @@ def declared_amounts(
     *,
     limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[dict[Cell, dict[str, int]], list[Issue]]:
-    """Net declared cents per (provider, insurer, period) and hoofdtaak; reader issues."""
+    """Net declared cents per (provider, insurer, period) and hoofdtaak, and the issues of
+    the declarations left out: a file with any error (reader or rule) does not count."""
     cells: dict[Cell, dict[str, int]] = {}
     found: list[Issue] = []
     for path in paths:
         header: Header | None = None
-        for item in read(path, limits=limits):
-            if isinstance(item, Issue):
-                if item.is_error:
-                    found.append(item)
-                continue
-            record = item.record if isinstance(item, Entry) else None
-            if isinstance(record, Header):
-                header = record
-            elif isinstance(record, Prestatie) and header is not None:
-                provider = record.uitvoerende_zorgaanbieder or header.afzender
-                for begin, cents in split_by_period(
-                    record.begindatum, record.einddatum, record.signed_amount, granularity
-                ):
-                    tasks = cells.setdefault((provider, record.zorgverzekeraar, begin), {})
-                    tasks[record.hoofdtaak] = tasks.get(record.hoofdtaak, 0) + cents
+        engine = RuleEngine(DECLARATIE)
+        local: dict[Cell, dict[str, int]] = {}
+        problems: list[Issue] = []
+        try:
+            for item in read(path, kind=DECLARATIE, limits=limits):
+                problems.extend(p for p in engine.check(item) if p.is_error)
+                record = item.record if isinstance(item, Entry) else None
+                if isinstance(record, Header):
+                    header = record
+                elif isinstance(record, Prestatie) and header is not None:
+                    provider = record.uitvoerende_zorgaanbieder or header.afzender
+                    for begin, cents in split_by_period(
+                        record.begindatum, record.einddatum, record.signed_amount, granularity
+                    ):
+                        tasks = local.setdefault((provider, record.zorgverzekeraar, begin), {})
+                        tasks[record.hoofdtaak] = tasks.get(record.hoofdtaak, 0) + cents
+            problems.extend(p for p in engine.finish() if p.is_error)
+        finally:
+            engine.close()
+        if problems:
+            found.extend(problems)
+            continue
+        for cell, tasks in local.items():
+            merged = cells.setdefault(cell, {})
+            for task, cents in tasks.items():
+                merged[task] = merged.get(task, 0) + cents
     return cells, found
 
 

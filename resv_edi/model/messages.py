@@ -83,10 +83,11 @@ class Entry:
 
     ``record`` is ``None`` when the record could not be validated against the model; the
     reader has then yielded the issues before this entry. ``index`` counts lines from 1 (0 for
-    header and totals).
+    header and totals); ``kind`` names the message kind (``declaratie`` or ``retour``).
     """
 
     part: Part
     record: Record | None
     location: Location
     index: int = 0
+    kind: str = ""  # the message kind's name, known to the reader even when binding failed

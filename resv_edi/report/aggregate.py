@@ -92,7 +92,7 @@ def aggregate(
         header: Header | None = None
         engine = RuleEngine(DECLARATIE)
         try:
-            for item in read(path, limits=limits):
+            for item in read(path, kind=DECLARATIE, limits=limits):
                 for problem in engine.check(item):
                     if problem.is_error:
                         errors += 1

@@ -40,6 +40,7 @@ class RetourSummary:
     submitted: int = 0  # signed cents
     granted: int = 0  # signed cents
     issues: int = 0
+    unreadable: bool = False  # the declaration could not be read (a fatal issue)
 
 
 def retour_records(
@@ -60,6 +61,7 @@ def retour_records(
         with os.fdopen(fd, "wb") as spill:
             state = _validate_into(source, fmt, limits, spill)
         summary.issues = state.issue_count
+        summary.unreadable = any(i.severity is Severity.FATAL for i in state.message_issues)
         message_errors = [i for i in state.message_issues if i.is_error]
         reject_all = bool(message_errors) and policy.reject_all_on_message_error
         summary.message_codes = policy.codes(state.message_issues)

@@ -141,7 +141,7 @@ def _load_retour(
     no_remarks = retour_policy().no_remarks
     for item in read(path, kind=RETOUR, limits=limits):
         if isinstance(item, Issue):
-            if item.severity is Severity.FATAL:
+            if item.is_error:  # a retour that is not itself valid cannot be reconciled
                 result.issues.append(item)
             continue
         record = item.record

@@ -185,7 +185,7 @@ def _reference_issues(refs: ReferenceIndex, file: str | None) -> Iterator[Issue]
                 "R025",
                 where,
                 reference=problem.row.reference,
-                found=problem.row.amount,
+                found=problem.credited,
                 expected=problem.debit_amount,
             )
 

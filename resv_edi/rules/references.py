@@ -38,7 +38,8 @@ class Duplicate:
 @dataclass(frozen=True, slots=True)
 class CreditProblem:
     row: RefRow
-    debit_amount: int | None  # None: no earlier debit found; else the smaller debit amount
+    debit_amount: int | None  # None: no earlier debit found; else the debit amount exceeded
+    credited: int = 0  # the credits of that debit up to and including this one
 
 
 class ReferenceIndex:
@@ -91,6 +92,7 @@ class ReferenceIndex:
     def _finish(self) -> None:
         self._flush()
         self._db.execute("CREATE INDEX IF NOT EXISTS refs_ref ON refs (ref, idx)")
+        self._db.execute("CREATE INDEX IF NOT EXISTS refs_prev ON refs (prev, idx)")
 
     def duplicates(self) -> Iterator[Duplicate]:
         """Every line whose reference was used by an earlier line, in line order."""
@@ -114,18 +116,20 @@ class ReferenceIndex:
             SELECT c.idx, c.src, c.path, c.ref, c.prev, c.debit, c.amount,
                    (SELECT MAX(d.amount) FROM refs d
                      WHERE d.ref = c.prev AND d.debit = 1 AND d.idx < c.idx) AS debit_amount,
-                   EXISTS (SELECT 1 FROM refs o WHERE o.ref = c.prev) AS known
+                   EXISTS (SELECT 1 FROM refs o WHERE o.ref = c.prev) AS known,
+                   (SELECT SUM(x.amount) FROM refs x
+                     WHERE x.debit = 0 AND x.prev = c.prev AND x.idx <= c.idx) AS credited
             FROM refs c
             WHERE c.debit = 0
             ORDER BY c.idx
         """
         for row in self._db.execute(query):
             credit = _row(row)
-            debit_amount, known = row[7], row[8]
+            debit_amount, known, credited = row[7], row[8], row[9]
             if credit.previous is None or (known and debit_amount is None):
                 yield CreditProblem(credit, None)
-            elif debit_amount is not None and credit.amount > debit_amount:
-                yield CreditProblem(credit, debit_amount)
+            elif debit_amount is not None and credited > debit_amount:
+                yield CreditProblem(credit, debit_amount, credited)
 
     def close(self) -> None:
         self._db.close()

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from resv_edi.errors import Issue, Location, Severity
+from resv_edi.privacy import redact
 from resv_edi.standard.paths import mappings_dir
 
 
@@ -59,8 +60,13 @@ def text(code: str, lang: str = "en", **params: Any) -> str:
 
 
 def issue(code: str, location: Location | None = None, **params: Any) -> Issue:
-    """Build the :class:`Issue` for ``code`` at ``location``."""
+    """Build the :class:`Issue` for ``code`` at ``location``.
+
+    Text placeholders are passed through the BSN guard (:func:`resv_edi.privacy.redact`):
+    an issue never repeats a possible citizen service number, whatever a file held.
+    """
     entry = catalogue()[code]
+    params = {k: redact(v) if isinstance(v, str) else v for k, v in params.items()}
     return Issue(
         code=code,
         message=entry.en.format_map(_Blank(params)),

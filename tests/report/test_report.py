@@ -34,7 +34,7 @@ def test_report_tables_and_html(tmp_path: Path) -> None:
     out = tmp_path / "report"
     files = [str(p) for p in sorted(tmp_path.glob("d*"))]
     result = CliRunner().invoke(cli, ["report", *files, str(bad), "-o", str(out)])
-    assert result.exit_code == 1, result.output  # the bad file is left out
+    assert result.exit_code == 2, result.output  # the unreadable file is left out: exit 2
     data = json.loads((out / "report.json").read_text())
     net = sum(line.signed_amount for line in lines)
     assert data["meta"]["net"] == net

@@ -150,6 +150,16 @@ def _detect(
     return layout, is_resv_layout(layout)
 
 
+def claim_standard(path: Source, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """The standard of an EI file that is not a RESV message (a claim or return file of an
+    existing Vektis standard, such as ``HA304``), else ``None``."""
+    found = _detect(path, source_name(path), limits)
+    if isinstance(found, Issue):
+        return None
+    layout, kind = found
+    return layout.name if layout is not None and kind is None else None
+
+
 class _ResvReader:
     def __init__(self, rl: ResvLayout, file: str) -> None:
         self.rl = rl
@@ -244,7 +254,7 @@ class _ResvReader:
             # a field the structural reader already reported is not reported twice
             own = [*own, *(p for p in problems if p.location.path not in flagged)]
         yield from self._ordered(own, comment_issues)
-        yield Entry(part, bound, location, index)
+        yield Entry(part, bound, location, index, self.kind.name)
 
     @staticmethod
     def _ordered(own: list[Issue], comment_issues: list[Issue] | None) -> list[Issue]:

@@ -268,7 +268,7 @@ class _Reader:
         if event != "start_map":
             self._skip_value(events, event)
             yield issue("J003", location, reason=f"{kind.element(part)} must be an object")
-            yield Entry(part, None, location, index)
+            yield Entry(part, None, location, index, kind.name)
             return
         data: dict[str, Any] = {}
         problems: list[Issue] = []
@@ -299,7 +299,7 @@ class _Reader:
         )
         yield from problems
         yield from bind_problems
-        yield Entry(part, record if not problems else None, location, index)
+        yield Entry(part, record if not problems else None, location, index, kind.name)
 
     def _value(self, events: Iterator[Event], event: str, value: Any, depth: int) -> Any:
         """A (small) value inside a record; containers are built up to ``max_depth``.

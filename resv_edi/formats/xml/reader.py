@@ -96,6 +96,7 @@ class _Reader:
             for part in ("header", "line", "totals")
         }
         self.state = 0  # 0 nothing yet, 1 header seen, 2 totals seen
+        self.reported: set[tuple[str, str]] = set()  # structure faults already reported
         self.lines = 0
         # the line fast path: full tag -> (element name, position, repeatable)
         self.line_tag = ns + kind.line_element
@@ -224,7 +225,7 @@ class _Reader:
         elem.clear(keep_tail=False)
         if previous is not None:
             del parent[0]
-        items.append(Entry("line", record, location, index))
+        items.append(Entry("line", record, location, index, self.kind.name))
         return items
 
     def _record(self, elem: Any, part: Part) -> Iterator[Entry | Issue]:
@@ -273,7 +274,7 @@ class _Reader:
         )
         yield from problems
         yield from self._release(elem, part)
-        yield Entry(part, record, location, index)
+        yield Entry(part, record, location, index, kind.name)
 
     def _values(
         self, elem: Any, part: Part, location: Location
@@ -371,16 +372,22 @@ class _Reader:
         kind = self.kind
         if part == "header":
             if self.state != 0:
+                self.reported.add(("X004", kind.header_element))
                 yield issue("X004", location, found=kind.header_element, parent=kind.root)
             self.state = max(self.state, 1)
         elif part == "line":
             if self.state == 0:
+                self.reported.add(("X005", kind.header_element))
                 yield issue("X005", location, expected=kind.header_element, parent=kind.root)
                 self.state = 1
             elif self.state == 2:
                 yield issue("X004", location, found=kind.line_element, parent=kind.root)
         else:
-            if self.state == 2:
+            if self.state == 0:
+                self.reported.add(("X005", kind.header_element))
+                yield issue("X005", location, expected=kind.header_element, parent=kind.root)
+            elif self.state == 2:
+                self.reported.add(("X004", kind.totals_element))
                 yield issue("X004", location, found=kind.totals_element, parent=kind.root)
             self.state = 2
 
@@ -401,7 +408,7 @@ class _Reader:
                     if child.attrib or _has_text(child.text):
                         yield self._content_issue(child, location)
                     yield from self._check_lines_container(child, location)
-            else:
+            elif ("X004", name) not in self.reported:  # a repeated record: reported already
                 where = location.with_(line=child.sourceline, path=f"/{kind.root}/{name}")
                 if _depth(child) + 1 > self.limits.max_depth:
                     raise _LimitExceeded(where, f"nesting deeper than {self.limits.max_depth}")
@@ -412,7 +419,7 @@ class _Reader:
                     parent=kind.root,
                 )
         for name in expected:
-            if name not in seen:
+            if name not in seen and ("X005", name) not in self.reported:
                 yield issue("X005", location, expected=name, parent=kind.root)
         if seen and [n for n in expected if n in seen] != seen:
             yield issue("X004", location, found=" ".join(seen), parent=kind.root)
