@@ -20,7 +20,13 @@ from resv_edi.batch.plan import PlanError, expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.batch.summary import Summary
 from resv_edi.batch.tasks import convert_file, skipped
-from resv_edi.cli.options import WRITE_FORMATS, input_format_option, limit_options, limits_from
+from resv_edi.cli.options import (
+    WRITE_FORMATS,
+    input_format_option,
+    limit_options,
+    limits_from,
+    output_format_option,
+)
 from resv_edi.limits import Limits
 
 
@@ -36,13 +42,7 @@ from resv_edi.limits import Limits
 )
 @click.option("--to", "to", required=True, type=click.Choice(WRITE_FORMATS), help="Output format.")
 @input_format_option()
-@click.option(
-    "--output-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json: one machine-readable summary on stdout.",
-)
+@output_format_option("text for people; json: one machine-readable summary on stdout.")
 @click.option(
     "--skip-existing",
     is_flag=True,

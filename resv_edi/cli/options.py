@@ -27,6 +27,19 @@ def input_format_option(
     )
 
 
+def output_format_option(
+    help_text: str = "text for people, json for programs.",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--output-format text|json`` for commands that report."""
+    return click.option(
+        "--output-format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the ``Limits`` settings as options (defaults documented in resv_edi/limits.py)."""
     d = DEFAULT_LIMITS

@@ -16,19 +16,18 @@ from resv_edi.batch import validate_batch
 from resv_edi.batch.options import batch_options, check_engine
 from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
-from resv_edi.cli.options import input_format_option, limit_options, limits_from
+from resv_edi.cli.options import (
+    input_format_option,
+    limit_options,
+    limits_from,
+    output_format_option,
+)
 
 
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True)
 @input_format_option()
-@click.option(
-    "--output-format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for programs.",
-)
+@output_format_option()
 @click.option(
     "--split",
     type=click.IntRange(min=0),
