@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from resv_edi.cli.options import WRITE_FORMATS
@@ -34,18 +36,40 @@ from resv_edi.model.messages import DECLARATIE
 @click.option(
     "--standard",
     default=None,
-    help="Write a claim file of an existing EI standard instead (e.g. HA304).",
+    help="Write a claim file of an existing EI standard instead (e.g. HA304), dated in the "
+    "first quarter of --year.",
+)
+@click.option(
+    "--mapping",
+    default=None,
+    help="With --standard: draw the prestatiecodes from this lump-sum mapping's code list "
+    "(e.g. ha304_oi), so that `resv-edi lumpsum` counts the lines.",
 )
 def command(
-    n: int, fmt: str, output: str, seed: int, prestatiesoort: str, year: int, standard: str | None
+    n: int,
+    fmt: str,
+    output: str,
+    seed: int,
+    prestatiesoort: str,
+    year: int,
+    standard: str | None,
+    mapping: str | None,
 ) -> None:
     """Write a valid synthetic message (both prestaties, credits, all hoofdtaken)."""
     if standard:
         from resv_edi.generate.claims import generate_claims
 
         try:
+            codes = _mapping_codes(mapping, date(year, 1, 1)) if mapping else None
             with atomic_output(output) as out:
-                summary = generate_claims(standard, n, out, seed=seed)
+                summary = generate_claims(
+                    standard,
+                    n,
+                    out,
+                    seed=seed,
+                    codes=codes,
+                    period=(date(year, 1, 1), date(year, 3, 31)),
+                )
         except (KeyError, ValueError) as exc:  # unknown standard, or more than its fields hold
             raise click.UsageError(f"cannot generate {n} lines of {standard}: {exc}") from None
         click.echo(f"{output}: {standard} claim file, {summary}", err=True)
@@ -58,3 +82,13 @@ def command(
     except ValueError as exc:  # e.g. a total beyond the EI field width
         raise click.UsageError(f"cannot write {n} lines as {fmt}: {exc}") from None
     click.echo(f"{output}: {lines} lines ({fmt})", err=True)
+
+
+def _mapping_codes(name: str, day: date) -> list[str]:
+    """The source codes a lump-sum mapping counts on ``day``."""
+    from resv_edi.lumpsum.mapping import load_mapping
+
+    codes = [c.code for c in load_mapping(name).codes.codes.values() if c.valid_on(day)]
+    if not codes:
+        raise ValueError(f"mapping {name} counts no codes on {day}")
+    return codes

@@ -109,11 +109,17 @@ def _constrained(f: FieldSpec, rng: random.Random) -> Any:
 class _Ctx:
     """What the current record is about: person, line, counters."""
 
-    def __init__(self, layout: Layout, rng: random.Random, codes: Sequence[str] | None) -> None:
+    def __init__(
+        self,
+        layout: Layout,
+        rng: random.Random,
+        codes: Sequence[str] | None,
+        period: tuple[date, date] | None = None,
+    ) -> None:
         self.layout = layout
         self.rng = rng
         self.codes = list(codes) if codes else None
-        self.period = (date(2026, 1, 1), date(2026, 3, 31))
+        self.period = period or (date(2026, 1, 1), date(2026, 3, 31))
         self.seq = 0
         self.person: dict[str, Any] = {}
         self.line_date = self.period[0]
@@ -149,7 +155,8 @@ class _Ctx:
 
     def new_line(self, credit_ratio: float) -> None:
         rng = self.rng
-        self.line_date = self.period[0] + timedelta(days=rng.randint(0, 89))
+        span = min((self.period[1] - self.period[0]).days, 89)
+        self.line_date = self.period[0] + timedelta(days=rng.randint(0, span))
         self.amount = rng.randint(100, 250_000)
         self.dc = "C" if rng.random() < credit_ratio else "D"
         self.code = rng.choice(self.codes) if self.codes else None
@@ -266,6 +273,7 @@ def generate_claims(
     credit_ratio: float = 0.1,
     debtor: bool = True,
     comments: bool = True,
+    period: tuple[date, date] | None = None,
 ) -> dict[str, Any]:
     """Write a synthetic file of ``standard`` (e.g. ``"HA304"``, latest version unless
     ``version``) with ``n_lines`` service records to the binary stream ``out``.
@@ -273,11 +281,12 @@ def generate_claims(
     Returns a summary: ``standard``, ``version``, ``persons``, ``lines``, ``records`` (count
     per record type), ``totals`` (net debit-minus-credit cents per trailer total field key)
     and ``total`` (the first of them). Patient values are not returned; pass ``rng`` (or
-    ``seed``) to reproduce a file.
+    ``seed``) to reproduce a file. ``period`` (first and last day) sets the declaration
+    period, service dates fall in its first 90 days; default the first quarter of 2026.
     """
     layout = load_layout(standard, version)
     rng = rng or random.Random(seed)
-    ctx = _Ctx(layout, rng, codes)
+    ctx = _Ctx(layout, rng, codes, period)
     roles = {r.role: r.type for r in layout.records.values()}
     service = roles.get("service")
     if service is None:
