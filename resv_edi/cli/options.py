@@ -9,7 +9,7 @@ import click
 
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 
-READ_FORMATS = ["auto", "xml", "json", "ndjson", "ei"]
+READ_FORMATS = ["auto", "xml", "json", "ndjson", "ei", "csv"]
 WRITE_FORMATS = ["xml", "json", "ndjson", "ei", "csv"]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from resv_edi.cli.options import input_format_option, limit_options, limits_from
+from resv_edi.cli.options import WRITE_FORMATS, input_format_option, limit_options, limits_from
 from resv_edi.errors import ExitCode
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.source import atomic_output
@@ -22,7 +22,7 @@ from resv_edi.retour.builder import RetourSummary, retour_records
 @click.option(
     "--to",
     "to",
-    type=click.Choice(["xml", "json", "ndjson", "ei"]),
+    type=click.Choice(WRITE_FORMATS),
     default="xml",
     show_default=True,
 )

@@ -11,7 +11,7 @@ _EI_HEADER = re.compile(rb"01[0-9]{7}[PT ]")
 
 
 def detect_format(head: bytes) -> str:
-    """``xml``, ``json``, ``ndjson`` or ``ei`` for the first bytes of a file."""
+    """``xml``, ``json``, ``ndjson``, ``ei`` or ``csv`` for the first bytes of a file."""
     text = head.removeprefix(b"\xef\xbb\xbf")
     stripped = text.lstrip(b" \t\r\n")
     if not stripped:
@@ -29,7 +29,9 @@ def detect_format(head: bytes) -> str:
         return "json"
     if _EI_HEADER.match(text):
         return "ei"
-    raise UnknownFormatError("not XML, JSON, NDJSON or an EI file")
+    if text.startswith((b"Record,", b'"Record",')):
+        return "csv"
+    raise UnknownFormatError("not XML, JSON, NDJSON, EI or CSV")
 
 
 def sniff_file(path: str) -> str:

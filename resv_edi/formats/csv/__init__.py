@@ -1,0 +1,1 @@
+"""CSV: a message as one table (one row per record)."""
