@@ -144,7 +144,7 @@ class _Reader:
 
     def run(self, fh: IO[bytes]) -> Iterator[Entry | Issue]:
         where = Location(file=self.file)
-        head = fh.read(4096)
+        head = fh.read(4096).removeprefix(b"\xef\xbb\xbf")  # RFC 8259: a BOM may be ignored
         if not head.strip():
             yield issue("F003", where)
             return
