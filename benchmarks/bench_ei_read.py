@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.conftest import bare_slicing
 from resv_edi.formats.ei import load_layout, read_records
 from resv_edi.generate.claims import generate_claims
 
@@ -28,17 +29,7 @@ def ha304_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _baseline(path: Path) -> int:
-    layout = load_layout("HA304")
-    slicers = {t: [(f.key, f.slice) for f in r.fields] for t, r in layout.records.items()}
-    n = 0
-    with path.open("rb") as fh:
-        for raw in fh:
-            line = raw.decode("latin-1").rstrip("\r\n")
-            fields = slicers.get(line[:2])
-            if fields:
-                _ = {key: line[sl] for key, sl in fields}
-            n += 1
-    return n
+    return bare_slicing(path, load_layout("HA304"))
 
 
 def _reader(path: Path) -> int:
