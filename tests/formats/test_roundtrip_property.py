@@ -199,4 +199,11 @@ def test_ei_roundtrip(records: list[Any]) -> None:
         }
     )
     records = [header, *records[1:]]
-    assert roundtrip(records, "ei") == records
+    try:
+        back = roundtrip(records, "ei")
+    except ValueError as exc:
+        # ISO-8859-1 text such as "Â¡" is also valid UTF-8; the writer refuses it rather
+        # than write a file that receivers reject (F004)
+        assert "reads as a UTF-8 sequence" in str(exc), exc
+        return
+    assert back == records

@@ -54,7 +54,7 @@ from resv_edi.standard.catalogue import issue
 CHUNK_SIZE = 1024 * 1024
 _EOL = re.compile(rb"\r\n|\n|\r")
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
-_UTF8_SEQ = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _BOM = b"\xef\xbb\xbf"
 _MASK = "***"
 
@@ -269,9 +269,7 @@ class EIReader:
                 )
                 continue
             # -- character set
-            if not utf8_reported and (
-                (line_no == 1 and body.startswith(_BOM)) or _looks_utf8(body)
-            ):
+            if not utf8_reported and ((line_no == 1 and body.startswith(_BOM)) or looks_utf8(body)):
                 utf8_reported = True
                 what = "byte order mark" if body.startswith(_BOM) else "multi-byte sequence"
                 yield self._issue(
@@ -444,9 +442,9 @@ class EIReader:
                 )
 
 
-def _looks_utf8(body: bytes) -> bool:
+def looks_utf8(body: bytes) -> bool:
     """True when ``body`` holds a UTF-8 multi-byte sequence and decodes as UTF-8."""
-    if body.isascii() or _UTF8_SEQ.search(body) is None:
+    if body.isascii() or UTF8_SEQUENCE.search(body) is None:
         return False
     try:
         body.decode("utf-8")

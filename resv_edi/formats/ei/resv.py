@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.ei.layout import FieldSpec, Layout, detect_layout, load_layout
 from resv_edi.formats.ei.reader import EIRecord, read_records
-from resv_edi.formats.ei.writer import format_record
+from resv_edi.formats.ei.writer import encode_lines, format_record
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.formats.registry import Format, register
 from resv_edi.formats.source import Source, open_source, source_name
@@ -307,7 +307,7 @@ def write_ei(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECL
     order = RecordOrder(kind)
     counts: dict[str, int] = {}
     buffer: list[str] = []
-    detail = 0
+    written = detail = 0
     for record in records:
         part = order.accept(record)
         rtype = rl.record_type[part]
@@ -335,11 +335,12 @@ def write_ei(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECL
             )
             counts[rl.comment_type] = counts.get(rl.comment_type, 0) + 1
         if len(buffer) >= 1024:
-            out.write(("\r\n".join(buffer) + "\r\n").encode("latin-1"))
+            out.write(encode_lines(buffer, written + 1))
+            written += len(buffer)
             buffer.clear()
     order.finish()
     if buffer:
-        out.write(("\r\n".join(buffer) + "\r\n").encode("latin-1"))
+        out.write(encode_lines(buffer, written + 1))
     return order.lines
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from resv_edi.formats.ei.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, N, RecordLayout
-from resv_edi.formats.ei.reader import EIRecord
+from resv_edi.formats.ei.reader import UTF8_SEQUENCE, EIRecord, looks_utf8
 
 
 def format_field(f: FieldSpec, value: Any) -> str:
@@ -89,23 +89,53 @@ def _plan(rl: RecordLayout) -> tuple[tuple[FieldSpec, str], ...]:
     return cached[1]
 
 
+def encode_lines(texts: list[str], first: int = 1) -> bytes:
+    """``texts`` (records numbered from ``first``) as ISO-8859-1 bytes, CR LF after each.
+
+    ValueError for a character outside ISO-8859-1, and for text whose ISO-8859-1 bytes are
+    also a UTF-8 sequence (such as "Â©"): receivers, this reader too (F004), would take
+    the file for UTF-8. Lines are checked one by one only when the block holds such a
+    sequence.
+    """
+    try:
+        block = ("\r\n".join(texts) + "\r\n").encode("latin-1")
+    except UnicodeEncodeError:
+        for n, text in enumerate(texts, first):
+            try:
+                text.encode("latin-1")
+            except UnicodeEncodeError as exc:
+                raise ValueError(f"record {n}: character outside ISO-8859-1: {exc}") from None
+        raise
+    if not block.isascii() and UTF8_SEQUENCE.search(block) is not None:
+        for n, text in enumerate(texts, first):
+            line = text.encode("latin-1")
+            if not line.isascii() and looks_utf8(line):
+                raise ValueError(
+                    f"record {n}: its ISO-8859-1 text reads as a UTF-8 sequence "
+                    f"({line.decode('utf-8').strip()!r}); an EI receiver would refuse the file"
+                )
+    return block
+
+
 def write_records(
     records: Iterable[EIRecord | tuple[str, Mapping[str, Any]]], out: BinaryIO, layout: Layout
 ) -> int:
     """Write records to ``out`` (binary), CR LF after each, latin-1; returns the count."""
     n = 0
-    write = out.write
+    buffer: list[str] = []
     for rec in records:
         if isinstance(rec, EIRecord):
-            text = format_record(layout, rec.record_type, rec.values)
+            buffer.append(format_record(layout, rec.record_type, rec.values))
         else:
-            text = format_record(layout, rec[0], rec[1])
-        try:
-            write(text.encode("latin-1") + b"\r\n")
-        except UnicodeEncodeError as exc:
-            raise ValueError(f"record {n + 1}: character outside ISO-8859-1: {exc}") from None
-        n += 1
+            buffer.append(format_record(layout, rec[0], rec[1]))
+        if len(buffer) >= 1024:
+            out.write(encode_lines(buffer, n + 1))
+            n += len(buffer)
+            buffer.clear()
+    if buffer:
+        out.write(encode_lines(buffer, n + 1))
+        n += len(buffer)
     return n
 
 
-__all__ = ["format_field", "format_record", "write_records"]
+__all__ = ["encode_lines", "format_field", "format_record", "write_records"]

@@ -41,6 +41,9 @@ def test_find_layout_nearest_version() -> None:
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="vektis source data not available")
 def test_conversion_reproduces_committed_files() -> None:
+    """The committed layouts are what the tool makes from Vektis' files (AW319 from the xlsx;
+    the text digest without openpyxl truncates names, so it cannot reproduce them)."""
+    pytest.importorskip("openpyxl")
     script = REPO / "tools" / "convert_vektis_layouts.py"
     spec = importlib.util.spec_from_file_location("conv", script)
     assert spec and spec.loader

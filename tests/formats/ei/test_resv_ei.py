@@ -87,3 +87,24 @@ def test_every_record_is_310_positions_with_crlf(tmp_path: Path) -> None:
     assert lines[-1] == b""
     assert {len(line) for line in lines[:-1]} == {310}
     assert lines[0][:2] == b"01" and lines[-2][:2] == b"99"
+
+
+def test_text_that_reads_as_utf8_is_refused_not_written(tmp_path: Path) -> None:
+    """ISO-8859-1 "Â©" is also the UTF-8 form of "©": writing it would give a file that
+    every receiver (and this reader, F004) takes for UTF-8, so convert refuses it."""
+    records = list(generate_declaration(2, seed=5))
+    records[1] = records[1].model_copy(update={"omschrijving": "Kosten Â© 2027"})
+    src = tmp_path / "in.xml"
+    with src.open("wb") as fh:
+        get_format("xml").writer(records, fh, DECLARATIE)
+    target = tmp_path / "out.asc"
+    result = convert(src, target, "ei")
+    assert not result.written and not target.exists()
+    assert [i.code for i in result.issues] == ["F001"]
+    assert "reads as a UTF-8 sequence" in result.issues[0].message
+    # the same text after a plain ISO-8859-1 letter is fine
+    records[1] = records[1].model_copy(update={"omschrijving": "Kosten é © 2027"})
+    with src.open("wb") as fh:
+        get_format("xml").writer(records, fh, DECLARATIE)
+    assert convert(src, target, "ei").written
+    assert _records(target)[1].omschrijving == "Kosten é © 2027"
