@@ -10,7 +10,13 @@ from resv_edi.errors import ExitCode
 
 @dataclass(slots=True)
 class Summary:
-    """Counts over the results of a batch; the exit code is the worst file's."""
+    """Counts over the results of a batch and the batch's exit code.
+
+    The exit code is 0 when every file is ok (or skipped); 2 when no file could be read at
+    all (each one failed: unreadable, unsafe, unknown format); otherwise 1, so that a batch in
+    which some files were invalid or could not be read tells a script "look at the files",
+    while 2 keeps meaning "nothing was checked". Each file's own code is in its result.
+    """
 
     files: int = 0
     ok: int = 0
@@ -19,14 +25,18 @@ class Summary:
     skipped: int = 0
     lines: int = 0
     seconds: float = 0.0
-    exit_code: int = int(ExitCode.OK)
 
     def add(self, result: dict[str, Any]) -> None:
         self.files += 1
         status = result["status"]
         setattr(self, status, getattr(self, status) + 1)
         self.lines += result["lines"]
-        self.exit_code = max(self.exit_code, result["exit_code"])
+
+    @property
+    def exit_code(self) -> int:
+        if self.failed and self.failed == self.files:
+            return int(ExitCode.USAGE)
+        return int(ExitCode.INVALID if self.failed or self.invalid else ExitCode.OK)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -64,8 +64,8 @@ def command(
     **kwargs: Any,
 ) -> None:
     """Convert messages to another format. The input is validated on the way; on any error
-    nothing is written for that file and the exit code is 1 (2 when an input is unreadable;
-    the worst file decides)."""
+    nothing is written for that file and the exit code is 1; 2 when no input could be read,
+    or on a usage error."""
     limits = limits_from(kwargs)
     check_engine(engine, scheduler)
     if len(sources) == 1 and not is_batch_argument(sources[0]):

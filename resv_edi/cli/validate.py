@@ -50,8 +50,8 @@ def command(
 ) -> None:
     """Validate declaration and return messages: FILES are files, directories or globs.
 
-    Exit code 0: all valid; 1: errors found; 2: unreadable, unsafe, or a usage error (the
-    worst file decides).
+    Exit code 0: all valid; 1: errors found, or some files unreadable or unsafe; 2: no file
+    could be read, or a usage error.
     """
     limits = limits_from(kwargs)
     check_engine(engine, scheduler)

@@ -65,7 +65,7 @@ def test_convert_batch_with_two_jobs(inbox: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("convert", str(inbox), "-o", str(out), "--to", "json", "--jobs", "2",
                  "--output-format", "json")  # fmt: skip
-    assert result.exit_code == 2  # the worst file wins: unreadable (2) over invalid (1)
+    assert result.exit_code == 1  # files were read; one invalid, one unreadable (its own code: 2)
     payload = json.loads(result.stdout)
     summary = payload["summary"]
     assert (summary["files"], summary["ok"], summary["invalid"], summary["failed"]) == (
@@ -84,7 +84,7 @@ def test_convert_batch_with_two_jobs(inbox: Path, tmp_path: Path) -> None:
 
 def test_skip_existing_resumes(inbox: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert run("convert", str(inbox), "-o", str(out), "--to", "ndjson", "-j", "2").exit_code == 2
+    assert run("convert", str(inbox), "-o", str(out), "--to", "ndjson", "-j", "2").exit_code == 1
     kept = outputs(out)
     for p in kept[:10]:  # an interrupted run: ten outputs missing
         p.unlink()
@@ -99,12 +99,28 @@ def test_skip_existing_resumes(inbox: Path, tmp_path: Path) -> None:
 
 def test_validate_batch_text_and_json(inbox: Path) -> None:
     text = run("validate", str(inbox), "-j", "2")
-    assert text.exit_code == 2
+    assert text.exit_code == 1
     assert "R001" in text.stdout and "F001" in text.stdout
     assert "100 files: 98 ok, 1 invalid, 1 failed" in text.stderr
     data = json.loads(run("validate", str(inbox), "--output-format", "json", "-j", "1").stdout)
     assert [f["file"] for f in data["files"]] == [i.path for i in expand([str(inbox)])]
-    assert data["summary"]["lines"] == 99 * 20 and data["exit_code"] == 2
+    assert data["summary"]["lines"] == 99 * 20 and data["exit_code"] == 1
+
+
+def test_batch_exit_code_is_two_only_when_nothing_was_read(tmp_path: Path) -> None:
+    """Exit 2 says "nothing was checked": every file failed; one readable file makes it 1."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for name in ("a.xml", "b.xml"):
+        (inbox / name).write_bytes(b"\x00\x01 not a declaration")
+    data = json.loads(run("validate", str(inbox), "--output-format", "json").stdout)
+    assert data["summary"]["failed"] == 2 and data["exit_code"] == 2
+    assert run("validate", str(inbox)).exit_code == 2
+    write(inbox / "c.xml", 3, "xml")
+    assert run("validate", str(inbox)).exit_code == 1
+    (inbox / "a.xml").unlink()
+    (inbox / "b.xml").unlink()
+    assert run("validate", str(inbox)).exit_code == 0
 
 
 def test_single_file_output_unchanged(inbox: Path) -> None:
@@ -138,7 +154,7 @@ def test_progress_bar_on_a_pty(inbox: Path, tmp_path: Path) -> None:
     quiet = subprocess.run(["script", "-qec", command + " --quiet", "/dev/null"],
                            capture_output=True, env=env, timeout=120)  # fmt: skip
     assert "100/100 files" not in quiet.stdout.decode(errors="replace")
-    assert quiet.returncode == shown.returncode == 2
+    assert quiet.returncode == shown.returncode == 1
 
 
 def test_usage_errors(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def test_dask_outputs_equal_local(cluster: object, tmp_path: Path) -> None:
         if engine == "dask":
             args += ["--engine", "dask", "--scheduler", cluster.scheduler_address]  # type: ignore[attr-defined]
         codes[engine] = CliRunner().invoke(cli, args).exit_code
-    assert codes == {"local": 2, "dask": 2}
+    assert codes == {"local": 1, "dask": 1}
     local = {
         p.relative_to(tmp_path / "local"): p.read_bytes() for p in (tmp_path / "local").iterdir()
     }

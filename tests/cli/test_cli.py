@@ -198,13 +198,16 @@ def test_validate_max_errors(tmp_path: Path) -> None:
     assert report["errors"] > 1
 
 
-def test_validate_worst_exit_code_wins(generated: Path) -> None:
-    """Valid + invalid + unreadable files: exit code 2."""
+def test_validate_several_files_exit_code(generated: Path) -> None:
+    """Valid + invalid + unreadable files: exit code 1 (files were read); the unreadable
+    file alone: 2 (nothing was checked)."""
     result = run(
         "validate", str(generated), str(INVALID / "R001_total_mismatch.xml"),
         str(INVALID / "X001_truncated.xml"),
     )  # fmt: skip
-    assert result.exit_code == 2
+    assert result.exit_code == 1
+    assert "R001" in result.output and "X001" in result.output
+    assert run("validate", str(INVALID / "X001_truncated.xml")).exit_code == 2
 
 
 def test_validate_unknown_file(tmp_path: Path) -> None:
