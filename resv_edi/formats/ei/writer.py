@@ -49,44 +49,49 @@ def format_record(layout: Layout, record_type: str, values: Mapping[str, Any]) -
     rl = layout.records.get(record_type)
     if rl is None:
         raise ValueError(f"{layout.name} has no record type {record_type!r}")
-    if not values.keys() <= rl.by_key.keys():
-        unknown = sorted(set(values) - rl.by_key.keys())
-        raise ValueError(f"record {record_type} has no field(s) {unknown}")
-    parts = []
-    get = values.get
-    for i, (f, blank) in enumerate(_plan(rl)):
-        value = get(f.key)
-        if i == 0 and value is None:
-            value = record_type
+    template, slots = _plan(rl)
+    parts = list(template)  # the empty value of every field; only given values are formatted
+    if parts[0] != record_type:  # the record type field, unless ``values`` names it
+        parts[0] = format_field(rl.fields[0], record_type)
+    for key, value in values.items():
+        slot = slots.get(key)
+        if slot is None:
+            unknown = sorted(set(values) - slots.keys())
+            raise ValueError(f"record {record_type} has no field(s) {unknown}")
+        i, f, kind, width = slot
         # the common cases inline (this is the writer's hot path); the rest, and every
         # value that does not fit, through format_field
-        kind, width = f.kind, f.length
         if value is None or value == "":
-            parts.append(blank)
-        elif type(value) is str and kind == AN and len(value) <= width:
-            parts.append(value.ljust(width))
+            continue
+        if type(value) is str and kind == AN and len(value) <= width:
+            parts[i] = value.ljust(width)
         elif type(value) is int and kind in (AMOUNT, N) and 0 <= value < 10**width:
-            parts.append(str(value).rjust(width, "0"))
+            parts[i] = str(value).rjust(width, "0")
         elif type(value) is date and kind == DATE and value.year >= 1000:
-            parts.append(value.isoformat().replace("-", ""))
+            parts[i] = value.isoformat().replace("-", "")
         else:
-            parts.append(format_field(f, value))
+            parts[i] = format_field(f, value)
     text = "".join(parts)
     if len(text) != layout.record_length:
         raise ValueError(f"record {record_type}: {len(text)} positions, not {layout.record_length}")
     return text
 
 
-_PLANS: dict[int, tuple[RecordLayout, tuple[tuple[FieldSpec, str], ...]]] = {}
+_Slot = tuple[int, FieldSpec, int, int]
+_PLANS: dict[int, tuple[RecordLayout, tuple[str, ...], dict[str, _Slot]]] = {}
 
 
-def _plan(rl: RecordLayout) -> tuple[tuple[FieldSpec, str], ...]:
-    """Each field of ``rl`` with the text of its empty value, computed once per layout."""
+def _plan(rl: RecordLayout) -> tuple[tuple[str, ...], dict[str, _Slot]]:
+    """The empty text of every field of ``rl`` (the record type filled in) and, per field key,
+    its position, spec, kind and width; computed once per layout."""
     cached = _PLANS.get(id(rl))
     if cached is None or cached[0] is not rl:
-        blanks = tuple((f, format_field(f, None)) for f in rl.fields)
-        cached = _PLANS[id(rl)] = (rl, blanks)
-    return cached[1]
+        blanks = [format_field(f, None) for f in rl.fields]
+        if rl.fields and len(rl.type) == rl.fields[0].length:
+            blanks[0] = rl.type
+        slots = {f.key: (i, f, f.kind, f.length) for i, f in enumerate(rl.fields)}
+        cached = _PLANS[id(rl)] = (rl, tuple(blanks), slots)
+    return cached[1], cached[2]
 
 
 def encode_lines(texts: list[str], first: int = 1) -> bytes:
