@@ -20,6 +20,8 @@ from click.testing import CliRunner
 
 from resv_edi.api import check_file
 from resv_edi.cli.main import cli
+from resv_edi.errors import UnknownFormatError
+from resv_edi.formats.detect import detect_format
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -180,6 +182,20 @@ def test_invalid_fixture_is_minimal(path: Path) -> None:
     """Besides the named code only its documented unavoidable companions appear."""
     codes = {i.code for i in check_file(path).issues}
     assert codes == {expected_code(path)} | COMPANIONS.get(path.name, set())
+
+
+_SUFFIX_FORMATS = {".xml": "xml", ".json": "json", ".ndjson": "ndjson", ".asc": "ei", ".csv": "csv"}
+
+
+@pytest.mark.parametrize("path", VALID + INVALID, ids=lambda p: p.name)
+def test_fixture_content_is_in_the_format_its_name_says(path: Path) -> None:
+    """A fixture named ``.json`` is JSON (and so on): each format's cases test that format.
+    The two fixtures about undetectable input (F002, F003) are the exceptions."""
+    if path.parent.name == "invalid" and expected_code(path) in ("F002", "F003"):
+        with pytest.raises(UnknownFormatError):
+            detect_format(path.read_bytes()[:65536])
+        return
+    assert detect_format(path.read_bytes()[:65536]) == _SUFFIX_FORMATS[path.suffix]
 
 
 @pytest.mark.parametrize(

@@ -183,7 +183,7 @@ def _business_rules() -> dict[str, bytes]:
         edit(p1, 1, Omschrijving="Overleg over patient 123456782")
     )
     files["R016_bsn_in_toelichting.json"] = render(
-        edit(p1, 0, Toelichting="BSN 111222333 hoort hier niet")
+        edit(p1, 0, Toelichting="BSN 111222333 hoort hier niet"), "json"
     )
     files["R017_amount_too_wide.xml"] = render(edit(p1, 0, Bedrag=100_000_000_000))
     files["R019_insurer_not_receiver.xml"] = render(edit(p1, 0, Zorgverzekeraar="9999"))
