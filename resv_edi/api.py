@@ -10,7 +10,13 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from resv_edi.errors import EmptyInputError, Issue, Location, UnknownFormatError
+from resv_edi.errors import (
+    EmptyInputError,
+    EncodingNotAcceptedError,
+    Issue,
+    Location,
+    UnknownFormatError,
+)
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
 from resv_edi.formats.ei.resv import claim_standard
 from resv_edi.formats.registry import get_format
@@ -56,6 +62,8 @@ def _sniffed(path: PathLike) -> tuple[str, Issue | None]:
         return sniff(path), None
     except EmptyInputError:
         return "", issue("F003", where)
+    except EncodingNotAcceptedError as exc:
+        return "", issue("F004", where, reason=str(exc))
     except UnknownFormatError as exc:
         return "", issue("F002", where, reason=str(exc))
     except OSError as exc:

@@ -118,3 +118,7 @@ class UnknownFormatError(ResvEdiError):
 
 class EmptyInputError(UnknownFormatError):
     """The input holds nothing but white space."""
+
+
+class EncodingNotAcceptedError(UnknownFormatError):
+    """The input is UTF-16 or UTF-32 (a byte order mark): no format of the standard uses it."""

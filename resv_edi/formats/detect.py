@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import re
 
-from resv_edi.errors import EmptyInputError, UnknownFormatError
+from resv_edi.errors import EmptyInputError, EncodingNotAcceptedError, UnknownFormatError
 
 SNIFF_BYTES = 4096
 _EI_HEADER = re.compile(rb"01[0-9]{7}[PT ]")
+#: byte order marks of encodings no format of the standard accepts (longest first)
+WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when ``head`` starts with that byte order mark."""
+    return next((name for bom, name in WIDE_BOMS if head.startswith(bom)), None)
 
 
 def detect_format(head: bytes) -> str:
@@ -20,6 +32,11 @@ def detect_format(head: bytes) -> str:
         return "xml"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"<\x00" in head[:8] + head[:8][1:]:
         return "xml"  # UTF-16 XML: the XML reader refuses it with a clear message
+    wide = wide_encoding(head)
+    if wide is not None:
+        raise EncodingNotAcceptedError(
+            f"{wide} byte order mark; XML, JSON, NDJSON and CSV are UTF-8, EI is ISO-8859-1"
+        )
     if stripped.startswith(b"{"):
         first_line = stripped.split(b"\n", 1)[0].strip()
         if b'"Bericht"' in first_line and first_line.endswith(b"}"):

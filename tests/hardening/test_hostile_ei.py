@@ -82,6 +82,9 @@ CASES: dict[str, tuple[Callable[[Lines], bytes], set[str]]] = {
         {"F004"},
     ),
     "utf8_bom": (lambda r: b"\xef\xbb\xbf" + join(r), {"F004"}),
+    "utf16": (lambda r: join(r).decode("latin-1").encode("utf-16"), {"F004"}),
+    "utf16_be": (lambda r: b"\xfe\xff" + join(r).decode("latin-1").encode("utf-16-be"), {"F004"}),
+    "utf32": (lambda r: join(r).decode("latin-1").encode("utf-32"), {"F004"}),
     "control_char": (lambda r: join(put(r, first(r, "04"), "0419", b"bell\x07ring")), {"E011"}),
     "c1_control_char": (lambda r: join(put(r, first(r, "04"), "0419", b"x\x85y")), {"E011"}),
     "nul_bytes": (lambda r: join(put(r, first(r, "04"), "0408", b"\x00\x00\x00")), {"E011"}),
@@ -159,3 +162,19 @@ def test_superscript_digits_in_a_trailer_count(tmp_path: Path) -> None:
     target = tmp_path / "superscript_count.asc"
     target.write_bytes(join(records))
     assert "E005" in validate(target).codes
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+@pytest.mark.parametrize("suffix", [".asc", ".ndjson", ".csv"])
+def test_wide_encodings_are_one_clear_f004(encoding: str, suffix: str, tmp_path: Path) -> None:
+    """A UTF-16/32 file (byte order mark) is refused with one F004 naming the encoding,
+    whether the format is detected or (for EI) given; never "unknown format"."""
+    target = tmp_path / f"wide{suffix}"
+    target.write_bytes(join(lines()).decode("latin-1").encode(encoding))
+    detected = validate(target)
+    assert [i["code"] for i in detected.issues] == ["F004"], detected.issues
+    assert encoding.upper() in detected.issues[0]["message"]
+    assert detected.exit_code == 2
+    if suffix == ".asc":
+        given = validate(target, "--format", "ei")
+        assert [i["code"] for i in given.issues] == ["F004"], given.issues

@@ -34,6 +34,7 @@ from functools import lru_cache
 from typing import Any, BinaryIO
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
+from resv_edi.formats.detect import wide_encoding
 from resv_edi.formats.ei.layout import (
     AMOUNT,
     AN,
@@ -258,6 +259,15 @@ class EIReader:
         for body, eol, overlong in _physical_lines(stream, self.limits.max_line_length):
             line_no += 1
             self.lines = line_no
+            wide = wide_encoding(body) if line_no == 1 else None
+            if wide is not None:  # every later byte is misread: one clear issue, no more
+                yield self._issue(
+                    "F004",
+                    line_no,
+                    reason=f"{wide} byte order mark; EI files are single-byte "
+                    "(ASCII or ISO-8859-1)",
+                )
+                return
             if eol != b"\r\n":
                 yield self._issue("E002", line_no)
             if overlong:
