@@ -34,12 +34,14 @@ import mmap
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
 from resv_edi.api import sniff
 from resv_edi.errors import Issue, Location, Severity
+from resv_edi.formats.ei.resv import trailer_count_issues
 from resv_edi.formats.registry import get_format
 from resv_edi.limits import Limits
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
@@ -112,6 +114,7 @@ class ChunkResult:
     row_path: str | None = None
     totals: Entry | None = None
     seconds: float = 0.0
+    records: dict[str, int] = field(default_factory=dict)  # EI: records per type in the range
 
 
 # -- planning (parent) -----------------------------------------------------------------------
@@ -306,6 +309,8 @@ class _Chunk:
                 self._by_position(items)
             else:
                 self._by_line(items)
+        if spec.fmt == "ei":
+            self.result.records = _record_types(spec.path, spec.start, spec.end)
         return self.result
 
     # -- what belongs to this chunk
@@ -361,6 +366,8 @@ class _Chunk:
         """Record ``item``; False when the chunk must fall back."""
         result = self.result
         if isinstance(item, Issue):
+            if item.code == "E009" and self.spec.fmt == "ei":
+                return True  # counted over this chunk only: the parent checks the whole file
             if _is_trigger(item):
                 result.fallback = f"{item.code} at line {line}"
                 return False
@@ -455,6 +462,11 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
             unbound += res.unbound
             sums[0] += res.sums[0]
             sums[1] += res.sums[1]
+        if spec0.fmt == "ei":
+            counted = _ei_trailer_counts(spec0, kind, results, issues)
+            if counted is None:
+                return None
+            issues = counted
         if spec0.fmt == "ei" and limits.max_errors and len(issues) > limits.max_errors:
             return None  # the EI reader caps its own issues: leave that to the one-piece run
         if refs is not None:
@@ -485,6 +497,51 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
                     )
                 )
     return _report(name, spec0.fmt, kind, lines, issues, limits)
+
+
+def _ei_trailer_counts(
+    spec0: ChunkSpec, kind: MessageKind, results: list[ChunkResult], issues: list[Issue]
+) -> list[Issue] | None:
+    """``issues`` with the E009 of the EI-only trailer counts, over the whole file, where the
+    reader puts them: after the trailer's own field issues, before its model issues."""
+    totals = results[-1].totals
+    if totals is None or totals.location.line is None:
+        return None
+    line = totals.location.line
+    counts: dict[str, int] = {}
+    for res in results:
+        for rtype, n in res.records.items():
+            counts[rtype] = counts.get(rtype, 0) + n
+    found = trailer_count_issues(spec0.path, kind, line, counts)
+    if found is None:
+        return None
+    at = next(
+        (i for i, item in enumerate(issues) if item.location.line == line and item.code[0] != "E"),
+        len(issues),
+    )
+    return [*issues[:at], *found, *issues[at:]]
+
+
+_LINE_START = re.compile(rb"^(..)", re.MULTILINE)
+
+
+def _record_types(path: str, start: int, end: int) -> dict[str, int]:
+    """How many records of each type start in ``[start, end)`` (which starts a line)."""
+    counts: Counter[bytes] = Counter()
+    carry = b""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = end - start
+        while left > 0:
+            chunk = fh.read(min(_SCAN, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            block = carry + chunk
+            cut = len(block) if left <= 0 else block.rfind(b"\n") + 1
+            counts.update(_LINE_START.findall(block, 0, cut))
+            carry = block[cut:]
+    return {k.decode("latin-1"): v for k, v in counts.items()}
 
 
 def _reindexed(item: Issue, offset: int, indexed: str) -> Issue:

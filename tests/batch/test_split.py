@@ -85,3 +85,28 @@ def test_small_or_unsplittable_files_stay_whole(tmp_path: Path) -> None:
     assert split.plan_chunks(str(tmp_path / "missing.xml"), "auto", 4, DEFAULT_LIMITS) is None
     tiny = write(tmp_path / "t.ndjson", 3, "ndjson")
     assert split.plan_chunks(str(tiny), "auto", 4, DEFAULT_LIMITS) is None
+
+
+@pytest.mark.parametrize(("field_id", "delta"), [("9903", 1), ("9904", -3)])
+def test_ei_only_trailer_counts_over_the_whole_file(
+    tmp_path: Path, field_id: str, delta: int
+) -> None:
+    """The comment and detail record counts of the EI sluitrecord are checked over the whole
+    file (each chunk counts its own range), with the one-piece result; a right count passes."""
+    from resv_edi.formats.ei.resv import resv_layout
+
+    path = write(tmp_path / "d.ei", 2000, "ei")
+    data = path.read_bytes().split(b"\r\n")
+    spec = resv_layout("declaratie").layout.records["99"].by_id[field_id]
+    a, b = spec.start - 1, spec.start - 1 + spec.length
+    trailer = data[-2]
+    data[-2] = trailer[:a] + str(int(trailer[a:b]) + delta).rjust(b - a, "0").encode() + trailer[b:]
+    path.write_bytes(b"\r\n".join(data))
+    expected = check_file(str(path)).as_dict()
+    assert [i["code"] for i in expected["issues"]] == ["E009"]
+    results, merged = chunked(path)
+    assert all(r.fallback is None for r in results)
+    assert merged == expected
+    for rtype in ("01", "04", "98", "99"):
+        in_file = sum(1 for line in data if line[:2] == rtype.encode())
+        assert sum(r.records.get(rtype, 0) for r in results) == in_file, rtype

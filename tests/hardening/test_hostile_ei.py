@@ -178,3 +178,25 @@ def test_wide_encodings_are_one_clear_f004(encoding: str, suffix: str, tmp_path:
     if suffix == ".asc":
         given = validate(target, "--format", "ei")
         assert [i["code"] for i in given.issues] == ["F004"], given.issues
+
+
+@pytest.mark.parametrize(
+    ("field_id", "code"),
+    [("9902", "R002"), ("9903", "E009"), ("9904", "E009"), ("9905", "R001")],
+)
+def test_every_trailer_count_and_total_is_checked(field_id: str, code: str, tmp_path: Path) -> None:
+    """Each sluitrecord field that counts or sums is checked once: the ones the model carries
+    by the rules (as in every format), the EI-only counts by the reader, at their field."""
+    records = lines()
+    trailer = len(records) - 1
+    start, end = field("99", field_id)
+    wrong = int(records[trailer][start:end]) + 1
+    put(records, trailer, field_id, str(wrong).rjust(end - start, "0").encode())
+    target = tmp_path / "trailer.asc"
+    target.write_bytes(join(records))
+    outcome = validate(target)
+    assert [i["code"] for i in outcome.issues] == [code], outcome.issues
+    assert outcome.exit_code == 1
+    if code == "E009":
+        location = outcome.issues[0]["location"]
+        assert location["path"] == field_id and location["line"] == trailer + 1

@@ -33,7 +33,9 @@ from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
 
-#: structural trailer checks that rules R001/R002 (and their retour twins) already make
+#: structural trailer checks that rules R001/R002 (and their retour twins) make for the trailer
+#: fields the model carries; on the other trailer fields (comment and detail record counts)
+#: the reader's check stands
 _LEFT_TO_RULES = {"E009", "E010"}
 _PART_BY_ROLE: dict[str, Part] = {"header": "header", "service": "line", "trailer": "totals"}
 
@@ -56,6 +58,11 @@ class ResvLayout:
     record_type: dict[Part, str]  # part -> record type
     comment_type: str | None
     comment_field: _FieldMap | None
+
+    @property
+    def ruled_trailer_fields(self) -> frozenset[str]:
+        """Ids of the trailer fields the model carries (checked by rules, not by the reader)."""
+        return frozenset(fm.spec.id for fm in self.fields[self.record_type["totals"]])
 
 
 @cache
@@ -167,12 +174,13 @@ class _ResvReader:
         self.kind = rl.kind
         self.lines = 0
         self.pending: tuple[EIRecord, list[Issue]] | None = None
+        self.ruled = rl.ruled_trailer_fields
 
     def run(self, stream: Iterable[EIRecord | Issue]) -> Iterator[Entry | Issue]:
         issues_of_record: list[Issue] = []
         for item in stream:
             if isinstance(item, Issue):
-                if item.code in _LEFT_TO_RULES:
+                if item.code in _LEFT_TO_RULES and item.location.path in self.ruled:
                     continue
                 if self.pending is not None and item.location.line == self.pending[0].line:
                     self.pending[1].append(item)
@@ -273,6 +281,44 @@ class _ResvReader:
             return location.with_(column=spec.start, path=spec.id)
 
         return locate
+
+
+def trailer_count_issues(
+    path: str, kind: MessageKind, line: int, counts: dict[str, int]
+) -> list[Issue] | None:
+    """E009 for the trailer counts only the EI form has, from ``counts`` of records per type
+    (the file read in pieces: :mod:`resv_edi.batch.split`); as the reader reports them.
+    ``None`` when the file's last line is not a whole trailer record."""
+    rl = resv_layout(kind.name)
+    layout = rl.layout
+    trailer = layout.trailer
+    with open(path, "rb") as fh:
+        fh.seek(max(0, fh.seek(0, 2) - 2 * layout.record_length - 4))
+        tail = fh.read().rstrip(b"\r\n")
+    text = tail.rsplit(b"\n", 1)[-1].rstrip(b"\r").decode("latin-1")
+    if len(text) != layout.record_length or not text.startswith(trailer.type):
+        return None
+    found_issues: list[Issue] = []
+    for count in layout.counts:
+        if count.field.id in rl.ruled_trailer_fields:
+            continue
+        raw = text[count.field.slice]
+        if not (raw.isascii() and raw.isdigit()):
+            continue  # E005, reported with the record
+        expected = sum(counts.get(t, 0) for t in count.records)
+        if int(raw) != expected:
+            where = Location(
+                file=path,
+                line=line,
+                column=count.field.start,
+                path=count.field.id,
+                record_type=trailer.type,
+                field=count.field.name,
+            )
+            found_issues.append(
+                issue("E009", where, field=count.field.name, found=int(raw), expected=expected)
+            )
+    return found_issues
 
 
 def _put(data: dict[str, Any], fm: _FieldMap, value: Any) -> None:
