@@ -1,8 +1,9 @@
 """The privacy guard: finding and hiding anything that may be a citizen service number (BSN).
 
 RESV messages carry no patient data. Free text is scanned for 9-digit runs that pass the BSN
-11-test (rule R016), and any value echoed in an error message is passed through
-:func:`redact` first, so that a report never repeats a possible BSN.
+11-test (rule R016), also in the written forms 1234.56.782 and 123 456 782 (space, dot or
+hyphen, the same between the groups), and any value echoed in an error message is passed
+through :func:`redact` first, so that a report never repeats a possible BSN.
 """
 
 from __future__ import annotations
@@ -11,19 +12,30 @@ import re
 
 from stdnum.nl import bsn
 
-NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
+#: nine digits, bare or grouped 4-2-3 / 3-3-3, not part of a longer (grouped) number
+NINE_DIGITS = re.compile(
+    r"(?<![0-9])(?<![0-9][ .\-])"
+    r"(?:[0-9]{9}|[0-9]{4}([ .\-])[0-9]{2}\1[0-9]{3}|[0-9]{3}([ .\-])[0-9]{3}\2[0-9]{3})"
+    r"(?![0-9])(?![ .\-][0-9])"
+)
 _MASK = "*********"
+_SEPARATORS = str.maketrans("", "", " .-")
+
+
+def _is_bsn(written: str) -> bool:
+    return bsn.is_valid(written.translate(_SEPARATORS))
 
 
 def possible_bsns(text: str) -> list[str]:
-    """All 9-digit runs in ``text`` (not part of a longer number) that pass the 11-test."""
-    return [m for m in NINE_DIGITS.findall(text) if bsn.is_valid(m)]
+    """Every run of nine digits in ``text`` (not part of a longer number) that passes the
+    11-test, as written."""
+    return [m.group() for m in NINE_DIGITS.finditer(text) if _is_bsn(m.group())]
 
 
 def contains_possible_bsn(text: str) -> bool:
-    return any(bsn.is_valid(m) for m in NINE_DIGITS.findall(text))
+    return any(_is_bsn(m.group()) for m in NINE_DIGITS.finditer(text))
 
 
 def redact(text: str) -> str:
     """``text`` with every possible BSN replaced by asterisks."""
-    return NINE_DIGITS.sub(lambda m: _MASK if bsn.is_valid(m.group()) else m.group(), text)
+    return NINE_DIGITS.sub(lambda m: _MASK if _is_bsn(m.group()) else m.group(), text)
