@@ -212,9 +212,13 @@ class EIReader:
         return issue(code, loc, **kw)
 
     def _field_issue(
-        self, code: str, line: int, rtype: str, f: FieldSpec, raw: str
+        self, code: str, line: int, rtype: str, f: FieldSpec, raw: str, guarded: bool = True
     ) -> Issue | None:
-        shown = _MASK if f.patient else redact(raw.rstrip() or repr(raw))
+        """A field's issue; its value is shown only when the layout carries no patient data
+        (``guarded`` false: the RESV forms), and then with possible BSNs hidden. In a claim
+        file a shifted record can put a name or birth date in any field, so no value of it
+        is ever echoed: the line, column and field id locate it."""
+        shown = _MASK if guarded or f.patient else redact(raw.rstrip() or repr(raw))
         return self._issue(
             code,
             line,
@@ -379,8 +383,9 @@ class EIReader:
             # -- fields
             values, problems = parse_fields(rl, text)
             if problems and length_ok:
+                guarded = _carries_patient_data(layout)
                 for code, f, raw in problems:
-                    yield self._field_issue(code, line_no, rtype, f, raw)
+                    yield self._field_issue(code, line_no, rtype, f, raw, guarded)
             if role == "header" and self.header_values is None:
                 self.header_values = values
             if role not in ("header", "trailer"):
@@ -450,6 +455,18 @@ class EIReader:
                     found=f"{amount} {dc}",
                     expected=f"{abs(net)} {'C' if net < 0 else 'D'}",
                 )
+
+
+_PATIENT_LAYOUTS: dict[int, tuple[Layout, bool]] = {}
+
+
+def _carries_patient_data(layout: Layout) -> bool:
+    """Whether any field of ``layout`` holds patient data (the claim standards); cached."""
+    cached = _PATIENT_LAYOUTS.get(id(layout))
+    if cached is None or cached[0] is not layout:
+        patient = any(f.patient for r in layout.records.values() for f in r.fields)
+        cached = _PATIENT_LAYOUTS[id(layout)] = (layout, patient)
+    return cached[1]
 
 
 def looks_utf8(body: bytes) -> bool:

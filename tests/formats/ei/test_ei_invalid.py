@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from ei_helpers import generate, issues_of, join, put, split
@@ -239,3 +240,27 @@ def test_overlong_line_is_bounded() -> None:
 def test_unreadable_path(tmp_path) -> None:
     issues = [i for i in read_records(tmp_path / "missing.asc") if not isinstance(i, EIRecord)]
     assert [i.code for i in issues] == ["F001"]
+
+
+@pytest.mark.parametrize("standard", ["HA304", "AW319", "PM304"])
+def test_claim_file_issues_never_echo_a_value(standard: str, tmp_path: Path) -> None:
+    """A shifted record can put a surname or birth date in any field of a claim file: the
+    field issue names line, column and field, never the value (RESV files, which carry no
+    patient data, still show it with possible BSNs hidden)."""
+    from resv_edi.api import check_file
+    from resv_edi.formats.ei.layout import detect_layout
+
+    data, _ = generate(standard, 4)
+    lines = split(data)
+    i = next(n for n, line in enumerate(lines) if line[:2] == b"04")
+    layout = detect_layout(lines[0])
+    assert layout is not None and layout.name.startswith(standard)
+    detail = layout.records["04"].fields[1]  # IDENTIFICATIE DETAILRECORD (N)
+    shifted = "Meijer197101"[: detail.length].ljust(detail.length)
+    lines[i] = put(lines[i], layout, detail.id, shifted)
+    path = tmp_path / "claims.asc"
+    path.write_bytes(join(lines))
+    issues = check_file(path).issues
+    e005 = [x for x in issues if x.code == "E005"]
+    assert e005 and e005[0].location.path == detail.id and e005[0].location.line == i + 1
+    assert not any("Meijer" in x.message or "1971" in x.message for x in issues)
