@@ -10,6 +10,7 @@ only the lines hit by cross-line rules are held (by index).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from resv_edi.model.base import Record
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen
+from resv_edi.model.types import TEXT_PATTERN
 from resv_edi.privacy import redact
 from resv_edi.retour.policy import RetourPolicy, retour_policy
 from resv_edi.rules.engine import RuleEngine
@@ -147,12 +149,28 @@ def _validate_into(source: PathLike, fmt: str, limits: Limits, spill: object) ->
     return state
 
 
-def _line_row(entry: Entry, issues: list[Issue]) -> list[object]:
+_REFERENCE = re.compile(TEXT_PATTERN)
+
+
+def retour_reference(entry: Entry) -> str:
+    """The reference the retour gives a declared line: its own, or for a line the schema
+    refuses, the reference read from it when that is a valid one, else ``ONBEKEND-<n>``
+    (n: the line's position). :mod:`resv_edi.retour.reconcile` matches lines by it."""
     record = entry.record
     if isinstance(record, Prestatie):
-        ref, amount, dc = record.referentienummer, record.bedrag, record.debet_credit
+        return record.referentienummer
+    ref = entry.location.reference
+    if ref and len(ref) <= 20 and _REFERENCE.match(ref):
+        return ref
+    return f"ONBEKEND-{entry.index}"
+
+
+def _line_row(entry: Entry, issues: list[Issue]) -> list[object]:
+    record = entry.record
+    ref = retour_reference(entry)
+    if isinstance(record, Prestatie):
+        amount, dc = record.bedrag, record.debet_credit
     else:
-        ref = (entry.location.reference or f"ONBEKEND-{entry.index}")[:20]
         amount, dc = 0, "D"
     compact = [[i.code, i.severity.value, i.return_code] for i in issues]
     return [entry.index, ref, amount, dc, compact]

@@ -21,6 +21,7 @@ from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.messages import DECLARATIE, RETOUR
 from resv_edi.model.retour import RetourHeader, RetourPrestatie
+from resv_edi.retour.builder import retour_reference
 from resv_edi.retour.policy import retour_policy
 from resv_edi.standard.codelists import codelist
 
@@ -126,8 +127,8 @@ def _load_declaration(
         if isinstance(item.record, Prestatie):
             rows.append((item.record.referentienummer, item.record.signed_amount))
             result.submitted += item.record.signed_amount
-        elif item.location.reference:  # a line the schema refuses: matched, amount unknown
-            rows.append((item.location.reference, None))
+        else:  # a line the schema refuses: matched by the retour's reference, amount unknown
+            rows.append((retour_reference(item), None))
         if len(rows) >= _BATCH:
             db.executemany("INSERT INTO d VALUES (?, ?)", rows)
             rows.clear()

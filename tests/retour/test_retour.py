@@ -212,3 +212,34 @@ def test_vektis_return_messages_are_read_with_code_texts(tmp_path: Path, standar
     assert codes, "the generator puts return codes in about one record in five"
     for info in codes.values():
         assert info["count"] > 0 and info["nl"] and info["en"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "expected"),
+    [("R€漢字 x", "ONBEKEND-1"), ("R" * 25, "ONBEKEND-1"), ("GOED-REF 1", "GOED-REF 1")],
+)
+def test_a_line_with_a_bad_reference_gets_a_retour_line(
+    tmp_path: Path, bad: str, expected: str
+) -> None:
+    """A line whose reference the schema refuses (characters, length) is rejected in the
+    retour under a reference the retour can carry; reconcile matches it. No traceback."""
+    import json
+
+    records = list(generate_declaration(5, seed=4))
+    src = tmp_path / "d.json"
+    with src.open("wb") as fh:
+        get_format("json").writer(records, fh, DECLARATIE)
+    doc = json.loads(src.read_text(encoding="utf-8"))
+    doc["Declaratiebericht"]["Prestaties"][0]["Referentienummer"] = bad
+    if expected.startswith("GOED"):  # a valid reference on a line that fails otherwise
+        doc["Declaratiebericht"]["Prestaties"][0]["Hoofdtaak"] = "9"
+    src.write_text(json.dumps(doc), encoding="utf-8")
+    target = tmp_path / "r.xml"
+    result = CliRunner().invoke(cli, ["retour", str(src), "-o", str(target)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 1 and target.exists()
+    lines = [e.record for e in read(target) if isinstance(e, Entry) and e.part == "line"]
+    assert len(lines) == 5 and lines[0].referentienummer == expected
+    assert lines[0].retourcodes and lines[1].referentienummer == records[2].referentienummer
+    outcome = reconcile(src, target)
+    assert outcome.reconciled, outcome.as_dict()
