@@ -22,6 +22,14 @@ from resv_edi.rules.engine import RuleEngine
 
 #: fact dimensions, in key order
 DIMENSIONS = ("year", "hoofdtaak", "prestatiesoort", "resv", "insurer", "region")
+
+
+def resv_of(header: Header, line: Prestatie) -> str:
+    """The RESV a line counts for: the declaring party for prestatie 1 (the RESV bills the
+    insurer), the commissioning provider for prestatie 2 (the executing provider bills it)."""
+    if line.prestatiesoort == "2" and line.opdrachtgevende_zorgaanbieder:
+        return line.opdrachtgevende_zorgaanbieder
+    return header.afzender
 FactKey = tuple[int, str, str, str, str, str]
 
 
@@ -108,7 +116,7 @@ def aggregate(
                         record.begindatum.year,
                         record.hoofdtaak,
                         record.prestatiesoort,
-                        header.afzender,
+                        resv_of(header, record),
                         record.zorgverzekeraar,
                         record.werkgebied,
                     )

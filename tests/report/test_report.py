@@ -61,3 +61,23 @@ def test_report_tables_and_html(tmp_path: Path) -> None:
 
 def _non_svg_ns(path: Path) -> bytes:
     return path.read_bytes().replace(b'xmlns="http://www.w3.org/2000/svg"', b"")
+
+
+def test_prestatie_2_counts_for_the_commissioning_resv(tmp_path: Path) -> None:
+    """Prestatie 2 is billed by the executing provider (the header's sender) to the RESV
+    (the commissioning provider): the report files it under that RESV."""
+    records = list(generate_declaration(30, seed=5, prestatiesoort="2"))
+    lines = [r for r in records if isinstance(r, Prestatie)]
+    with (tmp_path / "p2.xml").open("wb") as out:
+        get_format("xml").writer(records, out, DECLARATIE)
+    out_dir = tmp_path / "report"
+    result = CliRunner().invoke(cli, ["report", str(tmp_path / "p2.xml"), "-o", str(out_dir)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads((out_dir / "report.json").read_text())["tables"]["by_resv"]
+    expected: dict[str, int] = {}
+    for line in lines:
+        assert line.opdrachtgevende_zorgaanbieder
+        key = line.opdrachtgevende_zorgaanbieder
+        expected[key] = expected.get(key, 0) + line.signed_amount
+    assert {r["resv"]: r["net"] for r in rows} == expected
+    assert records[0].afzender not in expected
