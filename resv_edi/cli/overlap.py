@@ -1,7 +1,9 @@
 """``resv-edi overlap``: RESV declarations beside overlapping claims; flags double funding.
 
 Exit 0 when no rule flags anything, 1 when flags were raised or an input had errors (the
-output is still written when the inputs were readable), 2 on usage errors.
+output is still written when the inputs were readable), 2 on usage errors and when a
+declaration cannot be read at all (nothing is written then: an unread declaration would
+look like one without overlap).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 import click
 
 from resv_edi.cli.options import limit_options, limits_from
-from resv_edi.errors import ExitCode
+from resv_edi.errors import ExitCode, Severity
 from resv_edi.formats.ei.layout import detect_layout
 from resv_edi.formats.source import atomic_output
 from resv_edi.lumpsum.engine import LumpSumEngine
@@ -40,20 +42,43 @@ def _standard(path: str) -> str | None:
     return layout.standard if layout else None
 
 
-@click.command("overlap")
+class _ListOptionsCommand(click.Command):
+    """Lets ``--declarations`` and ``--claims`` take several files each, as in
+    ``--declarations D1 D2 --claims C1 C2``, besides repeating the option."""
+
+    list_options = ("--declarations", "--claims")
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        spread: list[str] = []
+        current: str | None = None
+        has_value = False
+        for token in args:
+            if token.startswith("-") and token != "-":
+                name, eq, _ = token.partition("=")
+                current = name if name in self.list_options else None
+                has_value = bool(eq)
+            elif current is not None:
+                if has_value:
+                    spread.append(current)
+                has_value = True
+            spread.append(token)
+        return super().parse_args(ctx, spread)
+
+
+@click.command("overlap", cls=_ListOptionsCommand)
 @click.option(
     "--declarations",
     multiple=True,
     required=True,
     type=click.Path(dir_okay=False),
-    help="RESV declaration file (any format); repeat for more.",
+    help="RESV declaration files (any format): --declarations D1 D2 ... or repeat the option.",
 )
 @click.option(
     "--claims",
     multiple=True,
     required=True,
     type=click.Path(dir_okay=False),
-    help="EI claim file; repeat for more.",
+    help="EI claim files: --claims C1 C2 ... or repeat the option.",
 )
 @click.option(
     "--mapping",
@@ -108,6 +133,10 @@ def command(
     declared, problems = declared_amounts(declarations, period, limits=limits)
     for item in problems:
         click.echo(text_line(item), err=True)
+    if any(item.severity is Severity.FATAL for item in problems):
+        # a declaration that cannot be read (or is unsafe) would make "no overlap" look true
+        click.echo("a declaration could not be read; nothing written", err=True)
+        sys.exit(int(ExitCode.USAGE))
     failed = failed or bool(problems) or bool(unmapped)
     result = analyse(declared, claims_amounts(records), load_rules(rules), period)
     with atomic_output(output) as out:
