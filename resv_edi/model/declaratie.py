@@ -120,5 +120,5 @@ class Declaratiebericht(Record):
     """
 
     header: Header = Field(alias="Header")
-    prestaties: list[Prestatie] = Field(alias="Prestaties")
+    prestaties: list[Prestatie] = Field(alias="Prestaties", min_length=1)
     totalen: Totalen = Field(alias="Totalen")
