@@ -40,6 +40,11 @@ from resv_edi.model.messages import DECLARATIE
     "first quarter of --year.",
 )
 @click.option(
+    "--standard-version",
+    default=None,
+    help="With --standard: the version of its layout (e.g. 7.2 for AP304); default the latest.",
+)
+@click.option(
     "--mapping",
     default=None,
     help="With --standard: draw the prestatiecodes from this lump-sum mapping's code list "
@@ -53,12 +58,27 @@ def command(
     prestatiesoort: str,
     year: int,
     standard: str | None,
+    standard_version: str | None,
     mapping: str | None,
 ) -> None:
     """Write a valid synthetic message (both prestaties, credits, all hoofdtaken)."""
+    if standard_version and not standard:
+        raise click.UsageError("--standard-version goes with --standard")
     if standard:
+        from resv_edi.formats.ei.layout import load_layout
+        from resv_edi.formats.ei.resv import is_resv_layout
         from resv_edi.generate.claims import generate_claims
 
+        try:
+            layout = load_layout(standard, standard_version)
+        except (KeyError, ValueError):
+            wanted = f"{standard} {standard_version or ''}".strip()
+            raise click.UsageError(f"no EI layout for {wanted} in mappings/ei") from None
+        if is_resv_layout(layout) is not None:
+            raise click.UsageError(
+                f"{layout.name} is the EI form of this standard, not a claim file: "
+                "use --format ei (without --standard)"
+            )
         try:
             codes = _mapping_codes(mapping, date(year, 1, 1)) if mapping else None
             with atomic_output(output) as out:
@@ -68,6 +88,7 @@ def command(
                     out,
                     seed=seed,
                     codes=codes,
+                    version=standard_version,
                     period=(date(year, 1, 1), date(year, 3, 31)),
                 )
         except (KeyError, ValueError) as exc:  # unknown standard, or more than its fields hold

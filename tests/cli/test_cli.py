@@ -255,3 +255,30 @@ def test_version() -> None:
     """--version names the program."""
     result = run("--version")
     assert result.exit_code == 0 and "resv-edi" in result.stdout
+
+
+@pytest.mark.parametrize(("standard", "version"), [("AP304", "7.2"), ("AW319", "1.3")])
+def test_generate_any_layout_version(tmp_path: Path, standard: str, version: str) -> None:
+    """Every layout in mappings/ei can be generated, older versions too."""
+    from resv_edi.formats.ei.inspect import inspect_file
+
+    target = tmp_path / "c.asc"
+    result = run("generate", "--standard", standard, "--standard-version", version,
+                 "--records", "5", "-o", str(target))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    info = inspect_file(target)
+    assert (info["standard"], info["version"]) == (standard, version), info
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--standard", "RESV901"], "--format ei"),
+        (["--standard", "HA304", "--standard-version", "9.9"], "no EI layout for HA304 9.9"),
+        (["--standard-version", "1.0"], "goes with --standard"),
+    ],
+)
+def test_generate_refuses_clearly(tmp_path: Path, args: list[str], says: str) -> None:
+    result = run("generate", *args, "-o", str(tmp_path / "x.asc"))
+    assert result.exit_code == 2 and says in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "x.asc").exists()
