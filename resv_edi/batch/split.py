@@ -323,6 +323,8 @@ class _Chunk:
             else:
                 line += self.delta
                 inside = line >= self.first and (self.last_line is None or line <= self.last_line)
+            if not self.spec.last and isinstance(item, Issue) and item.code == "E012":
+                continue  # an EI chunk without the file's trailer: expected
             if not inside:
                 if isinstance(item, Entry) and item.part == "header":
                     self._context(item)

@@ -43,6 +43,7 @@ class RuleEngine:
         self._totals: Entry | None = None
         self.fatal = False
         self._file: str | None = None
+        self._last_line: int | None = None  # the last line seen: where a missing part is due
         self._no_lines_reported = False
 
     def run(self, stream: Iterable[Entry | Issue]) -> Iterator[Issue]:
@@ -57,11 +58,13 @@ class RuleEngine:
         """Issues for one item of the stream (a reader issue is passed through)."""
         if isinstance(item, Issue):
             self._file = self._file or item.location.file
+            self._last_line = item.location.line or self._last_line
             self.fatal = self.fatal or item.severity is Severity.FATAL
             self._no_lines_reported = self._no_lines_reported or item.code == "X005"
             return [item]
         record = item.record
         self._file = item.location.file
+        self._last_line = item.location.line or self._last_line
         if item.part == "line":
             self.lines += 1
             if record is None:
@@ -106,7 +109,7 @@ class RuleEngine:
             yield from _reference_issues(self._refs, self._file)
         totals = self._totals
         if self.kind is DECLARATIE and self.lines == 0 and not self._no_lines_reported:
-            where = totals.location if totals else Location(file=self._file)
+            where = totals.location if totals else Location(file=self._file, line=self._last_line)
             yield issue("X005", where, expected=self.kind.line_element, parent=self.kind.root)
         if totals is None or totals.record is None:
             return

@@ -116,7 +116,14 @@ def validate(target: Path, *options: str, allowed: tuple[Path, ...] = ()) -> Out
     return outcome
 
 
+#: issues about a file as a whole: the file is their place
+FILE_LEVEL = {"F001", "F002", "F003", "L002"}
+
+
 def positioned(item: dict[str, Any]) -> bool:
-    """The issue names a place: a line, a JSON pointer / field, or at least the file."""
+    """The issue names its file and a place in it (a line, or a JSON pointer / XPath / field
+    id); issues about the file as a whole name the file."""
     loc = item["location"]
-    return bool(loc.get("line") or loc.get("path") or loc.get("file"))
+    if not loc.get("file"):
+        return False
+    return item["code"] in FILE_LEVEL or bool(loc.get("line") or loc.get("path"))

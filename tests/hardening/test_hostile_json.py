@@ -224,3 +224,24 @@ def test_ndjson_duplicate_screen_has_no_false_alarms(tmp_path: Path) -> None:
     assert "J004" not in {i.code for i in check_file(target).issues}
     target.write_bytes(spaced.replace(b'"Bedrag": ', b'"Bedrag" : 5, "Bedrag": ', 1))
     assert "J004" in {i.code for i in check_file(target).issues}
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        (lambda line: line.replace(b'"Bedrag":', b'"Bedrag": x', 1), "J001"),
+        (lambda line: line.replace(b'"Bedrag":', b'"Bedrag":' + b"9" * 5000, 1), "L001"),
+        (lambda line: line.replace(b'"Omschrijving":"', b'"Omschrijving":"\\ud800', 1), "J001"),
+    ],
+    ids=["bad_char", "long_number", "lone_surrogate"],
+)
+def test_json_document_fatal_issue_has_its_line(tmp_path: Path, edit: Edit, code: str) -> None:
+    """A syntax error or refused token deep in a JSON document is reported at its line."""
+    lines = message("json", 400).split(b"\n")
+    n = next(i for i in range(300, len(lines)) if b'"Omschrijving":"' in lines[i])
+    lines[n] = edit(lines[n])
+    target = tmp_path / "deep.json"
+    target.write_bytes(b"\n".join(lines))
+    outcome = validate(target)
+    fatal = [i for i in outcome.issues if i["code"] == code]
+    assert fatal and fatal[0]["location"]["line"] == n + 1, outcome.issues

@@ -412,9 +412,11 @@ class EIReader:
             return
         if layout is not None:
             if not header_seen:
-                yield self._issue("E012", None, reason="no header record")
+                yield self._issue("E012", 1, reason="no header record")
             if not trailer_seen:
-                yield self._issue("E012", None, reason="no trailer record")
+                yield self._issue(
+                    "E012", line_no, reason=f"no trailer record (the file ends at line {line_no})"
+                )
 
     def _reconcile(
         self, layout: Layout, values: dict[str, Any], line: int

@@ -73,17 +73,29 @@ class _Guard(io.RawIOBase):
         self._digits = 0  # trailing digits of the previous chunk
         self._no_quote = 0  # trailing bytes without a quote of the previous chunk
         self._tail = b""  # the end of the previous chunk (escapes cut in two)
+        self.block_line = 1  # line of the first byte of the last chunk passed on
+        self._newlines = 0  # newlines passed on before the last chunk
+        self._block = b""
+        self.error_line: int | None = None  # where the guard refused, when it did
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         data = self._raw.read(len(buffer))
+        self.block_line = self._newlines + 1
+        self._block = data
+        self._newlines += data.count(b"\n")
         if data:
             self._check(data)
             buffer[: len(data)] = data
         self._surrogates(data)
         return len(data)
+
+    def _refuse(self, error: ValueError, at: int) -> ValueError:
+        """``error``, with the line of byte ``at`` of the last chunk noted."""
+        self.error_line = self.block_line + self._block[: max(at, 0)].count(b"\n")
+        return error
 
     def _surrogates(self, data: bytes) -> None:
         """Refuse a ``\\uD800``-``\\uDFFF`` escape that is not half of a pair: the C parser
@@ -93,30 +105,39 @@ class _Guard(io.RawIOBase):
             match = _LONE_SURROGATE.search(window)
             # a match in the last 12 bytes may be completed by the next chunk; it is seen again
             if match and (not data or match.start() < len(window) - 12):
-                raise ValueError("lone surrogate escape (\\ud800-\\udfff) in a string")
+                raise self._refuse(
+                    ValueError("lone surrogate escape (\\ud800-\\udfff) in a string"),
+                    match.start() - len(self._tail),
+                )
         self._tail = window[-16:]
 
     def _check(self, data: bytes) -> None:
         lead = len(data) - len(data.lstrip(_DIGITS))
-        if self._digits + lead > MAX_DIGITS or data.translate(_DIGIT_TABLE).find(_DIGIT_RUN) >= 0:
-            raise _Limit(f"a number longer than {MAX_DIGITS} digits")
+        run = data.translate(_DIGIT_TABLE).find(_DIGIT_RUN)
+        if self._digits + lead > MAX_DIGITS or run >= 0:
+            limit = _Limit(f"a number longer than {MAX_DIGITS} digits")
+            raise self._refuse(limit, run if run >= 0 else 0)
         self._digits = (
             (self._digits + lead) if lead == len(data) else (len(data) - len(data.rstrip(_DIGITS)))
         )
         if b'\\"' in data:  # an escaped quote does not end a string
             data = data.replace(b'\\"', b"__")
         first = data.find(b'"')
+        at = 0  # where the run without a delimiter starts, in this chunk
         if first < 0:
             self._no_quote += len(data)
-        elif self._no_quote + first > self._max_run or self._quote_free.search(data):
+        elif self._no_quote + first > self._max_run:
             self._no_quote = self._max_run + 1
+        elif (free := self._quote_free.search(data)) is not None:
+            self._no_quote, at = self._max_run + 1, free.start()
         else:
             self._no_quote = len(data) - data.rfind(b'"') - 1
         if self._no_quote > self._max_run:
-            raise _Limit(
+            limit = _Limit(
                 f"more than {self._max_run} bytes without a string delimiter: a runaway "
                 "string, number or nesting (see max_field_length)"
             )
+            raise self._refuse(limit, at)
 
 
 def read_json(
@@ -144,16 +165,30 @@ class _Reader:
 
     def run(self, fh: IO[bytes]) -> Iterator[Entry | Issue]:
         where = Location(file=self.file)
-        head = fh.read(4096).removeprefix(b"\xef\xbb\xbf")  # RFC 8259: a BOM may be ignored
+        start = fh.tell() if fh.seekable() else None
+        head = fh.read(4096)
+        bom = 3 if head.startswith(b"\xef\xbb\xbf") else 0  # RFC 8259: a BOM may be ignored
+        head = head[bom:]
         if not head.strip():
             yield issue("F003", where)
             return
-        guarded = io.BufferedReader(_Guard(Prefixed(head, fh), self.limits.max_field_length))
+        guard = _Guard(Prefixed(head, fh), self.limits.max_field_length)
+        guarded = io.BufferedReader(guard)
         events = ijson.basic_parse(guarded, use_float=False)
+
+        def failed(code: str, **params: Any) -> Issue:
+            """A fatal issue at the line where reading stopped: where the guard refused, or
+            the parser's exact error byte (found again, for a file that can be re-read), or
+            the first line of the block the parser failed in."""
+            line = guard.error_line
+            if line is None and start is not None:
+                line = _error_line(fh, start + bom, guard.block_line)
+            return issue(code, where.with_(path=self.at, line=line or guard.block_line), **params)
+
         try:
             first = next(events)
             if first[0] != "start_map":
-                yield issue("J001", where, reason="the document must be a JSON object")
+                yield failed("J001", reason="the document must be a JSON object")
                 return
             event, value = next(events)
             kind: MessageKind | None = None
@@ -173,13 +208,13 @@ class _Reader:
                         reason="one message per document",
                     )
         except _Limit as exc:
-            yield issue("L001", where.with_(path=self.at), reason=_reason(exc))
+            yield failed("L001", reason=_reason(exc))
         except StopIteration:
-            yield issue("J001", where.with_(path=self.at), reason="incomplete JSON")
+            yield failed("J001", reason="incomplete JSON")
         except ijson.JSONError as exc:
-            yield issue("J001", where.with_(path=self.at), reason=_reason(exc))
+            yield failed("J001", reason=_reason(exc))
         except (ValueError, ArithmeticError, RecursionError) as exc:  # the parser's own errors
-            yield issue("J001", where.with_(path=self.at), reason=_reason(exc))
+            yield failed("J001", reason=_reason(exc))
 
     def _scalar(self, event: str, value: Any) -> Any:
         """A string or number of a record, checked against the limits (keys go through here
@@ -352,6 +387,41 @@ class _Reader:
                 depth -= 1
                 if depth == 0:
                     return
+
+
+class _Probe(io.RawIOBase):
+    """Passes ``raw`` on in blocks until line ``slow_line``, then one byte per read, counting
+    lines: when the parser fails, :attr:`line` is the line of the byte it failed on."""
+
+    def __init__(self, raw: IO[bytes], slow_line: int) -> None:
+        self._raw = raw
+        self._slow_line = slow_line
+        self.line = 1
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        # whole lines up to the slow line (never past it), then byte by byte
+        slow = self.line >= self._slow_line
+        data = self._raw.read(1) if slow else self._raw.readline(len(buffer))
+        buffer[: len(data)] = data
+        self.line += data.count(b"\n")
+        return len(data)
+
+
+def _error_line(fh: IO[bytes], start: int, block_line: int) -> int | None:
+    """The line of the byte the parser fails on, parsing ``fh`` again from ``start`` with
+    one-byte reads from line ``block_line`` (the block it failed in: at most a block of
+    single reads); ``None`` when the second parse does not fail."""
+    try:
+        fh.seek(start)
+        probe = _Probe(fh, block_line)
+        for _ in ijson.basic_parse(probe, use_float=False, buf_size=1 << 16):
+            pass
+    except Exception:  # any parser error: its position is what is wanted
+        return probe.line
+    return None
 
 
 def _reason(exc: BaseException) -> str:

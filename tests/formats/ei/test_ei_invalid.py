@@ -118,8 +118,10 @@ def _e011_nul() -> tuple[bytes, int]:
     return join(lines), i + 1
 
 
-def _e012_trailer() -> tuple[bytes, None]:
-    return join(_base()[:-1]), None
+def _e012_trailer() -> tuple[bytes, int]:
+    """At the file's last line, after which the trailer is due."""
+    lines = _base()[:-1]
+    return join(lines), len(lines)
 
 
 def _e014() -> tuple[bytes, int]:
