@@ -25,7 +25,7 @@ with atheris.instrument_imports(include=["resv_edi"]):
     from resv_edi.model.messages import Entry
 
 LIMITS = Limits(max_file_size=1 << 20, max_records=2000, max_errors=200)
-FORMATS = ("xml", "json", "ndjson", "ei")
+FORMATS = ("xml", "json", "ndjson", "ei", "csv")
 _SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None
 _FD, PATH = tempfile.mkstemp(prefix="resv-fuzz-", dir=_SHM)
 os.close(_FD)

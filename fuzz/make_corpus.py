@@ -21,7 +21,7 @@ def main() -> None:
     CORPUS.mkdir(exist_ok=True)
     for fixture in sorted((ROOT / "fixtures" / "valid").iterdir()):
         shutil.copy(fixture, CORPUS / fixture.name)
-    for fmt in ("ei", "xml", "json", "ndjson"):
+    for fmt in ("ei", "xml", "json", "ndjson", "csv"):
         for n, seed in ((1, 1), (3, 2), (12, 3)):
             out = io.BytesIO()
             get_format(fmt).writer(generate_declaration(n, seed=seed), out, DECLARATIE)

@@ -23,7 +23,7 @@ from resv_edi.limits import Limits
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.standard.catalogue import catalogue
 
-FORMATS = ("xml", "json", "ndjson", "ei")
+FORMATS = ("xml", "json", "ndjson", "ei", "csv")
 LIMITS = Limits(max_file_size=1 << 20, max_records=500, max_errors=100)
 SETTINGS = settings(
     max_examples=100,

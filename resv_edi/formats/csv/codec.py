@@ -56,11 +56,59 @@ def read_csv(
     yield from read_guarded(source, file, limits, lambda fh, name: _read(fh, kind, name, limits))
 
 
+class _LineFault(Exception):
+    """A physical line that cannot be read: not UTF-8, or longer than the limit."""
+
+    def __init__(self, code: str, line: int, column: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.code, self.line, self.column, self.reason = code, line, column, reason
+
+
+def _text_lines(fh: BinaryIO, max_length: int) -> Iterator[str]:
+    """The file's lines decoded one by one, so that a byte that is not UTF-8 is reported at
+    its own line and column, and no line is held beyond ``max_length`` bytes."""
+    number = 0
+    while True:
+        raw = fh.readline(max_length + 2) if max_length else fh.readline()
+        if not raw:
+            return
+        number += 1
+        if max_length and len(raw.rstrip(b"\r\n")) > max_length:
+            raise _LineFault("L001", number, None, f"a line longer than {max_length} bytes")
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            reason = f"not UTF-8: byte {raw[exc.start]:#04x} at column {exc.start + 1}"
+            raise _LineFault("C001", number, exc.start + 1, reason) from None
+
+
+class _Rows:
+    """csv rows, one physical line each (no text of the standard holds a line break): a
+    quote left open is reported at the line of its row, not where the csv module gives up."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._reader = csv.reader(lines, strict=True)
+        self.start = 1  # the line the row being read starts at
+
+    @property
+    def line_num(self) -> int:
+        return self._reader.line_num
+
+    def __iter__(self) -> _Rows:
+        return self
+
+    def __next__(self) -> list[str]:
+        self.start = self._reader.line_num + 1
+        row = next(self._reader)
+        if self._reader.line_num > self.start:
+            raise csv.Error("a quoted text runs over a line break (a quote left open?)")
+        return row
+
+
 def _read(
     fh: BinaryIO, kind: MessageKind | None, name: str, limits: Limits
 ) -> Iterator[Entry | Issue]:
-    text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="", errors="strict")
-    rows = csv.reader(text, strict=True)
+    rows = _Rows(_text_lines(fh, limits.max_line_length))
     where = Location(file=name, line=1)
     try:
         header_row = next(rows, None)
@@ -74,8 +122,11 @@ def _read(
             yield issue("C001", where, reason=reason)
             return
         yield from _rows(rows, found, name, limits)
-    except (csv.Error, UnicodeDecodeError) as exc:
-        yield issue("C001", Location(file=name, line=rows.line_num), reason=str(exc)[:200])
+    except _LineFault as fault:
+        where = Location(file=name, line=fault.line, column=fault.column)
+        yield issue(fault.code, where, reason=fault.reason)
+    except csv.Error as exc:
+        yield issue("C001", Location(file=name, line=rows.start), reason=str(exc)[:200])
 
 
 def _rows(rows: Any, kind: MessageKind, name: str, limits: Limits) -> Iterator[Entry | Issue]:
