@@ -2,13 +2,17 @@
 
 Only the fields the mapping allowlists are read; messages name file, line, record type and
 field id, never a claim value. Any error in the claims stops the run before anything is
-written (exit 1); an unusable mapping or unreadable file exits 2.
+written (exit 1); an unusable mapping or unreadable file exits 2. Should anything still go
+wrong inside (a bug), the command reports the exception's type and where it was raised, but
+neither its message nor a traceback, which could repeat a claim value (exit 2).
 """
 
 from __future__ import annotations
 
 import sys
+import traceback
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -52,7 +56,26 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option("--date", "dagtekening", callback=_date, help="Dagtekening CCYY-MM-DD (draft).")
 @click.option("--production", is_flag=True, help="Mark the draft P (production), not T.")
 @limit_options
-def command(
+@click.pass_context
+def command(ctx: click.Context, **kwargs: Any) -> None:
+    """Sum the claim lines of CLAIMS that the mapping counts, per provider, insurer, period
+    and hoofdtaak. Patient data (EI records 02/03, non-allowlisted fields) is never read."""
+    try:
+        _run(**kwargs)
+    except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except Exception as exc:  # a bug: say where, never what (the message may hold a value)
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = ", ".join(f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames[-3:])
+        click.echo(
+            f"internal error: {type(exc).__name__} at {where}; nothing written "
+            "(the error's text is not shown: it may repeat a value from a claim file)",
+            err=True,
+        )
+        sys.exit(int(ExitCode.USAGE))
+
+
+def _run(
     claims: tuple[str, ...],
     mapping_name: str,
     output: str,
@@ -70,8 +93,6 @@ def command(
     production: bool,
     **kwargs: Any,
 ) -> None:
-    """Sum the claim lines of CLAIMS that the mapping counts, per provider, insurer, period
-    and hoofdtaak. Patient data (EI records 02/03, non-allowlisted fields) is never read."""
     limits = limits_from(kwargs)
     if draft_declaration:
         if not sender:
@@ -90,13 +111,14 @@ def command(
         sys.exit(int(ExitCode.USAGE))
     engine = LumpSumEngine(mapping, period, limits=limits)
     issues = engine.feed_all(claims)
+    records = engine.records()  # never raises on a value; a misfit is in record_issues
+    issues += engine.record_issues
     for item in issues:
         click.echo(text_line(item), err=True)
     if any(f.errors for f in engine.files) or any(i.is_error for i in issues):
         fatal = any(i.severity is Severity.FATAL for i in issues)
         click.echo(f"{len(claims)} claim files: errors, nothing written", err=True)
         sys.exit(int(ExitCode.USAGE if fatal else ExitCode.INVALID))
-    records = engine.records()
     lines = sum(f.lines for f in engine.files)
     counted = sum(f.counted for f in engine.files)
     if draft_declaration:

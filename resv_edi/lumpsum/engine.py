@@ -5,7 +5,10 @@ text): it reads a file line by line, looks at the two-byte record type, and slic
 allowlisted fields of allowlisted records, at the positions of the layout's field specs.
 Records of any other type (02 insured person, 03 debtor, 98 comment) are counted by type and
 dropped without being decoded. Issues name file, line, record type and field id; they never
-carry a value read from a claim file.
+carry a value read from a claim file (not even an unknown record type). A value that the
+lump-sum record cannot hold (an AGB code that is not 8 digits, ...) is a coded issue (M003) at
+the line and field it came from, never an exception: the record's validation error, which
+would repeat the value, is caught and reduced to the names of the elements that failed.
 
 Memory: one small accumulator per group key, plus per-file counters; the number of files and
 lines does not matter.
@@ -19,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO
 
+from pydantic import ValidationError
+
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.ei.layout import AMOUNT, DATE, DC, FieldSpec, Layout, N, detect_layout
 from resv_edi.formats.source import open_source
@@ -28,6 +33,15 @@ from resv_edi.lumpsum.records import LumpSumRecord, period_of
 from resv_edi.standard.catalogue import issue
 
 _KIND_NAMES = {N: "number", AMOUNT: "amount", DATE: "date", DC: "debit/credit indicator"}
+#: lump-sum record element -> (role whose field fed it, what the element needs)
+_ELEMENT_ROLE = {
+    "Zorgaanbieder": ("provider", "AGB code (8 digits)"),
+    "Zorgverzekeraar": ("insurer", "UZOVI number (4 digits)"),
+    "PeriodeBegin": ("date", "date"),
+    "PeriodeEinde": ("date", "date"),
+    "Hoofdtaak": ("code", "code of a RESV hoofdtaak"),
+    "Broncode": ("code", "source code (text of at most 10 characters)"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +160,14 @@ def _read(
             summary.standard = layout.name
             selected = _selected(mapping, layout)
         rtype = body[:2].decode("latin-1")
+        rl = layout.records.get(rtype)
         if ending != b"\r\n":
             summary.errors += 1
-            yield issue("E002", here.with_(record_type=_safe_type(rtype)))
-        rl = layout.records.get(rtype)
+            yield issue("E002", here.with_(record_type=rtype if rl is not None else None))
         if rl is None:
             summary.errors += 1
-            yield issue("E003", here, found=_safe_type(rtype))
+            # the two bytes are not echoed: in a shifted record they may be patient data
+            yield issue("E003", here, found=f"(not one of {', '.join(layout.records)})")
             continue
         here = here.with_(record_type=rtype)
         if overlong or len(body) != layout.record_length:
@@ -204,11 +219,6 @@ def _selected(mapping: Mapping, layout: Layout) -> dict[str, Selected]:
     return _SELECTED[key]
 
 
-def _safe_type(rtype: str) -> str:
-    """A record type fit to echo: two letters or digits, else ``??``."""
-    return rtype if len(rtype) == 2 and rtype.isascii() and rtype.isalnum() else "??"
-
-
 def _misfit(layout: Layout | None, mapping: Mapping) -> str | None:
     if layout is None:
         return "no header record of a known EI standard"
@@ -221,6 +231,8 @@ def _misfit(layout: Layout | None, mapping: Mapping) -> str | None:
 
 @dataclass(slots=True)
 class _Sums:
+    file: str = ""  # where the group's first line was (for an issue about the group)
+    line: int = 0
     lines: int = 0
     quantity: int = 0
     debit: int = 0
@@ -242,8 +254,13 @@ class LumpSumEngine:
         self.period = period or mapping.period
         self.limits = limits
         self.files: list[FileSummary] = []
+        #: issues found while building the records (:meth:`records`); empty when every value
+        #: was checked as it was read, which :meth:`feed` does
+        self.record_issues: list[Issue] = []
         self._groups: dict[tuple[Any, ...], _Sums] = {}
         self._periods: dict[date, tuple[date, date]] = {}
+        #: group keys the lump-sum record cannot hold -> the elements that fail
+        self._unfit: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     def feed_all(self, paths: Iterable[str | os.PathLike[str]]) -> list[Issue]:
         """Read every file; the issues, at most ``limits.max_errors`` per file."""
@@ -260,6 +277,7 @@ class LumpSumEngine:
         found: list[Issue] = []
         cap = self.limits.max_errors
         header: dict[str, Any] = {}
+        header_line = 0
         f_code, f_date = m.field("code"), m.field("date")
         f_amount, f_dc = m.field("amount"), m.field("debit_credit")
         f_qty, f_list = m.field("quantity"), m.field("code_list")
@@ -287,7 +305,7 @@ class LumpSumEngine:
                         sign = -1 if d_id and values.get(d_id) == "C" else 1
                         total[3] += sign * (values.get(a_id) or 0)
             if rtype == layout.header.type:
-                header = values
+                header, header_line = values, item.line
                 continue
             if rtype == layout.trailer.type:
                 if m.check_trailer:
@@ -311,8 +329,8 @@ class LumpSumEngine:
             if m.counts(code, day, source_list) is None:
                 summary.outside_validity += 1
                 continue
-            insurer = _first(insurer_ids, values, header)
-            provider = _first(provider_ids, values, header)
+            insurer_id, insurer = _first(insurer_ids, values, header)
+            provider_id, provider = _first(provider_ids, values, header)
             amount = values[f_amount]
             problems = [
                 _missing(here, fid, rtype, purpose)
@@ -328,7 +346,6 @@ class LumpSumEngine:
                 for problem in problems:
                     report(problem)
                 continue
-            summary.counted += 1
             begin = self._period(day)
             group = (
                 provider if "provider" in keys else None,
@@ -339,7 +356,16 @@ class LumpSumEngine:
             )
             sums = self._groups.get(group)
             if sums is None:
-                sums = self._groups[group] = _Sums()
+                unfit = self._unfit_elements(group)
+                if unfit:
+                    used = {"provider": provider_id, "insurer": insurer_id}
+                    lines = {layout.header.type: header_line}
+                    for element in unfit:
+                        summary.errors += 1
+                        report(self._unfit_issue(element, layout, here, used, lines))
+                    continue
+                sums = self._groups[group] = _Sums(summary.file, item.line)
+            summary.counted += 1
             sums.lines += 1
             credit = values[f_dc] == "C"
             qty = int(values.get(f_qty) or 0) if f_qty else 0
@@ -356,6 +382,44 @@ class LumpSumEngine:
         if begin_end is None:
             begin_end = self._periods[day] = period_of(day, self.period)
         return begin_end[0]
+
+    def _unfit_elements(self, group: tuple[Any, ...]) -> tuple[str, ...]:
+        """The record elements that cannot hold the values of ``group`` (none: it fits)."""
+        unfit = self._unfit.get(group)
+        if unfit is None:
+            try:
+                self._record(group, _Sums())
+                unfit = ()
+            except ValidationError as exc:
+                unfit = _elements(exc)
+            if unfit:
+                self._unfit[group] = unfit
+        return unfit
+
+    def _unfit_issue(
+        self,
+        element: str,
+        layout: Layout,
+        here: Location,
+        used: dict[str, str | None],
+        lines: dict[str, int],
+    ) -> Issue:
+        """M003 at the record, line and column of the field that fed ``element``; no value."""
+        role, kind = _ELEMENT_ROLE.get(element, (None, element))
+        fid = (used.get(role) or self.mapping.field(role)) if role else None
+        if fid is None:  # an element not fed by a claim field: the mapping's own text
+            reason = f"the lump-sum record cannot hold its {element}"
+            return issue("M001", here, mapping=self.mapping.name, reason=reason)
+        rtype = self.mapping.record_of(fid)
+        spec = layout.records[rtype].by_id[fid]
+        where = here.with_(
+            line=lines.get(rtype, here.line),
+            record_type=rtype,
+            column=spec.start,
+            field=fid,
+            path=fid,
+        )
+        return issue("M003", where, field=fid, record=rtype, kind=kind)
 
     def _layout(self, summary: FileSummary) -> Layout | None:
         return next((la for la in self.mapping.layouts() if la.name == summary.standard), None)
@@ -414,43 +478,84 @@ class LumpSumEngine:
                 )
 
     def records(self) -> list[LumpSumRecord]:
-        """The lump-sum records, sorted by provider, insurer, period, hoofdtaak, code."""
-        m = self.mapping
+        """The lump-sum records, sorted by provider, insurer, period, hoofdtaak, code.
+
+        Never raises on a value: a group the record cannot hold (which :meth:`feed` already
+        keeps out) is left out with an issue in :attr:`record_issues`, counted as an error of
+        the file its first line came from.
+        """
         out = []
+        self.record_issues = []
         for key in sorted(self._groups, key=lambda k: tuple("" if v is None else v for v in k)):
-            provider, insurer, begin, hoofdtaak, code = key
             sums = self._groups[key]
-            out.append(
-                LumpSumRecord(
-                    Mapping=m.name,
-                    Bronstandaard=m.standard,
-                    Zorgaanbieder=provider,
-                    Zorgverzekeraar=insurer,
-                    PeriodeBegin=begin,
-                    PeriodeEinde=period_of(begin, self.period)[1],
-                    Hoofdtaak=hoofdtaak,
-                    Broncode=code,
-                    AantalRegels=sums.lines,
-                    AantalPrestaties=sums.quantity,
-                    Debet=sums.debit,
-                    Credit=sums.credit,
-                    Saldo=sums.debit - sums.credit,
-                )
-            )
+            try:
+                out.append(self._record(key, sums))
+            except ValidationError as exc:
+                here = Location(file=sums.file, line=sums.line)
+                for element in _elements(exc):
+                    role, kind = _ELEMENT_ROLE.get(element, (None, element))
+                    fid = self.mapping.field(role) if role else None
+                    if fid is None:
+                        reason = f"the lump-sum record cannot hold its {element}"
+                        found = issue("M001", here, mapping=self.mapping.name, reason=reason)
+                    else:
+                        rtype = self.mapping.record_of(fid)
+                        where = here.with_(record_type=rtype, field=fid, path=fid)
+                        found = issue("M003", where, field=fid, record=rtype, kind=kind)
+                    self.record_issues.append(found)
+                for summary in self.files:
+                    if summary.file == sums.file:
+                        summary.errors += 1
+                        break
         return out
+
+    def _record(self, key: tuple[Any, ...], sums: _Sums) -> LumpSumRecord:
+        """The record of group ``key``; raises ``ValidationError`` (never shown: it holds
+        the values) when the record cannot hold them."""
+        m = self.mapping
+        provider, insurer, begin, hoofdtaak, code = key
+        return LumpSumRecord(
+            Mapping=m.name,
+            Bronstandaard=m.standard,
+            Zorgaanbieder=provider,
+            Zorgverzekeraar=insurer,
+            PeriodeBegin=begin,
+            PeriodeEinde=period_of(begin, self.period)[1],
+            Hoofdtaak=hoofdtaak,
+            Broncode=code,
+            AantalRegels=sums.lines,
+            AantalPrestaties=sums.quantity,
+            Debet=sums.debit,
+            Credit=sums.credit,
+            Saldo=sums.debit - sums.credit,
+        )
 
     @property
     def group_count(self) -> int:
         return len(self._groups)
 
 
-def _first(ids: tuple[str, ...], line: dict[str, Any], header: dict[str, Any]) -> str | None:
-    """The first of ``ids`` filled with something other than zeros (line first, then header)."""
+def _first(
+    ids: tuple[str, ...], line: dict[str, Any], header: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """(field id, value) of the first of ``ids`` filled with something other than zeros (line
+    first, then header); ``(None, None)`` when none is."""
     for fid in ids:
         value = line.get(fid, header.get(fid))
-        if value and value.strip("0"):
-            return str(value)
-    return None
+        if isinstance(value, str) and value.strip("0"):
+            return fid, value
+    return None, None
+
+
+def _elements(exc: ValidationError) -> tuple[str, ...]:
+    """The names of the record elements that failed, in order; nothing of the input."""
+    names: list[str] = []
+    for error in exc.errors(include_url=False, include_context=False, include_input=False):
+        loc = error.get("loc") or ()
+        name = str(loc[0]) if loc else "record"
+        if name not in names:
+            names.append(name)
+    return tuple(names)
 
 
 def _missing(here: Location, fid: str, rtype: str, purpose: str) -> Issue:
@@ -467,4 +572,5 @@ def lump_sums(
     """Lump-sum records of ``paths`` under ``mapping``, and the issues found on the way."""
     engine = LumpSumEngine(mapping, period, limits=limits)
     found = engine.feed_all(paths)
-    return engine.records(), found
+    records = engine.records()
+    return records, found + engine.record_issues

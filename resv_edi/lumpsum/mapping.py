@@ -6,9 +6,15 @@ the code, date, amount, debit/credit indicator, insurer and provider, a date-eff
 that says which source codes count and to which RESV hoofdtaak each maps, and the grouping.
 
 Loading refuses any mapping that could let patient data through: an allowlisted record whose
-layout role is ``insured`` or ``debtor`` (EI 02/03), a field the layout marks ``patient``, or a
-field whose name names a person attribute. The engine reads nothing outside the allowlist, so
-these checks are what the no-leak guarantee rests on.
+layout role is ``insured``, ``debtor`` (EI 02/03) or ``comment`` (free text, EI 98), a field the
+layout marks ``patient``, a field whose name names a person attribute, or a field that is
+otherwise client-linked (a number that leads back to one client or one claim line: indication
+request and decision numbers, client numbers, claim-line references, care trajectory and
+prescription numbers, ...), whatever the layout's ``patient`` flag says. Each role must also be
+bound to a field of a kind and length that fits it (the provider an 8-digit N field for an AGB
+code, the insurer a 4-digit N field for a UZOVI number, ...), so that no value read for a role
+can fail the lump-sum record. The engine reads nothing outside the allowlist, so these checks
+are what the no-leak guarantee rests on.
 """
 
 from __future__ import annotations
@@ -21,7 +27,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from resv_edi.formats.ei.layout import FieldSpec, Layout, RecordLayout, load_layout
+from resv_edi.formats.ei.layout import (
+    AMOUNT,
+    AN,
+    DATE,
+    DC,
+    FieldSpec,
+    Layout,
+    N,
+    RecordLayout,
+    load_layout,
+)
+from resv_edi.model.types import TEXT_PATTERN
 from resv_edi.standard.codelists import Code, CodeList, codelist
 from resv_edi.standard.paths import mappings_dir
 
@@ -29,12 +46,54 @@ PERIODS = ("month", "quarter", "year")
 GROUP_KEYS = ("provider", "insurer", "hoofdtaak", "code")
 #: layout roles whose records are never read (insured person, debtor)
 PATIENT_ROLES = frozenset({"insured", "debtor"})
+#: layout roles of free text, which may hold anything (a name, a BSN): never read either
+FREE_TEXT_ROLES = frozenset({"comment"})
 #: names of fields that identify a person: refused even where the layout does not flag them
 PERSON_FIELD = re.compile(
-    r"BURGERSERVICENUMMER|\bBSN\b|VERZEKERDENNUMMER|PATIENT|GEBOORTE|NAAM|VOORLETTERS|"
+    r"BURGERSERVICENUMMER|\bBSN\b|VERZEKERDENNUMMER|PATI[EË]NT|GEBOORTE|NAAM|VOORLETTERS|"
     r"VOORVOEGSEL|POSTCODE|HUISNUMMER|STRAAT|WOONPLAATS|DEBITEUR|TELEFOON|E-MAIL|"
     r"BANKREKENING|GESLACHT|CLI[EË]NTNUMMER|MACHTIGINGSNUMMER"
 )
+#: names of fields linked to one client or one claim line (not a person attribute, but a key
+#: back to one): refused even where the layout does not flag them ``patient``. E.g. the
+#: indication request and decision numbers of AW319 (0410/0411), a client's status, an
+#: authorisation, a prescription, a care trajectory, a claim-line reference or free text.
+CLIENT_LINKED_FIELD = re.compile(
+    r"INDICATIE-?\s?AANVRAAG|AANVRAAGNUMMER|INDICATIEBESLUIT|BESLUITNUMMER|CLI[EË]NT|"
+    r"VERZEKERDE(?!NRECORDS)|MACHTIGING|RECEPT|TRAJECT|ZORGACTIVITEITNUMMER|"
+    r"PRESTATIEVOLGNUMMER|PRESTATIEKOPPELNUMMER|ZORGCONTRACTNUMMER|REFERENTIE|"
+    r"IDENTIFICATIE DETAILRECORD|VRIJE TEKST"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleFit:
+    """The field kinds and lengths a role can be bound to, and how to say it."""
+
+    kinds: frozenset[int]
+    min_length: int
+    max_length: int
+    text: str
+
+    def fits(self, spec: FieldSpec) -> bool:
+        return spec.kind in self.kinds and self.min_length <= spec.length <= self.max_length
+
+
+#: what each role needs of its field(s); the lump-sum record (``records.py``) decides the
+#: provider (AGB, 8 digits), insurer (UZOVI, 4 digits) and code (text of at most 10)
+ROLE_FIT = {
+    "provider": RoleFit(frozenset({N}), 8, 8, "an AGB code: a numeric (N) field of length 8"),
+    "insurer": RoleFit(frozenset({N}), 4, 4, "a UZOVI number: a numeric (N) field of length 4"),
+    "code": RoleFit(frozenset({N, AN}), 1, 10, "a code: an N or AN field of length 1 to 10"),
+    "code_list": RoleFit(frozenset({N, AN}), 1, 10, "a code list: an N or AN field up to 10"),
+    "date": RoleFit(frozenset({DATE}), 8, 8, "a date field (CCYYMMDD)"),
+    "amount": RoleFit(frozenset({AMOUNT}), 1, 15, "an amount field"),
+    "debit_credit": RoleFit(frozenset({DC}), 1, 1, "a debit/credit indicator field"),
+    "quantity": RoleFit(frozenset({N}), 1, 9, "a count: a numeric (N) field of length 1 to 9"),
+}
+#: lengths of the lump-sum record's text elements (``records.py``: Text(40), Text(10))
+MAX_NAME, MAX_STANDARD, MAX_CODE = 40, 10, 10
+_TEXT = re.compile(TEXT_PATTERN)
 _SINGLE = ("code", "date", "amount", "debit_credit")
 _OPTIONAL = ("quantity", "code_list")
 _MULTI = ("insurer", "provider")
@@ -194,6 +253,8 @@ def _codes(raw: dict[str, Any], path: Path) -> CodeList:
 
 
 def _validate(m: Mapping) -> None:
+    _text("mapping.name", m.name, MAX_NAME)
+    _text("source.standard", m.standard, MAX_STANDARD)
     if m.period not in PERIODS:
         raise MappingError(f"grouping.period must be one of {', '.join(PERIODS)}")
     unknown = set(m.keys) - set(GROUP_KEYS)
@@ -203,6 +264,7 @@ def _validate(m: Mapping) -> None:
         raise MappingError("the code list is empty")
     hoofdtaken = codelist("hoofdtaken")
     for code in m.codes.codes.values():
+        _text("every code of the code list", code.code, MAX_CODE)
         task = code.attributes.get("hoofdtaak")
         if task is None or str(task) not in hoofdtaken:
             raise MappingError(f"code {code.code} maps to no valid RESV hoofdtaak")
@@ -213,6 +275,8 @@ def _validate(m: Mapping) -> None:
                 raise MappingError(f"{layout.name} has no record type {rtype}")
             if rl.role in PATIENT_ROLES:
                 raise MappingError(f"record {rtype} ({rl.role}) holds patient data")
+            if rl.role in FREE_TEXT_ROLES:
+                raise MappingError(f"record {rtype} ({rl.role}) is free text; not allowed")
             for fid in ids:
                 _check_field(layout, rl, fid)
         for rtype in m.line_records:
@@ -228,6 +292,19 @@ def _validate(m: Mapping) -> None:
                 allowed = m.line_records | ({header} if role in _MULTI else set())
                 if rtype not in allowed:
                     raise MappingError(f"field {fid} ({role}) is in record {rtype}")
+                spec = layout.records[rtype].by_id[fid]
+                fit = ROLE_FIT[role]
+                if not fit.fits(spec):
+                    raise MappingError(
+                        f"{layout.name} field {fid} ({spec.name}, {spec.type} of length "
+                        f"{spec.length}) does not fit role {role}: it needs {fit.text}"
+                    )
+
+
+def _text(what: str, value: str, max_length: int) -> None:
+    """Refuse ``value`` unless the lump-sum record can hold it as text of ``max_length``."""
+    if not (len(value) <= max_length and _TEXT.fullmatch(value)):
+        raise MappingError(f"{what} must be 1 to {max_length} characters of text (no edge spaces)")
 
 
 def _layouts(m: Mapping) -> tuple[Layout, ...]:
@@ -242,7 +319,14 @@ def _check_field(layout: Layout, rl: RecordLayout, fid: str) -> None:
     if spec is None:
         raise MappingError(f"{layout.name} record {rl.type} has no field {fid}")
     if spec.patient or PERSON_FIELD.search(spec.name):
-        raise MappingError(f"field {fid} ({spec.name}) identifies a person; not allowed")
+        raise MappingError(
+            f"{layout.name} field {fid} ({spec.name}) identifies a person; not allowed"
+        )
+    if CLIENT_LINKED_FIELD.search(spec.name):
+        raise MappingError(
+            f"{layout.name} field {fid} ({spec.name}) is client-linked (it leads back to one "
+            "client or claim line); not allowed"
+        )
 
 
 def selected_fields(m: Mapping, layout: Layout) -> dict[str, Selected]:
