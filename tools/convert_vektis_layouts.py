@@ -59,7 +59,12 @@ _ROLE_TYPES = {
 # Which role a record of a role belongs under (Vektis EI message structure).
 _PARENT_ROLE = {"insured": "header", "debtor": "insured", "service": "insured", "tariff": "service"}
 
-_PATIENT_ANYWHERE = re.compile(r"BURGERSERVICENUMMER|VERZEKERDENNUMMER|PATIENT")
+#: fields that identify a person or lead back to one, in any record (a service record too):
+#: the birth date, client numbers and the indication request and decision numbers
+_PATIENT_ANYWHERE = re.compile(
+    r"BURGERSERVICENUMMER|VERZEKERDENNUMMER|PATIENT|GEBOORTE|CLI[EË]NTNUMMER"
+    r"|INDICATIE-?AANVRAAGNUMMER|INDICATIEBESLUITNUMMER"
+)
 _PATIENT_PERSON = re.compile(
     r"BURGERSERVICENUMMER|BSN|VERZEKERDENNUMMER|PATIENT|GEBOORTE|^NAAM (?!CODE)|^NAAM\b(?!CODE)"
     r"|VOORVOEGSEL|VOORLETTERS|POSTCODE|HUISNUMMER|DEBITEURNUMMER|CODE LAND|GESLACHT"
