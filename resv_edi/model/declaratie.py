@@ -8,6 +8,9 @@ order, writers take them in that order, so no format needs the whole message in 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pydantic import ConfigDict, Field, model_validator
 
 from resv_edi.model.base import Record, one_of_required
@@ -31,6 +34,7 @@ from resv_edi.model.types import (
     Versie,
     XsdVersie,
 )
+from resv_edi.standard.facts import facts
 
 
 class Header(Record):
@@ -122,3 +126,19 @@ class Declaratiebericht(Record):
     header: Header = Field(alias="Header")
     prestaties: list[Prestatie] = Field(alias="Prestaties", min_length=1)
     totalen: Totalen = Field(alias="Totalen")
+
+
+def raw_signed_amount(raw: Mapping[str, Any] | None) -> int | None:
+    """The signed amount (cents) of a line the model refused, from its values as read
+    (:attr:`Entry.raw`), when its ``Bedrag`` and ``DebetCredit`` are sound by themselves;
+    else ``None``."""
+    if not raw:
+        return None
+    amount, dc = raw.get("Bedrag"), raw.get("DebetCredit")
+    if isinstance(amount, str) and amount.isascii() and amount.isdigit():
+        amount = int(amount)
+    if type(amount) is not int or not 0 <= amount < 10 ** facts().line_amount_digits:
+        return None
+    if dc not in ("D", "C"):
+        return None
+    return amount if dc == "D" else -amount

@@ -7,8 +7,9 @@ XML, JSON, NDJSON or EI codec serves both messages.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from resv_edi.errors import Location
 from resv_edi.model.base import Record
@@ -82,8 +83,10 @@ class Entry:
     """One record as a reader yields it.
 
     ``record`` is ``None`` when the record could not be validated against the model; the
-    reader has then yielded the issues before this entry. ``index`` counts lines from 1 (0 for
-    header and totals); ``kind`` names the message kind (``declaratie`` or ``retour``).
+    reader has then yielded the issues before this entry, and ``raw`` holds the values as read
+    (element name -> value), so that what is still sound in them (a line's amount, for the
+    retour's totals) can be used. ``index`` counts lines from 1 (0 for header and totals);
+    ``kind`` names the message kind (``declaratie`` or ``retour``).
     """
 
     part: Part
@@ -91,3 +94,4 @@ class Entry:
     location: Location
     index: int = 0
     kind: str = ""  # the message kind's name, known to the reader even when binding failed
+    raw: Mapping[str, Any] | None = None  # the values as read, when ``record`` is None

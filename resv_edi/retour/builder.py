@@ -22,7 +22,7 @@ from resv_edi.api import PathLike, read
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
-from resv_edi.model.declaratie import Header, Prestatie
+from resv_edi.model.declaratie import Header, Prestatie, raw_signed_amount
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen
 from resv_edi.model.types import TEXT_PATTERN
@@ -170,8 +170,9 @@ def _line_row(entry: Entry, issues: list[Issue]) -> list[object]:
     ref = retour_reference(entry)
     if isinstance(record, Prestatie):
         amount, dc = record.bedrag, record.debet_credit
-    else:
-        amount, dc = 0, "D"
+    else:  # refused by the schema: its amount as read, when that is sound by itself
+        signed = raw_signed_amount(entry.raw) or 0
+        amount, dc = abs(signed), ("C" if signed < 0 else "D")
     compact = [[i.code, i.severity.value, i.return_code] for i in issues]
     return [entry.index, ref, amount, dc, compact]
 

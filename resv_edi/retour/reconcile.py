@@ -18,7 +18,7 @@ from typing import Any
 from resv_edi.api import PathLike, read
 from resv_edi.errors import Issue, Severity
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.model.declaratie import Prestatie
+from resv_edi.model.declaratie import Prestatie, raw_signed_amount
 from resv_edi.model.messages import DECLARATIE, RETOUR
 from resv_edi.model.retour import RetourHeader, RetourPrestatie
 from resv_edi.retour.builder import retour_reference
@@ -127,8 +127,11 @@ def _load_declaration(
         if isinstance(item.record, Prestatie):
             rows.append((item.record.referentienummer, item.record.signed_amount))
             result.submitted += item.record.signed_amount
-        else:  # a line the schema refuses: matched by the retour's reference, amount unknown
-            rows.append((retour_reference(item), None))
+        else:  # a line the schema refuses: matched by the retour's reference, with its
+            # amount as read when that is sound by itself
+            signed = raw_signed_amount(item.raw)
+            rows.append((retour_reference(item), signed))
+            result.submitted += signed or 0
         if len(rows) >= _BATCH:
             db.executemany("INSERT INTO d VALUES (?, ?)", rows)
             rows.clear()

@@ -184,7 +184,8 @@ def _rows(rows: Any, kind: MessageKind, name: str, limits: Limits) -> Iterator[E
             locate_field=lambda f, loc=location: loc.with_(path=f),
         )
         yield from problems
-        yield Entry(part, None if stray else record, location, index, kind.name)
+        bound = None if stray else record
+        yield Entry(part, bound, location, index, kind.name, data if bound is None else None)
 
 
 def write_csv(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:

@@ -262,7 +262,7 @@ class _ResvReader:
             # a field the structural reader already reported is not reported twice
             own = [*own, *(p for p in problems if p.location.path not in flagged)]
         yield from self._ordered(own, comment_issues)
-        yield Entry(part, bound, location, index, self.kind.name)
+        yield Entry(part, bound, location, index, self.kind.name, data if bound is None else None)
 
     @staticmethod
     def _ordered(own: list[Issue], comment_issues: list[Issue] | None) -> list[Issue]:

@@ -334,7 +334,8 @@ class _Reader:
         )
         yield from problems
         yield from bind_problems
-        yield Entry(part, record if not problems else None, location, index, kind.name)
+        bound = record if not problems else None
+        yield Entry(part, bound, location, index, kind.name, data if bound is None else None)
 
     def _value(self, events: Iterator[Event], event: str, value: Any, depth: int) -> Any:
         """A (small) value inside a record; containers are built up to ``max_depth``.

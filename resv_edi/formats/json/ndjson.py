@@ -122,7 +122,9 @@ def _read(
             path = f"{pointer}/{key}" if inner else f"/{key}"
             yield issue("J004", location.with_(path=path), key=redact(key))
         yield from problems
-        yield Entry(part, None if duplicates else record, location, index, current.name)
+        bound = None if duplicates else record
+        raw = data if bound is None and isinstance(data, dict) else None
+        yield Entry(part, bound, location, index, current.name, raw)
     if empty:
         yield issue("F003", Location(file=name))
     elif state != 2:
