@@ -18,7 +18,8 @@ from resv_edi.errors import (
     UnknownFormatError,
 )
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
-from resv_edi.formats.ei.resv import claim_standard
+from resv_edi.formats.ei.reader import read_records
+from resv_edi.formats.ei.resv import claim_layout, claim_standard
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.source import atomic_output
 from resv_edi.limits import DEFAULT_LIMITS, Limits
@@ -120,12 +121,15 @@ def check_file(
             report.issues.append(problem)
             return report
     report.format = fmt
-    claim = claim_standard(path, limits) if fmt == "ei" else None
+    claim = claim_layout(path, limits) if fmt == "ei" else None
     if claim is not None:  # an existing Vektis standard: its structure is all there is to check
-        report.message = claim
-        for found in read(path, fmt, limits=limits):
+        report.message = claim.name
+        service = claim.role_type("service")
+        for found in read_records(path, claim, file=name, limits=limits):
             if isinstance(found, Issue):
                 report.keep(found, limits.max_errors)
+            elif found.record_type == service:  # the file's lines: its service records
+                report.lines += 1
         report.close(limits.max_errors)
         return report
     probe = _KindProbe(read(path, fmt, kind=kind, limits=limits))

@@ -282,3 +282,13 @@ def test_generate_refuses_clearly(tmp_path: Path, args: list[str], says: str) ->
     result = run("generate", *args, "-o", str(tmp_path / "x.asc"))
     assert result.exit_code == 2 and says in result.output, result.output
     assert "Traceback" not in result.output and not (tmp_path / "x.asc").exists()
+
+
+def test_validate_counts_the_lines_of_a_claim_file(tmp_path: Path) -> None:
+    """A claim file's lines are its service records, as `inspect` counts them."""
+    target = tmp_path / "pm.asc"
+    made = run("generate", "--standard", "PM304", "--records", "17", "-o", str(target))
+    assert made.exit_code == 0, made.output
+    result = run("validate", "--output-format", "json", str(target))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["files"][0]["lines"] == 17

@@ -157,14 +157,20 @@ def _detect(
     return layout, is_resv_layout(layout)
 
 
-def claim_standard(path: Source, limits: Limits = DEFAULT_LIMITS) -> str | None:
-    """The standard of an EI file that is not a RESV message (a claim or return file of an
+def claim_layout(path: Source, limits: Limits = DEFAULT_LIMITS) -> Layout | None:
+    """The layout of an EI file that is not a RESV message (a claim or return file of an
     existing Vektis standard, such as ``HA304``), else ``None``."""
     found = _detect(path, source_name(path), limits)
     if isinstance(found, Issue):
         return None
     layout, kind = found
-    return layout.name if layout is not None and kind is None else None
+    return layout if kind is None else None
+
+
+def claim_standard(path: Source, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """The name of :func:`claim_layout` (``HA304 v4.2``), else ``None``."""
+    layout = claim_layout(path, limits)
+    return layout.name if layout is not None else None
 
 
 class _ResvReader:
