@@ -443,10 +443,14 @@ def render_catalogue() -> str:
     return f"Catalogue version {version}; file `mappings/rules/catalogue.toml`.\n\n{table}"
 
 
+EI_LAYOUTS = ("RESV901_v1.0.json", "RESV902_v1.0.json", "RESV903_v1.0.json")
+
+
 def render_ei_layout() -> str:
-    """Every record of the EI forms RESV901 (declaratie) and RESV902 (retour)."""
+    """Every record of the EI forms RESV901 (declaratie), RESV902 (retour) and RESV903
+    (lump-sum records)."""
     parts = []
-    for name in ("RESV901_v1.0.json", "RESV902_v1.0.json"):
+    for name in EI_LAYOUTS:
         data = json.loads((MAPPINGS / "ei" / name).read_text(encoding="utf-8"))
         parts.append(
             f"### {data['standard']} v{data['version']}.{data['subversion']}: "
@@ -496,10 +500,7 @@ def blocks(descriptions: dict[str, Any]) -> dict[str, Block]:
     result["simple-types"] = Block(render_simple_types, (XSD_DIR / "basisschema.xsd",))
     result["codelists"] = Block(render_codelists)
     result["catalogue"] = Block(render_catalogue, (MAPPINGS / "rules" / "catalogue.toml",))
-    result["ei-layout"] = Block(
-        render_ei_layout,
-        (MAPPINGS / "ei" / "RESV901_v1.0.json", MAPPINGS / "ei" / "RESV902_v1.0.json"),
-    )
+    result["ei-layout"] = Block(render_ei_layout, tuple(MAPPINGS / "ei" / n for n in EI_LAYOUTS))
     return result
 
 

@@ -1,5 +1,5 @@
-"""Write the EI layouts of the RESV standard: ``mappings/ei/RESV901_v1.0.json`` (declaratie)
-and ``RESV902_v1.0.json`` (retour).
+"""Write the EI layouts of the RESV standard: ``mappings/ei/RESV901_v1.0.json`` (declaratie),
+``RESV902_v1.0.json`` (retour) and ``RESV903_v1.0.json`` (lump-sum records).
 
 The layouts are authored here as ordered field lists so that start positions and reserves
 are computed, never typed by hand; the JSON files are the published data the engine loads.
@@ -245,6 +245,71 @@ RETOUR_TRAILER = {
 }
 
 
+#: lump-sum records (``resv-edi lumpsum --to ei``): one 04 record per LumpSumRecord. A signed
+#: element (AantalPrestaties, Saldo) is written as its absolute value, with a ``dc`` field
+#: naming the same element for its sign (D: zero or more, C: less than zero).
+LUMPSUM_RECORDS: list[dict[str, Any]] = [
+    {
+        "type": "01",
+        "name": "VoorloopRecord",
+        "role": "header",
+        "parent": None,
+        "fields": [
+            _f("0101", "KENMERK RECORD", "N", 2),
+            _f("0102", "CODE EXTERNE-INTEGRATIEBERICHT", "N", 3),
+            _f("0103", "VERSIENUMMER BERICHTSTANDAARD", "N", 2),
+            _f("0104", "SUBVERSIENUMMER BERICHTSTANDAARD", "N", 2),
+            _f("0105", "SOORT BERICHT", "AN", 1),
+            _f("0106", "DAGTEKENING", "date", 8),
+        ],
+    },
+    {
+        "type": "04",
+        "name": "LumpsumRecord",
+        "role": "service",
+        "parent": "01",
+        "fields": [
+            _f("0401", "KENMERK RECORD", "N", 2),
+            _f("0402", "IDENTIFICATIE DETAILRECORD", "N", 12),
+            _f("0403", "MAPPING", "AN", 40, "Mapping"),
+            _f("0404", "BRONSTANDAARD", "AN", 10, "Bronstandaard"),
+            _f("0405", "AGB-CODE ZORGAANBIEDER", "AN", 8, "Zorgaanbieder", **DIGITS),
+            _f("0406", "UZOVI-NUMMER ZORGVERZEKERAAR", "AN", 4, "Zorgverzekeraar", **DIGITS),
+            _f("0407", "BEGINDATUM PERIODE", "date", 8, "PeriodeBegin"),
+            _f("0408", "EINDDATUM PERIODE", "date", 8, "PeriodeEinde"),
+            _f("0409", "HOOFDTAAK", "AN", 2, "Hoofdtaak"),
+            _f("0410", "BRONCODE", "AN", 10, "Broncode"),
+            _f("0411", "AANTAL REGELS", "N", 9, "AantalRegels"),
+            _f("0412", "AANTAL PRESTATIES", "N", 9, "AantalPrestaties"),
+            _f("0413", "INDICATIE DEBET/CREDIT AANTAL PRESTATIES", "dc", 1, "AantalPrestaties"),
+            _f("0414", "DEBETBEDRAG", "amount", 13, "Debet"),
+            _f("0415", "CREDITBEDRAG", "amount", 13, "Credit"),
+            _f("0416", "SALDO", "amount", 13, "Saldo"),
+            _f("0417", "INDICATIE DEBET/CREDIT SALDO", "dc", 1, "Saldo"),
+        ],
+    },
+    {
+        "type": "99",
+        "name": "SluitRecord",
+        "role": "trailer",
+        "parent": None,
+        "fields": [
+            _f("9901", "KENMERK RECORD", "N", 2),
+            _f("9902", "AANTAL LUMPSUMRECORDS", "N", 7),
+            _f("9903", "TOTAAL SALDO", "amount", 15),
+            _f("9904", "INDICATIE DEBET/CREDIT", "dc", 1),
+        ],
+    },
+]
+
+LUMPSUM_TRAILER = {
+    "counts": [{"field": "9902", "records": ["04"]}],
+    "totals": [
+        {"field": "9903", "dc": "9904", "sums": [{"record": "04", "amount": "0416", "dc": "0417"}]}
+    ],
+}
+
+
 def _key(name: str) -> str:
     out = "".join(ch.lower() if ch.isalnum() else "_" for ch in name)
     while "__" in out:
@@ -328,6 +393,17 @@ def layouts() -> dict[str, dict[str, Any]]:
             **common,
             "trailer": RETOUR_TRAILER,
             "records": [_record(r) for r in RETOUR_RECORDS],
+        },
+        "RESV903_v1.0.json": {
+            "standard": "RESV903",
+            "message_code": 903,
+            "description": "LUMPSUMRECORDS UIT DECLARATIEBESTANDEN (VOORLOPIG)",
+            "kind": "declaration",
+            "declaration_standard": None,
+            **common,
+            "source": "resv-edi: tools/make_resv_ei_layouts.py (PROVISIONAL message code 903)",
+            "trailer": LUMPSUM_TRAILER,
+            "records": [_record(r) for r in LUMPSUM_RECORDS],
         },
     }
 

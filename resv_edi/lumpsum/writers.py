@@ -1,23 +1,31 @@
-"""Writers of lump-sum records: CSV, JSON, NDJSON and XML, all streaming from an iterable.
+"""Writers of lump-sum records: CSV, JSON, NDJSON, XML and EI, all streaming from an iterable.
 
 Column / key / element names are the record's aliases, in model order; dates are ISO
-``CCYY-MM-DD``, amounts integer cents. Absent values are empty (CSV) or left out.
+``CCYY-MM-DD``, amounts integer cents. Absent values are empty (CSV) or left out. The EI form
+is the layout ``RESV903`` (``mappings/ei``, written by ``tools/make_resv_ei_layouts.py``):
+which field carries which element is read from that file.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import cache
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
 import orjson
 
+from resv_edi.formats.ei.layout import Layout, load_layout
+from resv_edi.formats.ei.writer import encode_lines, format_record
 from resv_edi.lumpsum.records import LumpSumRecord
 
-RECORD_FORMATS = ("csv", "json", "ndjson", "xml")
+RECORD_FORMATS = ("csv", "ei", "json", "ndjson", "xml")
+#: the EI layout of lump-sum records
+EI_STANDARD = "RESV903"
 COLUMNS = LumpSumRecord.element_names
 
 
@@ -74,8 +82,61 @@ def write_xml(records: Iterable[LumpSumRecord], out: IO[bytes]) -> int:
     return n
 
 
+@cache
+def _ei_plan() -> tuple[Layout, tuple[tuple[str, str, str], ...]]:
+    """The layout and, for the 04 record, (field key, element, field type) of every field
+    that carries an element of the lump-sum record."""
+    layout = load_layout(EI_STANDARD)
+    assert layout.path is not None
+    raw = json.loads(layout.path.read_text(encoding="utf-8"))
+    line = next(r for r in raw["records"] if r["role"] == "service")
+    plan = tuple((f["key"], f["element"], f["type"]) for f in line["fields"] if f.get("element"))
+    return layout, plan
+
+
+def write_ei(records: Iterable[LumpSumRecord], out: IO[bytes]) -> int:
+    """One ``04`` record per lump-sum record between a header and a trailer (counts and the
+    net total of the saldo); signed elements as their absolute value and a D/C field."""
+    layout, plan = _ei_plan()
+    header, trailer = layout.header, layout.trailer
+    line_type = layout.role_type("service")
+    assert line_type is not None
+    detail_key = layout.records[line_type].fields[1].key
+    h = header.fields
+    head = {
+        h[1].key: layout.message_code,
+        h[2].key: layout.version,
+        h[3].key: layout.subversion,
+        h[5].key: date.today(),
+    }
+    texts = [format_record(layout, header.type, head)]
+    n = written = net = 0
+    for record in records:
+        data = record.to_data()
+        values: dict[str, Any] = {detail_key: n + 1}
+        for key, element, kind in plan:
+            value = data.get(element)
+            if kind == "dc":
+                values[key] = "C" if (value or 0) < 0 else "D"
+            elif value is not None:
+                values[key] = abs(value) if isinstance(value, int) else value
+        net += record.saldo
+        texts.append(format_record(layout, line_type, values))
+        n += 1
+        if len(texts) >= 1024:
+            out.write(encode_lines(texts, written + 1))
+            written += len(texts)
+            texts.clear()
+    t = trailer.fields
+    total = {t[1].key: n, t[2].key: abs(net), t[3].key: "C" if net < 0 else "D"}
+    texts.append(format_record(layout, trailer.type, total))
+    out.write(encode_lines(texts, written + 1))
+    return n
+
+
 WRITERS: dict[str, Callable[[Iterable[LumpSumRecord], IO[bytes]], int]] = {
     "csv": write_csv,
+    "ei": write_ei,
     "json": write_json,
     "ndjson": write_ndjson,
     "xml": write_xml,

@@ -21,6 +21,8 @@ from resv_edi.model.messages import DECLARATIE, RETOUR, Entry
 from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen
 from resv_edi.retour.builder import RetourSummary, retour_records
 from resv_edi.retour.reconcile import reconcile
+from resv_edi.retour.vektis import NOT_LISTED, explain
+from resv_edi.standard.codelists import codelist
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = date(2028, 2, 1)
@@ -210,8 +212,16 @@ def test_vektis_return_messages_are_read_with_code_texts(tmp_path: Path, standar
     assert summary["kind"] == "return"
     codes = summary["return_codes"]
     assert codes, "the generator puts return codes in about one record in five"
-    for info in codes.values():
-        assert info["count"] > 0 and info["nl"] and info["en"]
+    held = codelist("vektis_retourcodes")
+    for code, info in codes.items():
+        assert info["count"] > 0
+        entry = held.get(code)
+        if entry is not None:  # found in the bundled list: its listed texts, not a fallback
+            assert (info["nl"], info["en"]) == (entry.text("nl"), entry.text("en"))
+            assert explain(code).listed
+        else:  # not listed: reported as such, with the list the code's width belongs to
+            assert info["nl"].startswith(NOT_LISTED[0]) and info["en"].startswith(NOT_LISTED[1])
+            assert explain(code).list_id is not None and explain(code).list_id in info["en"]
 
 
 @pytest.mark.parametrize(
