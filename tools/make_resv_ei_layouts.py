@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -317,11 +319,44 @@ def _key(name: str) -> str:
     return out.strip("_")
 
 
-def _record(spec: dict[str, Any]) -> dict[str, Any]:
+_PART_OF_ROLE = {"header": "header", "service": "line", "trailer": "totals", "comment": "line"}
+
+
+def _model_facts(kind_name: str | None, role: str) -> dict[str, tuple[bool, list[str] | None]]:
+    """Per element of the record's model class: (required, the values of a Literal type).
+    The model is the one source of both: an EI reader then reports a blank required field as
+    E007 and a value outside a fixed set as E008, at its column, as Vektis files do."""
+    if kind_name is None:
+        return {}
+    sys.path.insert(0, str(ROOT))
+    from resv_edi.model.messages import KINDS
+
+    cls = KINDS[kind_name].record_class(_PART_OF_ROLE[role])  # type: ignore[arg-type]
+    out = {}
+    for info in cls.model_fields.values():
+        annotation = info.annotation
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+            annotation = args[0]
+        literal = typing.get_origin(annotation) is typing.Literal
+        out[info.alias or ""] = (info.is_required(), list(typing.get_args(annotation)) if literal
+                                 else None)  # fmt: skip
+    return out
+
+
+def _record(spec: dict[str, Any], kind_name: str | None = None) -> dict[str, Any]:
     fields = []
     start = 1
     rtype = spec["type"]
+    facts = _model_facts(kind_name, spec["role"])
     for fid, name, kind, length, element, extra in spec["fields"]:
+        required, values = facts.get(element or "", (False, None))
+        if extra.get("index"):  # a repeated element: only its first occurrence can be required
+            required = False
+        if kind == "dc":  # the reader checks D/C itself (E013)
+            values = None
+        if values and any(len(v) != length for v in values):
+            values = None  # the reader compares the field's full width (Hoofdtaak: the model)
         field = {
             "id": fid,
             "name": name,
@@ -329,10 +364,10 @@ def _record(spec: dict[str, Any]) -> dict[str, Any]:
             "start": start,
             "length": length,
             "type": kind,
-            "mandatory": fid.endswith("01"),
+            "mandatory": fid.endswith("01") or required,
             "patient": False,
             "pattern": None,
-            "values": [rtype] if fid.endswith("01") else None,
+            "values": [rtype] if fid.endswith("01") else values,
         }
         if element:
             field["element"] = element
@@ -382,7 +417,7 @@ def layouts() -> dict[str, dict[str, Any]]:
             "declaration_standard": None,
             **common,
             "trailer": DECLARATIE_TRAILER,
-            "records": [_record(r) for r in DECLARATIE_RECORDS],
+            "records": [_record(r, "declaratie") for r in DECLARATIE_RECORDS],
         },
         "RESV902_v1.0.json": {
             "standard": "RESV902",
@@ -392,7 +427,7 @@ def layouts() -> dict[str, dict[str, Any]]:
             "declaration_standard": "RESV901",
             **common,
             "trailer": RETOUR_TRAILER,
-            "records": [_record(r) for r in RETOUR_RECORDS],
+            "records": [_record(r, "retour") for r in RETOUR_RECORDS],
         },
         "RESV903_v1.0.json": {
             "standard": "RESV903",

@@ -200,3 +200,26 @@ def test_every_trailer_count_and_total_is_checked(field_id: str, code: str, tmp_
     if code == "E009":
         location = outcome.issues[0]["location"]
         assert location["path"] == field_id and location["line"] == trailer + 1
+
+
+@pytest.mark.parametrize(
+    ("field_id", "value", "code"),
+    [("0403", b" " * 20, "E007"), ("0405", b"7", "E008"), ("0117", b"USD", "E008")],
+)
+def test_resv_mandatory_fields_and_fixed_values_as_vektis_codes(
+    tmp_path: Path, field_id: str, value: bytes, code: str
+) -> None:
+    """The RESV EI layout takes required elements and fixed value sets from the model: a blank
+    required field is E007, a value outside its set E008 (with its Vektis return code), at the
+    field's column, and the model does not report the same field again."""
+    records = lines()
+    index = 0 if field_id.startswith("01") else first(records, "04")
+    put(records, index, field_id, value)
+    target = tmp_path / "m.asc"
+    target.write_bytes(join(records))
+    issues = validate(target).issues
+    at_field = [i for i in issues if i["location"].get("path") == field_id]
+    assert [i["code"] for i in at_field] == [code], issues
+    spec = LAYOUT.records[field_id[:2]].by_id[field_id]
+    assert at_field[0]["location"]["column"] == spec.start
+    assert at_field[0]["location"]["line"] == index + 1
