@@ -41,6 +41,8 @@ from typing import Any, BinaryIO
 
 from resv_edi.api import sniff
 from resv_edi.errors import Issue, Location, Severity
+from resv_edi.formats.ei.layout import detect_layout
+from resv_edi.formats.ei.reader import detail_number, detail_number_in_order
 from resv_edi.formats.ei.resv import trailer_count_issues
 from resv_edi.formats.registry import get_format
 from resv_edi.limits import Limits
@@ -466,8 +468,8 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
             sums[1] += res.sums[1]
         if spec0.fmt == "ei":
             counted = _ei_trailer_counts(spec0, kind, results, issues)
-            if counted is None:
-                return None
+            if counted is None or not _ei_cuts_in_order(specs):
+                return None  # a detail number out of order at a cut: the one-piece run says so
             issues = counted
         if spec0.fmt == "ei" and limits.max_errors and len(issues) > limits.max_errors:
             return None  # the EI reader caps its own issues: leave that to the one-piece run
@@ -522,6 +524,31 @@ def _ei_trailer_counts(
         len(issues),
     )
     return [*issues[:at], *found, *issues[at:]]
+
+
+def _ei_cuts_in_order(specs: list[ChunkSpec]) -> bool:
+    """Whether the first record of every chunk keeps the detail-number order with the last
+    numbered record before its cut (each chunk's reader can only check inside the chunk)."""
+    path = specs[0].path
+    with open(path, "rb") as fh:
+        layout = detect_layout(fh.readline())
+        if layout is None:
+            return True
+        span = 4 * (layout.record_length + 2)
+        for spec in specs[1:]:
+            fh.seek(max(0, spec.start - span))
+            before = fh.read(spec.start - max(0, spec.start - span)).splitlines()
+            first = fh.readline().rstrip(b"\r\n")
+            previous = None
+            for line in reversed(before[1:] if spec.start > span else before):
+                if line[:2].decode("latin-1") == layout.header.type:
+                    break
+                previous = detail_number(layout, line)
+                if previous is not None:
+                    break
+            if previous is not None and not detail_number_in_order(layout, first, previous):
+                return False
+    return True
 
 
 _LINE_START = re.compile(rb"^(..)", re.MULTILINE)

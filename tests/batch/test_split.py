@@ -110,3 +110,26 @@ def test_ei_only_trailer_counts_over_the_whole_file(
     for rtype in ("01", "04", "98", "99"):
         in_file = sum(1 for line in data if line[:2] == rtype.encode())
         assert sum(r.records.get(rtype, 0) for r in results) == in_file, rtype
+
+
+def test_ei_detail_number_out_of_order_at_a_cut(tmp_path: Path) -> None:
+    """A detail number that repeats the one before a cut is found (one-piece run)."""
+    from resv_edi.formats.ei.resv import resv_layout
+
+    path = write(tmp_path / "d.ei", 1500, "ei")
+    specs = split.plan_chunks(str(path), "auto", 4, DEFAULT_LIMITS)
+    assert specs is not None
+    data = path.read_bytes()
+    f = resv_layout("declaratie").layout.records["04"].fields[1]
+    cut = specs[1].start
+    before = data[:cut].rstrip(b"\r\n").rsplit(b"\r\n", 1)[-1]
+    number = before[f.start - 1 : f.start - 1 + f.length]
+    assert data[cut : cut + 2] == b"04"
+    start = cut + f.start - 1
+    path.write_bytes(data[:start] + number + data[start + f.length :])
+    expected = check_file(str(path)).as_dict()
+    assert "E004" in {i["code"] for i in expected["issues"]}
+    _, merged = chunked(path)
+    assert merged is None  # the cut is judged by the one-piece run
+    batch, _ = validate_batch([str(path)], jobs=1, split=4)
+    assert batch[0]["report"] == expected

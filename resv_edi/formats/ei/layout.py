@@ -22,6 +22,10 @@ from resv_edi.standard.paths import mappings_dir
 AN, N, DATE, AMOUNT, DC = range(5)
 _KINDS = {"AN": AN, "N": N, "date": DATE, "amount": AMOUNT, "dc": DC}
 
+#: The Vektis data element NUM040, the second field of every detail record: the sequence
+#: number of the detail records within the file (see :attr:`RecordLayout.detail_id`).
+DETAIL_ID_NAME = "IDENTIFICATIE DETAILRECORD"
+
 
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
@@ -75,6 +79,9 @@ class RecordLayout:
     #: slicing and stripping: the reader's hot path treats the rest in one C-level step
     keys: tuple[str, ...] = field(repr=False, compare=False, default=())
     checked: tuple[tuple[int, FieldSpec], ...] = field(repr=False, compare=False, default=())
+    #: the record's IDENTIFICATIE DETAILRECORD (Vektis NUM040) field, an N field, when it has
+    #: one (detail records only): the reader checks that it is unique and ascending
+    detail_id: FieldSpec | None = field(repr=False, compare=False, default=None)
 
     def field_at(self, column: int) -> FieldSpec | None:
         """The field covering 1-based ``column``."""
@@ -172,10 +179,14 @@ def _compile_record(raw: dict[str, Any], order: int) -> RecordLayout:
     slices = [f.slice for f in fields]
     # itemgetter with one item returns the item itself: keep a tuple in every case.
     getter = itemgetter(*slices) if len(slices) > 1 else (lambda text, s=slices[0]: (text[s],))
+    role = raw.get("role", "detail")
+    detail_id = None
+    if role not in ("header", "trailer"):
+        detail_id = next((f for f in fields if f.name == DETAIL_ID_NAME and f.kind == N), None)
     return RecordLayout(
         type=raw["type"],
         name=raw["name"],
-        role=raw.get("role", "detail"),
+        role=role,
         parent=raw.get("parent"),
         max_per_parent=raw.get("max_per_parent"),
         order=order,
@@ -185,6 +196,7 @@ def _compile_record(raw: dict[str, Any], order: int) -> RecordLayout:
         by_id={f.id: f for f in fields},
         keys=tuple(f.key for f in fields),
         checked=tuple((i, f) for i, f in enumerate(fields) if f.checked),
+        detail_id=detail_id,
     )
 
 

@@ -21,7 +21,17 @@ Typed values in :attr:`EIRecord.values` (by field ``key``):
 * ``dc``: ``"D"`` or ``"C"``.
 
 A value that cannot be converted (reported as an issue) is kept as its raw text, so that
-writing the record back reproduces it.
+writing the record back reproduces it; a blank N, date or amount field (``""`` / ``None``) is
+written back as the spaces of :attr:`EIRecord.raw` (see :mod:`resv_edi.formats.ei.writer`).
+
+IDENTIFICATIE DETAILRECORD (Vektis NUM040, the second field of every detail record): "detail
+records have a sequence number starting at 1 and ascending by 1; a comment record has the
+number of the detail record it belongs to; records of a return message inherit the number of
+the declaration" (the Vektis specifications, e.g. AW319 v1.4, AP304 v7.2, ZH308 v9.0). The
+reader checks what holds in every one of those cases, declarations and returns alike, and
+needs no more than the record before: each detail record's number is above that of the
+detail record before it, and a comment record's number is at least that. A number that
+repeats or goes down is an ``E004`` at the field (line, column, field id, record type).
 """
 
 from __future__ import annotations
@@ -259,6 +269,8 @@ class EIReader:
         chain: list[list[Any]] = []  # [record type, last child type, {child type: count}]
         sums: dict[str, list[tuple[str, str, str | None]]] = {}
         detail = 0
+        last_id = -1  # IDENTIFICATIE DETAILRECORD of the last detail record that had one
+        last_id_at: tuple[int, str] = (0, "")  # its line and record type
         line_no = 0
         for body, eol, overlong in _physical_lines(stream, self.limits.max_line_length):
             line_no += 1
@@ -397,6 +409,17 @@ class EIReader:
                         reason=f"more than {max_records} detail records",
                     )
                     return
+                did = rl.detail_id
+                if did is not None:
+                    ident = values[did.key]
+                    if ident.isdigit() and ident.isascii():  # else E005/E007 already
+                        number = int(ident)
+                        if number < last_id or (number == last_id and role != "comment"):
+                            yield self._detail_id_issue(
+                                line_no, rtype, did, number, last_id, *last_id_at
+                            )
+                        last_id = number
+                        last_id_at = (line_no, rtype)
                 for key, amount_key, dc_key in sums.get(rtype, ()):
                     amount = values[amount_key]
                     if isinstance(amount, int):
@@ -417,6 +440,37 @@ class EIReader:
                 yield self._issue(
                     "E012", line_no, reason=f"no trailer record (the file ends at line {line_no})"
                 )
+
+    def _detail_id_issue(
+        self,
+        line: int,
+        rtype: str,
+        f: FieldSpec,
+        number: int,
+        previous: int,
+        previous_line: int,
+        previous_type: str,
+    ) -> Issue | None:
+        """E004 at the IDENTIFICATIE DETAILRECORD of a detail record whose number is not above
+        that of the detail record before it (a comment record may repeat it). The numbers
+        themselves are shown only for the RESV forms, as in :meth:`_field_issue`."""
+        what = "repeats" if number == previous else "is below"
+        reason = (
+            f"its {f.name} {what} that of the {previous_type} record at line {previous_line}; "
+            "detail records are numbered uniquely and in ascending order"
+        )
+        if self.layout is not None and not _carries_patient_data(self.layout):
+            reason += f" ({number} after {previous})"
+        return self._issue(
+            "E004",
+            line,
+            column=f.start,
+            path=f.id,
+            record_type=rtype,
+            field=f.name,
+            found=rtype,
+            reason=reason,
+        )
 
     def _reconcile(
         self, layout: Layout, values: dict[str, Any], line: int
@@ -469,6 +523,34 @@ def _carries_patient_data(layout: Layout) -> bool:
         patient = any(f.patient for r in layout.records.values() for f in r.fields)
         cached = _PATIENT_LAYOUTS[id(layout)] = (layout, patient)
     return cached[1]
+
+
+def detail_number(layout: Layout, record: str | bytes) -> int | None:
+    """The IDENTIFICATIE DETAILRECORD of ``record`` (a record's text or bytes), or ``None``
+    when it is no detail record of ``layout`` or its number is not all digits (an issue of
+    its own): the number the reader compares, see :func:`detail_number_in_order`."""
+    if isinstance(record, bytes):
+        record = record.decode("latin-1")
+    rl = layout.records.get(record[:2])
+    f = rl.detail_id if rl is not None else None
+    if f is None:
+        return None
+    ident = record[f.start - 1 : f.start - 1 + f.length]
+    return int(ident) if len(ident) == f.length and ident.isdigit() and ident.isascii() else None
+
+
+def detail_number_in_order(layout: Layout, record: str | bytes, previous: int) -> bool:
+    """Whether ``record`` keeps the rule the reader checks (``E004``) when ``previous`` is the
+    number of the last detail record before it that had one: its number is above it (a
+    comment record's at least equal). True when ``record`` has no number to compare.
+
+    For callers that read a file in pieces and must check the records at a cut, as the
+    reader itself only compares a record with the one it read before it."""
+    number = detail_number(layout, record)
+    if number is None:
+        return True
+    rtype = record[:2] if isinstance(record, str) else record[:2].decode("latin-1")
+    return number > previous or (number == previous and layout.records[rtype].role == "comment")
 
 
 def looks_utf8(body: bytes) -> bool:

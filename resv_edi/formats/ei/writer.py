@@ -4,8 +4,13 @@ The inverse of the reader: ``N`` right-aligned and zero-padded, ``AN`` left-alig
 space-padded, dates ``CCYYMMDD`` (``None`` = zeros), amounts unsigned cents, ``dc`` as ``D``/``C``.
 A missing value is written as the empty value of its type (zeros for N/date/amount, spaces
 otherwise). A value that does not fit its field raises :class:`ValueError`.
-A record read from a file is written back byte for byte (raw texts of values that failed to
-convert are written unchanged).
+A record read from a file is written back byte for byte: raw texts of values that failed to
+convert are written unchanged, and an N, date or amount field that is blank in the record's
+:attr:`~resv_edi.formats.ei.reader.EIRecord.raw` text and whose value is still empty
+(``None`` / ``""``, as the reader left it) is written as those spaces, not as zeros. A value the
+caller changed is formatted as usual: a date set to ``None`` where the file held a date is
+written as zeros, a value given to a blank field is written in full. (To write zeros into a
+field that was blank, pass the values as a ``(record type, values)`` pair instead.)
 """
 
 from __future__ import annotations
@@ -43,13 +48,21 @@ def format_field(f: FieldSpec, value: Any) -> str:
     return text
 
 
-def format_record(layout: Layout, record_type: str, values: Mapping[str, Any]) -> str:
+def format_record(
+    layout: Layout, record_type: str, values: Mapping[str, Any], raw: str | None = None
+) -> str:
     """The text of one record (without line ending). ``values`` is keyed by field key;
-    the record type field is filled from ``record_type`` when absent."""
+    the record type field is filled from ``record_type`` when absent.
+
+    ``raw`` is the record's text as read (:attr:`EIRecord.raw`): an empty value (``None`` or
+    ``""``) of an N, date or amount field that is blank in ``raw`` is written as its spaces
+    rather than zeros, so that a record read from a file is written back unchanged."""
     rl = layout.records.get(record_type)
     if rl is None:
         raise ValueError(f"{layout.name} has no record type {record_type!r}")
     template, slots = _plan(rl)
+    if raw is not None and len(raw) != layout.record_length:
+        raw = None  # a record of the wrong length (E001): its fields are not where they belong
     parts = list(template)  # the empty value of every field; only given values are formatted
     if parts[0] != record_type:  # the record type field, unless ``values`` names it
         parts[0] = format_field(rl.fields[0], record_type)
@@ -62,6 +75,11 @@ def format_record(layout: Layout, record_type: str, values: Mapping[str, Any]) -
         # the common cases inline (this is the writer's hot path); the rest, and every
         # value that does not fit, through format_field
         if value is None or value == "":
+            if raw is not None and kind != AN:
+                start = f.start - 1
+                blank = raw[start : start + width]
+                if blank.isspace():  # blank in the file, not zeros: keep it blank
+                    parts[i] = blank
             continue
         if type(value) is str and kind == AN and len(value) <= width:
             parts[i] = value.ljust(width)
@@ -130,7 +148,7 @@ def write_records(
     buffer: list[str] = []
     for rec in records:
         if isinstance(rec, EIRecord):
-            buffer.append(format_record(layout, rec.record_type, rec.values))
+            buffer.append(format_record(layout, rec.record_type, rec.values, rec.raw))
         else:
             buffer.append(format_record(layout, rec[0], rec[1]))
         if len(buffer) >= 1024:
