@@ -2,8 +2,18 @@
 
 The parser never resolves entities, never loads a DTD and never touches the network; a
 document with a DTD is refused before parsing (``prolog.py``). Records are taken from
-``lxml.etree.iterparse`` end events of the record elements only, and every record is cleared
-and unlinked after use, so memory stays flat whatever the number of lines.
+``lxml.etree.iterparse`` events of the structural elements only (root, header, lines
+container, line, totals), and every record is cleared and unlinked after use, so memory stays
+flat whatever the number of lines.
+
+Memory stays bounded for hostile input too. Elements that are not structural give no events,
+so the bytes the parser reads between two events that free what came before are counted
+(:class:`_Budget`): an element (an unknown one, a record with huge content or a start tag with
+a huge number of attributes) holding more than :data:`ELEMENT_BYTES` is refused (``L001``) while
+it is being read, before its subtree can grow. Unexpected children of the root are checked and
+dropped at the next event of a root child (their issues are still reported at the end of the
+document, as before). Depth is checked on the start event of every structural element and on
+the subtree of every unexpected element, so ``--max-depth`` applies to valid documents as well.
 
 Structure (element order, unknown or misplaced elements) is checked here, fields by the model
 (``bind``); both give issues with the source line and an XPath.
@@ -13,6 +23,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from lxml import etree
@@ -28,6 +39,25 @@ from resv_edi.standard.catalogue import issue
 
 #: list-valued fields: element name -> allowed repetitions (others appear at most once)
 _REPEATED = {"Retourcode"}
+
+#: most bytes of XML read without an event that frees what was read before it: one record, or
+#: one unexpected element with everything in it (raised to ``256 * max_field_length`` when that
+#: limit is raised). At worst about 40 bytes of tree per byte of XML (``<x/>``), so the tree
+#: never holds more than some tens of MB, whatever the size of the file.
+ELEMENT_BYTES = 1024 * 1024
+
+#: root-level structure issues held back until the end of the document (their place in the
+#: report); more are reported at once, so that they are not kept in memory
+_DEFERRED_MAX = 10_000
+
+#: attribute names listed in one issue; the rest are counted
+_ATTRIBUTES_SHOWN = 5
+
+#: longest element name shown in an issue (longer ones are cut)
+_NAME_SHOWN = 64
+
+#: depth of the structural elements in place: root, header / lines container / totals, line
+_LINE_DEPTH = 3
 
 
 def kind_for_root(root: str, namespace: str | None) -> MessageKind | None:
@@ -106,12 +136,23 @@ class _Reader:
         self.line_class = kind.line
         self.line_path = f"/{kind.root}/{kind.lines_element}/{kind.line_element}["
         self.lines_parent: Any = None  # the verified <Prestaties> element
+        # a line's fields are at depth 4: under a lower --max-depth every line takes the
+        # full path, which checks the depth
+        self.fast_tag = self.line_tag if limits.max_depth > _LINE_DEPTH else None
+        self.root: Any = None  # the root element, from its start event
+        self.kept: list[Any] = []  # checked root children still in the tree (first of each)
+        self.seen: list[str] = []  # expected root children met, in order
+        self.deferred: list[Issue] = []  # root-level issues, reported at the end
+        self.root_checked = False  # attributes and text of the root checked
+        self.budget = _Budget(None, max(ELEMENT_BYTES, 256 * limits.max_field_length))
 
     def run(self, stream: io.RawIOBase) -> Iterator[Entry | Issue]:
+        budget = self.budget
+        budget.raw = io.BufferedReader(stream, 1024 * 1024)
         parser = etree.iterparse(
-            io.BufferedReader(stream, 1024 * 1024),
-            events=("end",),
-            tag=[*self.tags, self.root_tag],
+            budget,
+            events=("start", "end"),
+            tag=[*self.tags, self.root_tag, self.lines_tag],
             resolve_entities=False,
             load_dtd=False,
             no_network=True,
@@ -122,12 +163,18 @@ class _Reader:
             collect_ids=False,
         )
         try:
-            line_tag = self.line_tag
-            for _event, elem in parser:
+            fast_tag = self.fast_tag
+            for event, elem in parser:
                 tag = elem.tag
-                if tag == line_tag and self.state == 1:
+                if event == "start":
+                    # a line in place needs nothing at its start
+                    if tag != fast_tag or elem.getparent() is not self.lines_parent:
+                        yield from self._start(elem)
+                    continue
+                if tag == fast_tag and self.state == 1:
                     fast = self._fast_line(elem)
                     if fast is not None:
+                        budget.mark = budget.pos  # the line and all before it are freed
                         yield from fast
                         if self.limits.max_records and self.lines > self.limits.max_records:
                             yield issue(
@@ -137,9 +184,12 @@ class _Reader:
                             )
                             return
                         continue
-                if tag == self.root_tag:
-                    yield from self._check_root(elem)
-                    continue
+                if tag == self.root_tag or tag == self.lines_tag:
+                    if elem is self.root:
+                        yield from self._check_root(elem)
+                    elif elem.getparent() is self.root:  # the end of a lines container
+                        yield from self._root_event(elem)
+                    continue  # elsewhere: an unexpected element, reported where it is
                 yield from self._record(elem, self.tags[tag])
                 if self.limits.max_records and self.lines > self.limits.max_records:
                     yield issue(
@@ -153,6 +203,96 @@ class _Reader:
             yield issue("X001", Location(file=self.file, line=line, column=column), reason=exc.msg)
         except _LimitExceeded as exc:
             yield issue("L001", exc.location, reason=exc.reason)
+        except _Overflow:
+            yield self._overflow_issue()
+
+    # -- events and limits ---------------------------------------------------------------
+
+    def _start(self, elem: Any) -> list[Issue]:
+        """The start of a structural element: check its depth; at the root's level, check and
+        drop the root's earlier children."""
+        parent = elem.getparent()
+        if parent is None:
+            self.root = elem
+            self.budget.mark = self.budget.pos
+            return []
+        depth, node = 1, parent
+        while node is not None:
+            depth += 1
+            node = node.getparent()
+        if depth > self.limits.max_depth:
+            raise _LimitExceeded(
+                Location(file=self.file, line=elem.sourceline, path=self._path(elem)),
+                f"nesting deeper than {self.limits.max_depth}",
+            )
+        if parent is self.root:
+            return self._root_event(elem)
+        return []
+
+    def _root_event(self, elem: Any) -> list[Issue]:
+        """An event of a child of the root: its earlier siblings are complete, so they are
+        checked and dropped, and everything read so far is freed."""
+        flushed = self._prune(elem)
+        self.budget.mark = self.budget.pos
+        return flushed
+
+    def _path(self, elem: Any) -> str:
+        """The XPath of ``elem`` (a line in place with its index)."""
+        names: list[str] = []
+        node = elem
+        while node is not None:
+            parent = node.getparent()
+            name = _local(node.tag)
+            if (
+                node.tag == self.line_tag
+                and parent is not None
+                and parent.tag == self.lines_tag
+                and parent.getparent() is self.root
+            ):
+                name = f"{name}[{self.lines + 1}]"
+            names.append(name)
+            node = parent
+        return "/" + "/".join(reversed(names))
+
+    def _overflow_issue(self) -> Issue:
+        """``L001`` for an element that grew past the budget: the unexpected element being
+        read where there is one, else the record (or container) at the line being read."""
+        cap = self.budget.cap
+        node, parent = self.root, None
+        structural: Any = None
+        while node is not None:
+            if not self._in_place(node, parent):
+                break
+            structural = node
+            try:
+                parent, node = node, node[-1]
+            except IndexError:
+                node = None
+        if node is not None and structural is not None:
+            part = self.tags.get(structural.tag)
+            fields = self.orders[part] if part else {}
+            if _local(node.tag) not in fields or node.tag[: len(self.ns)] != self.ns:
+                return issue(
+                    "L001",
+                    Location(file=self.file, line=node.sourceline, path=self._path(node)),
+                    reason=f"element {_local(node.tag)} larger than {cap} bytes",
+                )
+        where = Location(file=self.file, line=self.budget.line)
+        if structural is None:
+            return issue("L001", where, reason=f"more than {cap} bytes before the root element")
+        return issue(
+            "L001",
+            where.with_(path=self._path(structural)),
+            reason=f"more than {cap} bytes in {_local(structural.tag)} without its end",
+        )
+
+    def _in_place(self, node: Any, parent: Any) -> bool:
+        """``node`` is the root, a child of the root or a line in the lines container."""
+        if parent is None:
+            return node is self.root
+        if parent is self.root:
+            return node.tag in self.tags or node.tag == self.lines_tag
+        return parent.tag == self.lines_tag and node.tag == self.line_tag
 
     # -- records -------------------------------------------------------------------------
 
@@ -250,6 +390,11 @@ class _Reader:
             index=index or None,
         )
         if not ok_parent:
+            depth, node = 0, elem
+            while node is not None:
+                depth += 1
+                node = node.getparent()
+            self._check_depth(elem, depth, location)  # its content is not read
             yield issue(
                 "X004",
                 location,
@@ -257,6 +402,8 @@ class _Reader:
                 parent=_local(parent.tag) if parent is not None else "(none)",
             )
             elem.clear(keep_tail=False)
+            if parent is not None and parent is self.root:
+                yield from self._root_event(elem)
             return
         yield from self._check_sequence(part, location)
 
@@ -274,6 +421,10 @@ class _Reader:
         )
         yield from problems
         yield from self._release(elem, part)
+        if part == "line":
+            self.budget.mark = self.budget.pos
+        else:
+            yield from self._root_event(elem)
         yield Entry(part, record, location, index, kind.name)
 
     def _values(
@@ -285,9 +436,16 @@ class _Reader:
         problems: list[Issue] = []
         last = -1
         max_text = self.limits.max_field_length
+        max_depth = self.limits.max_depth
+        level = (_LINE_DEPTH if part == "line" else _LINE_DEPTH - 1) + 1  # of the fields
         if elem.attrib or _has_text(elem.text):
             problems.append(self._content_issue(elem, location))
         for child in elem:
+            if level > max_depth:
+                where = location.with_(
+                    line=child.sourceline, path=f"{location.path}/{_local(child.tag)}"
+                )
+                raise _LimitExceeded(where, f"nesting deeper than {max_depth}")
             tag = child.tag
             name = tag[nslen:] if tag.startswith(ns) else None
             pos = order.get(name) if name else None
@@ -295,8 +453,7 @@ class _Reader:
                 problems.append(self._content_issue(child, location, "text after"))
             if pos is None or len(child):
                 where = location.with_(line=child.sourceline, path=f"{location.path}/{_local(tag)}")
-                if _depth(child) + 3 > self.limits.max_depth:
-                    raise _LimitExceeded(where, f"nesting deeper than {self.limits.max_depth}")
+                self._check_depth(child, level, where)
                 problems.append(
                     issue("X004", where, found=_local(tag), parent=location.record_type)
                 )
@@ -318,18 +475,37 @@ class _Reader:
             last = pos
         return values, problems
 
-    def _content_issue(self, node: Any, location: Location, what: str = "") -> Issue:
-        """Attributes or text where the schema allows only elements."""
-        name = _local(node.tag)
-        found = (
-            f"text after {name}"
-            if what
-            else (
-                f"attribute(s) {' '.join(_local(a) for a in node.attrib)} on {name}"
-                if node.attrib
-                else f"text in {name}"
-            )
+    def _check_depth(self, elem: Any, level: int, where: Location) -> None:
+        """``L001`` at the first element of the subtree of ``elem`` (at depth ``level``,
+        located by ``where``) that lies deeper than ``max_depth``."""
+        limit = self.limits.max_depth
+        deep = _too_deep(elem, level, limit)
+        if deep is None:
+            return
+        names: list[str] = []
+        node = deep
+        while node is not elem:
+            names.append(_local(node.tag))
+            node = node.getparent()
+        path = "/".join([where.path or "", *reversed(names)])
+        raise _LimitExceeded(
+            where.with_(line=deep.sourceline, path=path), f"nesting deeper than {limit}"
         )
+
+    def _content_issue(self, node: Any, location: Location, what: str = "") -> Issue:
+        """Attributes or text where the schema allows only elements (at most
+        ``_ATTRIBUTES_SHOWN`` attribute names listed, the rest counted)."""
+        name = _local(node.tag)
+        if what:
+            found = f"text after {name}"
+        elif node.attrib:
+            attrib = node.attrib
+            shown = [_local(a) for a in islice(attrib, _ATTRIBUTES_SHOWN)]
+            more = len(attrib) - len(shown)
+            listed = " ".join(shown) + (f" and {more} more" if more > 0 else "")
+            found = f"attribute(s) {listed} on {name}"
+        else:
+            found = f"text in {name}"
         return issue(
             "X004",
             location.with_(line=node.sourceline, path=f"{location.path}/{name}"),
@@ -354,16 +530,14 @@ class _Reader:
                 )
             if previous.tag != line_tag:
                 name = _local(previous.tag)
-                yield issue(
-                    "X004",
-                    Location(
-                        file=self.file,
-                        line=previous.sourceline,
-                        path=f"/{self.kind.root}/{self.kind.lines_element}/{name}",
-                    ),
-                    found=name,
-                    parent=self.kind.lines_element,
+                where = Location(
+                    file=self.file,
+                    line=previous.sourceline,
+                    path=f"/{self.kind.root}/{self.kind.lines_element}/{name}",
                 )
+                self._check_depth(previous, _LINE_DEPTH, where)
+                yield issue("X004", where, found=name, parent=self.kind.lines_element)
+                previous.clear(keep_tail=False)  # unlinking a wide subtree whole is slow
             del parent[0]
 
     # -- structure -----------------------------------------------------------------------
@@ -392,32 +566,14 @@ class _Reader:
             self.state = 2
 
     def _check_root(self, root: Any) -> Iterator[Issue]:
+        """The end of the document: the root's remaining children, then what is missing."""
         kind = self.kind
         location = Location(file=self.file, line=root.sourceline, path=f"/{kind.root}")
         expected = [kind.header_element, kind.lines_element, kind.totals_element]
-        seen: list[str] = []
-        if any(not a.startswith(_XSI) for a in root.attrib) or _has_text(root.text):
-            yield self._content_issue(root, location.with_(path=""))
-        for child in root:
-            name = _local(child.tag)
-            if _has_text(child.tail):
-                yield self._content_issue(child, location, "text after")
-            if child.tag.startswith(self.ns) and name in expected and name not in seen:
-                seen.append(name)
-                if name == kind.lines_element:
-                    if child.attrib or _has_text(child.text):
-                        yield self._content_issue(child, location)
-                    yield from self._check_lines_container(child, location)
-            elif ("X004", name) not in self.reported:  # a repeated record: reported already
-                where = location.with_(line=child.sourceline, path=f"/{kind.root}/{name}")
-                if _depth(child) + 1 > self.limits.max_depth:
-                    raise _LimitExceeded(where, f"nesting deeper than {self.limits.max_depth}")
-                yield issue(
-                    "X004",
-                    location.with_(line=child.sourceline, path=f"/{kind.root}/{name}"),
-                    found=name,
-                    parent=kind.root,
-                )
+        self._prune(None)
+        problems, self.deferred = self.deferred, []
+        yield from problems
+        seen = self.seen
         for name in expected:
             if name not in seen and ("X005", name) not in self.reported:
                 yield issue("X005", location, expected=name, parent=kind.root)
@@ -426,16 +582,100 @@ class _Reader:
         if self.lines == 0 and kind.name == "declaratie" and kind.lines_element in seen:
             yield issue("X005", location, expected=kind.line_element, parent=kind.lines_element)
 
+    def _prune(self, until: Any) -> list[Issue]:
+        """Check the root's children before ``until`` (all of them for ``None``) not checked
+        yet, keeping the first header, lines container and totals and dropping the rest.
+
+        Their issues wait in ``self.deferred`` for the end of the document; when that grows
+        past ``_DEFERRED_MAX`` they are returned, to be reported now.
+        """
+        root = self.root
+        kind = self.kind
+        location = Location(file=self.file, line=root.sourceline, path=f"/{kind.root}")
+        deferred = self.deferred
+        if not self.root_checked:
+            self.root_checked = True
+            if any(not a.startswith(_XSI) for a in root.attrib) or _has_text(root.text):
+                deferred.append(self._content_issue(root, location.with_(path="")))
+        child = self.kept[-1].getnext() if self.kept else next(iter(root), None)
+        while child is not None and child is not until:
+            following = child.getnext()
+            if self._root_child(child, location):
+                self.kept.append(child)
+            else:
+                child.clear(keep_tail=False)  # unlinking a wide subtree whole is slow
+                root.remove(child)
+            child = following
+        if len(deferred) < _DEFERRED_MAX:
+            return []
+        self.deferred = []
+        return deferred
+
+    def _root_child(self, child: Any, location: Location) -> bool:
+        """Check one complete child of the root (issues into ``self.deferred``); True for
+        the first header, lines container or totals, which stay in the tree."""
+        kind = self.kind
+        deferred = self.deferred
+        expected = (kind.header_element, kind.lines_element, kind.totals_element)
+        name = _local(child.tag)
+        if _has_text(child.tail):
+            deferred.append(self._content_issue(child, location, "text after"))
+        if child.tag.startswith(self.ns) and name in expected and name not in self.seen:
+            self.seen.append(name)
+            if name == kind.lines_element:
+                if child.attrib or _has_text(child.text):
+                    deferred.append(self._content_issue(child, location))
+                deferred.extend(self._check_lines_container(child, location))
+            return True
+        if ("X004", name) not in self.reported:  # a repeated record: reported already
+            where = location.with_(line=child.sourceline, path=f"/{kind.root}/{name}")
+            self._check_depth(child, 2, where)
+            deferred.append(issue("X004", where, found=name, parent=kind.root))
+        return False
+
     def _check_lines_container(self, container: Any, location: Location) -> Iterator[Issue]:
         for child in container:
             if child.tag != self.ns + self.kind.line_element:
                 name = _local(child.tag)
-                yield issue(
-                    "X004",
-                    location.with_(line=child.sourceline, path=f"{location.path}/{name}"),
-                    found=name,
-                    parent=self.kind.lines_element,
-                )
+                where = location.with_(line=child.sourceline, path=f"{location.path}/{name}")
+                self._check_depth(child, _LINE_DEPTH, where)
+                yield issue("X004", where, found=name, parent=self.kind.lines_element)
+
+
+class _Overflow(Exception):
+    """More than the budget of bytes read without a freeing event (see :class:`_Budget`)."""
+
+
+class _Budget:
+    """The stream the parser reads, counting bytes and lines.
+
+    The reader sets ``mark`` to ``pos`` at every event that frees what was read before it;
+    a read past ``mark + cap`` raises :class:`_Overflow` (the parser stops; what it built is
+    still there to locate the culprit). lxml reads 32 KiB at a time, so the tree never holds
+    more than about ``cap`` + 32 KiB of XML that the reader has not dealt with.
+    """
+
+    __slots__ = ("cap", "mark", "newlines", "pos", "raw")
+
+    def __init__(self, raw: Any, cap: int) -> None:
+        self.raw = raw
+        self.cap = cap
+        self.pos = 0  # bytes handed to the parser
+        self.mark = 0
+        self.newlines = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self.pos - self.mark > self.cap:
+            raise _Overflow
+        data = self.raw.read(size)
+        self.pos += len(data)
+        self.newlines += data.count(b"\n")
+        return data
+
+    @property
+    def line(self) -> int:
+        """Line number at the end of what the parser has been given."""
+        return self.newlines + 1
 
 
 class _LimitExceeded(Exception):
@@ -454,20 +694,25 @@ def _has_text(text: str | None) -> bool:
     return bool(text) and not text.isspace()  # type: ignore[union-attr]
 
 
-def _depth(elem: Any) -> int:
-    """Levels of elements in the subtree of ``elem`` (1 for a leaf)."""
-    deepest, stack = 0, [(elem, 1)]
+def _too_deep(elem: Any, level: int, limit: int) -> Any:
+    """The first element (in document order) of the subtree of ``elem``, which lies at depth
+    ``level``, that is deeper than ``limit``; ``None`` if there is none."""
+    stack = [(elem, level)]
     while stack:
-        node, level = stack.pop()
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in node)
-    return deepest
+        node, depth = stack.pop()
+        if depth > limit:
+            return node
+        if len(node):
+            stack.extend((child, depth + 1) for child in reversed(node))
+    return None
 
 
 def _local(tag: Any) -> str:
+    """The local name of ``tag``, cut to ``_NAME_SHOWN`` characters for issues."""
     if not isinstance(tag, str):
         return "?"
-    return tag.rpartition("}")[2]
+    name = tag.rpartition("}")[2]
+    return name if len(name) <= _NAME_SHOWN else name[:_NAME_SHOWN] + "..."
 
 
 def _order_issue(child: Any, name: str, location: Location) -> Issue:
