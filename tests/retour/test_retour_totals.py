@@ -15,8 +15,8 @@ from resv_edi.model.retour import RetourPrestatie, RetourTotalen
 from resv_edi.retour.builder import retour_records
 from resv_edi.retour.reconcile import reconcile
 
-# every format whose reader hands over the values of a refused line
-FORMATS = ["json", "ndjson", "csv", "ei"]
+# every reader hands over the values of a refused line
+FORMATS = ["xml", "json", "ndjson", "csv", "ei"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -365,7 +365,8 @@ class _Reader:
         elem.clear(keep_tail=False)
         if previous is not None:
             del parent[0]
-        items.append(Entry("line", record, location, index, self.kind.name))
+        raw = values if record is None else None
+        items.append(Entry("line", record, location, index, self.kind.name, raw))
         return items
 
     def _record(self, elem: Any, part: Part) -> Iterator[Entry | Issue]:
@@ -425,7 +426,7 @@ class _Reader:
             self.budget.mark = self.budget.pos
         else:
             yield from self._root_event(elem)
-        yield Entry(part, record, location, index, kind.name)
+        yield Entry(part, record, location, index, kind.name, values if record is None else None)
 
     def _values(
         self, elem: Any, part: Part, location: Location
