@@ -245,3 +245,17 @@ def test_json_document_fatal_issue_has_its_line(tmp_path: Path, edit: Edit, code
     outcome = validate(target)
     fatal = [i for i in outcome.issues if i["code"] == code]
     assert fatal and fatal[0]["location"]["line"] == n + 1, outcome.issues
+
+
+@pytest.mark.parametrize(("depth", "code"), [(40, "L001"), (20, "S002")])
+def test_ndjson_nesting_is_bounded_by_max_depth(tmp_path: Path, depth: int, code: str) -> None:
+    """NDJSON lines are held to ``max_depth`` (32), not only to orjson's own 1024."""
+    lines = message("ndjson").split(b"\n")
+    nested = b"[" * depth + b"1" + b"]" * depth
+    lines[2] = lines[2].replace(b'"Werkgebied":', b'"Werkgebied":' + nested + b',"X":', 1)
+    target = tmp_path / "deep.ndjson"
+    target.write_bytes(b"\n".join(lines))
+    outcome = validate(target)
+    found = [i for i in outcome.issues if i["code"] == code]
+    assert found and found[0]["location"]["line"] == 3, outcome.issues
+    assert ("L001" in outcome.codes) == (code == "L001")

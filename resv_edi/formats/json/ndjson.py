@@ -80,6 +80,13 @@ def _read(
                 yield issue("J002", where.with_(column=exc.colno), reason=exc.msg)
             continue
         empty = False
+        depth_limit = limits.max_depth
+        # orjson's own bound is 1024; ours is the setting (counted only when brackets abound)
+        containers = raw.count(b"{") + raw.count(b"[")
+        if depth_limit and containers > depth_limit and _depth(obj) > depth_limit:
+            where = Location(file=name, line=number)
+            yield issue("L001", where, reason=f"nesting deeper than {depth_limit}")
+            return
         duplicates = _duplicates(raw) if _may_have_duplicates(raw, obj) else ()
         part, data, problem = _unwrap(obj, current, kind is None and state == 0)
         if problem:
@@ -134,6 +141,23 @@ def _read(
 #: the reading state a part must find, and the state it leaves
 _STATE_BEFORE = {"header": 0, "line": 1, "totals": 1}
 _STATE_AFTER = {"header": 1, "line": 1, "totals": 2}
+
+
+def _depth(obj: object) -> int:
+    """How deep containers nest in ``obj`` (a scalar: 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(obj, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _may_have_duplicates(raw: bytes, obj: Any) -> bool:
