@@ -12,10 +12,12 @@ import re
 
 from stdnum.nl import bsn
 
-#: nine digits, bare or grouped 4-2-3 / 3-3-3, not part of a longer (grouped) number
+#: nine digits, bare (not part of a longer number) or grouped 4-2-3 / 3-3-3 with one separator
+#: (not part of a longer grouped number)
 NINE_DIGITS = re.compile(
-    r"(?<![0-9])(?<![0-9][ .\-])"
-    r"(?:[0-9]{9}|[0-9]{4}([ .\-])[0-9]{2}\1[0-9]{3}|[0-9]{3}([ .\-])[0-9]{3}\2[0-9]{3})"
+    r"(?<![0-9])[0-9]{9}(?![0-9])"
+    r"|(?<![0-9])(?<![0-9][ .\-])"
+    r"(?:[0-9]{4}([ .\-])[0-9]{2}\1[0-9]{3}|[0-9]{3}([ .\-])[0-9]{3}\2[0-9]{3})"
     r"(?![0-9])(?![ .\-][0-9])"
 )
 _MASK = "*********"

@@ -14,7 +14,17 @@ from resv_edi.privacy import possible_bsns, redact
 
 
 @pytest.mark.parametrize(
-    "text", ["123456782", "patient 1234.56.782", "bsn 1234 56 782", "123 456 782", "123-456-782"]
+    "text",
+    [
+        "123456782",
+        "patient 1234.56.782",
+        "bsn 1234 56 782",
+        "123 456 782",
+        "123-456-782",
+        "client 123456782 2 keer gezien",  # a bare BSN beside another number
+        "consult 15-01-2027 123456782",
+        "nr 1 123456782",
+    ],
 )
 def test_written_forms_of_a_bsn_are_found_and_hidden(text: str) -> None:
     assert len(possible_bsns(text)) == 1

@@ -12,8 +12,8 @@ from resv_edi.errors import ExitCode
 class Summary:
     """Counts over the results of a batch and the batch's exit code.
 
-    The exit code is 0 when every file is ok (or skipped); 2 when no file could be read at
-    all (each one failed: unreadable, unsafe, unknown format); otherwise 1, so that a batch in
+    The exit code is 0 when every file is ok (or skipped); 2 when files failed and none was
+    read (the rest, if any, skipped); otherwise 1, so that a batch in
     which some files were invalid or could not be read tells a script "look at the files",
     while 2 keeps meaning "nothing was checked". Each file's own code is in its result.
     """
@@ -34,7 +34,7 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
-        if self.failed and self.failed == self.files:
+        if self.failed and self.ok + self.invalid == 0:  # failed, or skipped: nothing was read
             return int(ExitCode.USAGE)
         return int(ExitCode.INVALID if self.failed or self.invalid else ExitCode.OK)
 

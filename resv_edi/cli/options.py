@@ -84,7 +84,7 @@ def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(min=1),
             default=d.max_line_length,
             show_default=True,
-            help="Longest line of an NDJSON or EI file, in bytes.",
+            help="Longest line of an NDJSON, EI or CSV file, in bytes.",
         ),
     ]
     for option in reversed(options):

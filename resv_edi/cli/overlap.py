@@ -33,6 +33,15 @@ from resv_edi.privacy import redact
 from resv_edi.reporting import text_line
 
 
+def _readable(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            fh.read(1)
+    except OSError:
+        return False
+    return True
+
+
 def _standard(path: str) -> str | None:
     try:
         with open(path, "rb") as fh:
@@ -115,6 +124,11 @@ def command(
         click.echo(redact(str(exc)), err=True)
         sys.exit(int(ExitCode.USAGE))
     failed = False
+    unreadable = [c for c in claims if not _readable(c)]
+    for path in unreadable:
+        click.echo(f"{path}: fatal F001: the claim file cannot be read; nothing written", err=True)
+    if unreadable:  # an unread claim file would make "no overlap" look true
+        sys.exit(int(ExitCode.USAGE))
     records: list[tuple[str, LumpSumRecord]] = []
     for mapping in chosen:
         files = [c for c in claims if _standard(c) == mapping.standard]

@@ -160,7 +160,7 @@ def retour_reference(entry: Entry) -> str:
     if isinstance(record, Prestatie):
         return record.referentienummer
     ref = entry.location.reference
-    if ref and len(ref) <= 20 and _REFERENCE.match(ref):
+    if ref and len(ref) <= 20 and _REFERENCE.fullmatch(ref):
         return ref
     return f"ONBEKEND-{entry.index}"
 

@@ -123,6 +123,21 @@ def test_batch_exit_code_is_two_only_when_nothing_was_read(tmp_path: Path) -> No
     assert run("validate", str(inbox)).exit_code == 0
 
 
+def test_summary_exit_code_rule() -> None:
+    """2 only when files failed and none was read (skipped ones were not read either)."""
+    from resv_edi.batch.summary import Summary
+
+    def code(*statuses: str) -> int:
+        summary = Summary()
+        for status in statuses:
+            summary.add({"status": status, "lines": 0, "exit_code": 0})
+        return summary.exit_code
+
+    assert code("ok", "skipped") == 0
+    assert code("failed", "skipped") == 2 and code("failed") == 2
+    assert code("failed", "ok") == 1 and code("invalid", "skipped") == 1
+
+
 def test_single_file_output_unchanged(inbox: Path) -> None:
     """One file: no batch summary, the JSON document as before."""
     result = run("validate", "--output-format", "json", str(inbox / "decl_000.xml"))

@@ -59,3 +59,10 @@ def test_an_unreadable_declaration_writes_nothing(inputs: dict[str, Path], tmp_p
     missing = tmp_path / "missing.xml"
     result = _overlap("--declarations", str(missing), "--claims", str(inputs["ha"]), "-o", str(out))
     assert result.exit_code == 2 and not out.exists()
+
+
+def test_an_unreadable_claim_file_writes_nothing(inputs: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "o.json"
+    missing = tmp_path / "nosuch.asc"
+    result = _overlap("--declarations", str(inputs["d1"]), "--claims", str(missing), "-o", str(out))
+    assert result.exit_code == 2 and "cannot be read" in result.output and not out.exists()

@@ -226,7 +226,12 @@ def test_vektis_return_messages_are_read_with_code_texts(tmp_path: Path, standar
 
 @pytest.mark.parametrize(
     ("bad", "expected"),
-    [("R€漢字 x", "ONBEKEND-1"), ("R" * 25, "ONBEKEND-1"), ("GOED-REF 1", "GOED-REF 1")],
+    [
+        ("R€漢字 x", "ONBEKEND-1"),
+        ("R" * 25, "ONBEKEND-1"),
+        ("R0001\n", "ONBEKEND-1"),
+        ("GOED-REF 1", "GOED-REF 1"),
+    ],
 )
 def test_a_line_with_a_bad_reference_gets_a_retour_line(
     tmp_path: Path, bad: str, expected: str
