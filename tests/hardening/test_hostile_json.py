@@ -259,3 +259,40 @@ def test_ndjson_nesting_is_bounded_by_max_depth(tmp_path: Path, depth: int, code
     found = [i for i in outcome.issues if i["code"] == code]
     assert found and found[0]["location"]["line"] == 3, outcome.issues
     assert ("L001" in outcome.codes) == (code == "L001")
+
+
+@pytest.mark.parametrize(
+    ("doc", "line"),
+    [
+        (b'{"Declaratiebericht": {\n"Header": {"BerichtCode": "901",\n x }}}', 3),
+        (b'{"Declaratiebericht": {\n"Header": {\n', 2),  # ends early: its last line
+        (b'{"Declaratiebericht": {\n"Header": {"BerichtCode": 01\n}}}', 2),
+        (b'{\n"Declaratiebericht":\n{\n"Header":\n{"A": tru }}}', 5),
+        (b"\n\n[1, 2]", 3),
+    ],
+)
+def test_json_syntax_error_line_in_a_small_document(tmp_path: Path, doc: bytes, line: int) -> None:
+    target = tmp_path / "small.json"
+    target.write_bytes(doc)
+    outcome = validate(target, "--format", "json")
+    assert [i["location"].get("line") for i in outcome.issues] == [line], outcome.issues
+
+
+def test_refused_value_in_a_large_document_is_found_fast(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value the reader refuses (not a syntax error) is placed by its record's pointer,
+    without parsing the document a second time."""
+    from resv_edi.formats.json import document
+
+    def second_pass(*args: object) -> None:
+        raise AssertionError("a refused value must not start the second parse")
+
+    monkeypatch.setattr(document, "_error_line", second_pass)
+    lines = message("json", 3000).split(b"\n")
+    lines[1000] = lines[1000].replace(b'"Bedrag":', b'"Bedrag":1e40,"X":', 1)
+    target = tmp_path / "exp.json"
+    target.write_bytes(b"\n".join(lines))
+    outcome = validate(target)
+    (limit,) = [i for i in outcome.issues if i["code"] == "L001"]
+    assert limit["location"]["path"].startswith("/Declaratiebericht/Prestaties/")

@@ -74,6 +74,7 @@ class _Guard(io.RawIOBase):
         self._no_quote = 0  # trailing bytes without a quote of the previous chunk
         self._tail = b""  # the end of the previous chunk (escapes cut in two)
         self.block_line = 1  # line of the first byte of the last chunk passed on
+        self.block_start = self.block_end = 0  # its byte offsets (from the document's start)
         self._newlines = 0  # newlines passed on before the last chunk
         self._block = b""
         self.error_line: int | None = None  # where the guard refused, when it did
@@ -83,10 +84,12 @@ class _Guard(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         data = self._raw.read(len(buffer))
-        self.block_line = self._newlines + 1
-        self._block = data
-        self._newlines += data.count(b"\n")
-        if data:
+        if data:  # the end of the input keeps the last block as the one the parser is in
+            self.block_line = self._newlines + 1
+            self._block = data
+            self._newlines += data.count(b"\n")
+            self.block_start = self.block_end
+            self.block_end += len(data)
             self._check(data)
             buffer[: len(data)] = data
         self._surrogates(data)
@@ -176,19 +179,26 @@ class _Reader:
         guarded = io.BufferedReader(guard)
         events = ijson.basic_parse(guarded, use_float=False)
 
-        def failed(code: str, **params: Any) -> Issue:
-            """A fatal issue at the line where reading stopped: where the guard refused, or
-            the parser's exact error byte (found again, for a file that can be re-read), or
-            the first line of the block the parser failed in."""
+        def failed(code: str, *, parser: bool, **params: Any) -> Issue:
+            """A fatal issue where reading stopped: where the guard refused; for a parser
+            error, its exact line (found again, for a file that can be re-read, within the
+            block the parser failed in; else that block's first line); for what the reader
+            itself refuses, the record's JSON pointer (``self.at``) says where."""
             line = guard.error_line
-            if line is None and start is not None:
-                line = _error_line(fh, start + bom, guard.block_line)
-            return issue(code, where.with_(path=self.at, line=line or guard.block_line), **params)
+            if line is None and parser:
+                found = None
+                if start is not None:
+                    found = _error_line(fh, start + bom, guard.block_start, guard.block_end)
+                line = found or guard.block_line
+            return issue(code, where.with_(path=self.at, line=line), **params)
 
         try:
             first = next(events)
             if first[0] != "start_map":
-                yield failed("J001", reason="the document must be a JSON object")
+                lead = len(head) - len(head.lstrip())  # the first token is in the head
+                line = head[:lead].count(b"\n") + 1
+                reason = "the document must be a JSON object"
+                yield issue("J001", where.with_(line=line), reason=reason)
                 return
             event, value = next(events)
             kind: MessageKind | None = None
@@ -208,13 +218,13 @@ class _Reader:
                         reason="one message per document",
                     )
         except _Limit as exc:
-            yield failed("L001", reason=_reason(exc))
+            yield failed("L001", parser=False, reason=_reason(exc))
         except StopIteration:
-            yield failed("J001", reason="incomplete JSON")
+            yield failed("J001", parser=True, reason="incomplete JSON")
         except ijson.JSONError as exc:
-            yield failed("J001", reason=_reason(exc))
-        except (ValueError, ArithmeticError, RecursionError) as exc:  # the parser's own errors
-            yield failed("J001", reason=_reason(exc))
+            yield failed("J001", parser=True, reason=_reason(exc))
+        except (ValueError, ArithmeticError, RecursionError) as exc:  # refused values
+            yield failed("J001", parser=False, reason=_reason(exc))
 
     def _scalar(self, event: str, value: Any) -> Any:
         """A string or number of a record, checked against the limits (keys go through here
@@ -391,33 +401,43 @@ class _Reader:
 
 
 class _Probe(io.RawIOBase):
-    """Passes ``raw`` on in blocks until line ``slow_line``, then one byte per read, counting
-    lines: when the parser fails, :attr:`line` is the line of the byte it failed on."""
+    """Passes ``raw`` on in blocks before byte ``slow_from``, then one byte per read up to
+    byte ``stop_at``, where its input ends (the parser failed in that block, or at the end):
+    when the parser fails, :attr:`line` is the line of the last byte it was given."""
 
-    def __init__(self, raw: IO[bytes], slow_line: int) -> None:
+    def __init__(self, raw: IO[bytes], slow_from: int, stop_at: int) -> None:
         self._raw = raw
-        self._slow_line = slow_line
+        self._slow_from = slow_from
+        self._stop_at = stop_at
+        self._pos = 0
+        self._next = 1  # the line of the next byte
         self.line = 1
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        # whole lines up to the slow line (never past it), then byte by byte
-        slow = self.line >= self._slow_line
-        data = self._raw.read(1) if slow else self._raw.readline(len(buffer))
-        buffer[: len(data)] = data
-        self.line += data.count(b"\n")
+        if not len(buffer):
+            return 0
+        if self._pos >= self._stop_at:  # the end of the block the parser failed in
+            return 0
+        ahead = self._slow_from - self._pos
+        data = self._raw.read(min(len(buffer), ahead) if ahead > 0 else 1)
+        if data:
+            buffer[: len(data)] = data
+            self.line = self._next + data[:-1].count(b"\n")
+            self._next += data.count(b"\n")
+            self._pos += len(data)
         return len(data)
 
 
-def _error_line(fh: IO[bytes], start: int, block_line: int) -> int | None:
-    """The line of the byte the parser fails on, parsing ``fh`` again from ``start`` with
-    one-byte reads from line ``block_line`` (the block it failed in: at most a block of
-    single reads); ``None`` when the second parse does not fail."""
+def _error_line(fh: IO[bytes], start: int, block_start: int, block_end: int) -> int | None:
+    """The line of the byte the parser fails on, parsing ``fh`` again from ``start`` in
+    blocks up to ``block_start`` (where the block it failed in begins) and byte by byte to
+    ``block_end``; ``None`` when the input cannot be read again."""
+    probe = _Probe(fh, block_start, block_end)
     try:
         fh.seek(start)
-        probe = _Probe(fh, block_line)
         for _ in ijson.basic_parse(probe, use_float=False, buf_size=1 << 16):
             pass
     except Exception:  # any parser error: its position is what is wanted
