@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -132,3 +133,40 @@ def atomic_output(target: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+_CHUNK = 1024 * 1024
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+
+
+def physical_lines(stream: BinaryIO, max_line: int) -> Iterator[tuple[bytes, bytes, bool]]:
+    """(body, line ending, overlong) for every line of a binary stream; the ending is CR LF,
+    LF, CR or ``b""`` at the end of the file. A line longer than ``max_line`` is cut
+    (overlong=True) and the rest of it skipped, so that memory stays bounded."""
+    buf = b""
+    skipping = False
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        buf += chunk
+        pos = 0
+        for m in _LINE_END.finditer(buf):
+            eol = m.group()
+            if eol == b"\r" and m.end() == len(buf):
+                break  # may be the first half of CR LF: wait for the next chunk
+            if skipping:
+                skipping = False
+            elif m.start() - pos > max_line:
+                yield buf[pos : pos + max_line + 1], eol, True
+            else:
+                yield buf[pos : m.start()], eol, False
+            pos = m.end()
+        buf = buf[pos:]
+        if len(buf) > max_line:
+            if not skipping:
+                yield buf[: max_line + 1], b"", True
+            skipping = True
+            buf = b""
+    if buf and not skipping:
+        yield buf[: max_line + 1], b"", len(buf) > max_line

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from resv_edi.api import check_file
 from resv_edi.formats.registry import get_format
 from resv_edi.generate.declarations import generate_declaration
 from resv_edi.model.messages import DECLARATIE
@@ -55,3 +56,12 @@ def test_hostile_csv(name: str, tmp_path: Path) -> None:
     assert found, outcome.issues
     assert all(positioned(i) for i in outcome.issues)
     assert line in [i["location"].get("line") for i in found], found
+
+
+@pytest.mark.parametrize("eol", [b"\r\n", b"\r"])
+def test_crlf_and_cr_only_line_ends_read(tmp_path: Path, eol: bytes) -> None:
+    """CSV from Windows (CR LF) or old Mac software (CR only) reads like LF."""
+    target = tmp_path / "eol.csv"
+    target.write_bytes(join(rows()).replace(b"\n", eol))
+    report = check_file(target)
+    assert report.errors == 0 and report.lines == 20, report.issues

@@ -21,7 +21,7 @@ from typing import IO, Any, BinaryIO
 from resv_edi.errors import Issue, Location
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.formats.registry import Format, register
-from resv_edi.formats.source import Source, read_guarded
+from resv_edi.formats.source import Source, physical_lines, read_guarded
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record, field_pairs
 from resv_edi.model.binding import bind
@@ -65,20 +65,17 @@ class _LineFault(Exception):
 
 
 def _text_lines(fh: BinaryIO, max_length: int) -> Iterator[str]:
-    """The file's lines decoded one by one, so that a byte that is not UTF-8 is reported at
-    its own line and column, and no line is held beyond ``max_length`` bytes."""
-    number = 0
-    while True:
-        raw = fh.readline(max_length + 2) if max_length else fh.readline()
-        if not raw:
-            return
-        number += 1
-        if max_length and len(raw.rstrip(b"\r\n")) > max_length:
+    """The file's lines (ended by CR LF, LF or CR) decoded one by one, so that a byte that is
+    not UTF-8 is reported at its own line and column, and no line is held beyond
+    ``max_length`` bytes (0: no limit)."""
+    bound = max_length or 1 << 62
+    for number, (body, _, overlong) in enumerate(physical_lines(fh, bound), 1):
+        if overlong:
             raise _LineFault("L001", number, None, f"a line longer than {max_length} bytes")
         try:
-            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            yield body.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
-            reason = f"not UTF-8: byte {raw[exc.start]:#04x} at column {exc.start + 1}"
+            reason = f"not UTF-8: byte {body[exc.start]:#04x} at column {exc.start + 1}"
             raise _LineFault("C001", number, exc.start + 1, reason) from None
 
 

@@ -57,13 +57,11 @@ from resv_edi.formats.ei.layout import (
     detect_layout,
     header_ids,
 )
-from resv_edi.formats.source import Source, open_source, source_name
+from resv_edi.formats.source import Source, open_source, physical_lines, source_name
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.privacy import redact
 from resv_edi.standard.catalogue import issue
 
-CHUNK_SIZE = 1024 * 1024
-_EOL = re.compile(rb"\r\n|\n|\r")
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
 _BOM = b"\xef\xbb\xbf"
@@ -145,39 +143,6 @@ def parse_fields(
                 problems = []
             problems.append((code, f, raw))
     return values, problems
-
-
-def _physical_lines(stream: BinaryIO, max_line: int) -> Iterator[tuple[bytes, bytes, bool]]:
-    """(body, line ending, overlong) for every line; the ending is CR LF, LF, CR or ``b""``
-    at the end of the file. A line longer than ``max_line`` is cut (overlong=True) and the
-    rest of it skipped, so that memory stays bounded."""
-    buf = b""
-    skipping = False
-    while True:
-        chunk = stream.read(CHUNK_SIZE)
-        if not chunk:
-            break
-        buf += chunk
-        pos = 0
-        for m in _EOL.finditer(buf):
-            eol = m.group()
-            if eol == b"\r" and m.end() == len(buf):
-                break  # may be the first half of CR LF: wait for the next chunk
-            if skipping:
-                skipping = False
-            elif m.start() - pos > max_line:
-                yield buf[pos : pos + max_line + 1], eol, True
-            else:
-                yield buf[pos : m.start()], eol, False
-            pos = m.end()
-        buf = buf[pos:]
-        if len(buf) > max_line:
-            if not skipping:
-                yield buf[: max_line + 1], b"", True
-            skipping = True
-            buf = b""
-    if buf and not skipping:
-        yield buf[: max_line + 1], b"", len(buf) > max_line
 
 
 class EIReader:
@@ -272,7 +237,7 @@ class EIReader:
         last_id = -1  # IDENTIFICATIE DETAILRECORD of the last detail record that had one
         last_id_at: tuple[int, str] = (0, "")  # its line and record type
         line_no = 0
-        for body, eol, overlong in _physical_lines(stream, self.limits.max_line_length):
+        for body, eol, overlong in physical_lines(stream, self.limits.max_line_length):
             line_no += 1
             self.lines = line_no
             wide = wide_encoding(body) if line_no == 1 else None
