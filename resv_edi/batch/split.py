@@ -372,6 +372,10 @@ class _Chunk:
         if isinstance(item, Issue):
             if item.code == "E009" and self.spec.fmt == "ei":
                 return True  # counted over this chunk only: the parent checks the whole file
+            if item.code == "E001" and self.spec.fmt == "ei":
+                # a line the reader may leave out of its counts: the one-piece run decides
+                result.fallback = f"E001 at line {line}"
+                return False
             if _is_trigger(item):
                 result.fallback = f"{item.code} at line {line}"
                 return False

@@ -133,3 +133,19 @@ def test_ei_detail_number_out_of_order_at_a_cut(tmp_path: Path) -> None:
     assert merged is None  # the cut is judged by the one-piece run
     batch, _ = validate_batch([str(path)], jobs=1, split=4)
     assert batch[0]["report"] == expected
+
+
+def test_ei_overlong_line_falls_back(tmp_path: Path) -> None:
+    """A record longer than --max-line-length is left out of the reader's counts: the
+    one-piece run judges the file, so the trailer counts agree with it."""
+    from resv_edi.limits import DEFAULT_LIMITS as LIMITS
+
+    path = write(tmp_path / "d.ei", 2000, "ei")
+    data = path.read_bytes().split(b"\r\n")
+    data[1500] = data[1500] + b"XXXXX"
+    path.write_bytes(b"\r\n".join(data))
+    limits = LIMITS.updated(max_line_length=312)
+    expected = check_file(str(path), limits=limits).as_dict()
+    assert {"E001", "E009"} <= {i["code"] for i in expected["issues"]}
+    batch, _ = validate_batch([str(path)], jobs=1, split=4, limits=limits)
+    assert batch[0]["report"] == expected
