@@ -12,14 +12,15 @@ import re
 
 from stdnum.nl import bsn
 
-#: nine digits, bare (not part of a longer number) or grouped 4-2-3 / 3-3-3 with one separator
-#: (not part of a longer grouped number)
-NINE_DIGITS = re.compile(
-    r"(?<![0-9])[0-9]{9}(?![0-9])"
-    r"|(?<![0-9])(?<![0-9][ .\-])"
-    r"(?:[0-9]{4}([ .\-])[0-9]{2}\1[0-9]{3}|[0-9]{3}([ .\-])[0-9]{3}\2[0-9]{3})"
-    r"(?![0-9])(?![ .\-][0-9])"
-)
+#: a first, cheap test (a match is not yet a BSN): nine digits not part of a longer number,
+#: or a digit, a separator, 2-3 digits, a separator and 3 digits (the end of a grouped form)
+_BARE = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
+_GROUPED_TAIL = re.compile(r"[0-9][ .\-][0-9]{2,3}[ .\-][0-9]{3}")
+#: a run of digit groups joined by single separators (a maximal "number as written")
+_RUN = re.compile(r"[0-9]+(?:[ .\-][0-9]+)*")
+_GROUP = re.compile(r"[ .\-]")
+#: the grouped forms of a BSN: 4-2-3 or 3-3-3, the same separator twice
+_GROUPED = re.compile(r"[0-9]{4}([ .\-])[0-9]{2}\1[0-9]{3}|[0-9]{3}([ .\-])[0-9]{3}\2[0-9]{3}")
 _MASK = "*********"
 _SEPARATORS = str.maketrans("", "", " .-")
 
@@ -28,16 +29,49 @@ def _is_bsn(written: str) -> bool:
     return bsn.is_valid(written.translate(_SEPARATORS))
 
 
+def _spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every possible BSN as written: a group of exactly nine digits (not
+    part of a longer number), or a whole run written 1234.56.782 / 123 456 782."""
+    found = []
+    for run in _RUN.finditer(text):
+        written = run.group()
+        if len(written) < 9:
+            continue
+        if _GROUPED.fullmatch(written):
+            if _is_bsn(written):
+                found.append(run.span())
+            continue
+        pos = run.start()
+        for group in _GROUP.split(written):
+            if len(group) == 9 and bsn.is_valid(group):
+                found.append((pos, pos + 9))
+            pos += len(group) + 1
+    return found
+
+
+def may_hold_bsn(text: str) -> bool:
+    """False when ``text`` certainly holds no possible BSN (the usual case, decided by two
+    fast scans); True when :func:`possible_bsns` must look closer."""
+    return _BARE.search(text) is not None or _GROUPED_TAIL.search(text) is not None
+
+
 def possible_bsns(text: str) -> list[str]:
     """Every run of nine digits in ``text`` (not part of a longer number) that passes the
     11-test, as written."""
-    return [m.group() for m in NINE_DIGITS.finditer(text) if _is_bsn(m.group())]
+    if not may_hold_bsn(text):
+        return []
+    return [text[a:b] for a, b in _spans(text)]
 
 
 def contains_possible_bsn(text: str) -> bool:
-    return any(_is_bsn(m.group()) for m in NINE_DIGITS.finditer(text))
+    return may_hold_bsn(text) and bool(_spans(text))
 
 
 def redact(text: str) -> str:
     """``text`` with every possible BSN replaced by asterisks."""
-    return NINE_DIGITS.sub(lambda m: _MASK if _is_bsn(m.group()) else m.group(), text)
+    if not may_hold_bsn(text):
+        return text
+    spans = _spans(text)
+    for a, b in reversed(spans):
+        text = text[:a] + _MASK + text[b:]
+    return text

@@ -17,7 +17,7 @@ from stdnum.nl import btw
 
 from resv_edi.identifiers import agb, uzovi
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
-from resv_edi.privacy import NINE_DIGITS, contains_possible_bsn
+from resv_edi.privacy import contains_possible_bsn, may_hold_bsn
 from resv_edi.rules.registry import Finding, Findings, rule
 from resv_edi.standard.codelists import codelist
 from resv_edi.standard.facts import facts
@@ -52,7 +52,7 @@ def _alias(record: Any, name: str) -> str:
 def _bsn_findings(record: Any) -> Findings:
     fields, texts_of = _free_text(type(record))
     texts = texts_of(record)
-    if not NINE_DIGITS.search("|".join(filter(None, texts))):  # the usual case: no 9 digits
+    if not may_hold_bsn("|".join(filter(None, texts))):  # the usual case: no 9 digits
         return ()
     return [
         ({"field": element}, attr)
