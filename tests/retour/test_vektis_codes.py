@@ -231,3 +231,25 @@ def test_a_code_of_no_list_is_unknown(code: str) -> None:
 
 def test_surrounding_spaces_do_not_hide_a_listed_code() -> None:
     assert explain(" 0804 ").listed and explain(" 0804 ").code == "0804"
+
+
+def test_resv_retour_codes_are_explained_from_the_resv_list(tmp_path: Path) -> None:
+    """In a RESV902 file the return codes are this standard's, not a Vektis list's."""
+    from click.testing import CliRunner
+
+    from resv_edi.cli.main import cli
+    from resv_edi.formats.ei.inspect import inspect_file
+    from resv_edi.standard.codelists import codelist
+
+    decl, retour = tmp_path / "d.xml", tmp_path / "r.asc"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["generate", "--records", "12", "-o", str(decl)]).exit_code == 0
+    result = runner.invoke(cli, ["retour", str(decl), "-o", str(retour), "--to", "ei"])
+    assert result.exit_code == 0, result.output
+    summary = inspect_file(retour)
+    assert summary["standard"] == "RESV902" and summary["return_codes"]
+    resv = codelist("retourcodes")
+    for code, info in summary["return_codes"].items():
+        listed = resv.get(code)
+        assert listed is not None
+        assert (info["nl"], info["en"]) == (listed.text("nl"), listed.text("en"))

@@ -5,10 +5,25 @@ from __future__ import annotations
 from typing import Any
 
 from resv_edi.errors import Issue, Severity
+from resv_edi.formats.ei.layout import Layout
 from resv_edi.formats.ei.reader import EIReader, EIRecord
+from resv_edi.formats.ei.resv import is_resv_layout
 from resv_edi.formats.source import Source
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.retour.vektis import explain, return_code_keys
+from resv_edi.standard.codelists import codelist
+
+
+def _code_texts(code: str, layout: Layout | None) -> dict[str, str]:
+    """The texts of a return code: from the RESV list in a RESV return message, else from
+    the Vektis lists (:func:`resv_edi.retour.vektis.explain`)."""
+    if layout is not None and is_resv_layout(layout) is not None:
+        found = codelist("retourcodes").get(code)
+        if found is not None:
+            return {"nl": found.text("nl"), "en": found.text("en")}
+        return {"nl": "Niet in de RESV-retourcodelijst", "en": "Not in the RESV return-code list"}
+    info = explain(code)
+    return {"nl": info.nl, "en": info.en}
 
 
 def inspect_file(path: Source, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
@@ -55,8 +70,7 @@ def inspect_file(path: Source, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, 
         "fatal": fatal or layout is None,
         "first_issues": [i.as_dict() for i in first],
         "return_codes": {
-            code: {"count": n, "nl": explain(code).nl, "en": explain(code).en}
-            for code, n in sorted(codes.items())
+            code: {"count": n, **_code_texts(code, layout)} for code, n in sorted(codes.items())
         },
     }
     if layout is None:
