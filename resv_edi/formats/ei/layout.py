@@ -124,6 +124,8 @@ class Layout:
     counts: tuple[TrailerCount, ...]
     totals: tuple[TrailerTotal, ...]
     path: Path | None = None
+    #: whether any field holds patient data (the claim standards; not the RESV forms)
+    carries_patient_data: bool = False
 
     @property
     def name(self) -> str:
@@ -237,6 +239,7 @@ def compile_layout(data: dict[str, Any], path: Path | None = None) -> Layout:
         counts=counts,
         totals=tuple(totals),
         path=path,
+        carries_patient_data=any(f.patient for r in records.values() for f in r.fields),
     )
 
 

@@ -54,6 +54,7 @@ from resv_edi.formats.ei.layout import (
     Layout,
     N,
     RecordLayout,
+    TrailerCount,
     detect_layout,
     header_ids,
 )
@@ -360,7 +361,7 @@ class EIReader:
             # -- fields
             values, problems = parse_fields(rl, text)
             if problems and length_ok:
-                guarded = _carries_patient_data(layout)
+                guarded = layout.carries_patient_data
                 for code, f, raw in problems:
                     yield self._field_issue(code, line_no, rtype, f, raw, guarded)
             if role == "header" and self.header_values is None:
@@ -424,7 +425,7 @@ class EIReader:
             f"its {f.name} {what} that of the {previous_type} record at line {previous_line}; "
             "detail records are numbered uniquely and in ascending order"
         )
-        if self.layout is not None and not _carries_patient_data(self.layout):
+        if self.layout is not None and not self.layout.carries_patient_data:
             reason += f" ({number} after {previous})"
         return self._issue(
             "E004",
@@ -442,22 +443,17 @@ class EIReader:
     ) -> Iterator[Issue | None]:
         """Trailer counts and totals against what was read before it."""
         rtype = layout.trailer.type
-        for count in layout.counts:
-            found = values[count.field.key]
-            if not (isinstance(found, str) and found.isascii() and found.isdigit()):
-                continue  # reported as E005 already
-            expected = sum(self.counts.get(t, 0) for t in count.records)
-            if int(found) != expected:
-                yield self._issue(
-                    "E009",
-                    line,
-                    column=count.field.start,
-                    path=count.field.id,
-                    record_type=rtype,
-                    field=count.field.name,
-                    found=int(found),
-                    expected=expected,
-                )
+        for count, found, expected in count_mismatches(layout, values, self.counts):
+            yield self._issue(
+                "E009",
+                line,
+                column=count.field.start,
+                path=count.field.id,
+                record_type=rtype,
+                field=count.field.name,
+                found=found,
+                expected=expected,
+            )
         for total in layout.totals:
             amount = values[total.field.key]
             if not isinstance(amount, int):
@@ -478,16 +474,19 @@ class EIReader:
                 )
 
 
-_PATIENT_LAYOUTS: dict[int, tuple[Layout, bool]] = {}
-
-
-def _carries_patient_data(layout: Layout) -> bool:
-    """Whether any field of ``layout`` holds patient data (the claim standards); cached."""
-    cached = _PATIENT_LAYOUTS.get(id(layout))
-    if cached is None or cached[0] is not layout:
-        patient = any(f.patient for r in layout.records.values() for f in r.fields)
-        cached = _PATIENT_LAYOUTS[id(layout)] = (layout, patient)
-    return cached[1]
+def count_mismatches(
+    layout: Layout, trailer: dict[str, Any], counts: dict[str, int]
+) -> Iterator[tuple[TrailerCount, int, int]]:
+    """(count field, found, expected) for every count of the ``trailer`` record's values that
+    differs from ``counts`` (records per type); a count that is not all digits is skipped
+    (it is an E005 of its own)."""
+    for count in layout.counts:
+        found = trailer[count.field.key]
+        if not (isinstance(found, str) and found.isascii() and found.isdigit()):
+            continue
+        expected = sum(counts.get(t, 0) for t in count.records)
+        if int(found) != expected:
+            yield count, int(found), expected
 
 
 def detail_number(layout: Layout, record: str | bytes) -> int | None:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.ei.layout import FieldSpec, Layout, detect_layout, load_layout
-from resv_edi.formats.ei.reader import EIRecord, read_records
+from resv_edi.formats.ei.reader import EIRecord, count_mismatches, parse_fields, read_records
 from resv_edi.formats.ei.writer import encode_lines, format_record
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.formats.registry import Format, register
@@ -304,26 +304,22 @@ def trailer_count_issues(
     text = tail.rsplit(b"\n", 1)[-1].rstrip(b"\r").decode("latin-1")
     if len(text) != layout.record_length or not text.startswith(trailer.type):
         return None
+    values, _ = parse_fields(trailer, text)
     found_issues: list[Issue] = []
-    for count in layout.counts:
+    for count, found, expected in count_mismatches(layout, values, counts):
         if count.field.id in rl.ruled_trailer_fields:
             continue
-        raw = text[count.field.slice]
-        if not (raw.isascii() and raw.isdigit()):
-            continue  # E005, reported with the record
-        expected = sum(counts.get(t, 0) for t in count.records)
-        if int(raw) != expected:
-            where = Location(
-                file=path,
-                line=line,
-                column=count.field.start,
-                path=count.field.id,
-                record_type=trailer.type,
-                field=count.field.name,
-            )
-            found_issues.append(
-                issue("E009", where, field=count.field.name, found=int(raw), expected=expected)
-            )
+        where = Location(
+            file=path,
+            line=line,
+            column=count.field.start,
+            path=count.field.id,
+            record_type=trailer.type,
+            field=count.field.name,
+        )
+        found_issues.append(
+            issue("E009", where, field=count.field.name, found=found, expected=expected)
+        )
     return found_issues
 
 
