@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import cache
 from typing import IO, Any
@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 import orjson
 
 from resv_edi.formats.ei.layout import Layout, load_layout
-from resv_edi.formats.ei.writer import encode_lines, format_record
+from resv_edi.formats.ei.writer import format_record, write_texts
 from resv_edi.lumpsum.records import LumpSumRecord
 
 RECORD_FORMATS = ("csv", "ei", "json", "ndjson", "xml")
@@ -97,6 +97,10 @@ def _ei_plan() -> tuple[Layout, tuple[tuple[str, str, str], ...]]:
 def write_ei(records: Iterable[LumpSumRecord], out: IO[bytes]) -> int:
     """One ``04`` record per lump-sum record between a header and a trailer (counts and the
     net total of the saldo); signed elements as their absolute value and a D/C field."""
+    return write_texts(_ei_texts(records), out) - 2  # the header and the trailer
+
+
+def _ei_texts(records: Iterable[LumpSumRecord]) -> Iterator[str]:
     layout, plan = _ei_plan()
     header, trailer = layout.header, layout.trailer
     line_type = layout.role_type("service")
@@ -109,8 +113,8 @@ def write_ei(records: Iterable[LumpSumRecord], out: IO[bytes]) -> int:
         h[3].key: layout.subversion,
         h[5].key: date.today(),
     }
-    texts = [format_record(layout, header.type, head)]
-    n = written = net = 0
+    yield format_record(layout, header.type, head)
+    n = net = 0
     for record in records:
         data = record.to_data()
         values: dict[str, Any] = {detail_key: n + 1}
@@ -121,17 +125,11 @@ def write_ei(records: Iterable[LumpSumRecord], out: IO[bytes]) -> int:
             elif value is not None:
                 values[key] = abs(value) if isinstance(value, int) else value
         net += record.saldo
-        texts.append(format_record(layout, line_type, values))
+        yield format_record(layout, line_type, values)
         n += 1
-        if len(texts) >= 1024:
-            out.write(encode_lines(texts, written + 1))
-            written += len(texts)
-            texts.clear()
     t = trailer.fields
     total = {t[1].key: n, t[2].key: abs(net), t[3].key: "C" if net < 0 else "D"}
-    texts.append(format_record(layout, trailer.type, total))
-    out.write(encode_lines(texts, written + 1))
-    return n
+    yield format_record(layout, trailer.type, total)
 
 
 WRITERS: dict[str, Callable[[Iterable[LumpSumRecord], IO[bytes]], int]] = {

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.ei.layout import FieldSpec, Layout, detect_layout, load_layout
 from resv_edi.formats.ei.reader import EIRecord, count_mismatches, parse_fields, read_records
-from resv_edi.formats.ei.writer import encode_lines, format_record
+from resv_edi.formats.ei.writer import format_record, write_texts
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.formats.registry import Format, register
 from resv_edi.formats.source import Source, open_source, source_name
@@ -350,12 +350,17 @@ _INT_ELEMENTS = {"BtwBedrag"}
 
 def write_ei(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
     """Write ``records`` (header, lines, totals) in the RESV EI form; return the line count."""
-    rl = resv_layout(kind.name)
-    layout = rl.layout
     order = RecordOrder(kind)
+    write_texts(_texts(records, resv_layout(kind.name), order), out)
+    return order.lines
+
+
+def _texts(records: Iterable[Record], rl: ResvLayout, order: RecordOrder) -> Iterator[str]:
+    """The EI record texts of ``records``: a 98 comment after a line with a Toelichting, the
+    detail numbers and the trailer's EI-only counts filled in."""
+    layout = rl.layout
     counts: dict[str, int] = {}
-    buffer: list[str] = []
-    written = detail = 0
+    detail = 0
     for record in records:
         part = order.accept(record)
         rtype = rl.record_type[part]
@@ -365,31 +370,22 @@ def write_ei(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECL
             values[layout.records[rtype].fields[1].key] = detail
         elif part == "totals":
             _fill_trailer_counts(rl, values, counts)
-        buffer.append(format_record(layout, rtype, values))
+        yield format_record(layout, rtype, values)
         counts[rtype] = counts.get(rtype, 0) + 1
         toelichting = getattr(record, "toelichting", None)
         if part == "line" and toelichting and rl.comment_type and rl.comment_field:
             comment = layout.records[rl.comment_type]
-            buffer.append(
-                format_record(
-                    layout,
-                    rl.comment_type,
-                    {
-                        comment.fields[1].key: detail,
-                        comment.fields[2].key: 1,
-                        rl.comment_field.spec.key: toelichting,
-                    },
-                )
+            yield format_record(
+                layout,
+                rl.comment_type,
+                {
+                    comment.fields[1].key: detail,
+                    comment.fields[2].key: 1,
+                    rl.comment_field.spec.key: toelichting,
+                },
             )
             counts[rl.comment_type] = counts.get(rl.comment_type, 0) + 1
-        if len(buffer) >= 1024:
-            out.write(encode_lines(buffer, written + 1))
-            written += len(buffer)
-            buffer.clear()
     order.finish()
-    if buffer:
-        out.write(encode_lines(buffer, written + 1))
-    return order.lines
 
 
 def _values(rl: ResvLayout, rtype: str, data: dict[str, Any]) -> dict[str, Any]:

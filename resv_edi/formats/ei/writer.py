@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from resv_edi.formats.ei.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, N, RecordLayout
 from resv_edi.formats.ei.reader import UTF8_SEQUENCE, EIRecord, looks_utf8
@@ -140,17 +140,13 @@ def encode_lines(texts: list[str], first: int = 1) -> bytes:
     return block
 
 
-def write_records(
-    records: Iterable[EIRecord | tuple[str, Mapping[str, Any]]], out: BinaryIO, layout: Layout
-) -> int:
-    """Write records to ``out`` (binary), CR LF after each, latin-1; returns the count."""
+def write_texts(texts: Iterable[str], out: BinaryIO | IO[bytes]) -> int:
+    """Write record texts to ``out`` as ISO-8859-1, CR LF after each, in blocks of 1024
+    (checked by :func:`encode_lines`); returns the count."""
     n = 0
     buffer: list[str] = []
-    for rec in records:
-        if isinstance(rec, EIRecord):
-            buffer.append(format_record(layout, rec.record_type, rec.values, rec.raw))
-        else:
-            buffer.append(format_record(layout, rec[0], rec[1]))
+    for text in texts:
+        buffer.append(text)
         if len(buffer) >= 1024:
             out.write(encode_lines(buffer, n + 1))
             n += len(buffer)
@@ -161,4 +157,19 @@ def write_records(
     return n
 
 
-__all__ = ["encode_lines", "format_field", "format_record", "write_records"]
+def write_records(
+    records: Iterable[EIRecord | tuple[str, Mapping[str, Any]]], out: BinaryIO, layout: Layout
+) -> int:
+    """Write records to ``out`` (binary), CR LF after each, latin-1; returns the count."""
+    return write_texts(
+        (
+            format_record(layout, rec.record_type, rec.values, rec.raw)
+            if isinstance(rec, EIRecord)
+            else format_record(layout, rec[0], rec[1])
+            for rec in records
+        ),
+        out,
+    )
+
+
+__all__ = ["encode_lines", "format_field", "format_record", "write_records", "write_texts"]
