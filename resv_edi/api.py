@@ -1,221 +1,25 @@
-"""The library in a few calls: read, validate, convert. The CLI is a thin shell over these.
+"""The public face of resv-edi: re-exports only; nothing inside the package imports this module.
 
->>> from resv_edi.api import validate
->>> issues = list(validate("declaratie.xml"))
+>>> from resv_edi.api import check_file
+>>> report = check_file("declaratie.xml")
 """
 
-from __future__ import annotations
-
-import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-
-from resv_edi.errors import (
-    EmptyInputError,
-    EncodingNotAcceptedError,
-    Issue,
-    Location,
-    UnknownFormatError,
+from resv_edi.pipeline import (
+    ConversionResult,
+    PathLike,
+    check_file,
+    convert,
+    read,
+    sniff,
+    validate,
 )
-from resv_edi.formats.detect import SNIFF_BYTES, detect_format
-from resv_edi.formats.ei.reader import read_records
-from resv_edi.formats.ei.resv import claim_layout, claim_standard
-from resv_edi.formats.registry import get_format
-from resv_edi.formats.source import atomic_output
-from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.model.base import Record
-from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
-from resv_edi.reporting import FileReport
-from resv_edi.rules.engine import RuleEngine
-from resv_edi.standard.catalogue import issue
-from resv_edi.transport.archive import archive_report, is_archive
 
-PathLike = str | os.PathLike[str]
-
-
-def sniff(path: PathLike) -> str:
-    """The format of the file at ``path``, from its content."""
-    with open(path, "rb") as fh:
-        return detect_format(fh.read(SNIFF_BYTES))
-
-
-def read(
-    path: PathLike,
-    fmt: str = "auto",
-    *,
-    kind: MessageKind | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Iterator[Entry | Issue]:
-    """Entries and reader issues of the message in ``path``, streamed."""
-    name = os.fspath(path)
-    if fmt == "auto":
-        fmt, problem = _sniffed(path)
-        if problem is not None:
-            yield problem
-            return
-    yield from get_format(fmt).reader(path, kind, file=name, limits=limits)
-
-
-def _sniffed(path: PathLike) -> tuple[str, Issue | None]:
-    """The detected format, or the issue that says why there is none."""
-    where = Location(file=os.fspath(path))
-    try:
-        return sniff(path), None
-    except EmptyInputError:
-        return "", issue("F003", where)
-    except EncodingNotAcceptedError as exc:
-        return "", issue("F004", where, reason=str(exc))
-    except UnknownFormatError as exc:
-        return "", issue("F002", where, reason=str(exc))
-    except OSError as exc:
-        return "", issue("F001", where, reason=exc.strerror or str(exc))
-
-
-def validate(
-    path: PathLike,
-    fmt: str = "auto",
-    *,
-    kind: MessageKind | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Iterator[Issue]:
-    """All issues of the message in ``path``: reader, schema and catalogue rules."""
-    stream = read(path, fmt, kind=kind, limits=limits)
-    detected = _KindProbe(stream)
-    yield from RuleEngine(kind or detected.kind).run(detected)
-
-
-class _KindProbe:
-    """Peeks the first entry to learn whether a message is a declaratie or a retour."""
-
-    def __init__(self, stream: Iterator[Entry | Issue]) -> None:
-        self._stream = stream
-        self._head: list[Entry | Issue] = []
-        self.kind = DECLARATIE
-        for item in stream:
-            self._head.append(item)
-            if isinstance(item, Entry):
-                self.kind = KINDS.get(item.kind, DECLARATIE)
-                break
-
-    def __iter__(self) -> Iterator[Entry | Issue]:
-        yield from self._head
-        yield from self._stream
-
-
-def check_file(
-    path: PathLike,
-    fmt: str = "auto",
-    *,
-    kind: MessageKind | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> FileReport:
-    """Validate one file into a :class:`FileReport` (issues kept up to ``limits.max_errors``)."""
-    name = os.fspath(path)
-    if fmt == "auto" and is_archive(path):
-        return archive_report(path, limits)
-    report = FileReport(name)
-    if fmt == "auto":
-        fmt, problem = _sniffed(path)
-        if problem is not None:
-            report.add(problem)
-            report.issues.append(problem)
-            return report
-    report.format = fmt
-    claim = claim_layout(path, limits) if fmt == "ei" else None
-    if claim is not None:  # an existing Vektis standard: its structure is all there is to check
-        report.message = claim.name
-        service = claim.role_type("service")
-        for found in read_records(path, claim, file=name, limits=limits):
-            if isinstance(found, Issue):
-                report.keep(found, limits.max_errors)
-            elif found.record_type == service:  # the file's lines: its service records
-                report.lines += 1
-        report.close(limits.max_errors)
-        return report
-    probe = _KindProbe(read(path, fmt, kind=kind, limits=limits))
-    report.message = (kind or probe.kind).root
-
-    def counted() -> Iterator[Entry | Issue]:
-        for item in probe:
-            if isinstance(item, Entry) and item.part == "line":
-                report.lines += 1
-            yield item
-
-    for found in RuleEngine(kind or probe.kind).run(counted()):
-        report.keep(found, limits.max_errors)
-    report.close(limits.max_errors)
-    return report
-
-
-@dataclass
-class ConversionResult:
-    """What a conversion did. ``written`` is False when issues stopped it."""
-
-    source: str
-    target: str
-    lines: int = 0
-    written: bool = False
-    issues: list[Issue] = field(default_factory=list)
-
-
-def convert(
-    source: PathLike,
-    target: PathLike,
-    to: str,
-    *,
-    fmt: str = "auto",
-    kind: MessageKind | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-    max_errors: int = 100,
-) -> ConversionResult:
-    """Convert ``source`` to format ``to`` at ``target``, atomically.
-
-    The input is validated while it streams (schema and rules); any error stops the
-    conversion and no file is left at ``target``.
-    """
-    result = ConversionResult(os.fspath(source), os.fspath(target))
-    writer = get_format(to).writer
-    if fmt in ("auto", "ei") and (fmt == "ei" or _sniffed(source)[0] == "ei"):
-        claim = claim_standard(source, limits)
-        if claim is not None:
-            reason = f"{claim} is a claim file, not a RESV message (see `resv-edi lumpsum`)"
-            result.issues.append(issue("F002", Location(file=result.source), reason=reason))
-            return result
-
-    stream = read(source, fmt, kind=kind, limits=limits)
-    probe = _KindProbe(stream)
-    message_kind = kind or probe.kind
-    engine = RuleEngine(message_kind)
-
-    def records() -> Iterator[Record]:
-        for item in probe:
-            for problem in engine.check(item):
-                if problem.is_error:
-                    result.issues.append(problem)
-            if result.issues:
-                if len(result.issues) >= max_errors or engine.fatal:
-                    break
-                continue
-            if isinstance(item, Entry) and item.record is not None:
-                yield item.record
-        if not engine.fatal and len(result.issues) < max_errors:
-            result.issues.extend(p for p in engine.finish() if p.is_error)
-        if result.issues:
-            raise _Stop
-
-    try:
-        with atomic_output(target) as out:
-            result.lines = writer(records(), out, message_kind)
-    except _Stop:
-        return result
-    except (ValueError, TypeError) as exc:  # records out of order: the input was incomplete
-        result.issues.append(issue("F001", Location(file=result.source), reason=str(exc)))
-        return result
-    finally:
-        engine.close()
-    result.written = True
-    return result
-
-
-class _Stop(Exception):
-    """Raised inside a conversion to abandon the temporary output."""
+__all__ = [
+    "ConversionResult",
+    "PathLike",
+    "check_file",
+    "convert",
+    "read",
+    "sniff",
+    "validate",
+]

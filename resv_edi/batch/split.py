@@ -23,7 +23,7 @@ sums, counts), through the same :class:`~resv_edi.rules.references.ReferenceInde
 
 Anything structural (wrong order, unknown elements, broken XML, a fatal issue, a header or totals
 in the middle) makes the chunk ask for a *fallback*: the parent then validates the whole file in
-one process, so the result always equals :func:`resv_edi.api.check_file`.
+one process, so the result always equals :func:`resv_edi.pipeline.check_file`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
-from resv_edi.api import sniff
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.formats.ei.layout import detect_layout
 from resv_edi.formats.ei.reader import detail_number, detail_number_in_order
@@ -49,6 +48,7 @@ from resv_edi.limits import Limits
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.model.retour import RetourPrestatie, RetourTotalen
+from resv_edi.pipeline import sniff
 from resv_edi.reporting import FileReport
 from resv_edi.rules.engine import _count_issue, _reference_issues, _sum_issue
 from resv_edi.rules.record_rules import MessageContext
@@ -595,7 +595,7 @@ def _reindexed(item: Issue, offset: int, indexed: str) -> Issue:
 def _report(
     name: str, fmt: str, kind: MessageKind, lines: int, issues: list[Issue], limits: Limits
 ) -> FileReport:
-    """The report exactly as :func:`resv_edi.api.check_file` builds it from the issues."""
+    """The report exactly as :func:`resv_edi.pipeline.check_file` builds it from the issues."""
     report = FileReport(name)
     report.format = fmt
     report.message = kind.root

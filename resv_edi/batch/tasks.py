@@ -15,9 +15,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from resv_edi.api import check_file, convert
 from resv_edi.errors import ExitCode, Issue, Location, Severity
 from resv_edi.limits import Limits
+from resv_edi.pipeline import check_file, convert
 from resv_edi.reporting import FileReport, summary_line, text_line
 from resv_edi.standard.catalogue import issue
 

@@ -3,7 +3,7 @@
 One Prestatie line per lump-sum record with a positive balance; groups that net to zero or
 less are left out with an M006 warning (a credit needs an earlier debit to refer to). The
 result is a Header, the lines and Totalen, in the order every registry writer takes, and it
-passes the catalogue rules (``resv_edi.api.check_file`` finds no errors). It is a draft: the
+passes the catalogue rules (``resv_edi.pipeline.check_file`` finds no errors). It is a draft: the
 parties review amounts and texts before sending it.
 """
 

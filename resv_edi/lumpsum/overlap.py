@@ -24,12 +24,12 @@ from typing import IO, Any
 
 import orjson
 
-from resv_edi.api import read
 from resv_edi.errors import Issue
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.lumpsum.records import LumpSumRecord, period_label, period_of
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry
+from resv_edi.pipeline import read
 from resv_edi.rules.engine import RuleEngine
 from resv_edi.standard.paths import mappings_dir
 

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from resv_edi.api import read
 from resv_edi.errors import Issue
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry
+from resv_edi.pipeline import read
 from resv_edi.rules.engine import RuleEngine
 
 #: fact dimensions, in key order

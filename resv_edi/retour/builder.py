@@ -18,7 +18,6 @@ from datetime import date
 
 import orjson
 
-from resv_edi.api import PathLike, read
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
@@ -26,6 +25,7 @@ from resv_edi.model.declaratie import Header, Prestatie, raw_signed_amount
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen
 from resv_edi.model.types import TEXT_PATTERN
+from resv_edi.pipeline import PathLike, read
 from resv_edi.privacy import redact
 from resv_edi.retour.policy import RetourPolicy, retour_policy
 from resv_edi.rules.engine import RuleEngine

@@ -15,12 +15,12 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from resv_edi.api import PathLike, read
 from resv_edi.errors import Issue, Severity
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.declaratie import Prestatie, raw_signed_amount
 from resv_edi.model.messages import DECLARATIE, RETOUR
 from resv_edi.model.retour import RetourHeader, RetourPrestatie
+from resv_edi.pipeline import PathLike, read
 from resv_edi.retour.builder import retour_reference
 from resv_edi.retour.policy import retour_policy
 from resv_edi.standard.codelists import codelist

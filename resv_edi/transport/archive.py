@@ -269,7 +269,7 @@ def _check_member(
     name: str,
 ) -> FileReport:
     """Stream one member out into a private folder and validate it like a plain file."""
-    from resv_edi.api import check_file  # the API hooks archives in: import it late
+    from resv_edi.pipeline import check_file  # the API hooks archives in: import it late
 
     shown = f"{name}!{info.filename}"
     report = FileReport(shown)
