@@ -19,17 +19,17 @@ from resv_edi.errors import (
     UnknownFormatError,
 )
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
-from resv_edi.formats.ei.reader import read_records
 from resv_edi.formats.ei.resv import claim_layout, claim_standard
 from resv_edi.formats.registry import get_format
-from resv_edi.formats.source import atomic_output
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.reporting import FileReport
 from resv_edi.rules.engine import RuleEngine
+from resv_edi.source import atomic_output
 from resv_edi.standard.catalogue import issue
 from resv_edi.transport.archive import Member, TransportRules, is_archive, unpack_archive
+from resv_edi.vektis.reader import read_records
 
 PathLike = str | os.PathLike[str]
 

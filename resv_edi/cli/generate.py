@@ -8,9 +8,9 @@ import click
 
 from resv_edi.cli.options import WRITE_FORMATS
 from resv_edi.formats.registry import get_format
-from resv_edi.formats.source import atomic_output
 from resv_edi.generate.declarations import generate_declaration
 from resv_edi.model.messages import DECLARATIE
+from resv_edi.source import atomic_output
 
 
 @click.command("generate")
@@ -65,9 +65,9 @@ def command(
     if standard_version and not standard:
         raise click.UsageError("--standard-version goes with --standard")
     if standard:
-        from resv_edi.formats.ei.layout import load_layout
         from resv_edi.formats.ei.resv import is_resv_layout
         from resv_edi.generate.claims import generate_claims
+        from resv_edi.vektis.layout import load_layout
 
         try:
             layout = load_layout(standard, standard_version)

@@ -20,7 +20,6 @@ import click
 from resv_edi.cli.options import WRITE_FORMATS, limit_options, limits_from
 from resv_edi.errors import ExitCode, Severity
 from resv_edi.formats.registry import format_names, get_format
-from resv_edi.formats.source import atomic_output
 from resv_edi.lumpsum.draft import DraftError, DraftOptions, build_draft
 from resv_edi.lumpsum.engine import LumpSumEngine
 from resv_edi.lumpsum.mapping import PERIODS, MappingError, load_mapping
@@ -28,6 +27,7 @@ from resv_edi.lumpsum.writers import RECORD_FORMATS, write_records
 from resv_edi.model.messages import DECLARATIE
 from resv_edi.privacy import redact
 from resv_edi.reporting import text_line
+from resv_edi.source import atomic_output
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:

@@ -16,8 +16,6 @@ import click
 
 from resv_edi.cli.options import limit_options, limits_from
 from resv_edi.errors import ExitCode, Severity
-from resv_edi.formats.ei.layout import detect_layout
-from resv_edi.formats.source import atomic_output
 from resv_edi.lumpsum.engine import LumpSumEngine
 from resv_edi.lumpsum.mapping import PERIODS, Mapping, MappingError, load_mapping, mapping_names
 from resv_edi.lumpsum.overlap import (
@@ -31,6 +29,8 @@ from resv_edi.lumpsum.overlap import (
 from resv_edi.lumpsum.records import LumpSumRecord
 from resv_edi.privacy import redact
 from resv_edi.reporting import text_line
+from resv_edi.source import atomic_output
+from resv_edi.vektis.layout import detect_layout
 
 
 def _readable(path: str) -> bool:

@@ -5,23 +5,10 @@ from __future__ import annotations
 import re
 
 from resv_edi.errors import EmptyInputError, EncodingNotAcceptedError, UnknownFormatError
+from resv_edi.source import wide_encoding
 
 SNIFF_BYTES = 4096
 _EI_HEADER = re.compile(rb"01[0-9]{7}[PT ]")
-#: byte order marks of encodings no format of the standard accepts (longest first)
-WIDE_BOMS = (
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe", "UTF-16"),
-    (b"\xfe\xff", "UTF-16"),
-)
-
-
-def wide_encoding(head: bytes) -> str | None:
-    """``UTF-16`` or ``UTF-32`` when ``head`` starts with that byte order mark."""
-    return next((name for bom, name in WIDE_BOMS if head.startswith(bom)), None)
-
-
 def detect_format(head: bytes) -> str:
     """``xml``, ``json``, ``ndjson``, ``ei`` or ``csv`` for the first bytes of a file."""
     text = head.removeprefix(b"\xef\xbb\xbf")
@@ -49,8 +36,3 @@ def detect_format(head: bytes) -> str:
     if text.startswith((b"Record,", b'"Record",')):
         return "csv"
     raise UnknownFormatError("not XML, JSON, NDJSON, EI or CSV")
-
-
-def sniff_file(path: str) -> str:
-    with open(path, "rb") as fh:
-        return detect_format(fh.read(SNIFF_BYTES))

@@ -21,10 +21,10 @@ from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any, BinaryIO
 
-from resv_edi.formats.ei.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, load_layout
-from resv_edi.formats.ei.writer import format_field, format_record
 from resv_edi.identifiers.bsn import fake as fake_bsn
 from resv_edi.standard.codelists import codelist
+from resv_edi.vektis.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, load_layout
+from resv_edi.vektis.writer import format_field, format_record
 
 _LAST_NAMES = ("Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos")
 _INITIALS = ("A", "B", "C", "H", "J", "K", "M", "P", "W")

@@ -25,12 +25,12 @@ from typing import Any, BinaryIO
 from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
-from resv_edi.formats.ei.layout import AMOUNT, DATE, DC, FieldSpec, Layout, N, detect_layout
-from resv_edi.formats.source import open_source
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.lumpsum.mapping import Mapping, Selected, selected_fields
 from resv_edi.lumpsum.records import LumpSumRecord, period_of
+from resv_edi.source import open_source
 from resv_edi.standard.catalogue import issue
+from resv_edi.vektis.layout import AMOUNT, DATE, DC, FieldSpec, Layout, N, detect_layout
 
 _KIND_NAMES = {N: "number", AMOUNT: "amount", DATE: "date", DC: "debit/credit indicator"}
 #: lump-sum record element -> (role whose field fed it, what the element needs)

@@ -27,7 +27,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from resv_edi.formats.ei.layout import (
+from resv_edi.model.types import TEXT_PATTERN
+from resv_edi.standard.codelists import Code, CodeList, codelist
+from resv_edi.standard.paths import mappings_dir
+from resv_edi.vektis.layout import (
     AMOUNT,
     AN,
     DATE,
@@ -38,9 +41,6 @@ from resv_edi.formats.ei.layout import (
     RecordLayout,
     load_layout,
 )
-from resv_edi.model.types import TEXT_PATTERN
-from resv_edi.standard.codelists import Code, CodeList, codelist
-from resv_edi.standard.paths import mappings_dir
 
 PERIODS = ("month", "quarter", "year")
 GROUP_KEYS = ("provider", "insurer", "hoofdtaak", "code")

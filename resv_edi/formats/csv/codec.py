@@ -21,11 +21,11 @@ from typing import IO, Any, BinaryIO
 from resv_edi.errors import Issue, Location
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.formats.registry import Format, register
-from resv_edi.formats.source import Source, physical_lines, read_guarded
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record, field_pairs
 from resv_edi.model.binding import bind
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
+from resv_edi.source import Source, physical_lines, read_guarded
 from resv_edi.standard.catalogue import issue
 
 RECORD_COLUMN = "Record"

@@ -20,18 +20,18 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
-from resv_edi.formats.ei.layout import FieldSpec, Layout, detect_layout, load_layout
-from resv_edi.formats.ei.reader import EIRecord, count_mismatches, parse_fields, read_records
-from resv_edi.formats.ei.writer import format_record, write_texts
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.formats.registry import Format, register
-from resv_edi.formats.source import Source, open_source, source_name
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import issues_from_error
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
+from resv_edi.source import Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
+from resv_edi.vektis.layout import FieldSpec, Layout, detect_layout, load_layout
+from resv_edi.vektis.reader import EIRecord, count_mismatches, parse_fields, read_records
+from resv_edi.vektis.writer import format_record, write_texts
 
 #: structural trailer checks that rules R001/R002 (and their retour twins) make for the trailer
 #: fields the model carries; on the other trailer fields (comment and detail record counts)

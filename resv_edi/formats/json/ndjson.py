@@ -21,13 +21,13 @@ import orjson
 
 from resv_edi.errors import Issue, Location
 from resv_edi.formats.ordering import RecordOrder
-from resv_edi.formats.source import Source, read_guarded
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import redact
+from resv_edi.source import Source, read_guarded
 from resv_edi.standard.catalogue import issue
 
 _BOM = b"\xef\xbb\xbf"

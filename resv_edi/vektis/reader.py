@@ -22,7 +22,7 @@ Typed values in :attr:`EIRecord.values` (by field ``key``):
 
 A value that cannot be converted (reported as an issue) is kept as its raw text, so that
 writing the record back reproduces it; a blank N, date or amount field (``""`` / ``None``) is
-written back as the spaces of :attr:`EIRecord.raw` (see :mod:`resv_edi.formats.ei.writer`).
+written back as the spaces of :attr:`EIRecord.raw` (see :mod:`resv_edi.vektis.writer`).
 
 IDENTIFICATIE DETAILRECORD (Vektis NUM040, the second field of every detail record): "detail
 records have a sequence number starting at 1 and ascending by 1; a comment record has the
@@ -44,8 +44,11 @@ from functools import lru_cache
 from typing import Any, BinaryIO
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
-from resv_edi.formats.detect import wide_encoding
-from resv_edi.formats.ei.layout import (
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.privacy import redact
+from resv_edi.source import Source, open_source, physical_lines, source_name, wide_encoding
+from resv_edi.standard.catalogue import issue
+from resv_edi.vektis.layout import (
     AMOUNT,
     AN,
     DATE,
@@ -58,10 +61,6 @@ from resv_edi.formats.ei.layout import (
     detect_layout,
     header_ids,
 )
-from resv_edi.formats.source import Source, open_source, physical_lines, source_name
-from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.privacy import redact
-from resv_edi.standard.catalogue import issue
 
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
 UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
