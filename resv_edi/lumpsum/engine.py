@@ -1,8 +1,9 @@
 """Claim files -> lump-sum records, streaming, reading only the fields a mapping allowlists.
 
 The engine does not use the general EI reader (which decodes every field and keeps the record
-text): it reads a file line by line, looks at the two-byte record type, and slices only the
-allowlisted fields of allowlisted records, at the positions of the layout's field specs.
+text): it takes the frames of the Vektis framing scanner (:mod:`resv_edi.vektis.framing`: line
+ends, record types, lengths, order, counts; no field decoded) and slices only the allowlisted
+fields of allowlisted records, at the positions of the layout's field specs.
 Records of any other type (02 insured person, 03 debtor, 98 comment) are counted by type and
 dropped without being decoded. Issues name file, line, record type and field id; they never
 carry a value read from a claim file (not even an unknown record type). A value that the
@@ -30,7 +31,8 @@ from resv_edi.lumpsum.mapping import Mapping, Selected, selected_fields
 from resv_edi.lumpsum.records import LumpSumRecord, period_of
 from resv_edi.source import open_source
 from resv_edi.standard.catalogue import issue
-from resv_edi.vektis.layout import AMOUNT, DATE, DC, FieldSpec, Layout, N, detect_layout
+from resv_edi.vektis.framing import Frame, FrameScanner, Report, count_mismatches
+from resv_edi.vektis.layout import AMOUNT, DATE, DC, FieldSpec, Layout, N
 
 _KIND_NAMES = {N: "number", AMOUNT: "amount", DATE: "date", DC: "debit/credit indicator"}
 #: lump-sum record element -> (role whose field fed it, what the element needs)
@@ -117,96 +119,65 @@ def read_allowlisted(
         yield issue("F001", Location(file=name), reason=exc.strerror or type(exc).__name__)
 
 
-def _lines(fh: BinaryIO, max_line: int) -> Iterator[tuple[bytes, bytes, bool]]:
-    """(body, ending, overlong) per line; an overlong line is cut and its rest skipped."""
-    while True:
-        line = fh.readline(max_line + 2)
-        if not line:
-            return
-        overlong = False
-        if not line.endswith(b"\n") and len(line) == max_line + 2:
-            overlong = True
-            while True:
-                rest = fh.readline(max_line)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            ending = b"\r\n"
-        elif line.endswith(b"\r\n"):
-            line, ending = line[:-2], b"\r\n"
-        elif line.endswith(b"\n"):
-            line, ending = line[:-1], b"\n"
-        else:
-            ending = b""
-        yield line, ending, overlong
-
-
 def _read(
     fh: BinaryIO, name: str, mapping: Mapping, summary: FileSummary, limits: Limits
 ) -> Iterator[ClaimFacts | Issue]:
-    layout: Layout | None = None
-    selected: dict[str, Selected] = {}
-    trailer_seen = False
-    counts = summary.records
-    for number, (body, ending, overlong) in enumerate(_lines(fh, limits.max_line_length), 1):
-        here = Location(file=name, line=number)
-        if layout is None:
-            layout = detect_layout(body[:9])
-            problem = _misfit(layout, mapping)
-            if problem:
-                summary.errors += 1
-                yield issue("M002", here, mapping=mapping.name, reason=problem)
-                return
-            assert layout is not None
-            summary.standard = layout.name
-            selected = _selected(mapping, layout)
-        rtype = body[:2].decode("latin-1")
-        rl = layout.records.get(rtype)
-        if ending != b"\r\n":
-            summary.errors += 1
-            yield issue("E002", here.with_(record_type=rtype if rl is not None else None))
-        if rl is None:
-            summary.errors += 1
-            # the two bytes are not echoed: in a shifted record they may be patient data
-            yield issue("E003", here, found=f"(not one of {', '.join(layout.records)})")
+    """The frames of the Vektis framing scanner; of each allowlisted record only the
+    allowlisted fields are sliced and decoded (the scanner decodes none)."""
+
+    def report(code: str, line: int | None, **params: Any) -> Issue:
+        summary.errors += 1
+        keys = ("column", "path", "record_type", "field")
+        where = Location(file=name, line=line, **{k: params.pop(k) for k in keys if k in params})
+        if where.field is not None:  # the field is also a placeholder of the message
+            params.setdefault("field", where.field)
+        return issue(code, where, **params)
+
+    def accept(layout: Layout | None, line: int) -> Issue | None:
+        problem = _misfit(layout, mapping)
+        if problem is None:
+            return None
+        return report("M002", line, mapping=mapping.name, reason=problem)
+
+    scanner = FrameScanner(report, limits, length_code="M005", accept=accept)
+    summary.records = scanner.counts
+    selected: dict[str, Selected] | None = None
+    for frame in scanner.scan(fh):
+        if not isinstance(frame, Frame):
+            if frame is not None:
+                yield frame
             continue
-        here = here.with_(record_type=rtype)
-        if overlong or len(body) != layout.record_length:
-            summary.errors += 1
-            found = f"more than {limits.max_line_length}" if overlong else len(body)
-            yield issue("M005", here, record=rtype, found=found, expected=layout.record_length)
-            continue
-        if trailer_seen:
-            summary.errors += 1
-            yield issue("E004", here, found=rtype, reason="after the trailer record")
-        if number == 1 and rl.role != "header":
-            summary.errors += 1
-            yield issue("E012", here, reason="the first record is not the header")
-        counts[rtype] = counts.get(rtype, 0) + 1
-        if rl.role == "trailer":
-            trailer_seen = True
-        sel = selected.get(rtype)
+        if selected is None:
+            assert scanner.layout is not None
+            summary.standard = scanner.layout.name
+            selected = _selected(mapping, scanner.layout)
+        if not frame.length_ok:
+            continue  # its fields are not where the layout says (M005)
+        sel = selected.get(frame.record_type)
         if sel is None:
             continue  # not allowlisted (02, 03, 98 ...): dropped undecoded
-        values: dict[str, Any] = {}
-        for spec in sel.fields:
-            value, ok = _decode(spec, body[spec.start - 1 : spec.start - 1 + spec.length])
-            if not ok:
-                summary.errors += 1
-                yield issue(
-                    "M003",
-                    here.with_(column=spec.start, field=spec.id, path=spec.id),
-                    field=spec.id,
-                    record=rtype,
-                    kind=_KIND_NAMES.get(spec.kind, "text"),
-                )
-            values[spec.id] = value
-        yield ClaimFacts(rtype, number, values)
-    if layout is None:
-        summary.errors += 1
-        yield issue("F003", Location(file=name))
-    elif not trailer_seen:
-        summary.errors += 1
-        yield issue("E012", Location(file=name), reason="no trailer record")
+        facts, problems = _facts(frame, sel, report)
+        yield from problems
+        yield facts
+
+
+def _facts(frame: Frame, sel: Selected, report: Report) -> tuple[ClaimFacts, list[Issue]]:
+    """The allowlisted values of one frame, and an M003 (without the value) for each that
+    cannot be read as its type."""
+    body, rtype = frame.body, frame.record_type
+    values: dict[str, Any] = {}
+    problems: list[Issue] = []
+    for spec in sel.fields:
+        value, ok = _decode(spec, body[spec.start - 1 : spec.start - 1 + spec.length])
+        if not ok:
+            kind = _KIND_NAMES.get(spec.kind, "text")
+            where = {"column": spec.start, "field": spec.id, "path": spec.id}
+            where["record_type"] = rtype
+            problem = report("M003", frame.line, **where, record=rtype, kind=kind)
+            if problem is not None:
+                problems.append(problem)
+        values[spec.id] = value
+    return ClaimFacts(rtype, frame.line, values), problems
 
 
 _SELECTED: dict[tuple[str, str], dict[str, Selected]] = {}
@@ -451,20 +422,16 @@ class LumpSumEngine:
         item: ClaimFacts,
     ) -> Iterator[Issue]:
         here = Location(file=summary.file, line=item.line, record_type=item.record_type)
-        for count in layout.counts:
-            if count.field.id not in values:
-                continue
-            counted = sum(summary.records.get(t, 0) for t in count.records)
-            found = values[count.field.id]
-            if found != "" and int(found) != counted:
-                summary.errors += 1
-                yield issue(
-                    "E009",
-                    here.with_(field=count.field.id, path=count.field.id),
-                    field=count.field.id,
-                    found=int(found),
-                    expected=counted,
-                )
+        by_key = {layout.trailer.by_id[fid].key: v for fid, v in values.items()}
+        for count, found, counted in count_mismatches(layout, by_key, summary.records):
+            summary.errors += 1
+            yield issue(
+                "E009",
+                here.with_(field=count.field.id, path=count.field.id),
+                field=count.field.id,
+                found=found,
+                expected=counted,
+            )
         for field_id, dc_id, _, net in totals:
             amount = values.get(field_id) or 0
             signed = -amount if dc_id and values.get(dc_id) == "C" else amount

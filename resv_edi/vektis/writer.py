@@ -19,8 +19,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import IO, Any, BinaryIO
 
+from resv_edi.vektis.framing import UTF8_SEQUENCE, looks_utf8
 from resv_edi.vektis.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, N, RecordLayout
-from resv_edi.vektis.reader import UTF8_SEQUENCE, EIRecord, looks_utf8
+from resv_edi.vektis.reader import EIRecord
 
 
 def format_field(f: FieldSpec, value: Any) -> str:

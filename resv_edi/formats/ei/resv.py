@@ -29,8 +29,9 @@ from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.source import Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
+from resv_edi.vektis.framing import count_mismatches
 from resv_edi.vektis.layout import FieldSpec, Layout, detect_layout, load_layout
-from resv_edi.vektis.reader import EIRecord, count_mismatches, parse_fields, read_records
+from resv_edi.vektis.reader import EIRecord, parse_fields, read_records
 from resv_edi.vektis.writer import format_record, write_texts
 
 #: structural trailer checks that rules R001/R002 (and their retour twins) make for the trailer
