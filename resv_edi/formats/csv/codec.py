@@ -20,7 +20,6 @@ from typing import IO, Any, BinaryIO
 
 from resv_edi.errors import Issue, Location
 from resv_edi.formats.ordering import RecordOrder
-from resv_edi.formats.registry import Format, register
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record, field_pairs
 from resv_edi.model.binding import bind
@@ -215,6 +214,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-register(Format("csv", ".csv", read_csv, write_csv))

@@ -21,7 +21,6 @@ from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.ordering import RecordOrder
-from resv_edi.formats.registry import Format, register
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import issues_from_error
@@ -409,6 +408,3 @@ def _fill_trailer_counts(rl: ResvLayout, values: dict[str, Any], counts: dict[st
         key = count.field.key
         if key not in values:
             values[key] = sum(counts.get(t, 0) for t in count.records)
-
-
-register(Format("ei", ".asc", read_ei, write_ei))
