@@ -497,10 +497,6 @@ class LumpSumEngine:
             Saldo=sums.debit - sums.credit,
         )
 
-    @property
-    def group_count(self) -> int:
-        return len(self._groups)
-
 
 def _first(
     ids: tuple[str, ...], line: dict[str, Any], header: dict[str, Any]
