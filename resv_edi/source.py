@@ -67,7 +67,7 @@ def open_source(source: Source, limits: Limits) -> Iterator[BinaryIO]:
                     )
                 yield fh
             else:
-                yield io.BufferedReader(_Bounded(fh, limit))  # type: ignore[arg-type]
+                yield io.BufferedReader(_Bounded(fh, limit))
     else:
         yield source
 

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from functools import cache
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from resv_edi.identifiers.bsn import fake as fake_bsn
 from resv_edi.standard.codelists import codelist
@@ -263,7 +263,7 @@ def _record(ctx: _Ctx, record_type: str) -> dict[str, Any]:
 def generate_claims(
     standard: str,
     n_lines: int,
-    out: BinaryIO,
+    out: IO[bytes],
     *,
     seed: int = 0,
     codes: Sequence[str] | None = None,

@@ -209,6 +209,36 @@ class _Sums:
     debit: int = 0
     credit: int = 0
 
+    def add(self, amount: int, credit: bool, values: dict[str, Any], f_qty: str | None) -> None:
+        """Count one line: its amount (debit or credit) and its quantity (minus for a credit)."""
+        self.lines += 1
+        qty = int(values.get(f_qty) or 0) if f_qty else 0
+        if credit:
+            self.credit += amount
+            self.quantity -= qty
+        else:
+            self.debit += amount
+            self.quantity += qty
+
+
+@dataclass(slots=True)
+class _FileRun:
+    """What :meth:`LumpSumEngine.feed` keeps while it reads one file."""
+
+    summary: FileSummary
+    cap: int
+    found: list[Issue] = field(default_factory=list)
+    layout: Layout | None = None
+    header: dict[str, Any] = field(default_factory=dict)
+    header_line: int = 0
+    #: [field id, dc id, [(rtype, amount id, dc id)], net] per checked trailer total
+    totals: list[list[Any]] = field(default_factory=list)
+
+    def report(self, problem: Issue) -> None:
+        """Keep ``problem`` while fewer than ``cap`` (0 = all) are kept."""
+        if not self.cap or len(self.found) < self.cap:
+            self.found.append(problem)
+
 
 class LumpSumEngine:
     """Streams claim files through a mapping into grouped sums.
@@ -242,111 +272,94 @@ class LumpSumEngine:
 
     def feed(self, path: str | os.PathLike[str]) -> list[Issue]:
         """Read one claim file into the groups; its issues (capped)."""
+        run = _FileRun(FileSummary(os.fspath(path)), self.limits.max_errors)
+        self.files.append(run.summary)
         m = self.mapping
-        summary = FileSummary(os.fspath(path))
-        self.files.append(summary)
-        found: list[Issue] = []
-        cap = self.limits.max_errors
-        header: dict[str, Any] = {}
-        header_line = 0
-        f_code, f_date = m.field("code"), m.field("date")
-        f_amount, f_dc = m.field("amount"), m.field("debit_credit")
-        f_qty, f_list = m.field("quantity"), m.field("code_list")
-        insurer_ids, provider_ids = m.fields["insurer"], m.fields["provider"]
-        totals: list[list[Any]] = []  # [field id, dc id, [(rtype, amount id, dc id)], net]
-        layout: Layout | None = None
-        keys = set(m.keys)
-
-        def report(problem: Issue) -> None:
-            if not cap or len(found) < cap:
-                found.append(problem)
-
-        for item in read_allowlisted(path, m, summary=summary, limits=self.limits):
+        for item in read_allowlisted(path, m, summary=run.summary, limits=self.limits):
             if isinstance(item, Issue):
-                report(item)
+                run.report(item)
                 continue
-            if layout is None:
-                layout = self._layout(summary)
-                assert layout is not None  # the reader yields facts only for a mapped layout
-                totals = self._trailer_totals(layout)
+            if run.layout is None:
+                run.layout = self._layout(run.summary)
+                assert run.layout is not None  # the reader yields facts only for a mapped layout
+                run.totals = self._trailer_totals(run.layout)
             rtype, values = item.record_type, item.values
-            for total in totals:
+            for total in run.totals:
                 for t_rtype, a_id, d_id in total[2]:
                     if t_rtype == rtype:
                         sign = -1 if d_id and values.get(d_id) == "C" else 1
                         total[3] += sign * (values.get(a_id) or 0)
-            if rtype == layout.header.type:
-                header, header_line = values, item.line
-                continue
-            if rtype == layout.trailer.type:
+            if rtype == run.layout.header.type:
+                run.header, run.header_line = values, item.line
+            elif rtype == run.layout.trailer.type:
                 if m.check_trailer:
-                    for problem in self._check_trailer(layout, summary, values, totals, item):
-                        report(problem)
-                continue
-            if rtype not in m.line_records:
-                continue
-            summary.lines += 1
-            code = str(values[f_code]).strip()
-            day = values[f_date]
-            entry = m.codes.get(code)
-            if entry is None:
-                continue
-            here = Location(file=summary.file, line=item.line, record_type=rtype)
-            if day is None:
-                summary.errors += 1
-                report(_missing(here, f_date, rtype, "the period"))
-                continue
-            source_list = values.get(f_list) if f_list else None
-            if m.counts(code, day, source_list) is None:
-                summary.outside_validity += 1
-                continue
-            insurer_id, insurer = _first(insurer_ids, values, header)
-            provider_id, provider = _first(provider_ids, values, header)
-            amount = values[f_amount]
-            problems = [
-                _missing(here, fid, rtype, purpose)
-                for fid, purpose, value in (
-                    (insurer_ids[0], "the insurer", insurer),
-                    (provider_ids[0], "the provider", provider),
-                    (f_amount, "the amount", amount),
-                )
-                if value is None
-            ]
-            if problems:
-                summary.errors += len(problems)
-                for problem in problems:
-                    report(problem)
-                continue
-            begin = self._period(day)
-            group = (
-                provider if "provider" in keys else None,
-                insurer if "insurer" in keys else None,
-                begin,
-                m.hoofdtaak(entry) if "hoofdtaak" in keys else None,
-                code if "code" in keys else None,
+                    checked = self._check_trailer(run.layout, run.summary, values, run.totals, item)
+                    for problem in checked:
+                        run.report(problem)
+            elif rtype in m.line_records:
+                self._line(run, item)
+        return run.found
+
+    def _line(self, run: _FileRun, item: ClaimFacts) -> None:
+        """Add one claim line to its group, or report why it cannot be counted."""
+        m, summary, layout = self.mapping, run.summary, run.layout
+        assert layout is not None
+        rtype, values = item.record_type, item.values
+        summary.lines += 1
+        f_date, f_amount, f_list = m.required("date"), m.required("amount"), m.field("code_list")
+        code = str(values[m.required("code")]).strip()
+        day = values[f_date]
+        entry = m.codes.get(code)
+        if entry is None:
+            return
+        here = Location(file=summary.file, line=item.line, record_type=rtype)
+        if day is None:
+            summary.errors += 1
+            run.report(_missing(here, f_date, rtype, "the period"))
+            return
+        source_list = values.get(f_list) if f_list else None
+        if m.counts(code, day, source_list) is None:
+            summary.outside_validity += 1
+            return
+        insurer_ids, provider_ids = m.fields["insurer"], m.fields["provider"]
+        insurer_id, insurer = _first(insurer_ids, values, run.header)
+        provider_id, provider = _first(provider_ids, values, run.header)
+        amount = values[f_amount]
+        problems = [
+            _missing(here, fid, rtype, purpose)
+            for fid, purpose, value in (
+                (insurer_ids[0], "the insurer", insurer),
+                (provider_ids[0], "the provider", provider),
+                (f_amount, "the amount", amount),
             )
-            sums = self._groups.get(group)
-            if sums is None:
-                unfit = self._unfit_elements(group)
-                if unfit:
-                    used = {"provider": provider_id, "insurer": insurer_id}
-                    lines = {layout.header.type: header_line}
-                    for element in unfit:
-                        summary.errors += 1
-                        report(self._unfit_issue(element, layout, here, used, lines))
-                    continue
-                sums = self._groups[group] = _Sums(summary.file, item.line)
-            summary.counted += 1
-            sums.lines += 1
-            credit = values[f_dc] == "C"
-            qty = int(values.get(f_qty) or 0) if f_qty else 0
-            if credit:
-                sums.credit += amount
-                sums.quantity -= qty
-            else:
-                sums.debit += amount
-                sums.quantity += qty
-        return found
+            if value is None
+        ]
+        if problems:
+            summary.errors += len(problems)
+            for problem in problems:
+                run.report(problem)
+            return
+        keys = m.keys
+        group = (
+            provider if "provider" in keys else None,
+            insurer if "insurer" in keys else None,
+            self._period(day),
+            m.hoofdtaak(entry) if "hoofdtaak" in keys else None,
+            code if "code" in keys else None,
+        )
+        sums = self._groups.get(group)
+        if sums is None:
+            unfit = self._unfit_elements(group)
+            if unfit:
+                used = {"provider": provider_id, "insurer": insurer_id}
+                lines = {layout.header.type: run.header_line}
+                for element in unfit:
+                    summary.errors += 1
+                    run.report(self._unfit_issue(element, layout, here, used, lines))
+                return
+            sums = self._groups[group] = _Sums(summary.file, item.line)
+        summary.counted += 1
+        sums.add(amount, values[m.required("debit_credit")] == "C", values, m.field("quantity"))
 
     def _period(self, day: date) -> date:
         begin_end = self._periods.get(day)

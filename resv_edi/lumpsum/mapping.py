@@ -138,6 +138,14 @@ class Mapping:
         ids = self.fields.get(role)
         return ids[0] if ids else None
 
+    def required(self, role: str) -> str:
+        """The field id of a role every mapping fills (``code``, ``date``, ``amount``,
+        ``debit_credit``: loading refuses a mapping without them)."""
+        fid = self.field(role)
+        if fid is None:
+            raise MappingError(f"mapping {self.name} has no field for {role}")
+        return fid
+
     def record_of(self, field_id: str) -> str:
         """The allowlisted record type that holds ``field_id``."""
         for rtype, ids in self.allowlist.items():

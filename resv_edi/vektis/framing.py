@@ -149,6 +149,7 @@ class FrameScanner:
                 reason = f"first record is {text[:2]!r}, not a header record"
                 yield self.report("E012", line_no, record_type=text[:2], reason=reason)
             ids = header_ids(body)
+            found: int | str
             if ids is not None:
                 found, version = ids[0], f"{ids[1]}.{ids[2]}"
             else:

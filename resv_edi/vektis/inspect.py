@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from resv_edi.errors import Issue, Severity
@@ -95,8 +96,9 @@ def inspect_file(
         header.get(f.key) for f in layout.header.fields if f.type == "date" and "PERIODE" in f.name
     ]
     if len(dates) == 2:
+        begin, end = dates
         summary["period"] = {
-            "begin": dates[0].isoformat() if hasattr(dates[0], "isoformat") else None,
-            "end": dates[1].isoformat() if hasattr(dates[1], "isoformat") else None,
+            "begin": begin.isoformat() if isinstance(begin, date) else None,
+            "end": end.isoformat() if isinstance(end, date) else None,
         }
     return summary

@@ -177,7 +177,7 @@ def _rows(rows: Any, kind: MessageKind, name: str, limits: Limits) -> Iterator[E
             kind.record_class(part),
             data,
             location,
-            locate_field=lambda f, loc=location: loc.with_(path=f),
+            locate_field=lambda f, loc=location: loc.with_(path=f),  # type: ignore[misc]
         )
         yield from problems
         bound = None if stray else record

@@ -128,7 +128,7 @@ def read_ei(
             if isinstance(i, Issue)
         )
         return
-    if kind is not None and kind is not detected:
+    if kind is not None and layout is not None and kind is not detected:
         yield issue(
             "X003",
             Location(file=name, line=1, record_type="01"),

@@ -448,7 +448,7 @@ class _Reader:
                 )
                 raise _LimitExceeded(where, f"nesting deeper than {max_depth}")
             tag = child.tag
-            name = tag[nslen:] if tag.startswith(ns) else None
+            name = tag[nslen:] if tag.startswith(ns) else ""
             pos = order.get(name) if name else None
             if _has_text(child.tail):
                 problems.append(self._content_issue(child, location, "text after"))
