@@ -120,6 +120,8 @@ def read_ei(
         yield found
         return
     layout, detected = found
+    if layout is None and kind is not None:
+        detected = kind  # a stream: its layout is known only to the reader; take the kind given
     if detected is None:
         # an existing Vektis standard: structure only
         yield from (
