@@ -262,6 +262,15 @@ class LumpSumEngine:
         self._periods: dict[date, tuple[date, date]] = {}
         #: group keys the lump-sum record cannot hold -> the elements that fail
         self._unfit: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        #: the field ids of the code, date, amount, D/C, quantity and code list roles
+        self._ids: tuple[str, str, str, str, str | None, str | None] = (
+            mapping.required("code"),
+            mapping.required("date"),
+            mapping.required("amount"),
+            mapping.required("debit_credit"),
+            mapping.field("quantity"),
+            mapping.field("code_list"),
+        )
 
     def feed_all(self, paths: Iterable[str | os.PathLike[str]]) -> list[Issue]:
         """Read every file; the issues, at most ``limits.max_errors`` per file."""
@@ -275,6 +284,7 @@ class LumpSumEngine:
         run = _FileRun(FileSummary(os.fspath(path)), self.limits.max_errors)
         self.files.append(run.summary)
         m = self.mapping
+        header_type = trailer_type = ""
         for item in read_allowlisted(path, m, summary=run.summary, limits=self.limits):
             if isinstance(item, Issue):
                 run.report(item)
@@ -283,15 +293,16 @@ class LumpSumEngine:
                 run.layout = self._layout(run.summary)
                 assert run.layout is not None  # the reader yields facts only for a mapped layout
                 run.totals = self._trailer_totals(run.layout)
+                header_type, trailer_type = run.layout.header.type, run.layout.trailer.type
             rtype, values = item.record_type, item.values
             for total in run.totals:
                 for t_rtype, a_id, d_id in total[2]:
                     if t_rtype == rtype:
                         sign = -1 if d_id and values.get(d_id) == "C" else 1
                         total[3] += sign * (values.get(a_id) or 0)
-            if rtype == run.layout.header.type:
+            if rtype == header_type:
                 run.header, run.header_line = values, item.line
-            elif rtype == run.layout.trailer.type:
+            elif rtype == trailer_type:
                 if m.check_trailer:
                     checked = self._check_trailer(run.layout, run.summary, values, run.totals, item)
                     for problem in checked:
@@ -306,8 +317,8 @@ class LumpSumEngine:
         assert layout is not None
         rtype, values = item.record_type, item.values
         summary.lines += 1
-        f_date, f_amount, f_list = m.required("date"), m.required("amount"), m.field("code_list")
-        code = str(values[m.required("code")]).strip()
+        f_code, f_date, f_amount, f_dc, f_qty, f_list = self._ids
+        code = str(values[f_code]).strip()
         day = values[f_date]
         entry = m.codes.get(code)
         if entry is None:
@@ -359,7 +370,7 @@ class LumpSumEngine:
                 return
             sums = self._groups[group] = _Sums(summary.file, item.line)
         summary.counted += 1
-        sums.add(amount, values[m.required("debit_credit")] == "C", values, m.field("quantity"))
+        sums.add(amount, values[f_dc] == "C", values, f_qty)
 
     def _period(self, day: date) -> date:
         begin_end = self._periods.get(day)

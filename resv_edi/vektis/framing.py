@@ -170,6 +170,24 @@ class FrameScanner:
         if bad is not None:
             found = [self._control_issue(body, bad.start(), rtype, line_no)]
         rl = layout.records.get(rtype)
+        order = self._order
+        if rl is not None and bad is None and not order.trailer_seen and line_no != 1:
+            # the common case, kept short: a known record of the right length in order
+            role = rl.role
+            parent = rl.parent
+            if role != "header" and role != "trailer" and parent is not None and parent != "*":
+                counts = self.counts
+                counts[rtype] = counts.get(rtype, 0) + 1
+                if len(body) == layout.record_length and order.chain is not None:
+                    reason = _check_parent(rl, layout, order.chain)
+                    order.prev_role = role
+                    if reason is None:
+                        return Frame(line_no, rtype, rl, body, True), None
+                    e004 = self.report(
+                        "E004", line_no, record_type=rtype, found=rtype, reason=reason
+                    )
+                    return Frame(line_no, rtype, rl, body, True), [e004]
+                counts[rtype] -= 1  # counted again below
         if rl is None:
             # in a claim file the two bytes of a shifted record may be patient data
             shown = (

@@ -36,7 +36,7 @@ repeats or goes down is an ``E004`` at the field (line, column, field id, record
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -235,7 +235,10 @@ class EIReader:
                 if sums is None:
                     self.layout = layout
                     sums = self._running_sums(layout)
-                record = yield from self._record(item, layout)
+                # plain calls that return their rare issues: a generator per line costs more
+                record, problems = self._record(item, layout)
+                if problems is not None:
+                    yield from problems
                 role = item.record.role
                 if role not in ("header", "trailer"):
                     detail += 1
@@ -243,7 +246,9 @@ class EIReader:
                         reason = f"more than {self.limits.max_records} detail records"
                         yield self._issue("L001", item.line, reason=reason)
                         return
-                    yield from self._detail_checks(item, record.values, sums)
+                    disorder = self._detail_checks(item, record.values, sums)
+                    if disorder is not None:
+                        yield disorder
                 elif role == "trailer" and self.trailer_values is None:
                     self.trailer_values = record.values
                     yield from self._reconcile(layout, record.values, item.line)
@@ -262,29 +267,35 @@ class EIReader:
             self.computed[total.field.key] = 0
         return sums
 
-    def _record(self, frame: Frame, layout: Layout) -> Generator[Issue | None, None, EIRecord]:
-        """Decode the fields of ``frame``, yielding their issues; returns the record."""
+    def _record(
+        self, frame: Frame, layout: Layout
+    ) -> tuple[EIRecord, list[Issue | None] | None]:
+        """The fields of ``frame`` decoded into a record, and their issues (None: none)."""
         body = frame.body
         text = body.decode("latin-1")
         if not frame.length_ok:
             text = text[: layout.record_length].ljust(layout.record_length)
         values, problems = parse_fields(frame.record, text)
+        found: list[Issue | None] | None = None
         if problems and frame.length_ok:
             guarded = layout.carries_patient_data
-            for code, f, raw in problems:
-                yield self._field_issue(code, frame.line, frame.record_type, f, raw, guarded)
+            found = [
+                self._field_issue(code, frame.line, frame.record_type, f, raw, guarded)
+                for code, f, raw in problems
+            ]
         if frame.record.role == "header" and self.header_values is None:
             self.header_values = values
         raw = text if frame.length_ok else body.decode("latin-1")
-        return EIRecord(frame.record_type, frame.line, values, raw)
+        return EIRecord(frame.record_type, frame.line, values, raw), found
 
     def _detail_checks(
         self,
         frame: Frame,
         values: dict[str, Any],
         sums: dict[str, list[tuple[str, str, str | None]]],
-    ) -> Iterator[Issue | None]:
-        """The detail number (E004 when it repeats or goes down) and the running totals."""
+    ) -> Issue | None:
+        """Add to the running totals; E004 when the detail number repeats or goes down."""
+        found = None
         did = frame.record.detail_id
         if did is not None:
             ident = values[did.key]
@@ -292,7 +303,7 @@ class EIReader:
                 number = int(ident)
                 last_id, last_line, last_type = self._last_id
                 if number < last_id or (number == last_id and frame.record.role != "comment"):
-                    yield self._detail_id_issue(
+                    found = self._detail_id_issue(
                         frame.line, frame.record_type, did, number, last_id, last_line, last_type
                     )
                 self._last_id = (number, frame.line, frame.record_type)
@@ -302,6 +313,7 @@ class EIReader:
                 if dc_key is not None and values[dc_key] == "C":
                     amount = -amount
                 self.computed[key] += amount
+        return found
 
     def _detail_id_issue(
         self,
