@@ -16,7 +16,7 @@ from resv_edi.rules import record_rules as _record_rules  # noqa: F401  (registe
 from resv_edi.rules import retour_rules as _retour_rules  # noqa: F401
 from resv_edi.rules.message_checks import reference_issues, totals_issues
 from resv_edi.rules.record_rules import MessageContext
-from resv_edi.rules.references import ReferenceIndex
+from resv_edi.rules.references import ReferenceIndex, RowValues
 from resv_edi.rules.registry import message_rule, record_rules
 from resv_edi.standard.catalogue import issue
 
@@ -101,6 +101,24 @@ class RuleEngine:
                 for params, field in findings:
                     found.append(issue(code, _at(item.location, record, field), **params))
         return found
+
+    @property
+    def context(self) -> MessageContext:
+        """What the record rules know of the message (its header)."""
+        return self._ctx
+
+    def add_clean_lines(
+        self, file: str, last_line: int, rows: list[RowValues], signed_sum: int
+    ) -> None:
+        """Count declaratie lines that a block check (:mod:`resv_edi.rules.blocks`) found to
+        break no record rule: as if each had passed :meth:`check` without an issue.
+        ``rows`` are the lines' reference rows, ``signed_sum`` their net amount in cents."""
+        assert self._refs is not None
+        self._file = file
+        self._last_line = last_line
+        self.lines += len(rows)
+        self._sums[0] += signed_sum
+        self._refs.add_rows(rows)
 
     def finish(self) -> Iterator[Issue]:
         """Issues across the message: references, totals. Nothing after a fatal issue."""

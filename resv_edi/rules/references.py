@@ -17,6 +17,10 @@ from dataclasses import dataclass
 _BATCH = 20_000
 
 
+#: a row's values: index, source line, path, reference, previous reference, debit, amount
+RowValues = tuple[int, int | None, str | None, str, str | None, bool, int]
+
+
 @dataclass(frozen=True, slots=True)
 class RefRow:
     index: int  # line number within the message (1-based)
@@ -81,6 +85,13 @@ class ReferenceIndex:
         """:meth:`add` without building a :class:`RefRow` (the per-line hot path)."""
         pending = self._pending
         pending.append((index, source_line, path, reference, previous, debit, amount))
+        if len(pending) >= _BATCH:
+            self._flush()
+
+    def add_rows(self, rows: list[RowValues]) -> None:
+        """:meth:`add_values` for many rows at once, each as its values in that order."""
+        pending = self._pending
+        pending.extend(rows)
         if len(pending) >= _BATCH:
             self._flush()
 

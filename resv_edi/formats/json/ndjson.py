@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 import orjson
@@ -49,16 +50,42 @@ def read_ndjson(
     yield from read_guarded(source, file, limits, lambda fh, name: _read(fh, kind, name, limits))
 
 
+@dataclass(slots=True)
+class ReadState:
+    """Where an NDJSON read stands after some lines: lets a caller read a file in pieces
+    (:func:`read_ndjson_lines`) and get exactly the issues of one whole read."""
+
+    number: int = 0  # lines read
+    lines: int = 0  # Prestatie lines among them
+    state: int = 0  # 0 before header, 1 in lines, 2 after totals
+    current: MessageKind | None = None
+    empty: bool = True
+
+
+def read_ndjson_lines(
+    fh: IO[bytes], kind: MessageKind | None, name: str, limits: Limits, at: ReadState, final: bool
+) -> Generator[Entry | Issue, None, bool]:
+    """The entries and issues of the lines in ``fh``, read on from ``at`` (updated in place);
+    ``final``: ``fh`` ends the file. Returns False when the read ended early (a limit)."""
+    return (yield from _read(fh, kind, name, limits, at, final))
+
+
 # long: one pass over the lines whose state (line number, part, kind) is shared by every
 # step; the steps that need no state are helpers (_duplicates, bind)
 def _read(
-    fh: IO[bytes], kind: MessageKind | None, name: str, limits: Limits
-) -> Iterator[Entry | Issue]:
-    number = 0
-    lines = 0
-    state = 0  # 0 before header, 1 in lines, 2 after totals
-    current = kind or DECLARATIE
-    empty = True
+    fh: IO[bytes],
+    kind: MessageKind | None,
+    name: str,
+    limits: Limits,
+    at: ReadState | None = None,
+    final: bool = True,
+) -> Generator[Entry | Issue, None, bool]:
+    at = at or ReadState()
+    number = at.number
+    lines = at.lines
+    state = at.state  # 0 before header, 1 in lines, 2 after totals
+    current = at.current or kind or DECLARATIE
+    empty = at.empty
     max_len = limits.max_line_length
     while True:
         raw = fh.readline(max_len + 1)
@@ -68,7 +95,7 @@ def _read(
         if len(raw) > max_len and not raw.endswith(b"\n"):
             where = Location(file=name, line=number)
             yield issue("L001", where, reason=f"line longer than {max_len} bytes")
-            return
+            return False
         if number == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
         try:
@@ -88,7 +115,7 @@ def _read(
         if depth_limit and containers > depth_limit and _depth(obj) > depth_limit:
             where = Location(file=name, line=number)
             yield issue("L001", where, reason=f"nesting deeper than {depth_limit}")
-            return
+            return False
         duplicates = _duplicates(raw) if _may_have_duplicates(raw, obj) else ()
         part, data, problem = _unwrap(obj, current, kind is None and state == 0)
         if problem:
@@ -102,7 +129,7 @@ def _read(
             if limits.max_records and lines > limits.max_records:
                 where = Location(file=name, line=number)
                 yield issue("L001", where, reason=f"more than {limits.max_records} lines")
-                return
+                return False
         if state != _STATE_BEFORE[part]:
             where = Location(file=name, line=number)
             yield issue("J003", where, reason=f"{current.element(part)} out of order")
@@ -134,10 +161,14 @@ def _read(
         bound = None if duplicates else record
         unbound = data if bound is None and isinstance(data, dict) else None
         yield Entry(part, bound, location, index, current.name, unbound)
+    at.number, at.lines, at.state, at.current, at.empty = number, lines, state, current, empty
+    if not final:
+        return True
     if empty:
         yield issue("F003", Location(file=name))
     elif state != 2:
         yield issue("J003", Location(file=name, line=number), reason="Totalen line missing")
+    return True
 
 
 #: the reading state a part must find, and the state it leaves

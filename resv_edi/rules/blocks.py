@@ -1,0 +1,168 @@
+"""Block checks: a block of declaratie lines validated and checked at once, as columns.
+
+The exact path (reader -> model per line -> :class:`~resv_edi.rules.engine.RuleEngine`) is
+the reference. A block check only answers "this block certainly has no issue" or "doubtful";
+a doubtful block is read again by the exact path, which explains it line by line. So the
+answer is the same by construction, as long as "clean" is only said when the exact path would
+find nothing; ``tests/rules/test_blocks_differential.py`` proves it on every fixture, mutated
+inputs and generated ones.
+
+- The model: each field's distinct values of the block are validated once, with the model's
+  own field type (so there is no second copy of a constraint); a value of another JSON type
+  than text, whole number or null makes the block doubtful.
+- The record rules: each line rule is run once per distinct tuple of the attributes it reads
+  (:data:`READS`); a rule not listed is run per line. The free-text BSN guard (R016) is one
+  screen over the block's text; R017/R026 are screened by comparisons over the amount
+  columns, and any breach sends the block to the exact path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from resv_edi.model.declaratie import Prestatie
+from resv_edi.model.types import JSON_CONTEXT
+from resv_edi.privacy import may_hold_bsn
+from resv_edi.rules.record_rules import MessageContext
+from resv_edi.rules.registry import record_rules
+from resv_edi.standard.facts import facts
+
+#: the attributes each line rule reads (with the header from the context); a rule run on a
+#: record holding only these fails with AttributeError if the list is short: then the block
+#: goes the exact way (never a wrong "clean")
+READS: dict[str, tuple[str, ...]] = {
+    "R005": ("begindatum", "einddatum"),
+    "R006": ("begindatum", "einddatum"),
+    "R007": ("debet_credit", "begindatum", "einddatum"),
+    "R008": ("prestatiecode", "begindatum"),
+    "R009": ("prestatiecode", "prestatiesoort"),
+    "R020": ("hoofdtaak", "begindatum"),
+    "R010": ("prestatiesoort",),
+    "R019": ("prestatiesoort", "zorgverzekeraar"),
+    "R011": ("prestatiesoort", "uitvoerende_zorgaanbieder", "opdrachtgevende_zorgaanbieder"),
+    "R012": ("prestatiesoort", "uitvoerende_zorgaanbieder", "opdrachtgevende_zorgaanbieder"),
+    "R013": ("prestatiesoort", "opdrachtgevende_zorgaanbieder"),
+    "R022": ("prestatiesoort", "uitvoerende_zorgaanbieder"),
+    "R014": ("uitvoerende_zorgaanbieder", "opdrachtgevende_zorgaanbieder"),
+    "R015": ("zorgverzekeraar",),
+}
+
+Columns = dict[str, list[Any]]
+_SCALARS = frozenset({str, int, type(None)})
+
+
+@cache
+def _fields() -> tuple[tuple[str, str, TypeAdapter[list[Any]]], ...] | None:
+    """(attribute, alias, adapter validating a list of the field's values) of every model
+    field; ``None`` when the model checks more than its fields (then no block is clean)."""
+    decorators = Prestatie.__pydantic_decorators__
+    if decorators.model_validators or decorators.field_validators or decorators.validators:
+        return None
+    found = []
+    for attr, info in Prestatie.model_fields.items():
+        if not info.is_required() and info.default is not None:
+            return None  # a missing field would not read as None
+        single = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        found.append((attr, info.alias or attr, TypeAdapter(list[single])))  # type: ignore[valid-type]
+    return tuple(found)
+
+
+def line_columns(data: Sequence[dict[str, Any]]) -> Columns | None:
+    """The validated columns (attribute -> values) of the lines' ``data`` (JSON objects
+    keyed by element name), or ``None`` when any line would not bind to the model."""
+    fields = _fields()
+    if fields is None:
+        return None
+    known = {alias for _, alias, _ in fields}
+    keys: set[str] = set()
+    for item in data:
+        keys.update(item)
+    if not keys <= known:
+        return None
+    columns: Columns = {}
+    try:
+        for attr, alias, adapter in fields:
+            raw = [item.get(alias) for item in data]
+            if not set(map(type, raw)) <= _SCALARS:
+                return None  # booleans, floats, objects: the exact path judges them
+            distinct = list(dict.fromkeys(raw))
+            valid = adapter.validate_python(distinct, context=JSON_CONTEXT)
+            if valid == distinct:
+                columns[attr] = raw
+            else:
+                columns[attr] = list(map(dict(zip(distinct, valid, strict=True)).__getitem__, raw))
+    except ValidationError:
+        return None
+    return columns
+
+
+def lines_clean(columns: Columns, ctx: MessageContext) -> bool:
+    """True when no line of the block breaks a line rule of the declaratie."""
+    try:
+        for spec in record_rules("declaratie", "line"):
+            screen = _SCREENS.get(spec.code)
+            if screen is not None and screen(columns):
+                continue
+            assert spec.func is not None
+            if not _rule_clean(spec.func, READS.get(spec.code), columns, ctx):
+                return False
+    except AttributeError:
+        return False
+    return True
+
+
+def _rule_clean(
+    func: Callable[[Any, Any], Any], reads: tuple[str, ...] | None, columns: Columns, ctx: Any
+) -> bool:
+    """``func`` finds nothing on any distinct tuple of the attributes it reads (all of
+    them, per line, when they are not known)."""
+    attrs = tuple(columns) if reads is None else reads
+    make = Prestatie.model_construct
+    for values in set(zip(*(columns[a] for a in attrs), strict=True)):
+        if func(make(**dict(zip(attrs, values, strict=True))), ctx):
+            return False
+    return True
+
+
+def _bsn_screen(columns: Columns) -> bool:
+    """R016: no free text of the block holds a possible BSN. The texts are joined with ``|``
+    (no digit, no separator), so a candidate never spans two values: the same answer as
+    the rule's own screen of each line's texts."""
+    texts = []
+    for attr in _free_text_attrs():
+        texts.extend(filter(None, columns[attr]))
+    return not may_hold_bsn("|".join(texts))
+
+
+@cache
+def _free_text_attrs() -> tuple[str, ...]:
+    by_alias = {info.alias or name: name for name, info in Prestatie.model_fields.items()}
+    return tuple(by_alias[e] for e in facts().free_text_fields if e in by_alias)
+
+
+def _width_screen(columns: Columns) -> bool:
+    """R017 on lines: every amount has fewer digits than allowed."""
+    vat = [v for v in columns["btw_bedrag"] if v is not None]
+    return (
+        max(columns["bedrag"], default=0) < 10 ** facts().line_amount_digits
+        and max(vat, default=0) < 10 ** facts().vat_amount_digits
+    )
+
+
+def _vat_screen(columns: Columns) -> bool:
+    """R026: no VAT amount exceeds its line's amount."""
+    return not any(
+        vat is not None and vat > amount
+        for vat, amount in zip(columns["btw_bedrag"], columns["bedrag"], strict=True)
+    )
+
+
+_SCREENS: dict[str, Callable[[Columns], bool]] = {
+    "R016": _bsn_screen,
+    "R017": _width_screen,
+    "R026": _vat_screen,
+}
