@@ -49,6 +49,7 @@ class Documentation:
     types: dict[str, TypeDoc]
     roots: dict[str, Text]  # message name -> its root element
     complex_types: dict[str, dict[str, ComplexDoc]]  # message name -> type name -> doc
+    serialisations: dict[str, Text]  # texts that only the JSON Schemas use (json, ndjson, ...)
 
     def element(self, message: str, complex_type: str, element: str) -> Text:
         """The text of ``element`` inside ``complex_type`` of ``message``."""
@@ -84,6 +85,10 @@ def load_documentation(path: Path | None = None) -> Documentation:
     with (path or mappings_dir() / "documentation.toml").open("rb") as fh:
         raw = tomllib.load(fh)
     types = {name: _type_doc(name, body) for name, body in raw.pop("types", {}).items()}
+    serialisations = {
+        name: _text(body, f"serialisations.{name}")
+        for name, body in raw.pop("serialisations", {}).items()
+    }
     roots: dict[str, Text] = {}
     complex_types: dict[str, dict[str, ComplexDoc]] = {}
     for message, body in raw.items():
@@ -99,7 +104,7 @@ def load_documentation(path: Path | None = None) -> Documentation:
             for name, entry in body.items()
             if isinstance(entry, dict)
         }
-    return Documentation(types, roots, complex_types)
+    return Documentation(types, roots, complex_types, serialisations)
 
 
 @cache
