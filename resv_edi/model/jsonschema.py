@@ -44,7 +44,8 @@ def _type_def(ldt: str, scalar: dict[str, Any], doc: Documentation) -> dict[str,
     if ldt in enumerations():
         values = list(enumerations()[ldt])
         body["enum"] = values
-        description += " " + " ".join(f"{v} = {entry.values[v].nl}" for v in values)
+        meanings = "; ".join(f"{v} = {entry.values[v].nl.rstrip('.')}" for v in values)
+        description += f" {meanings}."
     else:
         body |= {k: v for k, v in scalar.items() if k not in ("title", "description")}
     body["description"] = description
