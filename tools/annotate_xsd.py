@@ -224,6 +224,14 @@ def _escape_attr(match: re.Match[str]) -> str:
     return f'{match.group(1)}="{value}"'
 
 
+def _schema_tag(text: str) -> str:
+    """The ``xs:schema`` start tag with one attribute per line."""
+    end = text.index(">")
+    head, *attributes = re.findall(r'[^\s=]+(?:="[^"]*")?', text[:end])
+    indent = "\n" + " " * (len(head) + 1)
+    return f"{head} {indent.join(attributes)}{text[end:]}"
+
+
 def render(
     path: Path, message: str | None, doc: Documentation, std: StandardFacts, used: _Usage
 ) -> str:
@@ -249,7 +257,9 @@ def render(
         etree.tostring(n, encoding="unicode")
         for n in reversed(list(root.itersiblings(preceding=True)))
     ]
-    parts.append(_VALUE_ATTR.sub(_escape_attr, etree.tostring(root, encoding="unicode")))
+    parts.append(
+        _schema_tag(_VALUE_ATTR.sub(_escape_attr, etree.tostring(root, encoding="unicode")))
+    )
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + "\n".join(parts) + "\n"
 
 
