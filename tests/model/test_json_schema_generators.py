@@ -29,6 +29,7 @@ from resv_edi.formats.registry import get_format
 from resv_edi.generate.declarations import generate_declaration
 from resv_edi.model.base import Record
 from resv_edi.model.messages import DECLARATIE, KINDS
+from resv_edi.pipeline import validate
 from resv_edi.standard.documentation import documentation
 from resv_edi.standard.schema_types import element_types
 
@@ -285,3 +286,27 @@ def test_generated_models_read_our_json_with_integer_cents_and_dates(
     assert all(type(p.bedrag) is int for p in message.prestaties)
     assert message.header.dagtekening == date.fromisoformat(raw["Header"]["Dagtekening"])
     assert type(message.header.dagtekening) is date
+
+
+def test_json_written_by_the_generated_models_passes_our_reader(
+    generated: dict[str, tuple[Path, subprocess.CompletedProcess[str]]],
+    documents: dict[str, Path],
+    tmp_path: Path,
+) -> None:
+    """A vendor fills the generated models and dumps them by alias: the receiver's reader and
+    every rule accept the document as it is (keys in the order the schema lists them)."""
+    out, _ = generated["declaratie.schema.json"]
+    spec = importlib.util.spec_from_file_location("declaratie_models_out", out)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    try:
+        spec.loader.exec_module(module)
+        text = documents["json"].read_text(encoding="utf-8")
+        message = module.DeclaratieberichtDocument.model_validate_json(text)
+        dumped = message.model_dump_json(by_alias=True, exclude_none=True)
+    finally:
+        del sys.modules[spec.name]
+    path = tmp_path / "vendor.json"
+    path.write_text(dumped, encoding="utf-8")
+    assert [f"{i.code} {i.message}" for i in validate(path)] == []

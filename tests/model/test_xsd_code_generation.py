@@ -25,6 +25,7 @@ from resv_edi.cli.main import cli
 from resv_edi.formats.registry import get_format
 from resv_edi.generate.declarations import generate_declaration
 from resv_edi.model.messages import DECLARATIE
+from resv_edi.pipeline import validate
 
 xsdata = pytest.importorskip(
     "xsdata", reason="xsdata is in the test extra: pip install -e '.[test]'"
@@ -138,3 +139,21 @@ def test_generated_classes_read_our_xml_with_integer_cents(
     assert all(type(line.bedrag) is int for line in lines)
     assert message.header.dagtekening.to_date() == records[0].dagtekening
     assert message.totalen.totaal_bedrag == records[-1].totaal_bedrag
+
+
+def test_xml_written_by_the_generated_classes_passes_our_reader(
+    generation: tuple[Path, str], tmp_path: Path
+) -> None:
+    """A vendor builds the message with the generated classes and serialises it: the receiver's
+    reader and every rule accept it as it is."""
+    from xsdata.formats.dataclass.parsers import XmlParser
+    from xsdata.formats.dataclass.serializers import XmlSerializer
+
+    records = list(generate_declaration(3, seed=4))
+    out = io.BytesIO()
+    get_format("xml").writer(records, out, DECLARATIE)
+    module = importlib.import_module(f"{PACKAGE}.declaratie")
+    message = XmlParser().from_bytes(out.getvalue(), module.Declaratiebericht)
+    path = tmp_path / "vendor.xml"
+    path.write_text(XmlSerializer().render(message), encoding="utf-8")
+    assert [f"{i.code} {i.message}" for i in validate(path)] == []
