@@ -28,6 +28,7 @@ from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import may_hold_bsn
 from resv_edi.rules.record_rules import MessageContext
+from resv_edi.rules.references import compared_elements
 from resv_edi.rules.registry import record_rules
 from resv_edi.standard.facts import facts
 
@@ -49,6 +50,12 @@ READS: dict[str, tuple[str, ...]] = {
     "R022": ("prestatiesoort", "uitvoerende_zorgaanbieder"),
     "R014": ("uitvoerende_zorgaanbieder", "opdrachtgevende_zorgaanbieder"),
     "R015": ("zorgverzekeraar",),
+    "R034": ("opdracht_overeenkomst", "prestatiesoort"),
+    "R036": ("werkgebied", "begindatum"),
+    "R038": ("begindatum", "einddatum"),
+    "R039": ("begindatum",),
+    "R040": ("zorgverzekeraar",),
+    "R041": ("zorgverzekeraar", "begindatum"),
 }
 
 Columns = dict[str, list[Any]]
@@ -128,20 +135,35 @@ def _rule_clean(
     return True
 
 
-def _bsn_screen(columns: Columns) -> bool:
-    """R016: no free text of the block holds a possible BSN. The texts are joined with ``|``
-    (no digit, no separator), so a candidate never spans two values: the same answer as
-    the rule's own screen of each line's texts."""
-    texts = []
-    for attr in _free_text_attrs():
-        texts.extend(filter(None, columns[attr]))
-    return not may_hold_bsn("|".join(texts))
+def _bsn_screen(scope: str) -> Callable[[Columns], bool]:
+    """R016 (free text) and R042 (identifying fields): no text of the block holds a possible
+    BSN. The texts are joined with ``|`` (no digit, no separator), so a candidate never spans
+    two values: the same answer as the rule's own screen of each line's texts."""
+
+    def screen(columns: Columns) -> bool:
+        texts: list[str] = []
+        for attr in _text_attrs(scope):
+            texts.extend(filter(None, columns[attr]))
+        return not may_hold_bsn("|".join(texts))
+
+    return screen
 
 
 @cache
-def _free_text_attrs() -> tuple[str, ...]:
-    by_alias = {info.alias or name: name for name, info in Prestatie.model_fields.items()}
-    return tuple(by_alias[e] for e in facts().free_text_fields if e in by_alias)
+def _by_alias() -> dict[str, str]:
+    return {info.alias or name: name for name, info in Prestatie.model_fields.items()}
+
+
+@cache
+def _text_attrs(scope: str) -> tuple[str, ...]:
+    elements = facts().reference_fields if scope == "reference" else facts().free_text_fields
+    return tuple(_by_alias()[e] for e in elements if e in _by_alias())
+
+
+def compared_attributes() -> tuple[str, ...]:
+    """The attributes of the elements a credit must repeat (R035), in the reference index's
+    order (:func:`~resv_edi.rules.references.compared_elements`)."""
+    return tuple(_by_alias()[e] for e in compared_elements()[0])
 
 
 def _width_screen(columns: Columns) -> bool:
@@ -162,7 +184,8 @@ def _vat_screen(columns: Columns) -> bool:
 
 
 _SCREENS: dict[str, Callable[[Columns], bool]] = {
-    "R016": _bsn_screen,
+    "R016": _bsn_screen("free_text"),
+    "R042": _bsn_screen("reference"),
     "R017": _width_screen,
     "R026": _vat_screen,
 }

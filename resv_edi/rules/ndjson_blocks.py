@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from typing import IO, Any
 
 import orjson
@@ -23,7 +24,7 @@ from resv_edi.errors import Issue
 from resv_edi.formats.json.ndjson import ReadState, read_ndjson_lines
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
-from resv_edi.rules.blocks import line_columns, lines_clean
+from resv_edi.rules.blocks import compared_attributes, line_columns, lines_clean
 from resv_edi.rules.engine import RuleEngine
 from resv_edi.rules.references import RowValues
 from resv_edi.source import read_guarded
@@ -76,6 +77,8 @@ class NdjsonCheck:
                     engine.add_clean_lines(self.path, item.last_line, item.rows, item.signed_sum)
                 else:
                     yield from engine.check(item)
+                    if engine.stopped:
+                        break
             engine = self._engine or self._start(DECLARATIE)
             for early in waiting:
                 yield from engine.check(early)
@@ -174,19 +177,25 @@ def _run_length(block: list[bytes]) -> int:
 def _clean_counts(columns: dict[str, list[Any]], at: ReadState, element: str) -> _Clean:
     amounts = columns["bedrag"]
     signs = columns["debet_credit"]
-    path = f"/{element}"
+    n = len(amounts)
     first_index, first_line = at.lines + 1, at.number + 1
+    compared = [columns[attr] for attr in compared_attributes()]
+    facts = list(map(str, zip(*compared, strict=True) if len(compared) > 1 else compared[0]))
     rows: list[RowValues] = [
-        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount)
-        for index, line, ref, prev, sign, amount in zip(
-            range(first_index, first_index + len(amounts)),
-            range(first_line, first_line + len(amounts)),
+        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount, *rest)
+        for index, line, path, ref, prev, sign, amount, *rest in zip(
+            range(first_index, first_index + n),
+            range(first_line, first_line + n),
+            repeat(f"/{element}", n),
             columns["referentienummer"],
             columns["vorig_referentienummer"],
             signs,
             amounts,
+            columns["resv_plan"],
+            columns["werkgebied"],
+            facts,
             strict=True,
         )
     ]
     credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C")
-    return _Clean(rows, sum(amounts) - 2 * credit, first_line + len(amounts) - 1)
+    return _Clean(rows, sum(amounts) - 2 * credit, first_line + n - 1)
