@@ -9,6 +9,7 @@ through :func:`redact` first, so that a report never repeats a possible BSN.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from stdnum.nl import bsn
 
@@ -53,6 +54,35 @@ def may_hold_bsn(text: str) -> bool:
     """False when ``text`` certainly holds no possible BSN (the usual case, decided by two
     fast scans); True when :func:`possible_bsns` must look closer."""
     return _BARE.search(text) is not None or _GROUPED_TAIL.search(text) is not None
+
+
+#: bytes.translate table of the block screen: digits -> "0", separators -> "s", else "x"
+_CLASSES = bytes(
+    ord("0") if chr(b).isascii() and chr(b).isdigit() else ord("s") if chr(b) in " .-" else ord("x")
+    for b in range(256)
+)
+#: :func:`may_hold_bsn`'s two scans as substrings of the classified text: a run of exactly
+#: nine digits between non-digits, or the grouped tail digit-sep-2/3 digits-sep-3 digits
+_CANDIDATES = (
+    *(a + b"0" * 9 + b for a in (b"x", b"s") for b in (b"x", b"s")),
+    b"0s00s000",
+    b"0s000s000",
+)
+
+
+def may_hold_bsn_block(texts: Iterable[str]) -> bool:
+    """:func:`may_hold_bsn` for many texts at once: False when none of them may hold a BSN.
+
+    The texts are joined with ``|`` (not a digit, not a separator), so a candidate never
+    spans two of them, and classified with ``bytes.translate``: a handful of substring
+    searches then decide, with the regular expressions only for text beyond Latin-1.
+    """
+    joined = "|".join(texts)
+    try:
+        classes = b"x" + joined.encode("latin-1").translate(_CLASSES) + b"x"
+    except UnicodeEncodeError:
+        return may_hold_bsn(joined)
+    return any(candidate in classes for candidate in _CANDIDATES)
 
 
 def possible_bsns(text: str) -> list[str]:

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from itertools import repeat
+from operator import itemgetter
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.types import JSON_CONTEXT
-from resv_edi.privacy import may_hold_bsn
+from resv_edi.privacy import may_hold_bsn_block
 from resv_edi.rules.record_rules import MessageContext
 from resv_edi.rules.references import compared_elements
 from resv_edi.rules.registry import record_rules
@@ -93,7 +95,7 @@ def line_columns(data: Sequence[dict[str, Any]]) -> Columns | None:
     columns: Columns = {}
     try:
         for attr, alias, adapter in fields:
-            raw = [item.get(alias) for item in data]
+            raw = list(map(dict.get, data, repeat(alias)))
             if not set(map(type, raw)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
             distinct = list(dict.fromkeys(raw))
@@ -107,44 +109,91 @@ def line_columns(data: Sequence[dict[str, Any]]) -> Columns | None:
     return columns
 
 
-def lines_clean(columns: Columns, ctx: MessageContext) -> bool:
+class RuleMemo:
+    """The (rule, values) found clean so far under one header: distinct values repeat
+    across blocks (codes, dates, parties), so most are checked once per message."""
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.header: object = None
+        self.clean: set[tuple[str, tuple[Any, ...]]] = set()
+        self.limit = limit
+
+    def under(self, header: object) -> set[tuple[str, tuple[Any, ...]]]:
+        if header is not self.header or len(self.clean) > self.limit:
+            self.header = header
+            self.clean = set()
+        return self.clean
+
+
+def lines_clean(columns: Columns, ctx: MessageContext, memo: RuleMemo | None = None) -> bool:
     """True when no line of the block breaks a line rule of the declaratie."""
+    known = (memo or RuleMemo()).under(ctx.header)
+    distinct = _distinct_inputs(columns)
     try:
         for spec in record_rules("declaratie", "line"):
             screen = _SCREENS.get(spec.code)
             if screen is not None and screen(columns):
                 continue
             assert spec.func is not None
-            if not _rule_clean(spec.func, READS.get(spec.code), columns, ctx):
+            if not _rule_clean(spec.code, spec.func, columns, distinct, ctx, known):
                 return False
     except AttributeError:
         return False
     return True
 
 
+@cache
+def _read_attrs() -> tuple[str, ...]:
+    """Every attribute some listed rule reads, in a fixed order."""
+    return tuple(dict.fromkeys(a for reads in READS.values() for a in reads))
+
+
+def _distinct_inputs(columns: Columns) -> set[tuple[Any, ...]]:
+    """The block's distinct tuples of :func:`_read_attrs` (few: codes, dates, parties)."""
+    return set(zip(*(columns[a] for a in _read_attrs()), strict=True))
+
+
 def _rule_clean(
-    func: Callable[[Any, Any], Any], reads: tuple[str, ...] | None, columns: Columns, ctx: Any
+    code: str,
+    func: Callable[[Any, Any], Any],
+    columns: Columns,
+    distinct: set[tuple[Any, ...]],
+    ctx: Any,
+    known: set[tuple[str, tuple[Any, ...]]],
 ) -> bool:
-    """``func`` finds nothing on any distinct tuple of the attributes it reads (all of
-    them, per line, when they are not known)."""
-    attrs = tuple(columns) if reads is None else reads
+    """``func`` finds nothing on any distinct tuple of the attributes it reads (on every
+    line, with all attributes, when those are not listed)."""
+    reads = READS.get(code)
+    if reads is None:
+        attrs = tuple(columns)
+        inputs = set(zip(*(columns[a] for a in attrs), strict=True))
+    else:
+        attrs = reads
+        where = _read_attrs()
+        inputs = set(map(itemgetter(*map(where.index, reads)), distinct))
+        if len(reads) == 1:
+            inputs = {(value,) for value in inputs}
     make = Prestatie.model_construct
-    for values in set(zip(*(columns[a] for a in attrs), strict=True)):
+    for values in inputs:
+        key = (code, values)
+        if key in known:
+            continue
         if func(make(**dict(zip(attrs, values, strict=True))), ctx):
             return False
+        if reads is not None:
+            known.add(key)
     return True
 
 
 def _bsn_screen(scope: str) -> Callable[[Columns], bool]:
     """R016 (free text) and R042 (identifying fields): no text of the block holds a possible
-    BSN. The texts are joined with ``|`` (no digit, no separator), so a candidate never spans
-    two values: the same answer as the rule's own screen of each line's texts."""
+    BSN: the same answer as the rule's own screen of each line's texts."""
 
     def screen(columns: Columns) -> bool:
         texts: list[str] = []
         for attr in _text_attrs(scope):
             texts.extend(filter(None, columns[attr]))
-        return not may_hold_bsn("|".join(texts))
+        return not may_hold_bsn_block(texts)
 
     return screen
 

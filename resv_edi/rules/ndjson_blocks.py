@@ -24,7 +24,7 @@ from resv_edi.errors import Issue
 from resv_edi.formats.json.ndjson import ReadState, read_ndjson_lines
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
-from resv_edi.rules.blocks import compared_attributes, line_columns, lines_clean
+from resv_edi.rules.blocks import RuleMemo, compared_attributes, line_columns, lines_clean
 from resv_edi.rules.engine import RuleEngine
 from resv_edi.rules.references import RowValues
 from resv_edi.source import read_guarded
@@ -58,6 +58,7 @@ class NdjsonCheck:
         self.limits = limits
         self.lines = 0
         self._engine: RuleEngine | None = None
+        self._memo = RuleMemo()
 
     def __iter__(self) -> Iterator[Issue]:
         waiting: list[Entry | Issue] = []  # items before the first entry names the kind
@@ -109,21 +110,26 @@ class NdjsonCheck:
                     break
                 block.append(raw)
             final = len(block) < BLOCK
-            start = 0
-            if self._fast(at):
-                run = _run_length(block)
-                clean = self._clean(block[:run], at) if run else None
+            pos = 0
+            while pos < len(block):
+                run = _run_length(block, pos) if self._fast(at) else 0
+                clean = self._clean(block[pos : pos + run], at) if run else None
                 if clean is not None:
                     yield clean
                     at.number += run
                     at.lines += run
                     at.empty = False
-                    start = run
-            rest = io.BytesIO(b"".join(block[start:]))
-            ended = not (
-                yield from read_ndjson_lines(rest, self.kind, name, self.limits, at, final)
-            )
-            if ended or final:
+                else:  # one line the exact way (then maybe a block again), or the whole run
+                    run = run or 1
+                    piece = io.BytesIO(b"".join(block[pos : pos + run]))
+                    if not (
+                        yield from read_ndjson_lines(piece, self.kind, name, self.limits, at, False)
+                    ):
+                        return
+                pos += run
+            if final:
+                end = io.BytesIO(b"")
+                yield from read_ndjson_lines(end, self.kind, name, self.limits, at, True)
                 return
 
     def _fast(self, at: ReadState) -> bool:
@@ -161,17 +167,18 @@ class NdjsonCheck:
             return None
         columns = line_columns(data)
         assert self._engine is not None
-        if columns is None or not lines_clean(columns, self._engine.context):
+        if columns is None or not lines_clean(columns, self._engine.context, self._memo):
             return None
         return _clean_counts(columns, at, DECLARATIE.element("line"))
 
 
-def _run_length(block: list[bytes]) -> int:
-    """How many lines at the start of ``block`` look like whole Prestatie lines."""
-    for n, raw in enumerate(block):
+def _run_length(block: list[bytes], start: int) -> int:
+    """How many lines of ``block`` from ``start`` on look like whole Prestatie lines."""
+    for n in range(start, len(block)):
+        raw = block[n]
         if not (raw.startswith(_LINE_START) and raw.endswith(b"\n")):
-            return n
-    return len(block)
+            return n - start
+    return len(block) - start
 
 
 def _clean_counts(columns: dict[str, list[Any]], at: ReadState, element: str) -> _Clean:
