@@ -1,0 +1,193 @@
+"""The block path (rules/ndjson_blocks.py) gives exactly the issues of the exact path
+(``pipeline.validate``: reader, model and rule engine line by line), in the same order, with
+the same codes, places and texts: on every NDJSON fixture and fuzz corpus file, on mutated
+messages (one mutation per kind of issue the exact path can report for a line) and on
+generated mixtures of them, at block sizes that cut the message in many places."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import resv_edi.rules.ndjson_blocks as blocks
+from resv_edi.formats.registry import get_format
+from resv_edi.generate.declarations import generate_declaration
+from resv_edi.limits import Limits
+from resv_edi.model.messages import DECLARATIE
+from resv_edi.pipeline import check_file, validate
+from resv_edi.rules.ndjson_blocks import NdjsonCheck
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = sorted([*ROOT.glob("fixtures/*/*.ndjson"), *ROOT.glob("fuzz/corpus/*.ndjson")])
+
+
+def _same(path: Path, block: int, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> list[Any]:
+    monkeypatch.setattr(blocks, "BLOCK", block)
+    exact = list(validate(path, "ndjson", **kw))
+    checked = NdjsonCheck(path, kw.get("kind"), kw.get("limits", Limits()))
+    assert list(checked) == exact
+    return exact
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+@pytest.mark.parametrize("block", [2048, 3])
+def test_corpus(path: Path, block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    _same(path, block, monkeypatch)
+
+
+def _lines(n: int = 24, seed: int = 7) -> list[bytes]:
+    from io import BytesIO
+
+    out = BytesIO()
+    get_format("ndjson").writer(generate_declaration(n, seed=seed), out, DECLARATIE)
+    return out.getvalue().splitlines(keepends=True)
+
+
+def _field(name: str, value: Any) -> Callable[[dict[str, Any], list[bytes]], bytes]:
+    def mutate(line: dict[str, Any], lines: list[bytes]) -> bytes:
+        line["Prestatie"][name] = value
+        return json.dumps(line, separators=(",", ":")).encode() + b"\n"
+
+    return mutate
+
+
+def _drop(name: str) -> Callable[[dict[str, Any], list[bytes]], bytes]:
+    def mutate(line: dict[str, Any], lines: list[bytes]) -> bytes:
+        line["Prestatie"].pop(name, None)
+        return json.dumps(line, separators=(",", ":")).encode() + b"\n"
+
+    return mutate
+
+
+def _raw(text: bytes | Callable[[bytes], bytes]) -> Callable[[dict[str, Any], list[bytes]], bytes]:
+    def mutate(line: dict[str, Any], lines: list[bytes]) -> bytes:
+        compact = json.dumps(line, separators=(",", ":")).encode()
+        return (text(compact) if callable(text) else text) + b"\n"
+
+    return mutate
+
+
+def _credit_of_first(amount: int | None = None) -> Callable[[dict[str, Any], list[bytes]], bytes]:
+    def mutate(line: dict[str, Any], lines: list[bytes]) -> bytes:
+        first = json.loads(lines[1])["Prestatie"]
+        credit = dict(first, DebetCredit="C", VorigReferentienummer=first["Referentienummer"])
+        credit["Referentienummer"] = line["Prestatie"]["Referentienummer"]
+        if amount is not None:
+            credit["Bedrag"] = amount
+        return json.dumps({"Prestatie": credit}, separators=(",", ":")).encode() + b"\n"
+
+    return mutate
+
+
+def _copy_of_first(line: dict[str, Any], lines: list[bytes]) -> bytes:
+    return lines[1]
+
+
+MUTATIONS: dict[str, Callable[[dict[str, Any], list[bytes]], bytes]] = {
+    "amount_text": _field("Bedrag", "12"),
+    "amount_float": _field("Bedrag", 12.0),
+    "amount_bool": _field("Bedrag", True),
+    "amount_negative": _field("Bedrag", -1),
+    "amount_wide": _field("Bedrag", 10**13),
+    "vat_above_amount": _field("BtwBedrag", 10**9),
+    "vat_null": _field("BtwBedrag", None),
+    "date_impossible": _field("Begindatum", "2027-02-30"),
+    "end_before_begin": _field("Einddatum", "2027-01-01"),
+    "outside_period": _field("Einddatum", "2030-01-31"),
+    "code_unknown": _field("Prestatiecode", "XXXXXX"),
+    "hoofdtaak_bad": _field("Hoofdtaak", "9"),
+    "soort_2_no_parties": _field("Prestatiesoort", "2"),
+    "insurer_other": _field("Zorgverzekeraar", "9999"),
+    "insurer_wlz": _field("Zorgverzekeraar", "9101"),
+    "region_unknown": _field("Werkgebied", "ZZZZ"),
+    "region_other": _field("Werkgebied", "W001"),
+    "bsn_in_text": _field("Omschrijving", "client 111222333 gezien"),
+    "bsn_grouped": _field("Toelichting", "nummer 1112.22.333"),
+    "nine_digits_no_bsn": _field("Omschrijving", "ordernummer 123456789"),
+    "bsn_in_reference": _field("Referentienummer", "111222333"),
+    "text_control_char": _field("Omschrijving", "a\tb"),
+    "text_too_long": _field("Omschrijving", "x" * 101),
+    "required_null": _field("Prestatiesoort", None),
+    "nested_value": _field("Bedrag", {"x": 1}),
+    "unknown_key": _field("Foo", "bar"),
+    "missing_soort": _drop("Prestatiesoort"),
+    "missing_amount": _drop("Bedrag"),
+    "duplicate_key": _raw(lambda b: b.replace(b'"Bedrag":', b'"Bedrag":1,"Bedrag":', 1)),
+    "escaped_duplicate": _raw(lambda b: b.replace(b'"Bedrag":', b'"Bedr\\u0061g":1,"Bedrag":', 1)),
+    "space_before_colon": _raw(lambda b: b.replace(b'"Bedrag":', b'"Bedrag" :', 1)),
+    "colon_in_text": _raw(lambda b: b.replace(b'"Omschrijving":"', b'"Omschrijving":"a\\":', 1)),
+    "broken_json": _raw(lambda b: b[:-3]),
+    "two_objects": _raw(lambda b: b + b"," + b),
+    "blank": _raw(b""),
+    "not_an_object": _raw(b"[1,2]"),
+    "other_key": _raw(lambda b: b.replace(b'{"Prestatie":', b'{"Prestaties":', 1)),
+    "totals_early": _raw(b'{"Totalen":{"AantalPrestaties":1,"TotaalBedrag":1,"DebetCredit":"D"}}'),
+    "header_again": lambda line, lines: lines[0],
+    "duplicate_reference": _copy_of_first,
+    "credit": _credit_of_first(),
+    "credit_too_big": _credit_of_first(10**10),
+    "previous_on_debit": _field("VorigReferentienummer", "NOPE"),
+}
+
+
+#: mutations the exact path accepts (both paths must still agree)
+HARMLESS = {
+    "vat_null",
+    "nine_digits_no_bsn",
+    "colon_in_text",
+    "previous_on_debit",
+    "region_other",
+    "space_before_colon",
+}
+
+
+def _mutated(tmp_path: Path, changes: dict[int, str], name: str = "m") -> Path:
+    lines = _lines()
+    for at, mutation in sorted(changes.items()):
+        lines[at] = MUTATIONS[mutation](json.loads(lines[at]), lines)
+    path = tmp_path / f"{name}.ndjson"
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_mutations(mutation: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _mutated(tmp_path, {9: mutation})
+    found = _same(path, 4, monkeypatch)
+    if mutation not in HARMLESS:
+        assert found, "the mutation should break something"
+    _same(path, 2048, monkeypatch)
+
+
+def test_limits_and_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _mutated(tmp_path, {})
+    _same(path, 5, monkeypatch, limits=Limits(max_records=10))
+    _same(path, 5, monkeypatch, limits=Limits(max_line_length=300))
+    _same(path, 5, monkeypatch, kind=DECLARATIE)
+
+
+def test_report_counts_match(tmp_path: Path) -> None:
+    path = _mutated(tmp_path, {3: "duplicate_reference", 12: "amount_wide"})
+    report = check_file(path)
+    assert report.lines == 24 and report.format == "ndjson"
+    assert [i.code for i in report.issues] == [i.code for i in validate(path, "ndjson")]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    changes=st.dictionaries(st.integers(1, 24), st.sampled_from(sorted(MUTATIONS)), max_size=4),
+    block=st.integers(1, 9),
+)
+def test_generated(
+    changes: dict[int, str], block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _mutated(tmp_path, changes, name="g")
+    _same(path, block, monkeypatch)
