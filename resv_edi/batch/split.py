@@ -19,7 +19,7 @@ once the counts of the earlier chunks are known.
 Record rules run in the chunk (with the header from the replayed head as their context).
 Rules across the message (R003 unique references, R004/R025 credits, R001/R002 totals and the
 retour twins) run in the parent on the compact data the chunks return (reference rows, signed
-sums, counts), through the same :class:`~resv_edi.rules.references.ReferenceIndex`.
+sums, counts), through the same :class:`~resv_edi.rules.ref_partitions.PartitionedIndex`.
 
 Anything structural (wrong order, unknown elements, broken XML, a fatal issue, a header or totals
 in the middle) makes the chunk ask for a *fallback*: the parent then validates the whole file in
@@ -50,7 +50,8 @@ from resv_edi.pipeline import sniff
 from resv_edi.reporting import FileReport
 from resv_edi.rules.message_checks import reference_issues, totals_issues
 from resv_edi.rules.record_rules import MessageContext, retired_release
-from resv_edi.rules.references import LineValues, ReferenceIndex, line_values
+from resv_edi.rules.ref_partitions import PartitionedIndex
+from resv_edi.rules.references import LineValues, line_values
 from resv_edi.rules.registry import record_rules
 from resv_edi.standard.catalogue import issue
 from resv_edi.vektis.layout import detect_layout
@@ -448,7 +449,7 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
     name = spec0.path
     indexed = f"/{kind.root}/{kind.lines_element}/{kind.line_element}["
     issues: list[Issue] = []
-    refs = ReferenceIndex() if kind is DECLARATIE else None
+    refs = PartitionedIndex() if kind is DECLARATIE else None
     offset = lines = unbound = 0
     sums = [0, 0]
     try:

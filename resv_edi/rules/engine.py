@@ -19,7 +19,8 @@ from resv_edi.rules import retour_rules as _retour_rules  # noqa: F401
 from resv_edi.rules import service_dates as _service_dates  # noqa: F401
 from resv_edi.rules.message_checks import reference_issues, retired_issue, totals_issues
 from resv_edi.rules.record_rules import MessageContext, retired_release
-from resv_edi.rules.references import ReferenceIndex, RowValues, line_values
+from resv_edi.rules.ref_partitions import PartitionedIndex
+from resv_edi.rules.references import RowValues, line_values
 from resv_edi.rules.registry import message_rule, record_rules
 from resv_edi.standard.catalogue import issue
 
@@ -40,7 +41,7 @@ class RuleEngine:
             for part in ("header", "line", "totals")
         }
         self._ctx = MessageContext()
-        self._refs = ReferenceIndex(temp_dir) if kind is DECLARATIE else None
+        self._refs = PartitionedIndex(temp_dir) if kind is DECLARATIE else None
         self.lines = 0
         self._unbound = 0
         self._sums = [0, 0]  # declaratie: amount; retour: submitted, granted (signed cents)

@@ -11,6 +11,7 @@ from resv_edi.errors import Issue, Location
 from resv_edi.model.declaratie import Totalen
 from resv_edi.model.messages import Entry
 from resv_edi.model.retour import RetourTotalen
+from resv_edi.rules.ref_partitions import PartitionedIndex
 from resv_edi.rules.references import ReferenceIndex, RefRow
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
@@ -64,7 +65,7 @@ def _row_location(file: str | None, row: RefRow) -> Location:
     )
 
 
-def reference_issues(refs: ReferenceIndex, file: str | None) -> Iterator[Issue]:
+def reference_issues(refs: PartitionedIndex | ReferenceIndex, file: str | None) -> Iterator[Issue]:
     for dup in refs.duplicates():
         yield issue(
             "R003",

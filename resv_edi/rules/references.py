@@ -3,7 +3,9 @@ R037 one Werkgebied per ResvPlan).
 
 Kept in a temporary SQLite file rather than in memory, so that a message of any size is
 checked with flat memory: lines are appended in batches while streaming, and the cross-line
-questions are asked once at the end with indexed queries.
+questions are asked once at the end with indexed queries. The rule engine uses the faster
+:class:`~resv_edi.rules.ref_partitions.PartitionedIndex`; this index states the questions
+as SQL and is the reference a test holds it to.
 """
 
 from __future__ import annotations
@@ -223,7 +225,7 @@ class ReferenceIndex:
         names = compared_elements()[0]
         for row in self._db.execute(query):
             credit = _row(row)
-            found, expected = _shown(credit.facts), _shown(str(row[10]))
+            found, expected = shown_values(credit.facts), shown_values(str(row[10]))
             for name, mine, theirs in zip(names, found, expected, strict=True):
                 if mine != theirs:
                     yield CreditDifference(credit, name, mine, theirs)
@@ -260,7 +262,7 @@ def _row(row: tuple[object, ...]) -> RefRow:
     return RefRow(idx, src, path, ref, prev, bool(debit), amount, plan, region, joined)  # type: ignore[arg-type]
 
 
-def _shown(text: str) -> list[str]:
+def shown_values(text: str) -> list[str]:
     """The values of a stored ``str(tuple)`` of compared elements as shown in a message:
     texts as they are, numbers and dates (``datetime.date(2027, 1, 31)``) as written in XML,
     an absent element as ``""``. Only literals and ``datetime.date`` calls are read."""

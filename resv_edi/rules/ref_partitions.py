@@ -1,0 +1,270 @@
+"""The reference index without SQLite: rows kept in memory, hash-partitioned into spill files
+past a bound, each partition answered in memory at the end.
+
+It answers exactly the questions of :class:`~resv_edi.rules.references.ReferenceIndex` (the
+SQLite index, kept as the reference: ``tests/rules/test_ref_partitions.py`` proves both give
+the same answers): R003 duplicates, R004/R025 credit problems, R035 credit differences and
+R037 region conflicts, each in line order. Every question groups lines by one key (the
+reference, the credited reference, the ResvPlan), so a row is filed under each key it is asked
+by, in the partition of that key's hash; each partition then holds every line a question
+about its keys needs. Memory stays flat: at most :data:`BOUND` rows are held while adding,
+one partition while answering, and the answers are merged from sorted spill files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import pickle
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from resv_edi.rules.references import (
+    CreditDifference,
+    CreditProblem,
+    Duplicate,
+    LineValues,
+    RefRow,
+    RegionConflict,
+    RowValues,
+    compared_elements,
+    shown_values,
+)
+
+BOUND = 50_000  # rows held in memory before they are spilled to partitions
+PARTITIONS = 64
+_CHUNK = 2_000
+_BY_REF, _BY_PREV, _BY_PLAN = 0, 1, 2
+# the answers, in the order reference_issues asks for them
+_DUPLICATES, _CREDITS, _DIFFERENCES, _CONFLICTS = range(4)
+
+
+class PartitionedIndex:
+    """Collects the lines' reference rows; answers the cross-line rules at the end."""
+
+    def __init__(self, directory: str | None = None) -> None:
+        self._directory = directory
+        self._rows: list[RowValues] = []
+        self._spill: str | None = None  # the folder of the partitions, once spilled
+        self._answers: list[list[Any]] | None = None
+        self._answer_files: dict[int, list[str]] = {}
+
+    # -- adding --------------------------------------------------------------------------
+
+    def add(self, row: RefRow) -> None:
+        self.add_rows(
+            [
+                (
+                    row.index,
+                    row.source_line,
+                    row.path,
+                    row.reference,
+                    row.previous,
+                    row.debit,
+                    row.amount,
+                    row.plan,
+                    row.region,
+                    row.facts,
+                )
+            ]
+        )
+
+    def add_values(
+        self, index: int, source_line: int | None, path: str | None, values: LineValues
+    ) -> None:
+        self._rows.append((index, source_line, path, *values))
+        if len(self._rows) >= BOUND:
+            self._spill_rows()
+
+    def add_rows(self, rows: list[RowValues]) -> None:
+        self._rows.extend(rows)
+        if len(self._rows) >= BOUND:
+            self._spill_rows()
+
+    def _spill_rows(self) -> None:
+        if self._spill is None:
+            self._spill = tempfile.mkdtemp(prefix="resv-edi-refs-", dir=self._directory)
+        parts: list[list[tuple[int, RowValues]]] = [[] for _ in range(PARTITIONS)]
+        for purpose, row in _filed(self._rows):
+            parts[hash(_key(purpose, row)) % PARTITIONS].append((purpose, row))
+        for number, part in enumerate(parts):
+            if part:
+                with open(self._part_path(number), "ab") as fh:
+                    pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self._rows = []
+
+    def _part_path(self, number: int) -> str:
+        assert self._spill is not None
+        return f"{self._spill}/part-{number}"
+
+    # -- answering -----------------------------------------------------------------------
+
+    def duplicates(self) -> Iterator[Duplicate]:
+        """Every line whose reference was used by an earlier line, in line order."""
+        for _, answer in self._answered(_DUPLICATES):
+            yield answer
+
+    def credit_problems(self) -> Iterator[CreditProblem]:
+        """Credits naming no debit of this message they could credit (R004) or more than it
+        (R025); credits of lines outside the message are not judged."""
+        for _, answer in self._answered(_CREDITS):
+            yield answer
+
+    def credit_differences(self) -> Iterator[CreditDifference]:
+        """Every element (R035) in which a credit differs from the debit it credits."""
+        for _, answer in self._answered(_DIFFERENCES):
+            yield answer
+
+    def region_conflicts(self) -> Iterator[RegionConflict]:
+        """Every line (R037) whose Werkgebied differs from the first line of its ResvPlan."""
+        for _, answer in self._answered(_CONFLICTS):
+            yield answer
+
+    def _answered(self, kind: int) -> Iterator[tuple[tuple[int, int], Any]]:
+        if self._spill is None:  # all in memory: one partition
+            if self._answers is None:
+                self._answers = _answers(_filed(self._rows))
+            yield from self._answers[kind]
+            return
+        if not self._answer_files:
+            self._spill_rows()
+            self._answer_all()
+        yield from heapq.merge(
+            *(_chunks(path) for path in self._answer_files[kind]), key=lambda a: a[0]
+        )
+
+    def _answer_all(self) -> None:
+        """Answer each partition in memory, one at a time, into sorted spill files."""
+        self._answer_files = {kind: [] for kind in range(4)}
+        for number in range(PARTITIONS):
+            path = self._part_path(number)
+            with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
+                answers = _answers(item for part in _loads(fh) for item in part)
+                for kind, found in enumerate(answers):
+                    if found:
+                        out = f"{path}.{kind}"
+                        with open(out, "wb") as sink:
+                            for start in range(0, len(found), _CHUNK):
+                                pickle.dump(found[start : start + _CHUNK], sink)
+                        self._answer_files[kind].append(out)
+
+    def close(self) -> None:
+        self._rows = []
+        self._answers = None
+        if self._spill is not None:
+            shutil.rmtree(self._spill, ignore_errors=True)
+            self._spill = None
+
+    def __enter__(self) -> PartitionedIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _key(purpose: int, row: RowValues) -> str | None:
+    return row[3] if purpose == _BY_REF else row[4] if purpose == _BY_PREV else row[7]
+
+
+def _filed(rows: Iterable[RowValues]) -> Iterator[tuple[int, RowValues]]:
+    """Each row under each key it is asked by: its reference, the reference it credits (a
+    credit; ``None`` when it names none) and its ResvPlan."""
+    for row in rows:
+        yield _BY_REF, row
+        if not row[5]:
+            yield _BY_PREV, row
+        yield _BY_PLAN, row
+
+
+def _loads(fh: IO[bytes]) -> Iterator[Any]:
+    while True:
+        try:
+            yield pickle.load(fh)
+        except EOFError:
+            return
+
+
+def _chunks(path: str) -> Iterator[Any]:
+    with open(path, "rb") as fh:
+        for chunk in _loads(fh):
+            yield from chunk
+
+
+def _answers(filed: Iterable[tuple[int, RowValues]]) -> list[list[Any]]:
+    """The four answers over one partition's rows, each sorted by line index."""
+    by_ref: dict[str | None, list[RowValues]] = defaultdict(list)
+    by_prev: dict[str | None, list[RowValues]] = defaultdict(list)
+    by_plan: dict[str | None, list[RowValues]] = defaultdict(list)
+    groups = (by_ref, by_prev, by_plan)
+    for purpose, row in filed:
+        groups[purpose][_key(purpose, row)].append(row)
+    answers: list[list[Any]] = [[], [], [], []]
+    for rows in by_ref.values():
+        if len(rows) > 1:
+            rows.sort(key=_index)
+            first = rows[0]
+            for row in rows[1:]:
+                answers[_DUPLICATES].append(((row[0], 0), Duplicate(_row(row), first[0], first[1])))
+    for prev, credits in by_prev.items():
+        if prev is None:  # a credit naming no line: R004
+            answers[_CREDITS].extend(((c[0], 0), CreditProblem(_row(c), None)) for c in credits)
+        else:
+            _credit_answers(credits, by_ref.get(prev, []), answers)
+    for rows in by_plan.values():
+        rows.sort(key=_index)
+        first = rows[0]
+        for row in rows[1:]:
+            if row[8] != first[8]:
+                conflict = RegionConflict(_row(row), first[8], first[0], first[1])
+                answers[_CONFLICTS].append(((row[0], 0), conflict))
+    for found in answers:
+        found.sort(key=lambda a: a[0])
+    return answers
+
+
+def _credit_answers(
+    credits: list[RowValues], same_ref: list[RowValues], answers: list[list[Any]]
+) -> None:
+    """R004/R025 and R035 for the credits of one credited reference (``same_ref``: the lines
+    carrying that reference), walking credits and debits together in line order."""
+    credits.sort(key=_index)
+    debits = sorted((r for r in same_ref if r[5]), key=_index)
+    names = compared_elements()[0]
+    credited = 0
+    most: int | None = None  # the largest earlier debit amount
+    latest: RowValues | None = None  # the last earlier debit
+    at = 0
+    for credit in credits:
+        idx = credit[0]
+        while at < len(debits) and debits[at][0] < idx:
+            latest = debits[at]
+            most = latest[6] if most is None else max(most, latest[6])
+            at += 1
+        credited += credit[6]
+        row = _row(credit)
+        if most is None:
+            if same_ref:  # the reference is in the message, but no earlier debit
+                answers[_CREDITS].append(((idx, 0), CreditProblem(row, None)))
+            continue
+        if credited > most:
+            answers[_CREDITS].append(((idx, 0), CreditProblem(row, most, credited)))
+        assert latest is not None
+        if credit[9] != latest[9]:
+            found, expected = shown_values(credit[9]), shown_values(latest[9])
+            order = 0
+            for name, mine, theirs in zip(names, found, expected, strict=True):
+                if mine != theirs:
+                    order += 1
+                    diff = CreditDifference(row, name, mine, theirs)
+                    answers[_DIFFERENCES].append(((idx, order), diff))
+
+
+def _index(row: RowValues) -> int:
+    return row[0]
+
+
+def _row(row: RowValues) -> RefRow:
+    return RefRow(*row)
