@@ -5,10 +5,12 @@ It answers exactly the questions of :class:`~resv_edi.rules.references.Reference
 SQLite index, kept as the reference: ``tests/rules/test_ref_partitions.py`` proves both give
 the same answers): R003 duplicates, R004/R025 credit problems, R035 credit differences and
 R037 region conflicts, each in line order. Every question groups lines by one key (the
-reference, the credited reference, the ResvPlan), so a row is filed under each key it is asked
-by, in the partition of that key's hash; each partition then holds every line a question
-about its keys needs. Memory stays flat: at most :data:`BOUND` rows are held while adding,
-one partition while answering, and the answers are merged from sorted spill files.
+reference, the credited reference), so a row is filed under each key it is asked by, in the
+partition of that key's hash; each partition then holds every line a question about its keys
+needs. Memory stays flat: at most :data:`BOUND` rows are held while adding, one partition
+while answering, and the answers are merged from sorted spill files. R037 is answered while
+adding (lines arrive in line order): only each ResvPlan's first line is kept (memory grows
+with the number of distinct plans, a handful per sender), conflicts spill past the bound.
 """
 
 from __future__ import annotations
@@ -34,10 +36,10 @@ from resv_edi.rules.references import (
     shown_values,
 )
 
-BOUND = 50_000  # rows held in memory before they are spilled to partitions
-PARTITIONS = 64
+BOUND = 20_000  # rows held in memory before they are spilled to partitions
+PARTITIONS = 128
 _CHUNK = 2_000
-_BY_REF, _BY_PREV, _BY_PLAN = 0, 1, 2
+_BY_REF, _BY_PREV = 0, 1
 # the answers, in the order reference_issues asks for them
 _DUPLICATES, _CREDITS, _DIFFERENCES, _CONFLICTS = range(4)
 
@@ -51,6 +53,12 @@ class PartitionedIndex:
         self._spill: str | None = None  # the folder of the partitions, once spilled
         self._answers: list[list[Any]] | None = None
         self._answer_files: dict[int, list[str]] = {}
+        #: R037, answered while adding (lines arrive in line order): each ResvPlan's first
+        #: line (region, index, source line), and the lines found in conflict with it
+        self._plans: dict[str, tuple[str, int, int | None]] = {}
+        self._conflicts: list[tuple[tuple[int, int], RegionConflict]] = []
+        self._conflict_file: str | None = None
+        self._last = 0
 
     # -- adding --------------------------------------------------------------------------
 
@@ -75,18 +83,37 @@ class PartitionedIndex:
     def add_values(
         self, index: int, source_line: int | None, path: str | None, values: LineValues
     ) -> None:
-        self._rows.append((index, source_line, path, *values))
-        if len(self._rows) >= BOUND:
-            self._spill_rows()
+        self.add_rows([(index, source_line, path, *values)])
 
     def add_rows(self, rows: list[RowValues]) -> None:
+        """Add lines' rows, in line order (the index of each above the last one's)."""
+        plans, conflicts = self._plans, self._conflicts
+        for row in rows:
+            if row[0] <= self._last:
+                raise ValueError("reference rows must be added in line order")
+            self._last = row[0]
+            first = plans.get(row[7])
+            if first is None:
+                plans[row[7]] = (row[8], row[0], row[1])
+            elif row[8] != first[0]:
+                conflict = RegionConflict(_row(row), first[0], first[1], first[2])
+                conflicts.append(((row[0], 0), conflict))
+        if len(conflicts) >= BOUND:
+            self._conflict_file = self._conflict_file or self._folder() + "/conflicts"
+            with open(self._conflict_file, "ab") as fh:
+                pickle.dump(conflicts, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            conflicts.clear()
         self._rows.extend(rows)
         if len(self._rows) >= BOUND:
             self._spill_rows()
 
-    def _spill_rows(self) -> None:
+    def _folder(self) -> str:
         if self._spill is None:
             self._spill = tempfile.mkdtemp(prefix="resv-edi-refs-", dir=self._directory)
+        return self._spill
+
+    def _spill_rows(self) -> None:
+        self._folder()
         parts: list[list[tuple[int, RowValues]]] = [[] for _ in range(PARTITIONS)]
         for purpose, row in _filed(self._rows):
             parts[hash(_key(purpose, row)) % PARTITIONS].append((purpose, row))
@@ -124,6 +151,11 @@ class PartitionedIndex:
             yield answer
 
     def _answered(self, kind: int) -> Iterator[tuple[tuple[int, int], Any]]:
+        if kind == _CONFLICTS:
+            if self._conflict_file is not None:
+                yield from _chunks(self._conflict_file)
+            yield from self._conflicts
+            return
         if self._spill is None:  # all in memory: one partition
             if self._answers is None:
                 self._answers = _answers(_filed(self._rows))
@@ -138,12 +170,12 @@ class PartitionedIndex:
 
     def _answer_all(self) -> None:
         """Answer each partition in memory, one at a time, into sorted spill files."""
-        self._answer_files = {kind: [] for kind in range(4)}
+        self._answer_files = {kind: [] for kind in range(3)}
         for number in range(PARTITIONS):
             path = self._part_path(number)
             with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
                 answers = _answers(item for part in _loads(fh) for item in part)
-                for kind, found in enumerate(answers):
+                for kind, found in enumerate(answers[:3]):
                     if found:
                         out = f"{path}.{kind}"
                         with open(out, "wb") as sink:
@@ -154,6 +186,7 @@ class PartitionedIndex:
     def close(self) -> None:
         self._rows = []
         self._answers = None
+        self._conflicts = []
         if self._spill is not None:
             shutil.rmtree(self._spill, ignore_errors=True)
             self._spill = None
@@ -166,17 +199,16 @@ class PartitionedIndex:
 
 
 def _key(purpose: int, row: RowValues) -> str | None:
-    return row[3] if purpose == _BY_REF else row[4] if purpose == _BY_PREV else row[7]
+    return row[3] if purpose == _BY_REF else row[4]
 
 
 def _filed(rows: Iterable[RowValues]) -> Iterator[tuple[int, RowValues]]:
-    """Each row under each key it is asked by: its reference, the reference it credits (a
-    credit; ``None`` when it names none) and its ResvPlan."""
+    """Each row under each key it is asked by: its reference, and the reference it credits
+    (a credit; ``None`` when it names none)."""
     for row in rows:
         yield _BY_REF, row
         if not row[5]:
             yield _BY_PREV, row
-        yield _BY_PLAN, row
 
 
 def _loads(fh: IO[bytes]) -> Iterator[Any]:
@@ -197,8 +229,7 @@ def _answers(filed: Iterable[tuple[int, RowValues]]) -> list[list[Any]]:
     """The four answers over one partition's rows, each sorted by line index."""
     by_ref: dict[str | None, list[RowValues]] = defaultdict(list)
     by_prev: dict[str | None, list[RowValues]] = defaultdict(list)
-    by_plan: dict[str | None, list[RowValues]] = defaultdict(list)
-    groups = (by_ref, by_prev, by_plan)
+    groups = (by_ref, by_prev)
     for purpose, row in filed:
         groups[purpose][_key(purpose, row)].append(row)
     answers: list[list[Any]] = [[], [], [], []]
@@ -213,13 +244,6 @@ def _answers(filed: Iterable[tuple[int, RowValues]]) -> list[list[Any]]:
             answers[_CREDITS].extend(((c[0], 0), CreditProblem(_row(c), None)) for c in credits)
         else:
             _credit_answers(credits, by_ref.get(prev, []), answers)
-    for rows in by_plan.values():
-        rows.sort(key=_index)
-        first = rows[0]
-        for row in rows[1:]:
-            if row[8] != first[8]:
-                conflict = RegionConflict(_row(row), first[8], first[0], first[1])
-                answers[_CONFLICTS].append(((row[0], 0), conflict))
     for found in answers:
         found.sort(key=lambda a: a[0])
     return answers
