@@ -20,8 +20,9 @@ import heapq
 import pickle
 import shutil
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from typing import IO, Any
 
 from resv_edi.rules.references import (
@@ -39,7 +40,6 @@ from resv_edi.rules.references import (
 BOUND = 20_000  # rows held in memory before they are spilled to partitions
 PARTITIONS = 128
 _CHUNK = 2_000
-_BY_REF, _BY_PREV = 0, 1
 # the answers, in the order reference_issues asks for them
 _DUPLICATES, _CREDITS, _DIFFERENCES, _CONFLICTS = range(4)
 
@@ -114,13 +114,17 @@ class PartitionedIndex:
 
     def _spill_rows(self) -> None:
         self._folder()
-        parts: list[list[tuple[int, RowValues]]] = [[] for _ in range(PARTITIONS)]
-        for purpose, row in _filed(self._rows):
-            parts[hash(_key(purpose, row)) % PARTITIONS].append((purpose, row))
-        for number, part in enumerate(parts):
-            if part:
+        count = PARTITIONS
+        by_ref: list[list[RowValues]] = [[] for _ in range(count)]
+        by_prev: list[list[RowValues]] = [[] for _ in range(count)]
+        for row in self._rows:
+            by_ref[hash(row[3]) % count].append(row)
+        for row in _credits(self._rows):
+            by_prev[hash(row[4]) % count].append(row)
+        for number in range(count):
+            if by_ref[number] or by_prev[number]:
                 with open(self._part_path(number), "ab") as fh:
-                    pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((by_ref[number], by_prev[number]), fh, pickle.HIGHEST_PROTOCOL)
         self._rows = []
 
     def _part_path(self, number: int) -> str:
@@ -158,7 +162,7 @@ class PartitionedIndex:
             return
         if self._spill is None:  # all in memory: one partition
             if self._answers is None:
-                self._answers = _answers(_filed(self._rows))
+                self._answers = _answers(self._rows, list(_credits(self._rows)))
             yield from self._answers[kind]
             return
         if not self._answer_files:
@@ -174,7 +178,12 @@ class PartitionedIndex:
         for number in range(PARTITIONS):
             path = self._part_path(number)
             with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
-                answers = _answers(item for part in _loads(fh) for item in part)
+                refs: list[RowValues] = []
+                credits: list[RowValues] = []
+                for ref_rows, credit_rows in _loads(fh):
+                    refs.extend(ref_rows)
+                    credits.extend(credit_rows)
+                answers = _answers(refs, credits)
                 for kind, found in enumerate(answers[:3]):
                     if found:
                         out = f"{path}.{kind}"
@@ -198,17 +207,10 @@ class PartitionedIndex:
         self.close()
 
 
-def _key(purpose: int, row: RowValues) -> str | None:
-    return row[3] if purpose == _BY_REF else row[4]
-
-
-def _filed(rows: Iterable[RowValues]) -> Iterator[tuple[int, RowValues]]:
-    """Each row under each key it is asked by: its reference, and the reference it credits
-    (a credit; ``None`` when it names none)."""
-    for row in rows:
-        yield _BY_REF, row
-        if not row[5]:
-            yield _BY_PREV, row
+def _credits(rows: Iterable[RowValues]) -> Iterator[RowValues]:
+    """The credits among ``rows``: filed again under the reference they credit (``None``
+    when they name none)."""
+    return (row for row in rows if not row[5])
 
 
 def _loads(fh: IO[bytes]) -> Iterator[Any]:
@@ -225,25 +227,31 @@ def _chunks(path: str) -> Iterator[Any]:
             yield from chunk
 
 
-def _answers(filed: Iterable[tuple[int, RowValues]]) -> list[list[Any]]:
-    """The four answers over one partition's rows, each sorted by line index."""
-    by_ref: dict[str | None, list[RowValues]] = defaultdict(list)
+def _answers(rows: list[RowValues], credits: list[RowValues]) -> list[list[Any]]:
+    """The answers over one partition: its rows (by their reference) and its credits (by the
+    reference they credit), each answer sorted by line index. Only references used twice or
+    credited are grouped (counted in C first: most references are used once)."""
+    counts = Counter(map(itemgetter(3), rows))
     by_prev: dict[str | None, list[RowValues]] = defaultdict(list)
-    groups = (by_ref, by_prev)
-    for purpose, row in filed:
-        groups[purpose][_key(purpose, row)].append(row)
+    for row in credits:
+        by_prev[row[4]].append(row)
+    needed = {ref for ref, n in counts.items() if n > 1}.union(by_prev)
+    by_ref: dict[str, list[RowValues]] = defaultdict(list)
+    for row in rows:
+        if row[3] in needed:
+            by_ref[row[3]].append(row)
     answers: list[list[Any]] = [[], [], [], []]
-    for rows in by_ref.values():
-        if len(rows) > 1:
-            rows.sort(key=_index)
-            first = rows[0]
-            for row in rows[1:]:
+    for same in by_ref.values():
+        if len(same) > 1:
+            same.sort(key=_index)
+            first = same[0]
+            for row in same[1:]:
                 answers[_DUPLICATES].append(((row[0], 0), Duplicate(_row(row), first[0], first[1])))
-    for prev, credits in by_prev.items():
+    for prev, named in by_prev.items():
         if prev is None:  # a credit naming no line: R004
-            answers[_CREDITS].extend(((c[0], 0), CreditProblem(_row(c), None)) for c in credits)
+            answers[_CREDITS].extend(((c[0], 0), CreditProblem(_row(c), None)) for c in named)
         else:
-            _credit_answers(credits, by_ref.get(prev, []), answers)
+            _credit_answers(named, by_ref.get(prev, []), answers)
     for found in answers:
         found.sort(key=lambda a: a[0])
     return answers
