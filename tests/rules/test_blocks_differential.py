@@ -191,3 +191,25 @@ def test_generated(
 ) -> None:
     path = _mutated(tmp_path, changes, name="g")
     _same(path, block, monkeypatch)
+
+
+def test_reference_rows_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clean lines give the reference index exactly the rows the exact path gives it
+    (reference, credit, amount, plan, region and the compared elements R035 reads)."""
+    from resv_edi.rules.ref_partitions import PartitionedIndex
+
+    path = _mutated(tmp_path, {5: "credit", 9: "bsn_in_text"})
+    seen: list[Any] = []
+    add_rows = PartitionedIndex.add_rows
+
+    def spy(self: PartitionedIndex, rows: list[Any]) -> None:
+        seen.extend(rows)
+        add_rows(self, rows)
+
+    monkeypatch.setattr(PartitionedIndex, "add_rows", spy)
+    monkeypatch.setattr(blocks, "BLOCK", 4)
+    list(validate(path, "ndjson"))
+    exact = list(seen)
+    seen.clear()
+    list(NdjsonCheck(path, None))
+    assert seen == exact and len(exact) == 24
