@@ -80,7 +80,8 @@ def validate(
     kind: MessageKind | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Issue]:
-    """All issues of the message in ``path``: reader, schema and catalogue rules."""
+    """All issues of the message in ``path``: reader, schema and catalogue rules, line by line
+    (the exact path: :func:`check_file` checks NDJSON in blocks and is tested against it)."""
     stream = read(path, fmt, kind=kind, limits=limits)
     detected = _KindProbe(stream)
     yield from RuleEngine(kind or detected.kind).run(detected)
