@@ -92,48 +92,52 @@ def build_draft(
     soort = o.prestatiesoort
     stamp = o.dagtekening.strftime("%Y%m%d")
     region = o.region or _first_region(begin, warnings)
-    header = Header(
-        BerichtCode=facts().declaratie.code,
-        BerichtVersie=facts().declaratie.version,
-        BerichtSubversie=facts().declaratie.subversion,
-        XsdVersie=facts().version,
-        SoortBericht="P" if o.production else "T",
-        Afzender=o.sender,
-        OntvangerUzovi=insurer if soort == "1" else None,
-        OntvangerAgb=o.commissioning if soort == "2" else None,
-        BerichtIdentificatie=o.message_id or f"LUMPSUM{stamp}",
-        Dagtekening=o.dagtekening,
-        SoftwarepakketVersie="resv-edi",
-        Declaratienummer=o.declaration_number or f"C{stamp}",
-        DeclaratieperiodeBegin=begin,
-        DeclaratieperiodeEinde=end,
-        Valuta="EUR",
+    header = Header.model_validate(
+        {
+            "BerichtCode": facts().declaratie.code,
+            "BerichtVersie": facts().declaratie.version,
+            "BerichtSubversie": facts().declaratie.subversion,
+            "XsdVersie": facts().version,
+            "SoortBericht": "P" if o.production else "T",
+            "Afzender": o.sender,
+            "OntvangerUzovi": insurer if soort == "1" else None,
+            "OntvangerAgb": o.commissioning if soort == "2" else None,
+            "BerichtIdentificatie": o.message_id or f"LUMPSUM{stamp}",
+            "Dagtekening": o.dagtekening,
+            "SoftwarepakketVersie": "resv-edi",
+            "Declaratienummer": o.declaration_number or f"C{stamp}",
+            "DeclaratieperiodeBegin": begin,
+            "DeclaratieperiodeEinde": end,
+            "Valuta": "EUR",
+        }
     )
     out: list[Record] = [header]
     total = 0
     for i, r in enumerate(lines, 1):
         out.append(
-            Prestatie(
-                Referentienummer=f"LS{stamp}{i:08d}",
-                Prestatiesoort=soort,
-                Prestatiecode=prestatiecode(soort, r.periode_begin),
-                Hoofdtaak=r.hoofdtaak,
-                Overeenkomst=o.agreement,
-                OpdrachtOvereenkomst=o.subcontract if soort == "2" else None,
-                ResvPlan=o.plan,
-                Zorgverzekeraar=insurer,
-                UitvoerendeZorgaanbieder=o.sender if soort == "2" else None,
-                OpdrachtgevendeZorgaanbieder=o.commissioning if soort == "2" else None,
-                Werkgebied=region,
-                Begindatum=r.periode_begin,
-                Einddatum=r.periode_einde,
-                Bedrag=r.saldo,
-                DebetCredit="D",
-                Omschrijving=f"Concept lumpsum uit {r.mapping} ({r.bronstandaard})",
+            Prestatie.model_validate(
+                {
+                    "Referentienummer": f"LS{stamp}{i:08d}",
+                    "Prestatiesoort": soort,
+                    "Prestatiecode": prestatiecode(soort, r.periode_begin),
+                    "Hoofdtaak": r.hoofdtaak,
+                    "Overeenkomst": o.agreement,
+                    "OpdrachtOvereenkomst": o.subcontract if soort == "2" else None,
+                    "ResvPlan": o.plan,
+                    "Zorgverzekeraar": insurer,
+                    "UitvoerendeZorgaanbieder": o.sender if soort == "2" else None,
+                    "OpdrachtgevendeZorgaanbieder": o.commissioning if soort == "2" else None,
+                    "Werkgebied": region,
+                    "Begindatum": r.periode_begin,
+                    "Einddatum": r.periode_einde,
+                    "Bedrag": r.saldo,
+                    "DebetCredit": "D",
+                    "Omschrijving": f"Concept lumpsum uit {r.mapping} ({r.bronstandaard})",
+                }
             )
         )
         total += r.saldo
-    out.append(Totalen(AantalPrestaties=len(lines), TotaalBedrag=total, DebetCredit="D"))
+    out.append(Totalen(aantal_prestaties=len(lines), totaal_bedrag=total, debet_credit="D"))
     return out, warnings
 
 

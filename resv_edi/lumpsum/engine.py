@@ -514,20 +514,22 @@ class LumpSumEngine:
         the values) when the record cannot hold them."""
         m = self.mapping
         provider, insurer, begin, hoofdtaak, code = key
-        return LumpSumRecord(
-            Mapping=m.name,
-            Bronstandaard=m.standard,
-            Zorgaanbieder=provider,
-            Zorgverzekeraar=insurer,
-            PeriodeBegin=begin,
-            PeriodeEinde=period_of(begin, self.period)[1],
-            Hoofdtaak=hoofdtaak,
-            Broncode=code,
-            AantalRegels=sums.lines,
-            AantalPrestaties=sums.quantity,
-            Debet=sums.debit,
-            Credit=sums.credit,
-            Saldo=sums.debit - sums.credit,
+        return LumpSumRecord.model_validate(
+            {
+                "Mapping": m.name,
+                "Bronstandaard": m.standard,
+                "Zorgaanbieder": provider,
+                "Zorgverzekeraar": insurer,
+                "PeriodeBegin": begin,
+                "PeriodeEinde": period_of(begin, self.period)[1],
+                "Hoofdtaak": hoofdtaak,
+                "Broncode": code,
+                "AantalRegels": sums.lines,
+                "AantalPrestaties": sums.quantity,
+                "Debet": sums.debit,
+                "Credit": sums.credit,
+                "Saldo": sums.debit - sums.credit,
+            }
         )
 
     @property
