@@ -89,7 +89,7 @@ def retour_records(
                     ingediend_debet_credit=dc,
                     toegekend_bedrag=given,
                     toegekend_debet_credit=dc,
-                    retourcodes=codes,
+                    Retourcode=codes,
                 )
         summary.submitted, summary.granted = submitted, granted
         yield RetourTotalen(
@@ -136,13 +136,13 @@ def _validate_into(source: PathLike, fmt: str, limits: Limits, spill: object) ->
                 state.message_issues.extend(own)
             else:
                 write(orjson.dumps(_line_row(item, own)) + b"\n")
-        for found in engine.finish():
+        for late in engine.finish():
             state.issue_count += 1
-            index = found.location.index
+            index = late.location.index
             if index is None:
-                state.message_issues.append(found)
+                state.message_issues.append(late)
             else:
-                state.late.setdefault(index, []).append(found)
+                state.late.setdefault(index, []).append(late)
     finally:
         engine.close()
     state.message_issues.extend(pending)
@@ -212,6 +212,6 @@ def _header(
         referentie_bericht_identificatie=header.bericht_identificatie if header else None,
         referentie_dagtekening=header.dagtekening if header else None,
         declaratienummer=header.declaratienummer if header else None,
-        retourcodes=codes,
+        Retourcode=codes,
         toelichting=reason,
     )
