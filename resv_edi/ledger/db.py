@@ -40,6 +40,10 @@ class Database:
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         raise NotImplementedError
 
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        """The rows of a query one at a time, without holding them all (for exports)."""
+        raise NotImplementedError
+
     def load(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """Append ``rows`` to ``table`` (inside the current transaction)."""
         marks = ", ".join("?" for _ in columns)
@@ -94,6 +98,11 @@ class SqliteDatabase(Database):
 
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         _sqlite_call(lambda: self._db.executemany(sql, rows))
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        cursor = _sqlite_call(lambda: self._db.execute(sql, params))
+        while rows := cursor.fetchmany(1000):
+            yield from rows
 
     @contextlib.contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[None]:
@@ -159,6 +168,12 @@ class PostgresDatabase(Database):
     def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         with self._guard(), self._db.cursor() as cur:
             cur.executemany(_pg(sql), rows)
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        with self._guard(), self._db.transaction(), self._db.cursor(name="ledger_stream") as cur:
+            cur.itersize = 1000
+            cur.execute(_pg(sql), params or None)
+            yield from cur
 
     def load(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
