@@ -25,7 +25,7 @@ REGION = "UTRECHT-W"
 AGREEMENTS_CSV = (
     "Overeenkomst,Zorgaanbieder,Zorgverzekeraar,GeldigVanaf,GeldigTot,Werkgebied,Hoofdtaken,"
     "JaarBedrag\r\n"
-    f"{AGREEMENT},{RESV},{INSURER},2027-01-01,2027-12-31,{REGION},1 2 3 4 5,\r\n"
+    f"{AGREEMENT},{RESV},{INSURER},2027-01-01,2027-12-31,{REGION},1 2 4 5,\r\n"
 )
 
 
