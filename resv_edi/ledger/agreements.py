@@ -81,8 +81,10 @@ def agreement_schema() -> dict[str, Any]:
         "type": "object",
         "required": ["Overeenkomsten"],
         "additionalProperties": False,
-        "properties": {"Overeenkomsten": {"type": "array", "items": {"$ref": "#/$defs/item"}}},
-        "$defs": {"item": item},
+        "properties": {
+            "Overeenkomsten": {"type": "array", "items": {"$ref": "#/$defs/Overeenkomst"}}
+        },
+        "$defs": {"Overeenkomst": item},
     }
 
 
@@ -127,8 +129,10 @@ def _csv_rows(path: str | Path, data: bytes) -> Iterator[tuple[int, dict[str, An
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LedgerError(f"{path}: not UTF-8 text") from exc
-    sample = text[:4096]
-    dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+    try:  # a comma, semicolon (Dutch spreadsheets) or tab between the cells
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     missing = [c for c in COLUMNS[:-1] if c not in (reader.fieldnames or [])]
     if missing:
