@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from resv_edi.errors import Issue, Location
+from resv_edi.formats.ei.resv import claim_standard
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.declaratie import Prestatie
@@ -80,6 +81,10 @@ class Scan:
                 self.header_location = entry.location
                 return entry.record
             break
+        claim = claim_standard(self.path, self.limits) if not self.errors else None
+        if claim is not None:  # never read further: a claim file carries patient data
+            reason = f"{claim} is a Vektis claim file, not a RESV message; the ledger refuses it"
+            self.errors.append(issue("F002", Location(file=str(self.path)), reason=reason))
         self._expected("Header")
         return None
 
