@@ -25,7 +25,7 @@ from resv_edi.ledger.db import Database
 from resv_edi.ledger.errors import LedgerError
 from resv_edi.ledger.schema import now
 from resv_edi.model.base import Record
-from resv_edi.model.types import Agb, Bedrag, Datum, Hoofdtaak, Text, Uzovi
+from resv_edi.model.types import Agb, Bedrag, Datum, Hoofdtaak, Text20, Uzovi, Werkgebied
 
 #: the columns of a CSV register, in order (also the JSON keys)
 COLUMNS = (
@@ -44,13 +44,17 @@ _MAX_FILE = 64 * 1024 * 1024  # a register is small; refuse anything larger unre
 class Overeenkomst(Record):
     """A written agreement between a provider (the RESV) and an insurer."""
 
-    overeenkomst: Text(20) = Field(alias="Overeenkomst", description="Agreement reference, as "
-                                   "declaration lines name it in Overeenkomst")  # fmt: skip
+    overeenkomst: Text20 = Field(
+        alias="Overeenkomst",
+        description="Agreement reference, as declaration lines name it in Overeenkomst",
+    )
     zorgaanbieder: Agb = Field(alias="Zorgaanbieder", description="AGB code of the provider")
     zorgverzekeraar: Uzovi = Field(alias="Zorgverzekeraar", description="UZOVI of the insurer")
     geldig_vanaf: Datum = Field(alias="GeldigVanaf", description="First day in force")
     geldig_tot: Datum = Field(alias="GeldigTot", description="Last day in force (inclusive)")
-    werkgebied: Text(10) = Field(alias="Werkgebied", description="Region code it covers")
+    werkgebied: Werkgebied = Field(
+        alias="Werkgebied", description="Region it covers (code list werkgebieden)"
+    )
     hoofdtaken: list[Hoofdtaak] = Field(
         alias="Hoofdtaken",
         min_length=1,

@@ -43,7 +43,7 @@ def line_row(index: int, line: Prestatie) -> tuple[Any, ...]:
         line.prestatiecode,
         line.hoofdtaak,
         line.overeenkomst,
-        getattr(line, "opdracht_overeenkomst", None),  # standard 1.1: prestatie 2's subcontract
+        line.opdracht_overeenkomst,  # prestatie 2: its subcontract
         line.resv_plan,
         line.zorgverzekeraar,
         line.uitvoerende_zorgaanbieder,

@@ -20,7 +20,7 @@ RESV = "98249524"
 EXECUTING = "98247515"
 INSURER = "7854"
 AGREEMENT = "OVK-7854-2027"
-REGION = "UTRECHT-W"
+REGION = "W001"
 
 AGREEMENTS_CSV = (
     "Overeenkomst,Zorgaanbieder,Zorgverzekeraar,GeldigVanaf,GeldigTot,Werkgebied,Hoofdtaken,"
@@ -69,6 +69,7 @@ def line(ref: str, amount: int, *, dc: str = "D", soort: str = "1", **kw: Any) -
     if soort == "2":
         values["UitvoerendeZorgaanbieder"] = EXECUTING
         values["OpdrachtgevendeZorgaanbieder"] = RESV
+        values["OpdrachtOvereenkomst"] = f"SUB-{EXECUTING}"
     values.update(kw)
     return Prestatie(**values)
 

@@ -22,7 +22,7 @@ REGISTER = {
             "Zorgverzekeraar": "7854",
             "GeldigVanaf": "2027-01-01",
             "GeldigTot": "2028-12-31",
-            "Werkgebied": "TWENTE",
+            "Werkgebied": "W002",
             "Hoofdtaken": ["1", "4"],
             "JaarBedrag": 150000000,
         },
@@ -32,7 +32,7 @@ REGISTER = {
             "Zorgverzekeraar": "3311",
             "GeldigVanaf": "2027-01-01",
             "GeldigTot": "2027-12-31",
-            "Werkgebied": "TWENTE",
+            "Werkgebied": "W002",
             "Hoofdtaken": ["5"],
         },
     ]
@@ -71,8 +71,8 @@ def test_a_bad_row_imports_nothing(ledger_url: str, tmp_path: Path) -> None:
     register = tmp_path / "register.csv"
     register.write_text(
         AGREEMENTS_CSV
-        + "OVK-9,98249524,7854,2027-12-31,2027-01-01,TWENTE,2,\r\n"  # ends before it begins
-        + "OVK-10,1234,7854,2027-01-01,2027-12-31,TWENTE,9,\r\n",  # bad AGB, bad hoofdtaak
+        + "OVK-9,98249524,7854,2027-12-31,2027-01-01,W002,2,\r\n"  # ends before it begins
+        + "OVK-10,1234,7854,2027-01-01,2027-12-31,W002,9,\r\n",  # bad AGB, bad hoofdtaak
         encoding="utf-8",
     )
     with open_ledger(ledger_url) as ledger:

@@ -157,7 +157,7 @@ def test_g008_agreement_not_in_the_register(ledger: Ledger, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"Werkgebied": "TWENTE"}, "region"),
+        ({"Werkgebied": "W002"}, "region"),
         ({"Hoofdtaak": "4b"}, None),  # agreement covers 4, which includes 4a and 4b
         ({"Begindatum": date(2026, 12, 1), "Einddatum": date(2027, 1, 31)}, "in force"),
     ],
