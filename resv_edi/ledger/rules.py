@@ -46,8 +46,11 @@ class _Check:
     header_location: Location
     self_id: int = -1
     found: list[Issue] = field(default_factory=list)
+    plans: list[tuple[str, str]] | None = None  # (query, plan) when asked to explain
 
     def q(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self.plans is not None:
+            self.plans.append((sql, self.ledger.db.explain(sql, params)))
         return self.ledger.db.execute(sql, params)
 
     def at(self, row: tuple[Any, ...], field_name: str) -> Location:
@@ -59,15 +62,21 @@ class _Check:
 
 
 def ledger_issues(
-    ledger: Ledger, path: PathLike, fmt: str = "auto", *, limits: Limits = DEFAULT_LIMITS
+    ledger: Ledger,
+    path: PathLike,
+    fmt: str = "auto",
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    plans: list[tuple[str, str]] | None = None,
 ) -> list[Issue]:
     """The cross-message issues of the declaration in ``path``, in line order (message-level
-    issues first). A message that cannot be read gets none: the validator says why."""
+    issues first). A message that cannot be read gets none: the validator says why.
+    ``plans``, when given, receives (query, database plan) of every query the rules ran."""
     scan = Scan(path, fmt, DECLARATIE, limits)
     header = scan.header()
     if not isinstance(header, Header):
         return []
-    check = _Check(ledger, str(path), header, scan.header_location)
+    check = _Check(ledger, str(path), header, scan.header_location, plans=plans)
     db = ledger.db
     with db.transaction(write=False):
         temp = "ON COMMIT DROP" if db.dialect == "postgresql" else ""
