@@ -90,7 +90,7 @@ class SqliteDatabase(Database):
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise LedgerUnavailable(f"cannot open the ledger {path}: {exc}") from exc
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -126,12 +126,14 @@ class SqliteDatabase(Database):
 
 
 def _sqlite_call(call: Any) -> Any:
+    """Run ``call``; a database that cannot be used (locked past the timeout, read-only, full,
+    not a database) is :class:`LedgerUnavailable`. A unique-key violation passes unchanged."""
     try:
         return call()
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "unable to open" in str(exc) or "disk" in str(exc):
-            raise LedgerUnavailable(f"ledger database: {exc}") from exc
+    except sqlite3.IntegrityError:
         raise
+    except sqlite3.DatabaseError as exc:
+        raise LedgerUnavailable(f"ledger database: {exc}") from exc
 
 
 class PostgresDatabase(Database):
@@ -194,13 +196,18 @@ class PostgresDatabase(Database):
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
-        """A lost connection is :class:`LedgerUnavailable`; other errors pass."""
+        """A lost connection is :class:`LedgerUnavailable`, any other server error (no
+        permission, a lock timeout) a :class:`LedgerError`; a unique-key violation passes."""
+        errors = self._psycopg.errors
         try:
             yield
-        except self._psycopg.OperationalError as exc:
-            if not self._db.closed and not self._db.broken:
-                raise
-            raise LedgerUnavailable(f"lost the ledger server: {exc}") from exc
+        except errors.UniqueViolation:
+            raise
+        except self._psycopg.Error as exc:
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            if self._db.closed or self._db.broken:
+                raise LedgerUnavailable(f"lost the ledger server: {reason}") from exc
+            raise LedgerError(f"ledger server: {reason}") from exc
 
     def close(self) -> None:
         self._db.close()
