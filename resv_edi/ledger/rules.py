@@ -94,6 +94,8 @@ def ledger_issues(
         if not scan.ok:
             return []
         db.execute("CREATE INDEX check_lines_reference ON check_lines (reference)")
+        if db.dialect == "postgresql":
+            db.execute("ANALYZE check_lines")  # temporary tables get no statistics otherwise
         known = check.q(
             "SELECT id FROM messages WHERE sender = ? AND message_ident = ? AND content_hash = ?",
             (header.afzender, header.bericht_identificatie, scan.digest),
@@ -126,10 +128,10 @@ def _rows(scan: Scan) -> Iterator[tuple[Any, ...]]:
 def reference_used_before(c: _Check) -> None:
     """G001: a reference is unique per sender across all messages."""
     rows = c.q(
-        "SELECT idx, src, path, reference, earlier FROM (SELECT c.idx, c.src, c.path, "
-        "c.reference, (SELECT m.message_ident FROM lines l JOIN messages m ON m.id = l.message_id"
-        f" WHERE l.sender = ? AND l.reference = c.reference AND l.message_id <> ? AND {_COUNTS}"
-        " LIMIT 1) AS earlier FROM check_lines c) q WHERE earlier IS NOT NULL ORDER BY idx",
+        "SELECT c.idx, c.src, c.path, c.reference, MIN(m.message_ident) FROM check_lines c"
+        " JOIN lines l ON l.sender = ? AND l.reference = c.reference AND l.message_id <> ?"
+        f" AND {_COUNTS} JOIN messages m ON m.id = l.message_id"
+        " GROUP BY c.idx, c.src, c.path, c.reference ORDER BY c.idx",
         (c.header.afzender, c.self_id),
     )
     for row in rows:
