@@ -96,11 +96,11 @@ FILL = {
     "postgresql": """
         INSERT INTO lines (message_id, idx, sender, reference, previous, soort, prestatiecode,
             hoofdtaak, agreement, plan, insurer, region, begin_date, end_date, year, dc, amount)
-        SELECT %s, i, %s, 'H' || %s || '-' || i, CASE WHEN i % 10 = 0 THEN 'H' || %s || '-' ||
-            (i - 1) END, '1', 'RESV01', '2', 'OVK-' || (i % 50), 'PLAN', '7854', 'W001',
-            DATE '2027-03-01', DATE '2027-03-31', 2027 + i % 5, CASE WHEN i % 10 = 0 THEN 'C'
-            ELSE 'D' END, CASE WHEN i % 10 = 0 THEN -1000 ELSE 1000 END
-        FROM generate_series(1, %s) AS i""",
+        SELECT ?, i, ?, 'H' || ? || '-' || i, CASE WHEN mod(i, 10) = 0 THEN 'H' || ? || '-' ||
+            (i - 1) END, '1', 'RESV01', '2', 'OVK-' || mod(i, 50), 'PLAN', '7854', 'W001',
+            DATE '2027-03-01', DATE '2027-03-31', 2027 + mod(i, 5), CASE WHEN mod(i, 10) = 0
+            THEN 'C' ELSE 'D' END, CASE WHEN mod(i, 10) = 0 THEN -1000 ELSE 1000 END
+        FROM generate_series(1, ?) AS i""",
 }
 
 
@@ -124,11 +124,8 @@ def fill(url: str, lines: int, sender: str) -> float:
                 if db.dialect == "sqlite":
                     db.execute(FILL["sqlite"], (per, mid, sender, m, m))
                 else:
-                    db._db.execute(FILL["postgresql"], (mid, sender, m, m, per))  # type: ignore[attr-defined]
-        if db.dialect == "postgresql":
-            db.execute("ANALYZE")
-        else:
-            db.execute("ANALYZE")
+                    db.execute(FILL["postgresql"], (mid, sender, str(m), str(m), per))
+        db.execute("ANALYZE")
     return time.perf_counter() - start
 
 
