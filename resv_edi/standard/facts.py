@@ -43,6 +43,8 @@ class StandardFacts:
     vat_amount_digits: int
     total_amount_digits: int
     free_text_fields: tuple[str, ...]
+    reference_fields: tuple[str, ...] = ()
+    credit_exempt: tuple[str, ...] = ()
     supported_releases: tuple[str, ...] = ()
     retired: tuple[RetiredRelease, ...] = ()
 
@@ -66,7 +68,7 @@ class StandardFacts:
                 return old.release
             if xsd_version is not None and xsd_version.rsplit(".", 1)[0] == old.release:
                 return old.release
-            if (version, subversion) == (old.version, old.subversion):
+            if version is not None and (version, subversion) == (old.version, old.subversion):
                 return old.release
         return None
 
@@ -91,6 +93,8 @@ def facts() -> StandardFacts:
         vat_amount_digits=raw["amount_digits"]["vat"],
         total_amount_digits=raw["amount_digits"]["total"],
         free_text_fields=tuple(raw["privacy"]["free_text_fields"]),
+        reference_fields=tuple(raw["privacy"]["reference_fields"]),
+        credit_exempt=tuple(raw["credits"]["exempt"]),
         supported_releases=tuple(raw["versions"]["supported"]),
         retired=tuple(
             RetiredRelease(name, tuple(old["namespaces"]), old["version"], old["subversion"])

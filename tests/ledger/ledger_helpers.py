@@ -14,12 +14,13 @@ from resv_edi.formats.registry import get_format
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
 from resv_edi.model.messages import DECLARATIE, RETOUR
 from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen
+from resv_edi.standard.catalogue import catalogue
 from resv_edi.standard.facts import facts
 
 RESV = "98249524"
 EXECUTING = "98247515"
-INSURER = "7854"
-AGREEMENT = "OVK-7854-2027"
+INSURER = "3358"
+AGREEMENT = "OVK-3358-2027"
 REGION = "W001"
 
 AGREEMENTS_CSV = (
@@ -88,7 +89,7 @@ def write_declaration(
 
 def write_retour(path: Path, head: Header, granted: dict[str, int | None]) -> Path:
     """A retour of the declaration ``head``: per reference its granted amount (None: rejected
-    in full, code 0533)."""
+    in full, with the code of G008)."""
     r = facts().retour
     lines = []
     for ref, amount in granted.items():
@@ -99,7 +100,7 @@ def write_retour(path: Path, head: Header, granted: dict[str, int | None]) -> Pa
                 IngediendDebetCredit="D",
                 ToegekendBedrag=amount or 0,
                 ToegekendDebetCredit="D",
-                Retourcode=["0200" if amount else "0533"],
+                Retourcode=["0200" if amount else catalogue()["G008"].return_code],
             )
         )
     submitted = sum(p.ingediend_bedrag for p in lines)

@@ -64,7 +64,7 @@ def test_json_and_csv_import_and_replace(ledger_url: str, tmp_path: Path) -> Non
             "agreement_tasks t ON t.agreement_id = a.id GROUP BY a.reference, a.annual_sum "
             "ORDER BY a.reference"
         )
-    assert rows == [("OVK-1", 150000000, 2), ("OVK-2", None, 1), ("OVK-7854-2027", None, 4)]
+    assert rows == [("OVK-1", 150000000, 2), ("OVK-2", None, 1), ("OVK-3358-2027", None, 4)]
 
 
 def test_a_bad_row_imports_nothing(ledger_url: str, tmp_path: Path) -> None:

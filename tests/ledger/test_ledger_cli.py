@@ -15,6 +15,11 @@ from ledger_helpers import AGREEMENTS_CSV, header, line, write_declaration
 from resv_edi.cli.main import cli
 from resv_edi.generate.claims import generate_claims
 from resv_edi.ledger import open_ledger
+from resv_edi.standard.catalogue import catalogue
+
+
+def code(rule: str) -> str:
+    return catalogue()[rule].return_code
 
 
 def run(*args: str) -> Result:
@@ -43,7 +48,7 @@ def test_the_three_commands_of_the_readme(ledger_url: str, tmp_path: Path, regis
     assert result.exit_code == 1
     rows = [json.loads(x) for x in retour.read_text().splitlines()]
     lines = {r["Prestatie"]["Referentienummer"]: r["Prestatie"] for r in rows if "Prestatie" in r}
-    assert lines["R1"]["Retourcode"] == ["0501"] and lines["R1"]["ToegekendBedrag"] == 0
+    assert lines["R1"]["Retourcode"] == [code("G001")] and lines["R1"]["ToegekendBedrag"] == 0
     assert lines["R2"]["Retourcode"] == ["0200"] and lines["R2"]["ToegekendBedrag"] == 500
     added = run("ledger", "add", str(later), "--retour", str(retour), "--db", ledger_url)
     assert added.exit_code == 0 and "added" in added.output

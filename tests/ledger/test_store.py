@@ -9,6 +9,7 @@ from ledger_helpers import header, line, write_declaration, write_retour
 
 from resv_edi.ledger import LedgerError, open_ledger
 from resv_edi.ledger.schema import LATEST, current_version, migrate
+from resv_edi.standard.catalogue import catalogue
 
 
 def counts(url: str) -> tuple[int, int, int]:
@@ -88,7 +89,7 @@ def test_a_retour_records_what_was_granted(ledger_url: str, tmp_path: Path) -> N
         assert ledger.add_retour(retour).status == "added"
         assert ledger.add_retour(retour).status == "present"
         rows = ledger.query("SELECT reference, granted, retour_codes FROM lines ORDER BY idx")
-    assert rows == [("R1", 1000, "0200"), ("R2", 0, "0533")]
+    assert rows == [("R1", 1000, "0200"), ("R2", 0, catalogue()["G008"].return_code)]
     assert counts(ledger_url) == (1, 2, 1)
 
 
