@@ -10,8 +10,9 @@
    reported, with the ratio add / validate (the issue asks for at most 3).
 2. A ledger of ``--ledger-lines`` lines is filled by SQL (ten messages; the lines carry the
    sender of the checked message, so every index probe lands in the big part of the index),
-   then a ``--check-lines`` declaration is checked against it (``ledger check``, child
-   process) and the plan of each rule's query is printed.
+   then a ``--check-lines`` declaration is checked against it and against an empty ledger
+   (``ledger check``, child processes; both with an agreement register that covers it) and
+   the plan of each rule's query is printed.
 
 ``--db`` is a SQLite path (default: in ``--dir``) or a ``postgresql://`` URL of an empty
 database. Not part of the test suite: at the default sizes it takes many minutes.
@@ -129,6 +130,26 @@ def fill(url: str, lines: int, sender: str) -> float:
     return time.perf_counter() - start
 
 
+def register(folder: Path, src: Path) -> Path:
+    """An agreement register that covers the generated declaration ``src`` (so that every rule
+    runs its queries, G007 included, and the check reports next to nothing)."""
+    from resv_edi.model.declaratie import Header, Prestatie
+    from resv_edi.pipeline import read
+
+    entries = iter(read(src))
+    head = next(entries).record  # type: ignore[union-attr]
+    first = next(entries).record  # type: ignore[union-attr]
+    assert isinstance(head, Header) and isinstance(first, Prestatie)
+    path = folder / "agreements.csv"
+    path.write_text(
+        "Overeenkomst,Zorgaanbieder,Zorgverzekeraar,GeldigVanaf,GeldigTot,Werkgebied,"
+        f"Hoofdtaken,JaarBedrag\n{first.overeenkomst},{head.afzender},{first.zorgverzekeraar},"
+        f"2027-01-01,2031-12-31,{first.werkgebied},1 2 3 4 4a 4b 5,999999999999999\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def check_big(opts: argparse.Namespace, folder: Path) -> None:
     from resv_edi.ledger import open_ledger
     from resv_edi.ledger.rules import ledger_issues
@@ -136,11 +157,26 @@ def check_big(opts: argparse.Namespace, folder: Path) -> None:
 
     src = declaration(folder, opts.check_lines, seed=7)
     sender = next(iter(read(src))).record.afzender  # type: ignore[union-attr]
-    url = new_ledger(opts, folder, "big")
-    seconds = fill(url, opts.ledger_lines, sender)
-    print(f"filled a ledger of {opts.ledger_lines:,} lines in {seconds:.0f} s")
-    c_s, c_mib, code = child([*EXE, "ledger", "check", str(src), "--db", url])
-    print(f"ledger check of {opts.check_lines:,} lines: {c_s:.1f} s, {c_mib:.0f} MiB (exit {code})")
+    agreements = register(folder, src)
+    check = [*EXE, "ledger", "check", str(src), "--db"]
+    empty = new_ledger(opts, folder, "empty")
+    subprocess.run([*EXE, "agreements", "import", str(agreements), "--db", empty], check=True)
+    e_s, e_mib, e_code = child([*check, empty])
+    print(f"ledger check of {opts.check_lines:,} lines, empty ledger: {e_s:.1f} s, "
+          f"{e_mib:.0f} MiB (exit {e_code})")  # fmt: skip
+    big_file = folder / "big.db"
+    if opts.reuse and not opts.db and big_file.exists():
+        url = str(big_file)
+    else:
+        url = new_ledger(opts, folder, "big")
+        seconds = fill(url, opts.ledger_lines, sender)
+        print(f"filled a ledger of {opts.ledger_lines:,} lines in {seconds:.0f} s")
+    subprocess.run([*EXE, "agreements", "import", str(agreements), "--db", url], check=True)
+    with open_ledger(url) as ledger:
+        lines = ledger.query("SELECT COUNT(*) FROM lines")[0][0]
+    c_s, c_mib, code = child([*check, url])
+    print(f"ledger check of {opts.check_lines:,} lines, ledger of {lines:,} lines: {c_s:.1f} s, "
+          f"{c_mib:.0f} MiB (exit {code}); big / empty = {c_s / e_s:.2f}")  # fmt: skip
     small = declaration(folder, 100, seed=7)
     plans: list[tuple[str, str]] = []
     with open_ledger(url) as ledger:
@@ -161,6 +197,7 @@ def main() -> int:
     parser.add_argument("--dir", default=None)
     parser.add_argument("--skip-add", action="store_true")
     parser.add_argument("--skip-check", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="SQLite: keep DIR/big.db if there")
     opts = parser.parse_args()
     folder = Path(opts.dir or tempfile.mkdtemp(prefix="resv-ledger-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
