@@ -1,7 +1,9 @@
 """The agreement register: the written agreements (BR/REG-27110 art. 4.1) a ledger checks
 declaration lines against.
 
-One agreement per row (CSV) or object (JSON); the columns are the fields of
+One agreement per row (CSV) or object (JSON): a written agreement of a provider with an insurer,
+or, with ``Opdrachtgever``, a subcontract of an executing provider with the commissioning RESV
+(what prestatie 2 names in ``OpdrachtOvereenkomst``). The columns are the fields of
 :class:`Overeenkomst`, spelled as the message's elements (``docs/agreements.schema.json`` is
 its JSON Schema, generated from the model). An import is one transaction: every row is
 checked first and a file with any bad row changes nothing. Importing an agreement again (same
@@ -14,7 +16,6 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ COLUMNS = (
     "Werkgebied",
     "Hoofdtaken",
     "JaarBedrag",
+    "Opdrachtgever",
 )
 _MAX_FILE = 64 * 1024 * 1024  # a register is small; refuse anything larger unread
 
@@ -64,6 +66,12 @@ class Overeenkomst(Record):
         default=None,
         alias="JaarBedrag",
         description="Agreed sum per calendar year in euro cents (optional)",
+    )
+    opdrachtgever: Agb | None = Field(
+        default=None,
+        alias="Opdrachtgever",
+        description="Subcontracts only: AGB code of the commissioning RESV; Zorgaanbieder is "
+        "then the executing provider and Overeenkomst the OpdrachtOvereenkomst of prestatie 2",
     )
 
     @model_validator(mode="after")
@@ -138,14 +146,15 @@ def _csv_rows(path: str | Path, data: bytes) -> Iterator[tuple[int, dict[str, An
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    missing = [c for c in COLUMNS[:-1] if c not in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS[:-2] if c not in (reader.fieldnames or [])]
     if missing:
         raise LedgerError(f"{path}: columns missing in the first row: {', '.join(missing)}")
     for row in reader:
         values: dict[str, Any] = {k: (v or "").strip() for k, v in row.items() if k is not None}
         values["Hoofdtaken"] = values.get("Hoofdtaken", "").split()
-        if not values.get("JaarBedrag"):
-            values.pop("JaarBedrag", None)
+        for optional in ("JaarBedrag", "Opdrachtgever"):
+            if not values.get(optional):
+                values.pop(optional, None)
         if None in row:
             values["(extra)"] = row[None]  # more cells than columns: the model refuses it
         yield reader.line_num, values
@@ -180,8 +189,9 @@ def import_agreements(db: Database, path: str | Path) -> ImportResult:
             )
             result.replaced += bool(removed)
             agreement_id = db.insert_id(
-                "INSERT INTO agreements (reference, provider, insurer, valid_from, valid_to, "
-                "region, annual_sum, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO agreements (reference, provider, insurer, valid_from, valid_to,"
+                " region, annual_sum, commissioning, imported_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     item.overeenkomst,
                     item.zorgaanbieder,
@@ -190,6 +200,7 @@ def import_agreements(db: Database, path: str | Path) -> ImportResult:
                     item.geldig_tot,
                     item.werkgebied,
                     item.jaar_bedrag,
+                    item.opdrachtgever,
                     stamp,
                 ),
             )
@@ -199,8 +210,3 @@ def import_agreements(db: Database, path: str | Path) -> ImportResult:
             )
             result.imported += 1
     return result
-
-
-def covers(valid_from: date | str, valid_to: date | str, begin: date, end: date) -> bool:
-    """Whether a period ``begin..end`` lies within ``valid_from..valid_to`` (inclusive)."""
-    return str(valid_from) <= begin.isoformat() and end.isoformat() <= str(valid_to)

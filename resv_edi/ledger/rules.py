@@ -29,7 +29,8 @@ from resv_edi.standard.codelists import codelist
 
 CHECK_COLUMNS = (
     "idx", "src", "path", "reference", "previous", "soort", "hoofdtaak", "parent", "agreement",
-    "insurer", "commissioning", "region", "begin_date", "end_date", "year", "dc", "amount",
+    "subcontract", "insurer", "commissioning", "region", "begin_date", "end_date", "year", "dc",
+    "amount",
 )  # fmt: skip
 
 #: a ledger line that counts: not rejected by its retour
@@ -84,7 +85,8 @@ def ledger_issues(
         db.execute(
             "CREATE TEMP TABLE check_lines (idx INTEGER PRIMARY KEY, src INTEGER, path TEXT, "
             "reference TEXT NOT NULL, previous TEXT, soort TEXT NOT NULL, hoofdtaak TEXT NOT NULL, "
-            "parent TEXT, agreement TEXT NOT NULL, insurer TEXT NOT NULL, commissioning TEXT, "
+            "parent TEXT, agreement TEXT NOT NULL, subcontract TEXT, insurer TEXT NOT NULL, "
+            "commissioning TEXT, "
             "region TEXT NOT NULL, begin_date {date} NOT NULL, end_date {date} NOT NULL, "
             "year INTEGER NOT NULL, dc TEXT NOT NULL, amount {money} NOT NULL) {temp}".format(
                 temp=temp, **db.types
@@ -118,9 +120,9 @@ def _rows(scan: Scan) -> Iterator[tuple[Any, ...]]:
         yield (
             entry.index, loc.line, loc.path, line.referentienummer, line.vorig_referentienummer,
             line.prestatiesoort, line.hoofdtaak, parents.get(line.hoofdtaak), line.overeenkomst,
-            line.zorgverzekeraar, line.opdrachtgevende_zorgaanbieder, line.werkgebied,
-            line.begindatum, line.einddatum, line.begindatum.year, line.debet_credit,
-            line.signed_amount,
+            line.opdracht_overeenkomst, line.zorgverzekeraar, line.opdrachtgevende_zorgaanbieder,
+            line.werkgebied, line.begindatum, line.einddatum, line.begindatum.year,
+            line.debet_credit, line.signed_amount,
         )  # fmt: skip
 
 
@@ -209,7 +211,8 @@ def annual_sum(c: _Check) -> None:
     """G007: prestatie 1 per agreement and year stays within the agreed annual sum."""
     groups = c.q(
         "SELECT c.agreement, c.year, a.annual_sum FROM check_lines c JOIN agreements a"
-        " ON a.provider = ? AND a.reference = c.agreement WHERE c.soort = '1'"
+        " ON a.provider = ? AND a.reference = c.agreement AND a.commissioning IS NULL"
+        " WHERE c.soort = '1'"
         " AND a.annual_sum IS NOT NULL GROUP BY c.agreement, c.year, a.annual_sum",
         (c.header.afzender,),
     )
@@ -247,26 +250,51 @@ def _over_limit(
 def covered_by_agreement(c: _Check) -> None:
     """G008/G009: each line rests on an agreement of the register in force on its period for
     its provider (prestatie 2: the commissioning RESV's), insurer, region and hoofdtaak."""
+    _coverage(
+        c,
+        "Overeenkomst",
+        "c.agreement",
+        " AND a.provider = CASE WHEN c.soort = '2' THEN c.commissioning ELSE ? END"
+        " AND a.commissioning IS NULL",
+        "",
+    )
+
+
+def covered_by_subcontract(c: _Check) -> None:
+    """G008/G009 for the subcontract prestatie 2 names (``OpdrachtOvereenkomst``), where the
+    register lists subcontracts of its commissioning RESV: one of this executing provider
+    with that RESV that covers the line as an agreement does."""
+    _coverage(
+        c,
+        "OpdrachtOvereenkomst",
+        "c.subcontract",
+        " AND a.provider = ? AND a.commissioning = c.commissioning",
+        " AND c.soort = '2' AND c.subcontract IS NOT NULL AND EXISTS (SELECT 1 FROM agreements"
+        " s WHERE s.commissioning = c.commissioning)",
+    )
+
+
+def _coverage(c: _Check, field_name: str, named: str, owner: str, which: str) -> None:
+    task = (
+        "EXISTS (SELECT 1 FROM agreement_tasks t WHERE t.agreement_id = a.id"
+        " AND (t.hoofdtaak = c.hoofdtaak OR t.hoofdtaak = c.parent))"
+    )
     rows = c.q(
-        "SELECT c.idx, c.src, c.path, c.reference, c.agreement, c.soort, c.commissioning,"
+        f"SELECT c.idx, c.src, c.path, c.reference, {named}, c.soort, c.commissioning,"
         " c.insurer, c.region, c.hoofdtaak, c.begin_date, c.end_date,"
-        " a.id, a.insurer, a.region, a.valid_from, a.valid_to,"
-        " EXISTS (SELECT 1 FROM agreement_tasks t WHERE t.agreement_id = a.id"
-        "   AND (t.hoofdtaak = c.hoofdtaak OR t.hoofdtaak = c.parent))"
-        " FROM check_lines c LEFT JOIN agreements a ON a.reference = c.agreement"
-        "  AND a.provider = CASE WHEN c.soort = '2' THEN c.commissioning ELSE ? END"
-        " WHERE a.id IS NULL OR a.insurer <> c.insurer OR a.region <> c.region"
-        "  OR c.begin_date < a.valid_from OR c.end_date > a.valid_to"
-        "  OR NOT EXISTS (SELECT 1 FROM agreement_tasks t WHERE t.agreement_id = a.id"
-        "   AND (t.hoofdtaak = c.hoofdtaak OR t.hoofdtaak = c.parent))"
+        f" a.id, a.insurer, a.region, a.valid_from, a.valid_to, {task}"
+        f" FROM check_lines c LEFT JOIN agreements a ON a.reference = {named}{owner}"
+        f" WHERE (a.id IS NULL OR a.insurer <> c.insurer OR a.region <> c.region"
+        f"  OR c.begin_date < a.valid_from OR c.end_date > a.valid_to OR NOT {task}){which}"
         " ORDER BY c.idx",
         (c.header.afzender,),
     )
     for row in rows:
-        (agreement, soort, commissioning, insurer, region, task, begin, end,
+        (agreement, soort, commissioning, insurer, region, task_code, begin, end,
          found_id, a_insurer, a_region, a_from, a_to, has_task) = row[4:]  # fmt: skip
-        provider = commissioning if soort == "2" else c.header.afzender
-        where = c.at(row, "Overeenkomst")
+        owner_agb = commissioning if soort == "2" and field_name == "Overeenkomst" else None
+        provider = owner_agb or c.header.afzender
+        where = c.at(row, field_name)
         if found_id is None:
             c.found.append(issue("G008", where, agreement=agreement, provider=provider))
             continue
@@ -276,7 +304,7 @@ def covered_by_agreement(c: _Check) -> None:
         if a_region != region:
             reasons.append(f"region {a_region}, not {region}")
         if not has_task:
-            reasons.append(f"hoofdtaak {task} not agreed")
+            reasons.append(f"hoofdtaak {task_code} not agreed")
         if str(begin) < str(a_from) or str(end) > str(a_to):
             reasons.append(f"in force {a_from}..{a_to}, not {begin}..{end}")
         c.found.append(issue("G009", where, agreement=agreement, reason="; ".join(reasons)))
@@ -287,6 +315,7 @@ RULES = (
     reference_used_before,
     credits_of_ledger_debits,
     covered_by_agreement,
+    covered_by_subcontract,
     annual_sum,
     prestatie2_within_prestatie1,
 )

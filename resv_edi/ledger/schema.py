@@ -109,6 +109,18 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        2,
+        "subcontracts in the agreement register (OpdrachtOvereenkomst, standard 1.1)",
+        (
+            "ALTER TABLE agreements ADD COLUMN commissioning TEXT",
+            "CREATE INDEX agreements_commissioning ON agreements (commissioning)"
+            " WHERE commissioning IS NOT NULL",
+        ),
+    ),
+)
+
 LATEST = MIGRATIONS[-1].version
 
 _VERSION_TABLE = """CREATE TABLE IF NOT EXISTS ledger_schema (

@@ -193,3 +193,26 @@ def test_g009_hoofdtaak_not_agreed_and_prestatie2_uses_the_commissioning_agreeme
     assert [(i.code, i.location.index) for i in found] == [("G009", 2)]
     assert "hoofdtaak 3" in found[0].message
     assert EXECUTING not in found[0].message  # judged against the RESV's own agreement
+
+
+def test_g008_g009_the_subcontract_prestatie2_names(ledger: Ledger, tmp_path: Path) -> None:
+    register = tmp_path / "subcontracts.csv"
+    register.write_text(
+        "Overeenkomst,Zorgaanbieder,Zorgverzekeraar,GeldigVanaf,GeldigTot,Werkgebied,"
+        f"Hoofdtaken,JaarBedrag,Opdrachtgever\nSUB-{EXECUTING},{EXECUTING},{INSURER},2027-01-01,"
+        f"2027-12-31,{REGION},2,,{RESV}\n",
+        encoding="utf-8",
+    )
+    assert import_agreements(ledger.db, register).imported == 1
+    lines = [
+        line("P1", 10, soort="2"),
+        line("P2", 10, soort="2", OpdrachtOvereenkomst="SUB-OTHER"),
+        line("P3", 10, soort="2", Hoofdtaak="4"),  # the RESV's agreement has 4; the subcontract not
+    ]
+    decl = write_declaration(tmp_path / "p2.ndjson", header("MSG-P2", soort="2"), lines)
+    found = [i for i in ledger_issues(ledger, decl) if i.code != "G006"]
+    assert [(i.code, i.location.index, i.location.field) for i in found] == [
+        ("G008", 2, "OpdrachtOvereenkomst"),
+        ("G009", 3, "OpdrachtOvereenkomst"),
+    ]
+    assert "hoofdtaak 4 not agreed" in found[1].message

@@ -99,3 +99,24 @@ def test_a_retour_of_an_unknown_declaration_is_refused(ledger_url: str, tmp_path
         result = ledger.add_retour(retour)
     assert not result.ok and "not in the ledger" in result.reason
     assert counts(ledger_url) == (0, 0, 0)
+
+
+def test_a_ledger_of_schema_1_is_migrated(
+    ledger_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resv_edi.ledger import schema
+
+    with open_ledger(ledger_url) as ledger, ledger.db.transaction():
+        for table in ("agreement_tasks", "agreements", "retours", "lines", "messages"):
+            ledger.db.execute(f"DROP TABLE {table}")
+        ledger.db.execute("DELETE FROM ledger_schema")
+    with monkeypatch.context() as patch:  # a program that knew only schema 1
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        open_ledger(ledger_url, create=True).close()
+    with pytest.raises(LedgerError, match="schema 1; run `resv-edi ledger init"):
+        open_ledger(ledger_url)
+    decl = write_declaration(tmp_path / "a.ndjson", header("MSG-A"), [line("R1", 1000)])
+    with open_ledger(ledger_url, create=True) as ledger:
+        assert current_version(ledger.db) == LATEST == 2
+        assert ledger.add_declaration(decl).status == "added"
+        assert ledger.query("SELECT COUNT(*) FROM agreements WHERE commissioning IS NULL") == [(0,)]
