@@ -85,9 +85,10 @@ def add(declarations: tuple[str, ...], retours: tuple[str, ...], url: str, fmt: 
 @output_format_option()
 def check(declaration: str, url: str, fmt: str, output_format: str) -> None:
     """Apply the ledger's rules across messages to DECLARATION (G001..G009). Exit 0 when
-    none is broken, 1 when one is, 2 when the ledger is unreachable."""
+    none is broken, 1 when one is (or the declaration cannot be read: its errors are listed),
+    2 when the ledger is unreachable."""
     with opened(url) as ledger:
-        found = ledger_issues(ledger, declaration, fmt)
+        found = ledger_issues(ledger, declaration, fmt, reader_issues=True)
     if output_format == "json":
         payload = {"file": declaration, "issues": [i.as_dict() for i in found]}
         sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")

@@ -69,14 +69,16 @@ def ledger_issues(
     *,
     limits: Limits = DEFAULT_LIMITS,
     plans: list[tuple[str, str]] | None = None,
+    reader_issues: bool = False,
 ) -> list[Issue]:
     """The cross-message issues of the declaration in ``path``, in line order (message-level
-    issues first). A message that cannot be read gets none: the validator says why.
+    issues first). A message that cannot be read is not judged: its reader's errors are
+    returned when ``reader_issues`` is set, else nothing (the validator reports them).
     ``plans``, when given, receives (query, database plan) of every query the rules ran."""
     scan = Scan(path, fmt, DECLARATIE, limits)
     header = scan.header()
     if not isinstance(header, Header):
-        return []
+        return scan.errors if reader_issues else []
     check = _Check(ledger, str(path), header, scan.header_location, plans=plans)
     db = ledger.db
     with db.transaction(write=False):
@@ -94,7 +96,7 @@ def ledger_issues(
         )
         db.load("check_lines", CHECK_COLUMNS, _rows(scan))
         if not scan.ok:
-            return []
+            return scan.errors if reader_issues else []
         db.execute("CREATE INDEX check_lines_reference ON check_lines (reference)")
         if db.dialect == "postgresql":
             db.execute("ANALYZE check_lines")  # temporary tables get no statistics otherwise

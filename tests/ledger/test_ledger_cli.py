@@ -88,6 +88,10 @@ def test_validate_and_check_with_the_ledger(
     checked = run("ledger", "check", str(again), "--db", ledger_url)
     assert checked.exit_code == 1 and "G008" in checked.stdout
     assert run("ledger", "check", str(clean), "--db", ledger_url).exit_code == 0
+    broken = tmp_path / "broken.ndjson"
+    broken.write_text(clean.read_text()[:-40])
+    unreadable = run("ledger", "check", str(broken), "--db", ledger_url)
+    assert unreadable.exit_code == 1 and "J00" in unreadable.stdout
 
 
 def test_adding_twice_and_conflicts_are_reported(ledger_url: str, tmp_path: Path) -> None:
