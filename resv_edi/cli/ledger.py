@@ -14,11 +14,11 @@ import orjson
 from resv_edi.cli.ledger_options import db_option, opened
 from resv_edi.cli.options import input_format_option, output_format_option
 from resv_edi.errors import ExitCode
-from resv_edi.formats.source import atomic_output
 from resv_edi.ledger.export import FORMATS, write_export
 from resv_edi.ledger.rules import ledger_issues
 from resv_edi.ledger.schema import LATEST
 from resv_edi.ledger.summary import summarise, summary_text
+from resv_edi.source import atomic_output
 
 #: how an add is reported: status -> Dutch word shown beside the English one
 _STATUS_NL = {
