@@ -21,6 +21,8 @@ COMMANDS = {
     "lumpsum": "resv_edi.cli.lumpsum",
     "overlap": "resv_edi.cli.overlap",
     "report": "resv_edi.cli.report",
+    "ledger": "resv_edi.cli.ledger",
+    "agreements": "resv_edi.cli.agreements",
 }
 
 
