@@ -30,6 +30,7 @@ from resv_edi.privacy import redact
 from resv_edi.retour.policy import RetourPolicy, retour_policy
 from resv_edi.rules.engine import RuleEngine
 from resv_edi.standard.facts import facts
+from resv_edi.transport.archive import is_archive
 
 
 @dataclass
@@ -55,7 +56,20 @@ def retour_records(
     summary: RetourSummary | None = None,
     policy: RetourPolicy | None = None,
 ) -> Iterator[Record]:
-    """Yield the Retourbericht (header, lines, totals) answering the declaration ``source``."""
+    """Yield the Retourbericht (header, lines, totals) answering the declaration ``source``
+    (a zip archive is answered by :func:`resv_edi.retour.archive.archive_retour_records`)."""
+    if fmt == "auto" and is_archive(source):
+        from resv_edi.retour.archive import archive_retour_records  # it calls back into here
+
+        yield from archive_retour_records(
+            source,
+            limits=limits,
+            today=today,
+            message_id=message_id,
+            summary=summary,
+            policy=policy,
+        )
+        return
     policy = policy or retour_policy()
     summary = summary if summary is not None else RetourSummary()
     fd, spill_path = tempfile.mkstemp(prefix="resv-retour-", suffix=".ndjson")
@@ -214,4 +228,30 @@ def _header(
         Declaratienummer=header.declaratienummer if header else None,
         Retourcode=codes,
         Toelichting=reason,
+    )
+
+
+def refusal_records(
+    issues: list[Issue],
+    *,
+    today: date | None = None,
+    message_id: str | None = None,
+    summary: RetourSummary | None = None,
+    policy: RetourPolicy | None = None,
+) -> Iterator[Record]:
+    """The Retourbericht of a message refused before any of it was read (an archive that
+    breaks VECOZO's rules): the header's codes and reason, no lines, zero totals."""
+    policy = policy or retour_policy()
+    summary = summary if summary is not None else RetourSummary()
+    state = _State(message_issues=list(issues), issue_count=len(issues))
+    summary.issues = state.issue_count
+    summary.unreadable = any(i.severity is Severity.FATAL for i in issues)
+    summary.message_codes = policy.codes(issues)
+    yield _header(state, summary.message_codes, today, message_id)
+    yield RetourTotalen(
+        AantalPrestaties=0,
+        TotaalIngediendBedrag=0,
+        IngediendDebetCredit="D",
+        TotaalToegekendBedrag=0,
+        ToegekendDebetCredit="D",
     )

@@ -1,0 +1,873 @@
+"""(Re)create the conformance scenarios in ``conformance/scenarios/`` deterministically.
+
+Each scenario (casus) is a folder ``conformance/scenarios/<id>/`` with ``scenario.toml`` (the
+story in Dutch and English, which side of a vendor's software it tests, the codes it
+provokes), the declaration in every format it can be written in (``declaratie.xml``,
+``.json``, ``.ndjson``, ``.asc`` for EI; ``.zip`` for the VECOZO archive rules) and the
+return message expected for it (``retour.xml``), made by resv-edi's own retour builder. The
+tool refuses to write when the formats of one scenario would be answered differently, or when
+a scenario does not provoke the codes it names.
+
+Run from the repository root after a change of the standard::
+
+    python tools/make_scenarios.py            # write the scenarios
+    python tools/make_scenarios.py --check    # exit 1 when the files on disk are out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from resv_edi.formats.registry import get_format  # noqa: E402
+from resv_edi.model.base import Record  # noqa: E402
+from resv_edi.model.declaratie import Header, Prestatie, Totalen  # noqa: E402
+from resv_edi.model.messages import DECLARATIE, RETOUR  # noqa: E402
+from resv_edi.pipeline import check_file  # noqa: E402
+from resv_edi.retour.builder import retour_records  # noqa: E402
+from resv_edi.standard.facts import facts  # noqa: E402
+
+SCENARIOS = ROOT / "conformance" / "scenarios"
+#: the Dagtekening of every expected return message (the kit ignores it when comparing)
+RETOUR_DAY = date(2027, 5, 3)
+TEXT_FORMATS = ("xml", "json", "ndjson", "ei")
+SUFFIX = {"xml": "xml", "json": "json", "ndjson": "ndjson", "ei": "asc", "zip": "zip"}
+
+# the parties and agreements of the stories (fictitious)
+RESV = "98012345"  # RESV Zorgzaam Twente: declares prestatie 1, commissions prestatie 2
+WIJKVERBAND = "98054321"  # Hecht wijkverband Enschede-Oost: executes for the RESV
+INSURER = "3311"  # the market-leading insurer of the region
+AGREEMENT = "OVK-3311-2027"
+PLAN = "PLAN-TWENTE-2027"
+REGION = "TWENTE"
+HOOFDTAKEN = ("1", "2", "3", "4", "4a", "4b", "5")
+
+Data = dict[str, Any]
+
+
+@dataclass
+class Message:
+    """A declaration as element name -> value: header, lines, and totals when they must lie."""
+
+    header: Data
+    lines: list[Data]
+    totals: Data | None = None
+
+    def records(self) -> list[Record]:
+        lines = [{k: v for k, v in line.items() if v is not None} for line in self.lines]
+        return [
+            Header.model_validate({k: v for k, v in self.header.items() if v is not None}),
+            *(Prestatie.model_validate(line) for line in lines),
+            Totalen.model_validate(self.totals or totals(lines)),
+        ]
+
+    def render(self, fmt: str) -> bytes:
+        out = io.BytesIO()
+        get_format(fmt).writer(self.records(), out, DECLARATIE)
+        return out.getvalue()
+
+    def edit(self, line: int | None = None, **changes: Any) -> Message:
+        """A copy with ``changes`` in the header (``line=None``) or in line ``line`` (0-based)."""
+        header, lines = dict(self.header), [dict(x) for x in self.lines]
+        (header if line is None else lines[line]).update(changes)
+        return Message(header, lines, dict(self.totals) if self.totals else None)
+
+
+def totals(lines: list[Data]) -> Data:
+    signed = sum(x["Bedrag"] if x["DebetCredit"] == "D" else -x["Bedrag"] for x in lines)
+    return {
+        "AantalPrestaties": len(lines),
+        "TotaalBedrag": abs(signed),
+        "DebetCredit": "D" if signed >= 0 else "C",
+    }
+
+
+def header(number: int, soort: str = "1") -> Data:
+    std = facts()
+    return {
+        "BerichtCode": std.declaratie.code,
+        "BerichtVersie": std.declaratie.version,
+        "BerichtSubversie": std.declaratie.subversion,
+        "XsdVersie": std.version,
+        "SoortBericht": "T",
+        "Afzender": RESV if soort == "1" else WIJKVERBAND,
+        "OntvangerUzovi": INSURER if soort == "1" else None,
+        "OntvangerAgb": RESV if soort == "2" else None,
+        "BerichtIdentificatie": f"KIT-{number:03d}",
+        "Dagtekening": date(2027, 4, 15),
+        "SoftwareleverancierCode": "123456",
+        "SoftwarepakketVersie": "kit",
+        "Declaratienummer": f"D2027Q1{number:03d}",
+        "DeclaratieperiodeBegin": date(2027, 1, 1),
+        "DeclaratieperiodeEinde": date(2027, 3, 31),
+        "Valuta": "EUR",
+    }
+
+
+def line(
+    number: int,
+    seq: int,
+    hoofdtaak: str,
+    amount: int,
+    soort: str = "1",
+    *,
+    credit_of: int | None = None,
+    month: int = 1,
+) -> Data:
+    """Line ``seq`` of scenario ``number``; ``credit_of`` makes it a credit of line ``n``."""
+    last = {1: 31, 2: 28, 3: 31}[month]
+    return {
+        "Referentienummer": ref(number, seq),
+        "VorigReferentienummer": ref(number, credit_of) if credit_of else None,
+        "Prestatiesoort": soort,
+        "Prestatiecode": "RESV01" if soort == "1" else "RESV02",
+        "Hoofdtaak": hoofdtaak,
+        "Overeenkomst": AGREEMENT,
+        "ResvPlan": PLAN,
+        "Zorgverzekeraar": INSURER,
+        "UitvoerendeZorgaanbieder": WIJKVERBAND if soort == "2" else None,
+        "OpdrachtgevendeZorgaanbieder": RESV if soort == "2" else None,
+        "Werkgebied": REGION,
+        "Begindatum": date(2027, month, 1),
+        "Einddatum": date(2027, month, last),
+        "Bedrag": amount,
+        "DebetCredit": "C" if credit_of else "D",
+        "Omschrijving": (
+            f"Creditering van {ref(number, credit_of)}" if credit_of else f"Hoofdtaak {hoofdtaak}"
+        ),
+    }
+
+
+def ref(number: int, seq: int) -> str:
+    return f"K{number:03d}-{seq:04d}"
+
+
+def simple(number: int, soort: str = "1", n: int = 3) -> Message:
+    """A clean message of ``n`` lines of one quarter."""
+    lines = [
+        line(number, i, HOOFDTAKEN[(i - 1) % 7], 250_000 * i, soort, month=(i - 1) % 3 + 1)
+        for i in range(1, n + 1)
+    ]
+    return Message(header(number, soort), lines)
+
+
+@dataclass
+class Scenario:
+    """One casus: its story, what it tests and how its declaration is made."""
+
+    id: str
+    title: tuple[str, str]  # nl, en
+    story: tuple[str, str]  # nl, en
+    provokes: tuple[str, ...] = ()  # issue codes the declaration must raise
+    sides: tuple[str, ...] = ("answered",)
+    formats: tuple[str, ...] = TEXT_FORMATS
+    message: Message | None = None
+    raw: Callable[[], dict[str, bytes]] | None = None  # files made otherwise: fmt -> bytes
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def files(self) -> dict[str, bytes]:
+        if self.raw is not None:
+            return self.raw()
+        assert self.message is not None
+        return {fmt: self.message.render(fmt) for fmt in self.formats}
+
+
+# -- the scenarios -----------------------------------------------------------------------------
+
+
+def clean_scenarios() -> list[Scenario]:
+    both = ("sent", "answered")
+    out = [
+        Scenario(
+            "c01-p1-een-regel",
+            ("Prestatie 1, één regel", "Prestatie 1, one line"),
+            (
+                "RESV Zorgzaam Twente (AGB 98012345) declareert bij zorgverzekeraar 3311 voor "
+                "januari 2027 € 2.500,00 voor hoofdtaak 1 (mandatering en vertegenwoordiging), "
+                "op overeenkomst OVK-3311-2027 en plan PLAN-TWENTE-2027, werkgebied TWENTE.",
+                "RESV Zorgzaam Twente (AGB 98012345) bills insurer 3311 EUR 2,500.00 for main "
+                "task 1 (mandate and representation) for January 2027, under agreement "
+                "OVK-3311-2027 and plan PLAN-TWENTE-2027, region TWENTE.",
+            ),
+            sides=both,
+            message=simple(1, n=1),
+        ),
+        Scenario(
+            "c02-p1-alle-hoofdtaken",
+            ("Prestatie 1, alle hoofdtaken", "Prestatie 1, every main task"),
+            (
+                "De RESV declareert het eerste kwartaal van 2027 bij zorgverzekeraar 3311: één "
+                "regel per hoofdtaak 1, 2, 3, 4, 4a, 4b en 5, bedragen € 2.500 tot € 17.500.",
+                "The RESV bills the first quarter of 2027 to insurer 3311: one line per main "
+                "task 1, 2, 3, 4, 4a, 4b and 5, amounts EUR 2,500 to EUR 17,500.",
+            ),
+            sides=both,
+            message=simple(2, n=7),
+        ),
+        Scenario(
+            "c03-p2-alle-hoofdtaken",
+            (
+                "Prestatie 2 (onderlinge dienstverlening), alle hoofdtaken",
+                "Prestatie 2 (mutual services), every main task",
+            ),
+            (
+                "Hecht wijkverband Enschede-Oost (AGB 98054321) voert werk uit voor de RESV "
+                "(AGB 98012345) en declareert dat bij de RESV als opdrachtgevende zorgaanbieder: "
+                "één regel per hoofdtaak, op de overeenkomst die de RESV met zorgverzekeraar "
+                "3311 heeft.",
+                "Neighbourhood team Enschede-Oost (AGB 98054321) works for the RESV (AGB "
+                "98012345) and bills the RESV as commissioning provider: one line per main "
+                "task, under the agreement the RESV holds with insurer 3311.",
+            ),
+            sides=both,
+            message=simple(3, "2", n=7),
+        ),
+    ]
+    vat = simple(4, n=2).edit(
+        None, BtwIdentificatienummer="NL004495445B01", Iban="NL91ABNA0417164300"
+    )
+    vat = vat.edit(1, BtwBedrag=500_000 * 21 // 121)
+    out.append(
+        Scenario(
+            "c04-p1-btw-en-iban",
+            ("Prestatie 1 met btw en IBAN", "Prestatie 1 with VAT and IBAN"),
+            (
+                "De RESV vermeldt haar btw-identificatienummer NL004495445B01 en IBAN "
+                "NL91ABNA0417164300; op de tweede regel (€ 5.000, hoofdtaak 2) zit € 867,76 btw.",
+                "The RESV gives its VAT id NL004495445B01 and IBAN NL91ABNA0417164300; the second "
+                "line (EUR 5,000, main task 2) includes EUR 867.76 VAT.",
+            ),
+            sides=both,
+            message=vat,
+        )
+    )
+    toel = simple(5, n=2).edit(
+        0, Toelichting="Activiteiten uit het RESV-plan, niet gedeclareerd als O&I"
+    )
+    out.append(
+        Scenario(
+            "c05-p1-toelichting",
+            ("Prestatie 1 met toelichting", "Prestatie 1 with an explanation"),
+            (
+                "De RESV licht op de eerste regel toe dat de activiteiten niet ook als O&I "
+                "(organisatie en infrastructuur) zijn gedeclareerd (geen dubbele bekostiging).",
+                "On the first line the RESV explains that the activities are not also billed as "
+                "O&I (organisation and infrastructure): no double funding.",
+            ),
+            sides=both,
+            message=toel,
+        )
+    )
+    for number, soort, kind in ((6, "1", "full"), (7, "1", "part"), (8, "2", "full")):
+        message = simple(number, soort, n=2)
+        amount = message.lines[0]["Bedrag"] if kind == "full" else 100_000
+        message.lines.append({**line(number, 3, "1", amount, soort, credit_of=1), "Hoofdtaak": "1"})
+        nl_part = "volledig" if kind == "full" else "voor € 1.000"
+        en_part = "in full" if kind == "full" else "for EUR 1,000"
+        out.append(
+            Scenario(
+                f"c{number:02d}-p{soort}-credit-{'volledig' if kind == 'full' else 'deel'}",
+                (
+                    f"Prestatie {soort}, creditering {nl_part}",
+                    f"Prestatie {soort}, credit {en_part}",
+                ),
+                (
+                    f"Na twee debetregels crediteert de declarant regel {ref(number, 1)} "
+                    f"{nl_part}: creditregel {ref(number, 3)} verwijst er met "
+                    "VorigReferentienummer naar.",
+                    f"After two debit lines the declaring party credits line {ref(number, 1)} "
+                    f"{en_part}: credit line {ref(number, 3)} refers to it by "
+                    "VorigReferentienummer.",
+                ),
+                sides=both,
+                message=message,
+            )
+        )
+    for number, soort in ((9, "1"), (10, "2")):
+        message = simple(number, soort, n=2)
+        old = message.lines[1]["Bedrag"]
+        message.lines.append(line(number, 3, "2", old, soort, credit_of=2, month=2))
+        message.lines.append(line(number, 4, "2", old - 12_345, soort, month=2))
+        message.lines[3]["Omschrijving"] = f"Correctie van {ref(number, 2)}"
+        out.append(
+            Scenario(
+                f"c{number:02d}-p{soort}-correctie",
+                (f"Prestatie {soort}, correctie", f"Prestatie {soort}, correction"),
+                (
+                    f"Regel {ref(number, 2)} was € 123,45 te hoog: de declarant crediteert haar "
+                    f"volledig ({ref(number, 3)}) en declareert het juiste bedrag opnieuw "
+                    f"({ref(number, 4)}).",
+                    f"Line {ref(number, 2)} was EUR 123.45 too high: the declaring party credits "
+                    f"it in full ({ref(number, 3)}) and bills the right amount again "
+                    f"({ref(number, 4)}).",
+                ),
+                sides=both,
+                message=message,
+            )
+        )
+    return out
+
+
+#: rule code -> (nl, en, how the clean message is edited, formats, companion codes)
+RuleEdit = Callable[[Message], Message]
+
+
+def _rule(
+    code: str,
+    slug: str,
+    nl: str,
+    en: str,
+    change: RuleEdit,
+    soort: str = "1",
+    formats: tuple[str, ...] = TEXT_FORMATS,
+) -> Scenario:
+    number = 100 + int(code[1:])
+    message = change(simple(number, soort))
+    return Scenario(
+        f"{code.lower()}-{slug}",
+        (f"Regel {code}: {nl}", f"Rule {code}: {en}"),
+        (
+            f"Een bericht met drie regels waarin {nl}. De ontvanger moet dit afkeuren met de "
+            f"retourcode die regel {code} voorschrijft.",
+            f"A message of three lines in which {en}. The receiver must reject it with the "
+            f"return code rule {code} prescribes.",
+        ),
+        provokes=(code,),
+        message=message,
+        formats=formats,
+    )
+
+
+def _credit_too_much(m: Message) -> Message:
+    number = int(m.header["BerichtIdentificatie"][4:])
+    m.lines.append(line(number, 4, "1", m.lines[0]["Bedrag"] + 1, credit_of=1))
+    return m
+
+
+def _wrong_total(m: Message) -> Message:
+    m.totals = {**totals(m.lines)}
+    m.totals["TotaalBedrag"] += 1
+    return m
+
+
+def _wrong_count(m: Message) -> Message:
+    m.totals = {**totals(m.lines)}
+    m.totals["AantalPrestaties"] += 1
+    return m
+
+
+def rule_scenarios() -> list[Scenario]:
+    d = date
+    return [
+        _rule(
+            "R001",
+            "totaal",
+            "het totaalbedrag één cent afwijkt van de som",
+            "the total amount is one cent off the sum of the lines",
+            _wrong_total,
+        ),
+        _rule(
+            "R002",
+            "aantal",
+            "het aantal prestaties in de totalen één te hoog is",
+            "the line count in the totals is one too high",
+            _wrong_count,
+        ),
+        _rule(
+            "R003",
+            "referentie-dubbel",
+            "twee regels hetzelfde referentienummer hebben",
+            "two lines share a reference number",
+            lambda m: m.edit(1, Referentienummer=m.lines[0]["Referentienummer"]),
+        ),
+        _rule(
+            "R004",
+            "credit-zonder-debet",
+            "een creditregel naar een latere regel verwijst",
+            "a credit line refers to a later line",
+            lambda m: m.edit(
+                0, DebetCredit="C", VorigReferentienummer=m.lines[2]["Referentienummer"]
+            ),
+        ),
+        _rule(
+            "R005",
+            "begin-na-einde",
+            "een regel eindigt vóór zij begint",
+            "a line ends before it begins",
+            lambda m: m.edit(0, Begindatum=d(2027, 3, 31), Einddatum=d(2027, 3, 1)),
+        ),
+        _rule(
+            "R006",
+            "na-experiment",
+            "een regel doorloopt tot na het experiment",
+            "a line runs beyond the end of the experiment",
+            lambda m: m.edit(None, DeclaratieperiodeEinde=d(2032, 12, 31)).edit(
+                0, Begindatum=d(2031, 12, 1), Einddatum=d(2032, 1, 31)
+            ),
+        ),
+        _rule(
+            "R007",
+            "buiten-periode",
+            "een regel buiten de declaratieperiode valt",
+            "a line lies outside the declaration period",
+            lambda m: m.edit(0, Begindatum=d(2027, 6, 1), Einddatum=d(2027, 6, 30)),
+        ),
+        _rule(
+            "R008",
+            "onbekende-code",
+            "een regel een onbekende prestatiecode heeft",
+            "a line carries an unknown prestatiecode",
+            lambda m: m.edit(0, Prestatiecode="RESV99"),
+        ),
+        _rule(
+            "R009",
+            "code-andere-soort",
+            "een regel van prestatie 1 de code van prestatie 2 heeft",
+            "a prestatie 1 line carries the code of prestatie 2",
+            lambda m: m.edit(0, Prestatiecode="RESV02"),
+        ),
+        _rule(
+            "R010",
+            "p1-aan-zorgaanbieder",
+            "prestatie 1 aan een zorgaanbieder wordt gedeclareerd",
+            "prestatie 1 is billed to a care provider",
+            lambda m: m.edit(None, OntvangerUzovi=None, OntvangerAgb="98123456"),
+        ),
+        _rule(
+            "R011",
+            "uitvoerende-ontbreekt",
+            "de uitvoerende zorgaanbieder ontbreekt",
+            "the executing provider is missing",
+            lambda m: m.edit(0, UitvoerendeZorgaanbieder=None),
+            soort="2",
+        ),
+        _rule(
+            "R012",
+            "zelfde-zorgaanbieders",
+            "uitvoerende en opdrachtgevende zorgaanbieder "
+            "gelijk zijn (en de ontvanger dus niet de opdrachtgever is)",
+            "executing and "
+            "commissioning provider are the same (so the receiver is not the commissioning "
+            "one either)",
+            lambda m: m.edit(0, OpdrachtgevendeZorgaanbieder=WIJKVERBAND),
+            soort="2",
+        ),
+        _rule(
+            "R013",
+            "ontvanger-niet-opdrachtgever",
+            "de ontvanger niet de opdrachtgevende zorgaanbieder is",
+            "the receiver is not the commissioning provider",
+            lambda m: m.edit(None, OntvangerAgb="97000123"),
+            soort="2",
+        ),
+        _rule(
+            "R014",
+            "agb-ongeldig",
+            "de afzender een AGB-code van zorgaanbiedertype 00 heeft",
+            "the sender's AGB code has provider type 00",
+            lambda m: m.edit(None, Afzender="00123456"),
+        ),
+        _rule(
+            "R015",
+            "uzovi-ongeldig",
+            "de zorgverzekeraar UZOVI 0000 heeft",
+            "the insurer has UZOVI 0000",
+            _uzovi_0000,
+        ),
+        _rule(
+            "R016",
+            "bsn-in-tekst",
+            "de omschrijving van een regel een burgerservicenummer bevat",
+            "a line's description contains a citizen service number (BSN)",
+            lambda m: m.edit(1, Omschrijving="Overleg over patient 123456782"),
+        ),
+        _rule(
+            "R017",
+            "bedrag-te-breed",
+            "een bedrag niet in de veldbreedte past",
+            "an amount does not fit the field width",
+            lambda m: m.edit(0, Bedrag=100_000_000_000),
+            formats=("xml", "json", "ndjson"),
+        ),
+        _rule(
+            "R019",
+            "andere-verzekeraar",
+            "een regel een andere zorgverzekeraar noemt dan de ontvanger",
+            "a line names another insurer than the receiver",
+            lambda m: m.edit(0, Zorgverzekeraar="9999"),
+        ),
+        _rule(
+            "R020",
+            "hoofdtaak-te-vroeg",
+            "een regel in 2026 ligt, vóór de geldigheid van de "
+            "hoofdtaken (en van de prestatiecode en het experiment)",
+            "a line lies in 2026, "
+            "before the main tasks (and the prestatiecode and the experiment) are valid",
+            lambda m: m.edit(None, DeclaratieperiodeBegin=d(2026, 12, 1)).edit(
+                0, Begindatum=d(2026, 12, 1), Einddatum=d(2026, 12, 31)
+            ),
+        ),
+        _rule(
+            "R021",
+            "periode-omgekeerd",
+            "de declaratieperiode eindigt vóór zij begint (zodat geen regel erin valt)",
+            "the declaration period ends before it begins (so no line lies inside it)",
+            lambda m: m.edit(
+                None, DeclaratieperiodeBegin=d(2027, 3, 31), DeclaratieperiodeEinde=d(2027, 1, 1)
+            ),
+        ),
+        _rule(
+            "R022",
+            "afzender-niet-uitvoerend",
+            "de afzender van prestatie 2 niet de uitvoerende zorgaanbieder is",
+            "the sender of prestatie 2 is not the executing provider",
+            lambda m: m.edit(None, Afzender="97000456"),
+            soort="2",
+        ),
+        _rule(
+            "R023",
+            "btw-nummer",
+            "het btw-identificatienummer een fout controlecijfer heeft",
+            "the VAT id has a wrong check digit",
+            lambda m: m.edit(None, BtwIdentificatienummer="NL123456789B01"),
+        ),
+        _rule(
+            "R024",
+            "iban",
+            "het IBAN niet aan de modulus-97-proef voldoet",
+            "the IBAN fails the mod-97 check",
+            lambda m: m.edit(None, Iban="NL91ABNA0417164301"),
+        ),
+        _rule(
+            "R025",
+            "credit-te-hoog",
+            "een creditregel meer crediteert dan de debetregel waarnaar zij verwijst",
+            "a credit line credits more than the debit line it refers to",
+            _credit_too_much,
+        ),
+        _rule(
+            "R026",
+            "btw-te-hoog",
+            "het btw-bedrag hoger is dan het bedrag van de regel",
+            "the VAT amount exceeds the line amount",
+            lambda m: m.edit(1, BtwBedrag=m.lines[1]["Bedrag"] + 1),
+        ),
+        _rule(
+            "R027",
+            "berichtversie",
+            "de berichtversie niet bij deze standaard hoort",
+            "the message version does not belong to this standard",
+            lambda m: m.edit(None, BerichtVersie=facts().declaratie.version + 1),
+        ),
+    ]
+
+
+def _uzovi_0000(m: Message) -> Message:
+    m = m.edit(None, OntvangerUzovi="0000")
+    for x in m.lines:
+        x["Zorgverzekeraar"] = "0000"
+    return m
+
+
+def _bytes_scenario(
+    sid: str,
+    code: str,
+    title: tuple[str, str],
+    story: tuple[str, str],
+    make: Callable[[], bytes],
+    fmt: str,
+) -> Scenario:
+    return Scenario(sid, title, story, provokes=(code,), formats=(fmt,), raw=lambda: {fmt: make()})
+
+
+def message_scenarios() -> list[Scenario]:
+    xml = simple(201).render("xml")
+    ei = simple(202).render("ei")
+    return [
+        _bytes_scenario(
+            "m01-xml-afgebroken",
+            "X001",
+            ("Bericht afgekeurd: XML afgebroken", "Message rejected: XML cut off"),
+            (
+                "Het bestand houdt halverwege op; het bericht is niet te lezen en wordt als geheel "
+                "afgekeurd (retourcode 0001), zonder regels.",
+                "The file stops half-way; the message cannot be read and is rejected as a whole "
+                "(return code 0001), without lines.",
+            ),
+            lambda: xml[: len(xml) // 2],
+            "xml",
+        ),
+        _bytes_scenario(
+            "m02-xml-doctype",
+            "X002",
+            ("Bericht afgekeurd: DOCTYPE met entiteit", "Message rejected: DOCTYPE with entity"),
+            (
+                "Het bericht bevat een DOCTYPE met een entiteit; onveilige XML wordt niet gelezen "
+                "en het bericht als geheel afgekeurd.",
+                "The message holds a DOCTYPE with an entity; unsafe XML is not read and the "
+                "message is rejected as a whole.",
+            ),
+            lambda: xml.replace(
+                b"?>\n", b"?>\n<!DOCTYPE Declaratiebericht [<!ENTITY x 'y'>]>\n", 1
+            ),
+            "xml",
+        ),
+        _bytes_scenario(
+            "m03-geen-bericht",
+            "F002",
+            ("Bericht afgekeurd: geen declaratiebericht", "Message rejected: not a declaration"),
+            (
+                "Het aangeleverde bestand is platte tekst, geen bericht van de standaard.",
+                "The file delivered is plain text, not a message of the standard.",
+            ),
+            lambda: b"Dit is geen declaratiebericht.\n",
+            "xml",
+        ),
+        _bytes_scenario(
+            "m04-ei-recordlengte",
+            "E001",
+            ("EI: recordlengte onjuist", "EI: wrong record length"),
+            (
+                "In het EI-bestand is de tweede prestatieregel één teken te kort.",
+                "In the EI file the second service record is one character short.",
+            ),
+            lambda: _shorten_record(ei, 2),
+            "ei",
+        ),
+        _bytes_scenario(
+            "m05-ei-sluitrecord-totaal",
+            "R001",
+            ("EI: totaal in sluitrecord klopt niet", "EI: trailer total does not reconcile"),
+            (
+                "Het totaalbedrag in het sluitrecord (99) van het EI-bestand is één cent te hoog.",
+                "The total amount in the EI trailer record (99) is one cent too high.",
+            ),
+            lambda: _wrong_total(simple(203)).render("ei"),
+            "ei",
+        ),
+    ]
+
+
+def _shorten_record(ei: bytes, index: int) -> bytes:
+    rows = ei.split(b"\r\n")
+    rows[index] = rows[index][:-1]
+    return b"\r\n".join(rows)
+
+
+def _zip(members: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members:
+            info = zipfile.ZipInfo(name, date_time=(2027, 4, 15, 12, 0, 0))
+            info.compress_type = method
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    return out.getvalue()
+
+
+def archive_scenarios() -> list[Scenario]:
+    xml = simple(301).render("xml")
+    rules = "mappings/transport/vecozo.toml"
+    cases: list[tuple[str, str, tuple[str, str], tuple[str, str], Callable[[], bytes]]] = [
+        (
+            "v01-zip-geaccepteerd",
+            "",
+            ("Archief geaccepteerd", "Archive accepted"),
+            (
+                "De declaratie komt in een zip-archief dat aan alle VECOZO-regels voldoet; het "
+                "antwoord is dat op de declaratie zelf.",
+                "The declaration comes in a zip archive that meets every VECOZO rule; the answer "
+                "is that to the declaration itself.",
+            ),
+            lambda: _zip([("declaratie.xml", xml)]),
+        ),
+        (
+            "v02-zip-te-veel-bestanden",
+            "F010",
+            ("Archief afgewezen: te veel bestanden", "Archive refused: too many files"),
+            (
+                "Het archief bevat 31 bestanden; VECOZO staat er hoogstens 30 toe "
+                f"({rules}, max_members).",
+                f"The archive holds 31 files; VECOZO accepts at most 30 ({rules}, max_members).",
+            ),
+            lambda: _zip([(f"declaratie{i:02d}.xml", xml) for i in range(31)]),
+        ),
+        (
+            "v03-zip-in-zip",
+            "F010",
+            ("Archief afgewezen: archief in archief", "Archive refused: archive inside archive"),
+            (
+                "Het archief bevat zelf weer een zip-bestand; geneste archieven worden niet "
+                "uitgepakt.",
+                "The archive holds another zip file; nested archives are not unpacked.",
+            ),
+            lambda: _zip([("declaraties.zip", _zip([("declaratie.xml", xml)]))]),
+        ),
+        (
+            "v04-zip-onveilige-naam",
+            "F010",
+            ("Archief afgewezen: onveilige bestandsnaam", "Archive refused: unsafe file name"),
+            (
+                "Een bestand in het archief heet ../declaratie.xml en zou buiten de map "
+                "terechtkomen.",
+                "A file in the archive is named ../declaratie.xml and would land "
+                "outside the folder.",
+            ),
+            lambda: _zip([("../declaratie.xml", xml)]),
+        ),
+        (
+            "v05-zip-bom",
+            "F010",
+            ("Archief afgewezen: zip-bom", "Archive refused: zip bomb"),
+            (
+                "Een bestand van 2 MB pakt meer dan 100 keer zo groot uit als het gecomprimeerd "
+                f"is ({rules}, max_ratio).",
+                "A 2 MB member unpacks to more than 100 times its packed size "
+                f"({rules}, max_ratio).",
+            ),
+            lambda: _zip([("declaratie.xml", b" " * 2 * 1024 * 1024)]),
+        ),
+        (
+            "v06-zip-compressiemethode",
+            "F010",
+            ("Archief afgewezen: compressiemethode", "Archive refused: compression method"),
+            (
+                "Het archief is met bzip2 (methode 12) gecomprimeerd; alleen stored en deflate "
+                "zijn toegestaan.",
+                "The archive is compressed with bzip2 (method 12); only stored and "
+                "deflate are accepted.",
+            ),
+            lambda: _zip([("declaratie.xml", xml)], zipfile.ZIP_BZIP2),
+        ),
+    ]
+    return [
+        Scenario(
+            sid,
+            title,
+            story,
+            provokes=(code,) if code else (),
+            formats=("zip",),
+            raw=lambda make=make: {"zip": make()},
+        )
+        for sid, code, title, story, make in cases
+    ]
+
+
+def all_scenarios() -> list[Scenario]:
+    found = clean_scenarios() + rule_scenarios() + message_scenarios() + archive_scenarios()
+    ids = [s.id for s in found]
+    if len(set(ids)) != len(ids):
+        raise ValueError("duplicate scenario ids")
+    return found
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def expected_retour(path: Path) -> bytes:
+    """The return message resv-edi's retour builder gives the declaration at ``path``."""
+    out = io.BytesIO()
+    get_format("xml").writer(retour_records(path, today=RETOUR_DAY), out, RETOUR)
+    return out.getvalue()
+
+
+def build_scenario(scenario: Scenario) -> dict[str, bytes]:
+    """File name -> content of one scenario folder; checks what the scenario claims."""
+    files = {f"declaratie.{SUFFIX[fmt]}": data for fmt, data in scenario.files().items()}
+    answers: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files.items():
+            path = Path(folder) / name
+            path.write_bytes(data)
+            codes = {i.code for i in check_file(path).issues}
+            missing = set(scenario.provokes) - codes
+            if missing or (not scenario.provokes and scenario.id.startswith("c") and codes):
+                raise ValueError(f"{scenario.id}/{name}: provokes {sorted(codes)}")
+            answers[name] = expected_retour(path)
+    distinct = set(answers.values())
+    if len(distinct) != 1:
+        raise ValueError(f"{scenario.id}: the formats are answered differently")
+    files["retour.xml"] = distinct.pop()
+    files["scenario.toml"] = scenario_toml(scenario, sorted(n for n in files if n.startswith("d")))
+    return files
+
+
+def _toml_str(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def scenario_toml(scenario: Scenario, declarations: list[str]) -> bytes:
+    rows = [
+        "# Generated by tools/make_scenarios.py: change the tool, not this file.",
+        f"id = {_toml_str(scenario.id)}",
+        f"title_nl = {_toml_str(scenario.title[0])}",
+        f"title_en = {_toml_str(scenario.title[1])}",
+        f"story_nl = {_toml_str(scenario.story[0])}",
+        f"story_en = {_toml_str(scenario.story[1])}",
+        f"sides = [{', '.join(_toml_str(s) for s in scenario.sides)}]",
+        f"provokes = [{', '.join(_toml_str(c) for c in scenario.provokes)}]",
+        f"declarations = [{', '.join(_toml_str(d) for d in declarations)}]",
+        'expected_retour = "retour.xml"',
+        f"standard_version = {_toml_str(facts().version)}",
+    ]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def build() -> dict[Path, bytes]:
+    """Every scenario file (relative to ``conformance/scenarios``) -> content."""
+    return {
+        Path(s.id) / name: data for s in all_scenarios() for name, data in build_scenario(s).items()
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the scenarios, or with ``--check`` report whether they are up to date."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    parser.add_argument("--root", type=Path, default=SCENARIOS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    root: Path = args.root
+    wanted = build()
+    stale = [rel for rel, data in wanted.items() if _read(root / rel) != data]
+    on_disk = (
+        {p.relative_to(root) for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+    )
+    extra = sorted(on_disk - set(wanted))
+    if args.check:
+        for rel in [*stale, *extra]:
+            print(f"out of date: {rel}", file=sys.stderr)
+        return 1 if stale or extra else 0
+    for rel in stale:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(wanted[rel])
+    for rel in extra:
+        (root / rel).unlink()
+    for folder in sorted((p for p in root.iterdir() if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    scenarios = len({rel.parts[0] for rel in wanted})
+    print(
+        f"{scenarios} scenarios, {len(stale)} files written, {len(extra)} removed", file=sys.stderr
+    )
+    return 0
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
