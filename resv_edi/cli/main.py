@@ -21,6 +21,8 @@ COMMANDS = {
     "lumpsum": "resv_edi.cli.lumpsum",
     "overlap": "resv_edi.cli.overlap",
     "report": "resv_edi.cli.report",
+    "conformance": "resv_edi.cli.conformance",
+    "release": "resv_edi.cli.release",
 }
 
 

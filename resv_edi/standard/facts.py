@@ -33,6 +33,7 @@ class StandardFacts:
     vat_amount_digits: int
     total_amount_digits: int
     free_text_fields: tuple[str, ...]
+    release_date: date | None = None  # of this version's release bundle
 
 
 @cache
@@ -55,4 +56,5 @@ def facts() -> StandardFacts:
         vat_amount_digits=raw["amount_digits"]["vat"],
         total_amount_digits=raw["amount_digits"]["total"],
         free_text_fields=tuple(raw["privacy"]["free_text_fields"]),
+        release_date=raw["standard"].get("release_date"),
     )
