@@ -443,7 +443,7 @@ def render_catalogue() -> str:
     return f"Catalogue version {version}; file `mappings/rules/catalogue.toml`.\n\n{table}"
 
 
-EI_LAYOUTS = ("RESV901_v1.0.json", "RESV902_v1.0.json", "RESV903_v1.0.json")
+EI_LAYOUTS = ("RESV901_v1.1.json", "RESV902_v1.1.json", "RESV903_v1.0.json")
 
 
 def render_ei_layout() -> str:

@@ -52,7 +52,8 @@ WIJKVERBAND = "98054321"  # Hecht wijkverband Enschede-Oost: executes for the RE
 INSURER = "3311"  # the market-leading insurer of the region
 AGREEMENT = "OVK-3311-2027"
 PLAN = "PLAN-TWENTE-2027"
-REGION = "TWENTE"
+REGION = "W004"  # Twente, code list werkgebieden
+SUBCONTRACT = "OO-98012345-2027"  # the RESV's order to the wijkverband (prestatie 2)
 HOOFDTAKEN = ("1", "2", "3", "4", "4a", "4b", "5")
 
 Data = dict[str, Any]
@@ -136,6 +137,7 @@ def line(
         "Prestatiecode": "RESV01" if soort == "1" else "RESV02",
         "Hoofdtaak": hoofdtaak,
         "Overeenkomst": AGREEMENT,
+        "OpdrachtOvereenkomst": SUBCONTRACT if soort == "2" else None,
         "ResvPlan": PLAN,
         "Zorgverzekeraar": INSURER,
         "UitvoerendeZorgaanbieder": WIJKVERBAND if soort == "2" else None,
@@ -197,10 +199,10 @@ def clean_scenarios() -> list[Scenario]:
             (
                 "RESV Zorgzaam Twente (AGB 98012345) declareert bij zorgverzekeraar 3311 voor "
                 "januari 2027 € 2.500,00 voor hoofdtaak 1 (mandatering en vertegenwoordiging), "
-                "op overeenkomst OVK-3311-2027 en plan PLAN-TWENTE-2027, werkgebied TWENTE.",
+                "op overeenkomst OVK-3311-2027 en plan PLAN-TWENTE-2027, werkgebied W004 (Twente).",
                 "RESV Zorgzaam Twente (AGB 98012345) bills insurer 3311 EUR 2,500.00 for main "
                 "task 1 (mandate and representation) for January 2027, under agreement "
-                "OVK-3311-2027 and plan PLAN-TWENTE-2027, region TWENTE.",
+                "OVK-3311-2027 and plan PLAN-TWENTE-2027, region W004 (Twente).",
             ),
             sides=both,
             message=simple(1, n=1),
@@ -226,11 +228,12 @@ def clean_scenarios() -> list[Scenario]:
             (
                 "Hecht wijkverband Enschede-Oost (AGB 98054321) voert werk uit voor de RESV "
                 "(AGB 98012345) en declareert dat bij de RESV als opdrachtgevende zorgaanbieder: "
-                "één regel per hoofdtaak, op de overeenkomst die de RESV met zorgverzekeraar "
-                "3311 heeft.",
+                "één regel per hoofdtaak, op opdrachtovereenkomst OO-98012345-2027 en de "
+                "overeenkomst die de RESV met zorgverzekeraar 3311 heeft.",
                 "Neighbourhood team Enschede-Oost (AGB 98054321) works for the RESV (AGB "
                 "98012345) and bills the RESV as commissioning provider: one line per main "
-                "task, under the agreement the RESV holds with insurer 3311.",
+                "task, under order OO-98012345-2027 and the agreement the RESV holds with "
+                "insurer 3311.",
             ),
             sides=both,
             message=simple(3, "2", n=7),

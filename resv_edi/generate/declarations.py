@@ -17,7 +17,6 @@ from resv_edi.standard.codelists import codelist
 from resv_edi.standard.facts import facts
 
 HOOFDTAKEN = ("1", "2", "3", "4", "4a", "4b", "5")
-_REGIONS = ("NH-NOORD", "UTRECHT-W", "TWENTE", "ZL-ZEEUWS", "FRYSLAN", "LIMB-ZUID", "AMSTEL")
 _WORDS = (
     "coordinatie",
     "overleg",
@@ -49,6 +48,14 @@ def _code_for(soort: str) -> str:
         if code.attributes.get("prestatiesoort") == soort:
             return code.code
     raise LookupError(f"no prestatiecode for prestatiesoort {soort}")
+
+
+def _region_for(seed: int, day: date) -> str:
+    """A Werkgebied valid on ``day``: one per message (and so per ResvPlan, rule R037)."""
+    regions = [c.code for c in codelist("werkgebieden").codes.values() if c.valid_on(day)]
+    if not regions:
+        raise LookupError(f"no werkgebied is valid on {day}")
+    return regions[seed % len(regions)]
 
 
 def generate_declaration(
@@ -92,6 +99,8 @@ def generate_declaration(
     yield header
     agreement = f"OVK-{insurer}-{year}"
     plan = f"PLAN-{sender}"
+    region = _region_for(seed, period_begin)
+    subcontract = f"OO-{commissioning}-{year}" if prestatiesoort == "2" else None
     total = 0
     debits: list[tuple[str, int, Prestatie]] = []
     for i in range(1, n + 1):
@@ -107,28 +116,27 @@ def generate_declaration(
             "Prestatiecode": code,
             "Hoofdtaak": HOOFDTAKEN[i % len(HOOFDTAKEN)],
             "Overeenkomst": agreement,
+            "OpdrachtOvereenkomst": subcontract,
             "ResvPlan": plan,
             "Zorgverzekeraar": insurer,
             "UitvoerendeZorgaanbieder": executing,
             "OpdrachtgevendeZorgaanbieder": commissioning,
-            "Werkgebied": rng.choice(_REGIONS),
+            "Werkgebied": region,
             "Begindatum": begin,
             "Einddatum": end,
         }
         if debits and i % 10 == 0:
-            # a credit of an earlier debit line, in full
+            # a credit of an earlier debit line, in full: the debit repeated except for the
+            # references and the debit/credit indicator (rule R035)
             earlier_ref, earlier_amount, earlier = debits.pop(rng.randrange(len(debits)))
-            line = Prestatie(
-                **{
-                    **line_fields,
-                    "Hoofdtaak": earlier.hoofdtaak,
-                    "Begindatum": earlier.begindatum,
-                    "Einddatum": earlier.einddatum,
-                },
-                VorigReferentienummer=earlier_ref,
-                Bedrag=earlier_amount,
-                DebetCredit="C",
-                Omschrijving=f"Creditering van {earlier_ref}",
+            line = earlier.model_copy(
+                update={
+                    "referentienummer": ref,
+                    "vorig_referentienummer": earlier_ref,
+                    "debet_credit": "C",
+                    "omschrijving": f"Creditering van {earlier_ref}",
+                    "toelichting": None,
+                }
             )
             total -= earlier_amount
         else:

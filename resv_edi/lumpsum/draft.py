@@ -34,9 +34,10 @@ class DraftOptions:
     sender: str
     agreement: str
     plan: str
-    region: str
+    region: str | None = None  # None: the first region of the list, with warning M008
     insurer: str | None = None
     commissioning: str | None = None
+    subcontract: str | None = None  # OpdrachtOvereenkomst, prestatie 2 only
     dagtekening: date = field(default_factory=date.today)
     declaration_number: str | None = None
     message_id: str | None = None
@@ -60,6 +61,8 @@ def build_draft(
         raise DraftError("prestatiesoort must be 1 or 2")
     if o.prestatiesoort == "2" and not o.commissioning:
         raise DraftError("prestatie 2 needs the commissioning provider (--commissioning)")
+    if o.prestatiesoort == "2" and not o.subcontract:
+        raise DraftError("prestatie 2 needs its subcontract (--subcontract, OpdrachtOvereenkomst)")
     rows = list(records)
     insurers = sorted({r.zorgverzekeraar for r in rows if r.zorgverzekeraar})
     if any(r.zorgverzekeraar is None or r.hoofdtaak is None for r in rows):
@@ -88,6 +91,7 @@ def build_draft(
         raise DraftError(f"period {begin}..{end} lies outside the experiment ({first}..{last})")
     soort = o.prestatiesoort
     stamp = o.dagtekening.strftime("%Y%m%d")
+    region = o.region or _first_region(begin, warnings)
     header = Header(
         BerichtCode=facts().declaratie.code,
         BerichtVersie=facts().declaratie.version,
@@ -115,11 +119,12 @@ def build_draft(
                 Prestatiecode=prestatiecode(soort, r.periode_begin),
                 Hoofdtaak=r.hoofdtaak,
                 Overeenkomst=o.agreement,
+                OpdrachtOvereenkomst=o.subcontract if soort == "2" else None,
                 ResvPlan=o.plan,
                 Zorgverzekeraar=insurer,
                 UitvoerendeZorgaanbieder=o.sender if soort == "2" else None,
                 OpdrachtgevendeZorgaanbieder=o.commissioning if soort == "2" else None,
-                Werkgebied=o.region,
+                Werkgebied=region,
                 Begindatum=r.periode_begin,
                 Einddatum=r.periode_einde,
                 Bedrag=r.saldo,
@@ -130,3 +135,12 @@ def build_draft(
         total += r.saldo
     out.append(Totalen(AantalPrestaties=len(lines), TotaalBedrag=total, DebetCredit="D"))
     return out, warnings
+
+
+def _first_region(day: date, warnings: list[Issue]) -> str:
+    """The first Werkgebied of the code list valid on ``day``, with warning M008."""
+    for code in codelist("werkgebieden").codes.values():
+        if code.valid_on(day):
+            warnings.append(issue("M008", Location(), region=code.code))
+            return code.code
+    raise DraftError(f"no werkgebied is valid on {day}; choose one with --region")

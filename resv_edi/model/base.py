@@ -6,12 +6,15 @@ from functools import cache
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_pascal
 
 
 class Record(BaseModel):
-    """A record of the standard. Aliases are the element names; unknown fields are refused."""
+    """A record of the standard. Aliases are the element names, generated from the field names
+    (``btw_bedrag`` -> ``BtwBedrag``) unless a field names its own; unknown fields are refused."""
 
     model_config = ConfigDict(
+        alias_generator=to_pascal,
         extra="forbid",
         populate_by_name=True,
         frozen=True,

@@ -12,7 +12,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from annotated_types import Ge, Le
 from pydantic import BeforeValidator, StringConstraints, ValidationInfo, WithJsonSchema
@@ -81,12 +81,29 @@ def _parse_date(text: str) -> date:
     raise ValueError("a date CCYY-MM-DD is required")
 
 
-def Text(max_length: int) -> Any:
-    """Free or identifying text of 1..max_length printable Latin-1 characters."""
-    return Annotated[
-        str, StringConstraints(min_length=1, max_length=max_length, pattern=TEXT_PATTERN)
-    ]
-
+# Texts of 1..n printable Latin-1 characters, by maximum length n: real type aliases, twins
+# of the basisschema's LDT_Tekst<n> types.
+Text10: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=10, pattern=TEXT_PATTERN)
+]
+Text12: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=12, pattern=TEXT_PATTERN)
+]
+Text20: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=20, pattern=TEXT_PATTERN)
+]
+Text40: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=40, pattern=TEXT_PATTERN)
+]
+Text100: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=TEXT_PATTERN)
+]
+Text150: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=150, pattern=TEXT_PATTERN)
+]
+Text250: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=250, pattern=TEXT_PATTERN)
+]
 
 Agb = Annotated[str, StringConstraints(pattern=r"^[0-9]{8}$")]
 Uzovi = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
@@ -97,6 +114,8 @@ SoftwareCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Btwnummer = Annotated[str, StringConstraints(pattern=r"^NL[0-9]{9}B[0-9]{2}$")]
 Iban = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")]
 Prestatiecode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{6}$")]
+#: a code of the (provisional) RESV region list ``mappings/codelists/werkgebieden.toml``
+Werkgebied = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4}$")]
 Retourcode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
 Datum = Annotated[
     date,

@@ -33,7 +33,7 @@ FAULTS: dict[int, tuple[dict[str, object], str]] = {
     8: ({"Prestatiecode": "XXXX01"}, "0506"),
     15: ({"Omschrijving": "patient 111222333 besproken"}, "0514"),
     21: ({"UitvoerendeZorgaanbieder": "01000000"}, "0512"),
-    26: ({"Werkgebied": " TWENTE"}, "0002"),  # schema level: no leading space
+    26: ({"Werkgebied": " W004"}, "0002"),  # schema level: no leading space
 }
 DUPLICATE_OF = {12: 3}  # line 12 repeats the reference of line 3 -> 0501 on line 12 only
 
