@@ -20,9 +20,10 @@ from typing import Any
 from resv_edi import __version__
 from resv_edi.conformance.compare import Difference, compare_spec, differences, snapshot
 from resv_edi.conformance.scenarios import Scenario, load_scenarios
-from resv_edi.errors import Issue, Severity
+from resv_edi.errors import Issue, Location, Severity
 from resv_edi.model.messages import DECLARATIE, RETOUR, MessageKind
 from resv_edi.pipeline import check_file
+from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
 
 PASS, FAIL, MISSING, SKIPPED = "pass", "fail", "missing", "skipped"
@@ -168,6 +169,12 @@ def _check_one(side: str, scenario: Scenario, path: Path) -> FileResult:
     report = check_file(path, kind=kind)
     result = FileResult(path.name)
     result.issues = [i for i in report.issues if i.severity is not Severity.WARNING]
+    if report.format == "zip" or (report.message and report.message != kind.root):
+        # an archive or another message (a Vektis claim file): never read it as this kind
+        what = "a zip archive" if report.format == "zip" else report.message
+        reason = f"{what}, not a {kind.root}; give the message itself, named <scenario id>.<ext>"
+        result.issues.append(issue("F002", Location(file=path.name), reason=reason))
+        return result
     spec = compare_spec(kind.name)
     result.differences = differences(snapshot(expected_path, kind), snapshot(path, kind), spec)
     return result

@@ -200,3 +200,27 @@ def test_cli_export_writes_every_scenario(tmp_path: Path) -> None:
     assert load_scenarios(tmp_path)[0].expected_retour.read_bytes() == (
         SCENARIOS[0].expected_retour.read_bytes()
     )
+
+
+def test_a_claim_file_is_refused_without_its_patient_data_in_the_report(tmp_path: Path) -> None:
+    from resv_edi.generate.claims import generate_claims
+
+    vendor, reports = tmp_path / "vendor", tmp_path / "reports"
+    vendor.mkdir()
+    claim = vendor / "c01-p1-een-regel.asc"
+    with open(claim, "wb") as out:
+        generate_claims("HA304", 5, out, seed=7)
+    result = _invoke(
+        "check-sent", str(vendor), "--scenario", "c01-p1-een-regel", "-o", str(reports)
+    )
+    assert result.exit_code == 1
+    data = json.loads((reports / "check-sent.json").read_text())
+    found = data["scenarios"][0]["files"][0]
+    assert [i["code"] for i in found["issues"]] == ["F002"] and found["differences"] == []
+    # no value of the claim file (patients' BSN, names, dates of birth) reaches any report
+    text = result.output + (reports / "check-sent.html").read_text()
+    text += (reports / "check-sent.json").read_text()
+    values = {
+        v for line in claim.read_text("latin-1").splitlines() for v in line.split() if len(v) >= 6
+    }
+    assert not {v for v in values if v in text} - {"HA304"}
