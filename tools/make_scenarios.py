@@ -681,6 +681,10 @@ def _zip(members: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -
     return out.getvalue()
 
 
+def _as_zip(make: Callable[[], bytes]) -> Callable[[], dict[str, bytes]]:
+    return lambda: {"zip": make()}
+
+
 def archive_scenarios() -> list[Scenario]:
     xml = simple(301).render("xml")
     rules = "mappings/transport/vecozo.toml"
@@ -763,7 +767,7 @@ def archive_scenarios() -> list[Scenario]:
             story,
             provokes=(code,) if code else (),
             formats=("zip",),
-            raw=lambda make=make: {"zip": make()},
+            raw=_as_zip(make),
         )
         for sid, code, title, story, make in cases
     ]

@@ -57,9 +57,10 @@ def release_date() -> date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         return datetime.fromtimestamp(int(epoch), UTC).date()
-    if facts().release_date is None:
+    day = facts().release_date
+    if day is None:
         raise ValueError("mappings/standard.toml has no release_date; set SOURCE_DATE_EPOCH")
-    return facts().release_date
+    return day
 
 
 def bundle_files() -> dict[str, bytes]:

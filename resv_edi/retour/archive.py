@@ -39,18 +39,28 @@ def archive_retour_records(
     name = os.fspath(source)
     reports = check_archive(source, limits)
     refused = [i for r in reports for i in r.issues if i.code in ("F001", "F010")]
-    options = {"today": today, "message_id": message_id, "summary": summary, "policy": policy}
     if refused:
-        yield from refusal_records(refused, **options)
+        yield from refusal_records(
+            refused, today=today, message_id=message_id, summary=summary, policy=policy
+        )
         return
     if len(reports) != 1:
         reason = f"{len(reports)} members; a return message answers one declaration"
         found: list[Issue] = [issue("F002", Location(file=name), reason=reason)]
-        yield from refusal_records(found, **options)
+        yield from refusal_records(
+            found, today=today, message_id=message_id, summary=summary, policy=policy
+        )
         return
     with zipfile.ZipFile(source) as archive, tempfile.TemporaryDirectory() as folder:
         member = next(i for i in archive.infolist() if not i.is_dir())
         target = Path(folder) / "member"  # our own name, never the member's
         # the archive passed every rule above: the member's size is bounded
         target.write_bytes(archive.read(member))
-        yield from retour_records(target, limits=limits, fmt="auto", **options)
+        yield from retour_records(
+            target,
+            limits=limits,
+            today=today,
+            message_id=message_id,
+            summary=summary,
+            policy=policy,
+        )
