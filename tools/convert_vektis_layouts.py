@@ -133,14 +133,11 @@ def _repair(
     for f in sorted(fields, key=lambda f: f["start"]):
         if f["id"] in ids:
             prefix = f["id"][:2]
-            new_id = next(
-                f"{prefix}{n:02d}" for n in range(80, 100) if f"{prefix}{n:02d}" not in all_ids
-            )
+            new_id = next(f"{prefix}{n:02d}" for n in range(80, 100)
+                          if f"{prefix}{n:02d}" not in all_ids)
             all_ids.add(new_id)
-            repairs.append(
-                f"record {record_type}: duplicate field id {f['id']} at position "
-                f"{f['start']} renamed {new_id}"
-            )
+            repairs.append(f"record {record_type}: duplicate field id {f['id']} at position "
+                           f"{f['start']} renamed {new_id}")
             f["id"] = new_id
         ids.add(f["id"])
     others = [f for f in fields if f["name"].strip() != "RESERVE"]
@@ -154,10 +151,8 @@ def _repair(
         following = [g["start"] for g in others if g["start"] >= start]
         end = min([*following, length + 1]) if overlapped or end > length + 1 else end
         if (start, end - start) != (f["start"], f["length"]):
-            repairs.append(
-                f"record {record_type}: field {f['id']} RESERVE "
-                f"{f['start']}/{f['length']} -> {start}/{end - start}"
-            )
+            repairs.append(f"record {record_type}: field {f['id']} RESERVE "
+                           f"{f['start']}/{f['length']} -> {start}/{end - start}")
             f["start"], f["length"] = start, end - start
         others.append(f)
     fields.sort(key=lambda f: f["start"])
@@ -165,11 +160,7 @@ def _repair(
 
 
 def _build_record(
-    record_type: str,
-    name: str,
-    length: int,
-    fields: list[dict[str, Any]],
-    header_ids: set[str],
+    record_type: str, name: str, length: int, fields: list[dict[str, Any]], header_ids: set[str],
     repairs: list[str],
 ) -> dict[str, Any]:
     role = _role(record_type, name)
@@ -204,7 +195,8 @@ def _build_record(
                 "values": values,
             }
         )
-    return {"type": record_type, "name": name, "role": role, "length": length, "fields": out_fields}
+    return {"type": record_type, "name": name, "role": role, "length": length,
+            "fields": out_fields}
 
 
 def _link_records(records: list[dict[str, Any]]) -> None:
@@ -240,9 +232,8 @@ def _trailer_spec(records: list[dict[str, Any]]) -> dict[str, Any]:
             counts.append({"field": f["id"], "records": details})
         elif m:
             word = m.group(1).lower()
-            role = next(
-                (r for p, r in _ROLES.items() if p.startswith(word) or word.startswith(p)), None
-            )
+            role = next((r for p, r in _ROLES.items() if p.startswith(word) or word.startswith(p)),
+                        None)
             rtype = by_role.get(role) or _ROLE_TYPES.get(role or "", "")
             counts.append({"field": f["id"], "records": [rtype] if rtype else []})
         elif f["type"] == "amount" and desc.startswith("TOTAAL "):
@@ -283,11 +274,8 @@ def _layout(
 
 
 def _header_ids(fields: list[dict[str, Any]]) -> set[str]:
-    names = (
-        "CODE EXTERNE-INTEGRATIEBERICHT",
-        "VERSIENUMMER BERICHTSTANDAARD",
-        "SUBVERSIENUMMER BERICHTSTANDAARD",
-    )
+    names = ("CODE EXTERNE-INTEGRATIEBERICHT", "VERSIENUMMER BERICHTSTANDAARD",
+             "SUBVERSIENUMMER BERICHTSTANDAARD")
     return {f["id"] for f in fields if f["name"].strip() in names}
 
 
@@ -301,13 +289,8 @@ def from_vektor(path: Path) -> list[dict[str, Any]]:
         repairs: list[str] = []
         for line in doc["lineTypes"]:
             fields = [
-                {
-                    "id": e["lineElementId"],
-                    "name": e["description"],
-                    "kind": e["fieldType"],
-                    "start": e["startPosition"],
-                    "length": e["length"],
-                }
+                {"id": e["lineElementId"], "name": e["description"], "kind": e["fieldType"],
+                 "start": e["startPosition"], "length": e["length"]}
                 for e in sorted(line["lineElementTypes"], key=lambda e: e["startPosition"])
             ]
             ids = _header_ids(fields) if line["lineId"] == "01" else set()
@@ -335,11 +318,8 @@ def _pair_returns(layouts: list[dict[str, Any]]) -> None:
             continue
         prefix, number = lay["standard"][:2], int(lay["standard"][2:])
         for other in layouts:
-            if (
-                other["kind"] == "declaration"
-                and other["standard"] == f"{prefix}{number - 1}"
-                and other["version"] == lay["version"]
-            ):
+            if (other["kind"] == "declaration" and other["standard"] == f"{prefix}{number - 1}"
+                    and other["version"] == lay["version"]):
                 lay["declaration_standard"] = other["standard"]
 
 
@@ -386,30 +366,14 @@ def _aw319_rows_txt(path: Path) -> list[dict[str, Any]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         m = line_re.match(line)
         if m:
-            rows.append(
-                {
-                    "record": m[1],
-                    "record_name": "",
-                    "seq": int(m[2]),
-                    "name": m[3].strip(),
-                    "kind": m[4],
-                    "length": int(m[5]),
-                    "end": int(m[6]),
-                    "obligation": m[7],
-                    "regex": m[8].strip(),
-                }
-            )
+            rows.append({"record": m[1], "record_name": "", "seq": int(m[2]), "name": m[3].strip(),
+                         "kind": m[4], "length": int(m[5]), "end": int(m[6]),
+                         "obligation": m[7], "regex": m[8].strip()})
     return rows
 
 
-_XLSX_NAMES = {
-    "01": "VoorloopRecord",
-    "02": "VerzekerdenRecord",
-    "03": "DebiteurRecord",
-    "04": "PrestatieRecord",
-    "98": "CommentaarRecord",
-    "99": "SluitRecord",
-}
+_XLSX_NAMES = {"01": "VoorloopRecord", "02": "VerzekerdenRecord", "03": "DebiteurRecord",
+               "04": "PrestatieRecord", "98": "CommentaarRecord", "99": "SluitRecord"}
 
 
 def from_aw319_spec(folder: Path) -> dict[str, Any]:
@@ -433,24 +397,14 @@ def from_aw319_spec(folder: Path) -> dict[str, Any]:
         for row in rrows:
             pattern, values = _pattern(row["regex"], row["length"])
             fields.append(
-                {
-                    "id": f"{row['seq']:04d}",
-                    "name": row["name"],
-                    "kind": row["kind"],
-                    "start": row["end"] - row["length"] + 1,
-                    "length": row["length"],
-                    "mandatory": row["obligation"] == "M",
-                    "pattern": pattern,
-                    "values": values,
-                }
+                {"id": f"{row['seq']:04d}", "name": row["name"], "kind": row["kind"],
+                 "start": row["end"] - row["length"] + 1, "length": row["length"],
+                 "mandatory": row["obligation"] == "M", "pattern": pattern, "values": values}
             )
             if rtype == "01" and row["name"] == "CODE EXTERNE-INTEGRATIEBERICHT":
                 codes = values or []
-        records.append(
-            _build_record(
-                rtype, _XLSX_NAMES.get(rtype, rtype), rrows[-1]["end"], fields, set(), repairs
-            )
-        )
+        records.append(_build_record(rtype, _XLSX_NAMES.get(rtype, rtype), rrows[-1]["end"],
+                                     fields, set(), repairs))
     meta = {
         "standard": "AW319",
         "message_code": int(codes[0]) if codes else 187,
@@ -477,7 +431,7 @@ def dump(layout: dict[str, Any]) -> str:
     for i, rec in enumerate(layout["records"]):
         rhead = {k: v for k, v in rec.items() if k != "fields"}
         body = json.dumps(rhead, ensure_ascii=False)[:-1]
-        lines.append(f'    {body}, "fields": [')
+        lines.append(f"    {body}, \"fields\": [")
         for j, f in enumerate(rec["fields"]):
             comma = "," if j < len(rec["fields"]) - 1 else ""
             lines.append(f"      {json.dumps(f, ensure_ascii=False)}{comma}")

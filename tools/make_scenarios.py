@@ -39,6 +39,7 @@ from resv_edi.model.messages import DECLARATIE, RETOUR  # noqa: E402
 from resv_edi.pipeline import check_file  # noqa: E402
 from resv_edi.retour.builder import retour_records  # noqa: E402
 from resv_edi.standard.facts import facts  # noqa: E402
+from resv_edi.standard.paths import mappings_dir  # noqa: E402
 
 SCENARIOS = ROOT / "conformance" / "scenarios"
 #: the Dagtekening of every expected return message (the kit ignores it when comparing)
@@ -773,8 +774,321 @@ def archive_scenarios() -> list[Scenario]:
     ]
 
 
+# -- structure: the technical rules of each format (one scenario per code) ------------------------
+
+Structure = tuple[str, str, str, str, str, str, Callable[[], bytes]]
+
+
+def _ei_fields() -> dict[str, tuple[int, int]]:
+    """EI field id -> (start, length) in the declaration's layout."""
+    msg = facts().declaratie
+    name = f"{msg.ei_standard}_v{msg.version}.{msg.subversion}.json"
+    layout = json.loads((mappings_dir() / "ei" / name).read_text(encoding="utf-8"))
+    records = layout["records"]
+    records = records if isinstance(records, list) else list(records.values())
+    return {f["id"]: (f["start"], f["length"]) for r in records for f in r["fields"]}
+
+
+def _ei_set(ei: bytes, row: int, field_id: str, value: bytes) -> bytes:
+    """``ei`` with field ``field_id`` of record ``row`` (0 = header) set to ``value``."""
+    start, length = _ei_fields()[field_id]
+    rows = ei.split(b"\r\n")
+    rec = rows[row]
+    rows[row] = rec[: start - 1] + value.ljust(length)[:length] + rec[start - 1 + length :]
+    return b"\r\n".join(rows)
+
+
+def _ei_rows(ei: bytes, change: Callable[[list[bytes]], list[bytes]]) -> bytes:
+    rows = ei.split(b"\r\n")[:-1]
+    return b"\r\n".join(change(rows)) + b"\r\n"
+
+
+def _xml_value(xml: bytes, element: str, value: str) -> bytes:
+    start = xml.index(f"<{element}>".encode()) + len(element) + 2
+    return xml[:start] + value.encode() + xml[xml.index(f"</{element}>".encode(), start) :]
+
+
+def _drop_line(data: bytes, marker: str) -> bytes:
+    start = data.rindex(b"\n", 0, data.index(marker.encode())) + 1
+    return data[:start] + data[data.index(b"\n", start) + 1 :]
+
+
+def _once(data: bytes, old: str, new: str) -> bytes:
+    if old.encode() not in data:
+        raise ValueError(f"{old!r} not in the scenario's declaration")
+    return data.replace(old.encode(), new.encode(), 1)
+
+
+def structure_scenarios() -> list[Scenario]:
+    xml = simple(401).render("xml")
+    doc = simple(402).render("json")
+    nd = simple(403).render("ndjson")
+    ei = simple(404).render("ei")
+    cases: list[Structure] = [
+        (
+            "s001-veld-ontbreekt",
+            "S001",
+            "xml",
+            "een verplicht veld ontbreekt",
+            "a mandatory field is missing",
+            "in de eerste regel ontbreekt het element Werkgebied",
+            "the first line lacks the element Werkgebied",
+            lambda: _drop_line(xml, "<Werkgebied>"),
+        ),
+        (
+            "s002-veld-ongeldig",
+            "S002",
+            "xml",
+            "een veld heeft een ongeldige waarde",
+            "a field holds an invalid value",
+            "het eerste Bedrag is 12a34",
+            "the first Bedrag is 12a34",
+            lambda: _xml_value(xml, "Bedrag", "12a34"),
+        ),
+        (
+            "s003-onbekend-veld",
+            "S003",
+            "json",
+            "een onbekend veld",
+            "an unknown field",
+            "een regel heeft een veld Patientnaam dat de standaard niet kent",
+            "a line has a field Patientnaam the standard does not know",
+            lambda: _once(doc, '"Werkgebied":', '"Patientnaam":"Jansen","Werkgebied":'),
+        ),
+        (
+            "x003-xml-verkeerde-root",
+            "X003",
+            "xml",
+            "een ander root-element",
+            "another root element",
+            "het root-element heet Factuurbericht",
+            "the root element is Factuurbericht",
+            lambda: xml.replace(b"Declaratiebericht", b"Factuurbericht"),
+        ),
+        (
+            "x004-xml-onbekend-element",
+            "X004",
+            "xml",
+            "een onbekend element",
+            "an unknown element",
+            "een regel bevat een element Bijlage",
+            "a line holds an element Bijlage",
+            lambda: _once(xml, "</Werkgebied>", "</Werkgebied><Bijlage>x</Bijlage>"),
+        ),
+        (
+            "x005-xml-totalen-ontbreken",
+            "X005",
+            "xml",
+            "de totalen ontbreken",
+            "the totals are missing",
+            "het element Totalen ontbreekt",
+            "the element Totalen is missing",
+            lambda: xml[: xml.index(b"  <Totalen>")] + xml[xml.index(b"</Totalen>\n") + 11 :],
+        ),
+        (
+            "j001-json-afgebroken",
+            "J001",
+            "json",
+            "JSON afgebroken",
+            "JSON cut off",
+            "het JSON-document houdt halverwege op",
+            "the JSON document stops half-way",
+            lambda: doc[: len(doc) // 2],
+        ),
+        (
+            "j002-ndjson-regel-kapot",
+            "J002",
+            "ndjson",
+            "een kapotte NDJSON-regel",
+            "a broken NDJSON line",
+            "de derde regel van het NDJSON-bestand is afgebroken",
+            "the third line of the NDJSON file is cut off",
+            lambda: _break_line(nd, 2),
+        ),
+        (
+            "j003-json-onbekend-object",
+            "J003",
+            "json",
+            "een onbekend JSON-object",
+            "an unknown JSON object",
+            "het document heeft een object Bijlage",
+            "the document has an object Bijlage",
+            lambda: _once(doc, '"Totalen":', '"Bijlage": {"Tekst": "x"},\n"Totalen":'),
+        ),
+        (
+            "j004-json-dubbele-sleutel",
+            "J004",
+            "json",
+            "een dubbele sleutel",
+            "a duplicate key",
+            "een regel heeft de sleutel DebetCredit twee keer",
+            "a line has the key DebetCredit twice",
+            lambda: _once(doc, '"DebetCredit":"D"', '"DebetCredit":"D","DebetCredit":"C"'),
+        ),
+        (
+            "f003-leeg-bestand",
+            "F003",
+            "xml",
+            "een leeg bestand",
+            "an empty file",
+            "het bestand is leeg",
+            "the file is empty",
+            lambda: b"",
+        ),
+        (
+            "f004-utf16",
+            "F004",
+            "json",
+            "een niet toegestane tekenset",
+            "a character encoding not accepted",
+            "het JSON-document is in UTF-16 gecodeerd",
+            "the JSON document is encoded in UTF-16",
+            lambda: b"\xff\xfe" + doc.decode().encode("utf-16-le"),
+        ),
+        (
+            "e002-ei-regeleinde",
+            "E002",
+            "ei",
+            "regeleinden zonder CR",
+            "line ends without CR",
+            "de records eindigen op LF in plaats van CR LF",
+            "the records end in LF, not CR LF",
+            lambda: ei.replace(b"\r\n", b"\n"),
+        ),
+        (
+            "e003-ei-onbekend-recordtype",
+            "E003",
+            "ei",
+            "een onbekend recordtype",
+            "an unknown record type",
+            "na de eerste prestatie staat een record van type 05",
+            "a record of type 05 follows the first service record",
+            lambda: _ei_rows(ei, lambda r: [*r[:2], b"05" + r[1][2:], *r[2:]]),
+        ),
+        (
+            "e004-ei-volgorde",
+            "E004",
+            "ei",
+            "records in de verkeerde volgorde",
+            "records out of order",
+            "een prestatierecord staat na het sluitrecord",
+            "a service record follows the trailer",
+            lambda: _ei_rows(ei, lambda r: [r[0], *r[2:], r[1]]),
+        ),
+        (
+            "e005-ei-niet-numeriek",
+            "E005",
+            "ei",
+            "letters in een numeriek veld",
+            "letters in a numeric field",
+            "de zorgverzekeraar van de eerste regel is 33A1",
+            "the insurer of the first line is 33A1",
+            lambda: _ei_set(ei, 1, "0410", b"33A1"),
+        ),
+        (
+            "e006-ei-datum",
+            "E006",
+            "ei",
+            "een ongeldige datum",
+            "an invalid date",
+            "de begindatum van de eerste regel is 30 februari 2027",
+            "the begin date of the first line is 30 February 2027",
+            lambda: _ei_set(ei, 1, "0414", b"20270230"),
+        ),
+        (
+            "e007-ei-verplicht-veld-leeg",
+            "E007",
+            "ei",
+            "een leeg verplicht veld",
+            "an empty mandatory field",
+            "de prestatiesoort van de eerste regel is leeg",
+            "the prestatiesoort of the first line is empty",
+            lambda: _ei_set(ei, 1, "0405", b""),
+        ),
+        (
+            "e009-ei-sluitrecord-aantal",
+            "E009",
+            "ei",
+            "een aantal in het sluitrecord klopt niet",
+            "a count in the trailer does not reconcile",
+            "het totaal aantal detailrecords in het sluitrecord is 9",
+            "the trailer's count of detail records is 9",
+            lambda: _ei_set(ei, 4, "9904", b"0000009"),
+        ),
+        (
+            "e011-ei-tekenset",
+            "E011",
+            "ei",
+            "een teken buiten de tekenset",
+            "a character outside the character set",
+            "de omschrijving van de eerste regel bevat een stuurteken",
+            "the description of the first line holds a control character",
+            lambda: _ei_set(ei, 1, "0419", b"Hoofdtaak\x011"),
+        ),
+        (
+            "e012-ei-sluitrecord-ontbreekt",
+            "E012",
+            "ei",
+            "het sluitrecord ontbreekt",
+            "the trailer is missing",
+            "het bestand eindigt zonder sluitrecord (99)",
+            "the file ends without a trailer record (99)",
+            lambda: _ei_rows(ei, lambda r: r[:-1]),
+        ),
+        (
+            "e013-ei-debet-credit",
+            "E013",
+            "ei",
+            "een ongeldige debet/creditindicator",
+            "an invalid debit/credit indicator",
+            "de debet/creditindicator van de eerste regel is X",
+            "the debit/credit indicator of the first line is X",
+            lambda: _ei_set(ei, 1, "0417", b"X"),
+        ),
+        (
+            "e014-ei-onbekende-standaard",
+            "E014",
+            "ei",
+            "een onbekende EI-standaard",
+            "an unknown EI standard",
+            "de berichtcode in het voorlooprecord is 999",
+            "the message code in the header record is 999",
+            lambda: _ei_set(ei, 0, "0102", b"999"),
+        ),
+    ]
+    out = []
+    for sid, code, fmt, nl, en, story_nl, story_en, make in cases:
+        out.append(
+            Scenario(
+                sid,
+                (f"{code}: {nl}", f"{code}: {en}"),
+                (
+                    f"Een {fmt.upper()}-bericht waarin {story_nl}. De ontvanger moet het "
+                    f"afkeuren met de retourcode die {code} voorschrijft.",
+                    f"A message in {fmt.upper()} in which {story_en}. The receiver must reject "
+                    f"it with the return code {code} prescribes.",
+                ),
+                provokes=(code,),
+                formats=(fmt,),
+                raw=_as_raw(fmt, make),
+            )
+        )
+    return out
+
+
+def _as_raw(fmt: str, make: Callable[[], bytes]) -> Callable[[], dict[str, bytes]]:
+    return lambda: {fmt: make()}
+
+
+def _break_line(ndjson: bytes, index: int) -> bytes:
+    rows = ndjson.split(b"\n")
+    rows[index] = rows[index][: len(rows[index]) // 2]
+    return b"\n".join(rows)
+
+
 def all_scenarios() -> list[Scenario]:
-    found = clean_scenarios() + rule_scenarios() + message_scenarios() + archive_scenarios()
+    found = clean_scenarios() + rule_scenarios() + message_scenarios()
+    found += structure_scenarios() + archive_scenarios()
     ids = [s.id for s in found]
     if len(set(ids)) != len(ids):
         raise ValueError("duplicate scenario ids")

@@ -53,12 +53,8 @@ class StandardFacts:
         return self.version.rsplit(".", 1)[0]
 
     def retired_release(
-        self,
-        *,
-        namespace: str | None = None,
-        xsd_version: str | None = None,
-        version: int | None = None,
-        subversion: int | None = None,
+        self, *, namespace: str | None = None, xsd_version: str | None = None,
+        version: int | None = None, subversion: int | None = None,
     ) -> str | None:
         """The retired release a document names by its namespace, its XsdVersie or its
         BerichtVersie and -Subversie; ``None`` when it names none."""
