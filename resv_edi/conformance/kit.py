@@ -134,14 +134,11 @@ def _run(
 ) -> KitReport:
     folder = Path(directory)
     chosen = set(only)
-    wanted = [
-        s
-        for s in (load_scenarios() if scenarios is None else scenarios)
-        if side in s.sides and (not chosen or s.id in chosen)
-    ]
+    every = load_scenarios() if scenarios is None else list(scenarios)
+    wanted = [s for s in every if side in s.sides and (not chosen or s.id in chosen)]
     report = KitReport(check, os.fspath(directory))
     files = _files_by_id(folder)
-    ids = {s.id for s in wanted}
+    ids = {s.id for s in every}  # a file of a scenario left out by `only` is not unknown
     report.unknown_files = sorted(p.name for sid, ps in files.items() if sid not in ids for p in ps)
     for scenario in wanted:
         given = files.get(scenario.id, [])

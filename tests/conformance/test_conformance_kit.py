@@ -158,7 +158,8 @@ def test_check_sent_reports_validation_errors_and_missing_files(tmp_path: Path) 
     c01 = next(r for r in report.results if r.scenario.id == "c01-p1-een-regel")
     assert "R001" in {i.code for i in c01.files[0].issues}
     assert report.unknown_files == ["notes.txt"]
-    assert check_sent(tmp_path, only=["c03-p2-alle-hoofdtaken"], skip_missing=True).passed
+    only = check_sent(tmp_path, only=["c03-p2-alle-hoofdtaken"], skip_missing=True)
+    assert only.passed and only.unknown_files == ["notes.txt"]
 
 
 def test_the_html_report_is_self_contained_and_escaped(tmp_path: Path) -> None:
