@@ -124,3 +124,19 @@ def test_cli_release_and_verify(tmp_path: Path) -> None:
     assert path.is_file()
     assert runner.invoke(cli, ["release", "--verify", str(path)]).exit_code == 0
     assert runner.invoke(cli, ["release"]).exit_code == 2
+
+
+def test_the_kit_runs_on_the_scenarios_of_an_unpacked_bundle(bundle: Path, tmp_path: Path) -> None:
+    """A vendor who pinned a release runs the kit against its scenarios."""
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path / "unpacked")
+    scenarios = tmp_path / "unpacked" / release_name() / "scenarios"
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for folder in sorted(scenarios.iterdir()):
+        (answers / f"{folder.name}.xml").write_bytes((folder / "retour.xml").read_bytes())
+    args = ["conformance", "check-answered", str(answers), "--scenarios", str(scenarios)]
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "report" / "check-answered.json").read_text())
+    assert report["counts"]["pass"] == len(list(scenarios.iterdir()))
