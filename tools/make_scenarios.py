@@ -37,7 +37,7 @@ from resv_edi.model.base import Record  # noqa: E402
 from resv_edi.model.declaratie import Header, Prestatie, Totalen  # noqa: E402
 from resv_edi.model.messages import DECLARATIE, RETOUR  # noqa: E402
 from resv_edi.pipeline import check_file  # noqa: E402
-from resv_edi.retour.builder import retour_records  # noqa: E402
+from resv_edi.retour.answer import answer_records  # noqa: E402
 from resv_edi.standard.facts import facts  # noqa: E402
 from resv_edi.standard.paths import mappings_dir  # noqa: E402
 
@@ -1101,7 +1101,7 @@ def all_scenarios() -> list[Scenario]:
 def expected_retour(path: Path) -> bytes:
     """The return message resv-edi's retour builder gives the declaration at ``path``."""
     out = io.BytesIO()
-    get_format("xml").writer(retour_records(path, today=RETOUR_DAY), out, RETOUR)
+    get_format("xml").writer(answer_records(path, today=RETOUR_DAY), out, RETOUR)
     return out.getvalue()
 
 

@@ -13,7 +13,8 @@ from resv_edi.errors import ExitCode
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.source import atomic_output
 from resv_edi.model.messages import RETOUR
-from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.retour.answer import answer_records
+from resv_edi.retour.builder import RetourSummary
 
 
 @click.command("retour")
@@ -51,7 +52,7 @@ def command(
     it with 0001 and says why); the retour is written in every case."""
     limits = limits_from(kwargs)
     summary = RetourSummary()
-    records = retour_records(
+    records = answer_records(
         declaration,
         fmt=fmt,
         limits=limits,

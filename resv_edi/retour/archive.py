@@ -1,4 +1,4 @@
-"""The Retourbericht of a zip archive, as VECOZO would pass it on.
+"""The Retourbericht of a zip archive, as VECOZO would pass it on (:mod:`.answer` dispatches).
 
 An archive that breaks a rule of ``mappings/transport/vecozo.toml`` is refused as a whole: its
 answer is a retour without lines whose header carries the rejection code and the reason

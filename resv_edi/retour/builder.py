@@ -30,7 +30,6 @@ from resv_edi.privacy import redact
 from resv_edi.retour.policy import RetourPolicy, retour_policy
 from resv_edi.rules.engine import RuleEngine
 from resv_edi.standard.facts import facts
-from resv_edi.transport.archive import is_archive
 
 
 @dataclass
@@ -57,19 +56,7 @@ def retour_records(
     policy: RetourPolicy | None = None,
 ) -> Iterator[Record]:
     """Yield the Retourbericht (header, lines, totals) answering the declaration ``source``
-    (a zip archive is answered by :func:`resv_edi.retour.archive.archive_retour_records`)."""
-    if fmt == "auto" and is_archive(source):
-        from resv_edi.retour.archive import archive_retour_records  # it calls back into here
-
-        yield from archive_retour_records(
-            source,
-            limits=limits,
-            today=today,
-            message_id=message_id,
-            summary=summary,
-            policy=policy,
-        )
-        return
+    (:func:`resv_edi.retour.answer.answer_records` answers a zip archive too)."""
     policy = policy or retour_policy()
     summary = summary if summary is not None else RetourSummary()
     fd, spill_path = tempfile.mkstemp(prefix="resv-retour-", suffix=".ndjson")

@@ -18,7 +18,7 @@ from resv_edi.conformance.report import render_html
 from resv_edi.conformance.scenarios import Scenario, export_scenarios, load_scenarios
 from resv_edi.formats.registry import get_format
 from resv_edi.model.messages import RETOUR
-from resv_edi.retour.builder import retour_records
+from resv_edi.retour.answer import answer_records
 
 SCENARIOS = load_scenarios()
 SUFFIXES = (".xml", ".json", ".ndjson", ".asc", ".zip")
@@ -33,7 +33,7 @@ def _answer_all(folder: Path, suffix: str, to: str = "xml", skip: tuple[str, ...
         for decl in s.declarations:
             if decl.suffix == suffix and s.id not in skip:
                 with open(folder / f"{s.id}{get_format(to).suffix}", "wb") as out:
-                    get_format(to).writer(retour_records(decl), out, RETOUR)
+                    get_format(to).writer(answer_records(decl), out, RETOUR)
                 n += 1
     return n
 

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from resv_edi.cli.main import cli
 from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen
-from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.retour.answer import answer_records
+from resv_edi.retour.builder import RetourSummary
 
 ROOT = Path(__file__).resolve().parents[2]
 VALID = ROOT / "fixtures" / "valid" / "prestatie1_credit_correction.xml"
@@ -28,15 +29,15 @@ def _zip(path: Path, members: list[tuple[str, bytes]]) -> Path:
 
 def test_one_accepted_member_is_answered_as_the_declaration(tmp_path: Path) -> None:
     archive = _zip(tmp_path / "a.zip", [("declaratie.xml", VALID.read_bytes())])
-    from_zip = [r.to_data() for r in retour_records(archive)]
-    plain = [r.to_data() for r in retour_records(VALID)]
+    from_zip = [r.to_data() for r in answer_records(archive)]
+    plain = [r.to_data() for r in answer_records(VALID)]
     assert from_zip == plain
 
 
 def test_a_refused_archive_is_rejected_whole_with_the_reason(tmp_path: Path) -> None:
     archive = _zip(tmp_path / "a.zip", [("../declaratie.xml", VALID.read_bytes())])
     summary = RetourSummary()
-    records = list(retour_records(archive, summary=summary))
+    records = list(answer_records(archive, summary=summary))
     header, totals = records
     assert isinstance(header, RetourHeader) and isinstance(totals, RetourTotalen)
     assert header.retourcodes == ["0001"]
@@ -49,7 +50,7 @@ def test_a_refused_archive_is_rejected_whole_with_the_reason(tmp_path: Path) -> 
 def test_an_archive_of_several_declarations_gets_no_single_answer(tmp_path: Path) -> None:
     data = VALID.read_bytes()
     archive = _zip(tmp_path / "a.zip", [("a.xml", data), ("b.xml", data)])
-    header = next(iter(retour_records(archive)))
+    header = next(iter(answer_records(archive)))
     assert isinstance(header, RetourHeader) and header.retourcodes == ["0001"]
     assert header.toelichting and header.toelichting.startswith("F002")
 
