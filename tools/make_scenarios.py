@@ -776,7 +776,7 @@ def archive_scenarios() -> list[Scenario]:
 
 # -- structure: the technical rules of each format (one scenario per code) ------------------------
 
-Structure = tuple[str, str, str, str, str, str, Callable[[], bytes]]
+Structure = tuple[str, str, str, str, str, str, str, Callable[[], bytes]]
 
 
 def _ei_fields() -> dict[str, tuple[int, int]]:
