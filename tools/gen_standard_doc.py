@@ -328,8 +328,22 @@ def render_standard_facts() -> str:
             " / ".join(str(raw["amount_digits"][k]) for k in ("line", "vat", "total")),
         ),
         (
-            "Free-text fields scanned for a BSN (R016)",
+            "Free-text fields scanned for a BSN: an error (R016)",
             ", ".join(f"`{f}`" for f in raw["privacy"]["free_text_fields"]),
+        ),
+        (
+            "Identifying fields scanned for a BSN: a warning (R042)",
+            ", ".join(f"`{f}`" for f in raw["privacy"]["reference_fields"]),
+        ),
+        (
+            "Elements a credit need not repeat from its debit (R035)",
+            ", ".join(f"`{f}`" for f in raw["credits"]["exempt"]),
+        ),
+        (
+            "Supported releases / recognised retired releases (F005)",
+            ", ".join(raw["versions"]["supported"])
+            + " / "
+            + (", ".join(raw["versions"].get("retired", {})) or "none"),
         ),
     ]
     return _table(("Fact", "Value"), rows)
@@ -390,7 +404,7 @@ def render_codelists() -> str:
             head.append("Raised by")
         rows = []
         for c in codes:
-            row = [f"`{c['code']}`", *(c.get(k, "—") for k in extra)]
+            row = [f"`{c['code']}`", *(_value(c.get(k, "—")) for k in extra)]
             row += [c["valid_from"], c.get("valid_to", "—"), c.get("nl", ""), c.get("en", "")]
             if with_raised:
                 row.append(", ".join(raised.get(c["code"], [])) or "—")
@@ -398,6 +412,48 @@ def render_codelists() -> str:
         lines.append(_table(head, rows))
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+def _value(value: object) -> object:
+    """A code list attribute as a table cell: lists joined by commas."""
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
+def render_return_codes() -> str:
+    """The return codes of the standard beside Vektis' meaning of every reused COD954 code."""
+    own = _toml(MAPPINGS / "codelists" / "retourcodes.toml")
+    vektis = _toml(MAPPINGS / "codelists" / "vektis_retourcodes.toml")
+    held = {c["code"]: c for c in vektis["code"]}
+    first, last = own["meta"]["resv_range"]
+    exceptions = set(own["meta"].get("exceptions", ()))
+    raised = _raised_by()
+    policy = _toml(MAPPINGS / "retour" / "policy.toml")["codes"]
+    raised.setdefault(policy["message_rejected"], []).append("retour policy (not assessed)")
+    rows = []
+    for c in own["code"]:
+        code = c["code"]
+        if c.get("vektis"):
+            basis, meaning = f"Vektis {c['vektis']}", held[code]["nl"]
+        elif first <= code <= last:
+            basis, meaning = f"RESV range {first}–{last}", "— (not used by Vektis)"
+        elif code in exceptions:
+            basis, meaning = "iStandaarden (exception)", "— (not in the held part of COD954-VEKT)"
+        else:
+            raise SourceError(f"return code {code} is neither Vektis nor in the RESV range")
+        rows.append(
+            (
+                f"`{code}`",
+                c["level"],
+                c["nl"],
+                basis,
+                meaning,
+                ", ".join(f"`{w}`" for w in c.get("was", ())) or "new",
+                ", ".join(raised.get(code, [])) or "—",
+            )
+        )
+    head = ("Code", "Level", "Meaning (RESV)", "Basis", "Vektis meaning", "In 1.0", "Raised by")
+    files = "`mappings/codelists/retourcodes.toml` and `mappings/codelists/vektis_retourcodes.toml`"
+    return f"Return codes version {own['meta']['version']}; files {files}.\n\n" + _table(head, rows)
 
 
 def _catalogue() -> dict[str, dict[str, Any]]:
@@ -499,6 +555,9 @@ def blocks(descriptions: dict[str, Any]) -> dict[str, Block]:
         )
     result["simple-types"] = Block(render_simple_types, (XSD_DIR / "basisschema.xsd",))
     result["codelists"] = Block(render_codelists)
+    result["return-codes"] = Block(
+        render_return_codes, (MAPPINGS / "codelists" / "vektis_retourcodes.toml",)
+    )
     result["catalogue"] = Block(render_catalogue, (MAPPINGS / "rules" / "catalogue.toml",))
     result["ei-layout"] = Block(render_ei_layout, tuple(MAPPINGS / "ei" / n for n in EI_LAYOUTS))
     return result

@@ -275,31 +275,44 @@ def clean_scenarios() -> list[Scenario]:
             message=toel,
         )
     )
-    for number, soort, kind in ((6, "1", "full"), (7, "1", "part"), (8, "2", "full")):
+    for number, soort in ((6, "1"), (8, "2")):
         message = simple(number, soort, n=2)
-        amount = message.lines[0]["Bedrag"] if kind == "full" else 100_000
-        message.lines.append({**line(number, 3, "1", amount, soort, credit_of=1), "Hoofdtaak": "1"})
-        nl_part = "volledig" if kind == "full" else "voor € 1.000"
-        en_part = "in full" if kind == "full" else "for EUR 1,000"
+        amount = message.lines[0]["Bedrag"]
+        message.lines.append(line(number, 3, "1", amount, soort, credit_of=1))
         out.append(
             Scenario(
-                f"c{number:02d}-p{soort}-credit-{'volledig' if kind == 'full' else 'deel'}",
-                (
-                    f"Prestatie {soort}, creditering {nl_part}",
-                    f"Prestatie {soort}, credit {en_part}",
-                ),
+                f"c{number:02d}-p{soort}-credit",
+                (f"Prestatie {soort}, creditering", f"Prestatie {soort}, credit"),
                 (
                     f"Na twee debetregels crediteert de declarant regel {ref(number, 1)} "
-                    f"{nl_part}: creditregel {ref(number, 3)} verwijst er met "
+                    f"volledig: creditregel {ref(number, 3)} herhaalt haar en verwijst er met "
                     "VorigReferentienummer naar.",
                     f"After two debit lines the declaring party credits line {ref(number, 1)} "
-                    f"{en_part}: credit line {ref(number, 3)} refers to it by "
+                    f"in full: credit line {ref(number, 3)} repeats it and refers to it by "
                     "VorigReferentienummer.",
                 ),
                 sides=both,
                 message=message,
             )
         )
+    message = simple(7, n=2)
+    first, second = message.lines
+    message.lines.append(line(7, 3, "1", first["Bedrag"], credit_of=1))
+    message.lines.append(line(7, 4, "2", second["Bedrag"], credit_of=2, month=2))
+    out.append(
+        Scenario(
+            "c07-p1-twee-credits",
+            ("Prestatie 1, twee regels gecrediteerd", "Prestatie 1, two lines credited"),
+            (
+                f"De declarant crediteert beide debetregels ({ref(7, 1)} en {ref(7, 2)}) "
+                f"volledig; het bericht sluit op € 0,00.",
+                f"The declaring party credits both debit lines ({ref(7, 1)} and {ref(7, 2)}) "
+                "in full; the message nets to EUR 0.00.",
+            ),
+            sides=both,
+            message=message,
+        )
+    )
     for number, soort in ((9, "1"), (10, "2")):
         message = simple(number, soort, n=2)
         old = message.lines[1]["Bedrag"]
@@ -570,6 +583,87 @@ def rule_scenarios() -> list[Scenario]:
             lambda m: m.edit(1, BtwBedrag=m.lines[1]["Bedrag"] + 1),
         ),
         _rule(
+            "R028",
+            "berichtcode",
+            "de berichtcode die van een ander bericht is",
+            "the message code is that of another message",
+            lambda m: m.edit(None, BerichtCode="903"),
+            # in EI the message code picks the layout: 903 is another layout (E014 and more)
+            formats=("xml", "json", "ndjson"),
+        ),
+        _rule(
+            "R034",
+            "opdrachtovereenkomst-bij-p1",
+            "een regel van prestatie 1 een opdrachtovereenkomst noemt",
+            "a prestatie 1 line names a subcontract",
+            lambda m: m.edit(0, OpdrachtOvereenkomst="OO-98012345-2027"),
+        ),
+        _rule(
+            "R035",
+            "gedeeltelijke-credit",
+            "een creditregel maar een deel van haar "
+            "debetregel crediteert (een gedeeltelijke correctie is een volledige creditering "
+            "plus een nieuwe debetregel)",
+            "a credit line credits only part of its debit "
+            "line (a partial correction is a full credit plus a new debit)",
+            _partial_credit,
+        ),
+        _rule(
+            "R036",
+            "onbekend-werkgebied",
+            "het werkgebied W999 niet in de codelijst staat",
+            "the werkgebied W999 is not in the code list",
+            _every_line(Werkgebied="W999"),
+        ),
+        _rule(
+            "R037",
+            "twee-werkgebieden",
+            "één RESV-plan twee werkgebieden heeft",
+            "one RESV plan has two werkgebieden",
+            lambda m: m.edit(2, Werkgebied="W001"),
+        ),
+        _rule(
+            "R038",
+            "einde-na-dagtekening",
+            "een regel eindigt na de dagtekening van het bericht",
+            "a line ends after the message's Dagtekening",
+            lambda m: m.edit(None, DeclaratieperiodeEinde=d(2027, 6, 30)).edit(
+                0, Begindatum=d(2027, 4, 1), Einddatum=d(2027, 4, 30)
+            ),
+        ),
+        _rule(
+            "R039",
+            "toekomst",
+            "een regel pas na de dagtekening begint (en eindigt)",
+            "a line begins (and ends) after the Dagtekening",
+            lambda m: m.edit(None, DeclaratieperiodeEinde=d(2027, 6, 30)).edit(
+                0, Begindatum=d(2027, 5, 1), Einddatum=d(2027, 5, 31)
+            ),
+        ),
+        _rule(
+            "R040",
+            "zorgkantoor",
+            "aan Wlz-zorgkantoor 5509 wordt gedeclareerd",
+            "Wlz care office 5509 is billed",
+            _insurer("5509"),
+        ),
+        _rule(
+            "R041",
+            "uzovi-niet-in-register",
+            "de zorgverzekeraar 9999 niet in het UZOVI-register staat",
+            "insurer 9999 is not in the UZOVI register",
+            _insurer("9999"),
+        ),
+        _rule(
+            "R042",
+            "bsn-achtige-referentie",
+            "een referentienummer een getal is dat de "
+            "elfproef doorstaat (een waarschuwing: de regel wordt toegekend)",
+            "a reference "
+            "number is a number that passes the eleven test (a warning: the line is granted)",
+            lambda m: m.edit(1, Referentienummer="123456782"),
+        ),
+        _rule(
             "R027",
             "berichtversie",
             "de berichtversie niet bij deze standaard hoort",
@@ -577,6 +671,28 @@ def rule_scenarios() -> list[Scenario]:
             lambda m: m.edit(None, BerichtVersie=facts().declaratie.version + 1),
         ),
     ]
+
+
+def _partial_credit(m: Message) -> Message:
+    number = int(m.header["BerichtIdentificatie"][4:])
+    m.lines.append(line(number, 4, "1", 100_000, credit_of=1))
+    return m
+
+
+def _every_line(**changes: Any) -> Callable[[Message], Message]:
+    def change(m: Message) -> Message:
+        for x in m.lines:
+            x.update(changes)
+        return m
+
+    return change
+
+
+def _insurer(uzovi: str) -> Callable[[Message], Message]:
+    def change(m: Message) -> Message:
+        return _every_line(Zorgverzekeraar=uzovi)(m.edit(None, OntvangerUzovi=uzovi))
+
+    return change
 
 
 def _uzovi_0000(m: Message) -> Message:
@@ -856,6 +972,16 @@ def structure_scenarios() -> list[Scenario]:
             lambda: _once(doc, '"Werkgebied":', '"Patientnaam":"Jansen","Werkgebied":'),
         ),
         (
+            "f005-release-1-0",
+            "F005",
+            "xml",
+            "een bericht van release 1.0",
+            "a message of release 1.0",
+            "het bericht is opgesteld volgens release 1.0 (namespace, XsdVersie en subversie)",
+            "the message follows release 1.0 (namespace, XsdVersie and subversion)",
+            lambda: _release_1_0(),
+        ),
+        (
             "x003-xml-verkeerde-root",
             "X003",
             "xml",
@@ -1074,6 +1200,11 @@ def structure_scenarios() -> list[Scenario]:
             )
         )
     return out
+
+
+def _release_1_0() -> bytes:
+    xml = simple(405).edit(None, BerichtSubversie=0, XsdVersie="1.0.0").render("xml")
+    return _once(xml, DECLARATIE.namespace, DECLARATIE.namespace.rsplit(":", 1)[0] + ":1.0")
 
 
 def _as_raw(fmt: str, make: Callable[[], bytes]) -> Callable[[], dict[str, bytes]]:

@@ -43,6 +43,18 @@ def random_uzovi(rng: random.Random) -> str:
     return f"{rng.randint(3000, 9999):04d}"
 
 
+def zvw_insurer(rng: random.Random, day: date) -> str:
+    """A Zvw health insurer of the UZOVI register snapshot active on ``day`` (rules R040/R041)."""
+    active = [
+        c.code
+        for c in codelist("uzovi_register").codes.values()
+        if c.attributes.get("kind") == "zvw" and c.valid_on(day)
+    ]
+    if not active:
+        raise LookupError(f"no Zvw insurer in the UZOVI register is active on {day}")
+    return rng.choice(active)
+
+
 def _code_for(soort: str) -> str:
     for code in codelist("prestatiecodes").codes.values():
         if code.attributes.get("prestatiesoort") == soort:
@@ -69,7 +81,7 @@ def generate_declaration(
     """Yield a valid Declaratiebericht with ``n`` lines: header, lines, totals."""
     rng = random.Random(seed)
     sender = random_agb(rng, "98")
-    insurer = random_uzovi(rng)
+    insurer = zvw_insurer(rng, date(year, 1, 1))
     commissioning = random_agb(rng, "98") if prestatiesoort == "2" else None
     if commissioning == sender:
         commissioning = random_agb(rng, "97")

@@ -40,7 +40,8 @@ def _from_json(info: ValidationInfo) -> bool:
 def _as_int(value: Any, info: ValidationInfo) -> Any:
     """Integers; from text only digits (XSD lexical form, whitespace collapsed; not in JSON).
 
-    Floats and booleans are refused, as the XSD and the JSON Schema refuse them.
+    Floats and booleans are refused, as the XSD refuses them; so is a JSON number written with
+    a fraction or an exponent (``6.0``, ``9.5e5``), even when its value is whole.
     """
     kind = type(value)
     if kind is int:
@@ -56,8 +57,10 @@ def _as_int(value: Any, info: ValidationInfo) -> Any:
         raise ValueError("only digits are allowed")
     if kind is bool:
         raise ValueError("a whole number is required, not a boolean")
-    if _from_json(info) and isinstance(value, float | Decimal) and value == int(value):
-        return int(value)  # JSON Schema "integer" admits 1.0; exact below 2**53 (> MAX_AMOUNT)
+    if isinstance(value, float | Decimal):
+        # standard 1.1: 950000.0, 6.0 and 9.5e5 are refused, never truncated, rounded or
+        # accepted, although JSON Schema's "integer" admits 6.0 (the same number to it)
+        raise ValueError("a whole number is required, without a fraction or exponent")
     raise ValueError("a whole number is required")
 
 

@@ -12,14 +12,18 @@ from resv_edi.errors import Issue, Location, Severity
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
 from resv_edi.model.messages import DECLARATIE, RETOUR, Entry, MessageKind
 from resv_edi.model.retour import RetourPrestatie, RetourTotalen
-from resv_edi.rules import record_rules as _record_rules  # noqa: F401  (registers the rules)
+from resv_edi.rules import parties as _parties  # noqa: F401  (registers the rules)
+from resv_edi.rules import record_rules as _record_rules  # noqa: F401
+from resv_edi.rules import regions as _regions  # noqa: F401
 from resv_edi.rules import retour_rules as _retour_rules  # noqa: F401
-from resv_edi.rules.record_rules import MessageContext
-from resv_edi.rules.references import ReferenceIndex, RefRow
+from resv_edi.rules import service_dates as _service_dates  # noqa: F401
+from resv_edi.rules.record_rules import MessageContext, retired_release
+from resv_edi.rules.references import ReferenceIndex, RefRow, line_values
 from resv_edi.rules.registry import message_rule, record_rules
 from resv_edi.standard.catalogue import issue
+from resv_edi.standard.facts import facts
 
-for _code in ("R001", "R002", "R003", "R004", "R025"):
+for _code in ("R001", "R002", "R003", "R004", "R025", "R035", "R037"):
     message_rule(_code)
 for _code in ("R030", "R031", "R032"):
     message_rule(_code, kind=RETOUR.name)
@@ -45,11 +49,14 @@ class RuleEngine:
         self._file: str | None = None
         self._last_line: int | None = None  # the last line seen: where a missing part is due
         self._no_lines_reported = False
+        self.stopped = False  # True: the rest of the stream is not worth reading (F005)
 
     def run(self, stream: Iterable[Entry | Issue]) -> Iterator[Issue]:
         try:
             for item in stream:
                 yield from self.check(item)
+                if self.stopped:
+                    break
             yield from self.finish()
         finally:
             self.close()
@@ -73,21 +80,16 @@ class RuleEngine:
                 self._sums[0] += record.signed_amount
                 assert self._refs is not None
                 loc = item.location
-                credit = record.debet_credit == "C"
-                self._refs.add_values(
-                    item.index,
-                    loc.line,
-                    loc.path,
-                    record.referentienummer,
-                    record.vorig_referentienummer if credit else None,
-                    not credit,
-                    record.bedrag,
-                )
+                self._refs.add_values(item.index, loc.line, loc.path, line_values(record))
             elif isinstance(record, RetourPrestatie):
                 self._sums[0] += record.signed_submitted
                 self._sums[1] += record.signed_granted
         elif item.part == "header":
             self._ctx.header = record if isinstance(record, Header) else None
+            release = retired_release(record) if record is not None else None
+            if release is not None:  # a file of an earlier release: one clear error, no more
+                self.fatal = self.stopped = True
+                return [retired_issue(item.location.with_(field="XsdVersie"), release)]
         else:
             self._totals = item
         if record is None:
@@ -191,6 +193,31 @@ def _reference_issues(refs: ReferenceIndex, file: str | None) -> Iterator[Issue]
                 found=problem.credited,
                 expected=problem.debit_amount,
             )
+    for diff in refs.credit_differences():
+        yield issue(
+            "R035",
+            _row_location(file, diff.row).with_(field=diff.element),
+            reference=diff.row.previous,
+            field=diff.element,
+            found=diff.found or "-",
+            expected=diff.expected or "-",
+        )
+    for conflict in refs.region_conflicts():
+        yield issue(
+            "R037",
+            _row_location(file, conflict.row).with_(field="Werkgebied"),
+            found=conflict.row.region,
+            plan=conflict.row.plan,
+            expected=conflict.first_region,
+            first_line=conflict.first_source_line or conflict.first_index,
+        )
+
+
+def retired_issue(location: Location, release: str) -> Issue:
+    """F005: the file is written in a retired release of the standard."""
+    return issue(
+        "F005", location, found=release, supported=", ".join(facts().supported_releases)
+    )
 
 
 def _signed(cents: int) -> str:

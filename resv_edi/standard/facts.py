@@ -43,6 +43,8 @@ class StandardFacts:
     vat_amount_digits: int
     total_amount_digits: int
     free_text_fields: tuple[str, ...]
+    reference_fields: tuple[str, ...] = ()
+    credit_exempt: tuple[str, ...] = ()
     release_date: date | None = None  # of this version's release bundle
     supported_releases: tuple[str, ...] = ()
     retired: tuple[RetiredRelease, ...] = ()
@@ -53,8 +55,12 @@ class StandardFacts:
         return self.version.rsplit(".", 1)[0]
 
     def retired_release(
-        self, *, namespace: str | None = None, xsd_version: str | None = None,
-        version: int | None = None, subversion: int | None = None,
+        self,
+        *,
+        namespace: str | None = None,
+        xsd_version: str | None = None,
+        version: int | None = None,
+        subversion: int | None = None,
     ) -> str | None:
         """The retired release a document names by its namespace, its XsdVersie or its
         BerichtVersie and -Subversie; ``None`` when it names none."""
@@ -63,7 +69,7 @@ class StandardFacts:
                 return old.release
             if xsd_version is not None and xsd_version.rsplit(".", 1)[0] == old.release:
                 return old.release
-            if (version, subversion) == (old.version, old.subversion):
+            if version is not None and (version, subversion) == (old.version, old.subversion):
                 return old.release
         return None
 
@@ -88,6 +94,8 @@ def facts() -> StandardFacts:
         vat_amount_digits=raw["amount_digits"]["vat"],
         total_amount_digits=raw["amount_digits"]["total"],
         free_text_fields=tuple(raw["privacy"]["free_text_fields"]),
+        reference_fields=tuple(raw["privacy"]["reference_fields"]),
+        credit_exempt=tuple(raw["credits"]["exempt"]),
         release_date=raw["standard"].get("release_date"),
         supported_releases=tuple(raw["versions"]["supported"]),
         retired=tuple(

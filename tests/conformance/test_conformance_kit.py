@@ -19,6 +19,7 @@ from resv_edi.conformance.scenarios import Scenario, export_scenarios, load_scen
 from resv_edi.formats.registry import get_format
 from resv_edi.model.messages import RETOUR
 from resv_edi.retour.answer import answer_records
+from resv_edi.standard.catalogue import catalogue
 
 SCENARIOS = load_scenarios()
 SUFFIXES = (".xml", ".json", ".ndjson", ".asc", ".zip")
@@ -36,6 +37,11 @@ def _answer_all(folder: Path, suffix: str, to: str = "xml", skip: tuple[str, ...
                     get_format(to).writer(answer_records(decl), out, RETOUR)
                 n += 1
     return n
+
+
+def _code(rule: str) -> str:
+    """The return code ``rule`` raises (the catalogue decides, not this test)."""
+    return catalogue()[rule].return_code
 
 
 def _failed(report: KitReport) -> dict[str, list[Difference]]:
@@ -77,11 +83,12 @@ def _mutated_scenarios(tmp_path: Path, sid: str, old: str, new: str) -> list[Sce
 def test_one_changed_expected_code_fails_exactly_that_scenario(tmp_path: Path) -> None:
     _answer_all(tmp_path / "answers", ".xml")
     sid = "r014-agb-ongeldig"
+    code, other = _code("R014"), _code("R015")
     scenarios = _mutated_scenarios(
-        tmp_path, sid, "<Retourcode>0512</Retourcode>", "<Retourcode>0513</Retourcode>"
+        tmp_path, sid, f"<Retourcode>{code}</Retourcode>", f"<Retourcode>{other}</Retourcode>"
     )
     report = check_answered(tmp_path / "answers", scenarios=scenarios, skip_missing=True)
-    assert _failed(report) == {sid: [Difference("header", "Retourcode", "0513", "0512")]}
+    assert _failed(report) == {sid: [Difference("header", "Retourcode", other, code)]}
 
 
 def test_one_changed_expected_amount_fails_exactly_that_scenario(tmp_path: Path) -> None:
@@ -99,10 +106,11 @@ def test_one_changed_expected_amount_fails_exactly_that_scenario(tmp_path: Path)
 def test_a_vendor_retour_with_a_wrong_line_code_fails_that_scenario(tmp_path: Path) -> None:
     _answer_all(tmp_path, ".xml")
     path = tmp_path / "r005-begin-na-einde.xml"
-    path.write_text(path.read_text().replace(">0503<", ">0504<"), encoding="utf-8")
+    code, other = _code("R005"), _code("R006")
+    path.write_text(path.read_text().replace(f">{code}<", f">{other}<"), encoding="utf-8")
     report = check_answered(tmp_path, skip_missing=True)
     assert _failed(report) == {
-        "r005-begin-na-einde": [Difference("line K105-0001", "Retourcode", "0503", "0504")]
+        "r005-begin-na-einde": [Difference("line K105-0001", "Retourcode", code, other)]
     }
 
 

@@ -77,7 +77,7 @@ def test_no_flags_without_declaration_overlap(tmp_path: Path) -> None:
     claims = tmp_path / "ha.ei"
     write_claims(claims, "HA304", 40, seed=5, codes=["39901"])
     decl = tmp_path / "decl.xml"
-    _declaration(decl, "98123456", "3999", {"4": 1000})
+    _declaration(decl, "98123456", "3311", {"4": 1000})
     out = tmp_path / "o.json"
     args = ["overlap", "--declarations", str(decl), "--claims", str(claims), "-o", str(out)]
     result = CliRunner().invoke(cli, args)
