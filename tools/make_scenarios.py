@@ -38,6 +38,8 @@ from resv_edi.model.declaratie import Header, Prestatie, Totalen  # noqa: E402
 from resv_edi.model.messages import DECLARATIE, RETOUR  # noqa: E402
 from resv_edi.pipeline import check_file  # noqa: E402
 from resv_edi.retour.answer import answer_records  # noqa: E402
+from resv_edi.standard.catalogue import catalogue  # noqa: E402
+from resv_edi.standard.codelists import codelist  # noqa: E402
 from resv_edi.standard.facts import facts  # noqa: E402
 from resv_edi.standard.paths import mappings_dir  # noqa: E402
 
@@ -353,14 +355,25 @@ def _rule(
 ) -> Scenario:
     number = 100 + int(code[1:])
     message = change(simple(number, soort))
+    entry = catalogue()[code]
+    texts = codelist("retourcodes")
+    short = (texts.text(entry.return_code, "nl"), texts.text(entry.return_code, "en"))
+    if entry.severity.value == "warning":
+        outcome = (
+            f"De ontvanger keurt het goed, maar meldt de retourcode die regel {code} voorschrijft.",
+            f"The receiver grants it, but reports the return code rule {code} prescribes.",
+        )
+    else:
+        outcome = (
+            f"De ontvanger moet dit afkeuren met de retourcode die regel {code} voorschrijft.",
+            f"The receiver must reject it with the return code rule {code} prescribes.",
+        )
     return Scenario(
         f"{code.lower()}-{slug}",
-        (f"Regel {code}: {nl}", f"Rule {code}: {en}"),
+        (f"Regel {code}: {short[0] or nl}", f"Rule {code}: {short[1] or en}"),
         (
-            f"Een bericht met drie regels waarin {nl}. De ontvanger moet dit afkeuren met de "
-            f"retourcode die regel {code} voorschrijft.",
-            f"A message of three lines in which {en}. The receiver must reject it with the "
-            f"return code rule {code} prescribes.",
+            f"Een bericht met drie regels waarin {nl}. {outcome[0]}",
+            f"A message of three lines in which {en}. {outcome[1]}",
         ),
         provokes=(code,),
         message=message,
