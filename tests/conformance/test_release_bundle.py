@@ -140,3 +140,16 @@ def test_the_kit_runs_on_the_scenarios_of_an_unpacked_bundle(bundle: Path, tmp_p
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "report" / "check-answered.json").read_text())
     assert report["counts"]["pass"] == len(list(scenarios.iterdir()))
+
+
+def test_a_wheel_carries_what_the_bundle_reads() -> None:
+    """Scenarios and docs/standard.md are package data (read via standard/paths.py), so a
+    non-editable install builds the same bundle as a source checkout."""
+    root = Path(__file__).resolve().parents[2]
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    shipped = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    for source in ("mappings", "xsd", "conformance", "docs/standard.md"):
+        assert shipped[source] == f"resv_edi/_data/{source}"
+        assert (root / source).exists()
+    deps = pyproject["project"]["dependencies"]
+    assert any(d.startswith("markdown-it-py") for d in deps)
