@@ -242,6 +242,7 @@ def _rules_of_1_1(p1: Message, p2: Message, credit: Data) -> dict[str, bytes]:
     files["F005_release_1_0.json"] = render(
         edit(p1, BerichtSubversie=0, XsdVersie="1.0.0"), "json"
     )
+    files["F005_release_1_0.asc"] = render(edit(p1, BerichtSubversie=0, XsdVersie="1.0.0"), "ei")
     files["R028_wrong_message_code.xml"] = render(edit(p1, BerichtCode="903"))
     files["R034_prestatie2_without_subcontract.xml"] = render(
         edit(p2, 1, OpdrachtOvereenkomst=None)
@@ -324,6 +325,10 @@ def _structure() -> dict[str, bytes]:
     files["S002_bedrag_not_digits.xml"] = _replace_value(xml, "Bedrag", "12a34")
     files["S002_date_feb_30.xml"] = _replace_value(xml, "Einddatum", "2027-02-30")
     files["S002_bedrag_as_string.json"] = _json_string_amount(json_doc)
+    # standard 1.1: a whole number written with a fraction or an exponent is refused
+    files["S002_bedrag_fraction.json"] = _json_number_text(json_doc, "Bedrag", "{}.0")
+    files["S002_bedrag_exponent.ndjson"] = _json_number_text(ndjson, "Bedrag", "{}e0")
+    files["S002_versie_fraction.ndjson"] = _json_number_text(ndjson, "BerichtVersie", "{}.0")
     files["S003_unknown_field.json"] = replace_once(
         json_doc, '"Werkgebied":', '"Patientnaam":"Jansen","Werkgebied":'
     )
@@ -383,6 +388,15 @@ def _json_string_amount(json_doc: bytes) -> bytes:
     start = json_doc.index(b'"Bedrag":') + len(b'"Bedrag":')
     end = json_doc.index(b",", start)
     return json_doc[:start] + b'"' + json_doc[start:end] + b'"' + json_doc[end:]
+
+
+def _json_number_text(data: bytes, key: str, form: str) -> bytes:
+    """``data`` with the first integer value of ``key`` written as ``form`` (``{}.0``)."""
+    start = data.index(f'"{key}":'.encode()) + len(key) + 3
+    end = start
+    while data[end : end + 1].isdigit():
+        end += 1
+    return data[:start] + form.format(data[start:end].decode()).encode() + data[end:]
 
 
 def _break_ndjson_line(ndjson: bytes) -> bytes:

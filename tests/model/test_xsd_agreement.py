@@ -95,6 +95,7 @@ def base_records() -> tuple[Any, ...]:
     lines.insert(0, lines.pop())
     data = lines[0].to_data()
     data["VorigReferentienummer"] = "R-ORIGINEEL-01"
+    data["OpdrachtOvereenkomst"] = "OO-2027-01"  # standard 1.1 (R034 is a rule, not the XSD's)
     data["UitvoerendeZorgaanbieder"] = "12345678"
     data["OpdrachtgevendeZorgaanbieder"] = "87654321"
     lines[0] = type(lines[0]).model_validate(data)
