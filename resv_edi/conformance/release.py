@@ -3,8 +3,8 @@
 ``resv-standaard-<version>.zip`` holds, under ``resv-standaard-<version>/``: the XSDs and JSON
 Schemas, the code lists (TOML as published, and CSV and JSON made from it), the rule
 catalogue, the EI layouts of the RESV messages, the facts and policies the validator reads,
-``docs/standard.md`` rendered to HTML, the conformance scenarios, and ``MANIFEST.json``
-(standard and package version, date, SHA-256 and size per file).
+``docs/standard.md`` and ``CHANGELOG.md`` rendered to HTML, the conformance scenarios, and
+``MANIFEST.json`` (standard and package version, date, SHA-256 and size per file).
 
 Reproducible: built twice, the zip is byte-identical. Members are sorted, every timestamp is
 the release date (``SOURCE_DATE_EPOCH`` when set, else ``release_date`` in
@@ -33,7 +33,7 @@ from markdown_it import MarkdownIt
 from resv_edi import __version__
 from resv_edi.formats.source import atomic_output
 from resv_edi.standard.facts import facts
-from resv_edi.standard.paths import docs_dir, mappings_dir, scenarios_dir, xsd_dir
+from resv_edi.standard.paths import data_root, docs_dir, mappings_dir, scenarios_dir, xsd_dir
 
 MANIFEST = "MANIFEST.json"
 #: files of mappings/ that belong to the standard (beside the code lists and RESV layouts)
@@ -75,14 +75,19 @@ def bundle_files() -> dict[str, bytes]:
         files[name] = (mappings_dir() / name).read_bytes()
     for path in sorted((mappings_dir() / "ei").glob("RESV*.json")):
         files[f"ei/{path.name}"] = path.read_bytes()
-    files["docs/standard.html"] = render_markdown(
-        (docs_dir() / "standard.md").read_text(encoding="utf-8")
-    ).encode("utf-8")
+    for name, source in (("standard", docs_dir() / "standard.md"), ("changelog", changelog())):
+        text = source.read_text(encoding="utf-8")
+        files[f"docs/{name}.html"] = render_markdown(text).encode("utf-8")
     root = scenarios_dir()
     for path in sorted(root.rglob("*")):
         if path.is_file():
             files[f"scenarios/{path.relative_to(root).as_posix()}"] = path.read_bytes()
     return files
+
+
+def changelog() -> Path:
+    """``CHANGELOG.md``: what changed from one version of the standard to the next."""
+    return data_root() / "CHANGELOG.md"
 
 
 def codelist_files(path: Path) -> dict[str, bytes]:

@@ -91,6 +91,11 @@ def test_it_holds_every_artefact_of_the_standard(bundle: Path) -> None:
             assert members[f"scenarios/{rel}"] == path.read_bytes()
 
 
+def test_the_changelog_is_there_as_html(bundle: Path) -> None:
+    html = _members(bundle)["docs/changelog.html"].decode()
+    assert html.startswith("<!DOCTYPE html>") and f"Standard {facts().release}" in html
+
+
 def test_the_standard_as_html_has_its_tables_and_working_links(bundle: Path) -> None:
     html = _members(bundle)["docs/standard.html"].decode()
     assert html.startswith("<!DOCTYPE html>") and "<table>" in html
@@ -148,7 +153,7 @@ def test_a_wheel_carries_what_the_bundle_reads() -> None:
     root = Path(__file__).resolve().parents[2]
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     shipped = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
-    for source in ("mappings", "xsd", "conformance", "docs/standard.md"):
+    for source in ("mappings", "xsd", "conformance", "docs/standard.md", "CHANGELOG.md"):
         assert shipped[source] == f"resv_edi/_data/{source}"
         assert (root / source).exists()
     deps = pyproject["project"]["dependencies"]
