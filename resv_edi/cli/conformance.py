@@ -10,7 +10,12 @@ import click
 
 from resv_edi.conformance.kit import FAIL, MISSING, KitReport, check_answered, check_sent
 from resv_edi.conformance.report import STATUS_TEXT, write_html, write_json
-from resv_edi.conformance.scenarios import Scenario, export_scenarios, load_scenarios
+from resv_edi.conformance.scenarios import (
+    Scenario,
+    export_scenarios,
+    load_scenarios,
+    version_mismatch,
+)
 from resv_edi.errors import ExitCode
 
 _SHOWN = 3  # differences printed per failing scenario (the reports hold all)
@@ -105,6 +110,9 @@ def _scenarios(scenario_dir: str | None, only: tuple[str, ...]) -> list[Scenario
         raise click.UsageError(f"scenario's niet leesbaar / scenarios unreadable: {exc}") from exc
     if not scenarios:
         raise click.UsageError("geen scenario's gevonden / no scenarios found")
+    mismatch = version_mismatch(scenarios)
+    if mismatch:
+        raise click.UsageError(mismatch)
     unknown = sorted(set(only) - {s.id for s in scenarios})
     if unknown:
         raise click.UsageError(f"onbekend scenario / unknown scenario: {', '.join(unknown)}")

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from resv_edi.standard.facts import facts
 from resv_edi.standard.paths import scenarios_dir
 
 SIDES = ("sent", "answered")
@@ -75,3 +76,16 @@ def export_scenarios(target: Path, root: Path | None = None) -> list[Scenario]:
             if source.is_file():
                 (folder / source.name).write_bytes(source.read_bytes())
     return scenarios
+
+
+def version_mismatch(scenarios: list[Scenario]) -> str | None:
+    """Why these scenarios cannot be checked by this package (they belong to another version
+    of the standard), or ``None``."""
+    other = sorted({s.standard_version for s in scenarios} - {facts().version})
+    if not other:
+        return None
+    return (
+        f"de scenario's horen bij standaard {', '.join(other)}, deze resv-edi bij "
+        f"{facts().version}; installeer de resv-edi van die release / the scenarios belong to "
+        f"standard {', '.join(other)}, this resv-edi to {facts().version}"
+    )

@@ -233,3 +233,14 @@ def test_a_claim_file_is_refused_without_its_patient_data_in_the_report(tmp_path
         v for line in claim.read_text("latin-1").splitlines() for v in line.split() if len(v) >= 6
     }
     assert not {v for v in values if v in text} - {"HA304"}
+
+
+def test_scenarios_of_another_standard_version_are_a_usage_error(tmp_path: Path) -> None:
+    root = tmp_path / "scenarios"
+    export_scenarios(root)
+    toml = root / "c01-p1-een-regel" / "scenario.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(re.sub(r'standard_version = ".*"', 'standard_version = "0.9.0"', text))
+    args = ["check-answered", str(tmp_path), "--scenarios", str(root), "-o", str(tmp_path / "r")]
+    result = _invoke(*args)
+    assert result.exit_code == 2 and "0.9.0" in result.output
