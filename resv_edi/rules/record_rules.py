@@ -49,12 +49,10 @@ def _alias(record: Any, name: str) -> str:
     return type(record).model_fields[name].alias or name
 
 
-def _bsn_findings(record: Any, elements: tuple[str, ...] | None = None) -> Findings:
-    """A finding per field of ``elements`` (default: the free-text fields) of ``record`` that
-    holds a possible BSN."""
-    fields, texts_of = _text_fields(type(record), elements or facts().free_text_fields)
-    if not fields:
-        return ()
+def _bsn_findings(record: Any, scope: str = "free_text") -> Findings:
+    """A finding per field of ``record`` in ``scope`` (``free_text``: the free-text fields,
+    R016; ``reference``: the identifying fields, R042) that holds a possible BSN."""
+    fields, texts_of = _text_fields(type(record), scope)
     texts = texts_of(record)
     if not may_hold_bsn("|".join(filter(None, texts))):  # the usual case: no 9 digits
         return ()
@@ -67,10 +65,11 @@ def _bsn_findings(record: Any, elements: tuple[str, ...] | None = None) -> Findi
 
 @cache
 def _text_fields(
-    cls: type, elements: tuple[str, ...]
+    cls: type, scope: str
 ) -> tuple[tuple[tuple[str, str], ...], Callable[[Any], tuple[Any, ...]]]:
-    """(element, attribute) of the fields of ``cls`` among ``elements``, and a getter
-    returning their values as a tuple."""
+    """(element, attribute) of the fields of ``cls`` in ``scope`` (the element lists of
+    ``[privacy]`` in ``mappings/standard.toml``), and a getter of their values as a tuple."""
+    elements = facts().reference_fields if scope == "reference" else facts().free_text_fields
     by_alias = {f.alias or name: name for name, f in cls.model_fields.items()}  # type: ignore[attr-defined]
     fields = tuple((e, by_alias[e]) for e in elements if e in by_alias)
     if not fields:
@@ -101,7 +100,7 @@ def header_bsn(header: Header, ctx: MessageContext) -> Findings:
 
 @rule("R042", "header")
 def header_reference_bsn(header: Header, ctx: MessageContext) -> Findings:
-    return _bsn_findings(header, facts().reference_fields)
+    return _bsn_findings(header, "reference")
 
 
 @rule("R021", "header")
@@ -344,7 +343,7 @@ def line_bsn(line: Prestatie, ctx: MessageContext) -> Findings:
 
 @rule("R042", "line")
 def line_reference_bsn(line: Prestatie, ctx: MessageContext) -> Findings:
-    return _bsn_findings(line, facts().reference_fields)
+    return _bsn_findings(line, "reference")
 
 
 @rule("R017", "line")

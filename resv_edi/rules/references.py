@@ -8,12 +8,14 @@ questions are asked once at the end with indexed queries.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from operator import attrgetter
 from typing import Any
@@ -35,14 +37,12 @@ class RefRow:
     amount: int
     plan: str = ""
     region: str = ""
-    facts: str = ""  # the elements a credit must repeat, joined (see :func:`line_values`)
+    facts: str = ""  # the elements a credit must repeat, as one text (see :func:`line_values`)
 
 
 #: the values of a line the index keeps: reference, credited reference (credits only), debit?,
-#: amount, ResvPlan, Werkgebied and the compared elements joined by _SEP
+#: amount, ResvPlan, Werkgebied and the repr of the compared elements' values
 LineValues = tuple[str, str | None, bool, int, str, str, str]
-
-_SEP = "\x1f"  # never in a value: texts are printable Latin-1
 
 
 @cache
@@ -66,7 +66,7 @@ def line_values(record: Prestatie) -> LineValues:
         record.bedrag,
         record.resv_plan,
         record.werkgebied,
-        _SEP.join("" if v is None else str(v) for v in compared),  # "" is no valid value
+        str(compared),  # the tuple's repr: exact (None is not 'None') and cheap
     )
 
 
@@ -212,7 +212,7 @@ class ReferenceIndex:
         names = compared_elements()[0]
         for row in self._db.execute(query):
             credit = _row(row)
-            found, expected = credit.facts.split(_SEP), str(row[10]).split(_SEP)
+            found, expected = _shown(credit.facts), _shown(str(row[10]))
             for name, mine, theirs in zip(names, found, expected, strict=True):
                 if mine != theirs:
                     yield CreditDifference(credit, name, mine, theirs)
@@ -247,3 +247,20 @@ class ReferenceIndex:
 def _row(row: tuple[object, ...]) -> RefRow:
     idx, src, path, ref, prev, debit, amount, plan, region, joined = row[:10]
     return RefRow(idx, src, path, ref, prev, bool(debit), amount, plan, region, joined)  # type: ignore[arg-type]
+
+
+def _shown(text: str) -> list[str]:
+    """The values of a stored ``str(tuple)`` of compared elements as shown in a message:
+    texts as they are, numbers and dates (``datetime.date(2027, 1, 31)``) as written in XML,
+    an absent element as ``""``. Only literals and ``datetime.date`` calls are read."""
+    node = ast.parse(text, mode="eval").body
+    assert isinstance(node, ast.Tuple)
+    shown: list[str] = []
+    for item in node.elts:
+        if isinstance(item, ast.Constant):
+            shown.append("" if item.value is None else str(item.value))
+        elif isinstance(item, ast.Call) and all(isinstance(a, ast.Constant) for a in item.args):
+            shown.append(date(*(a.value for a in item.args)).isoformat())  # type: ignore[misc]
+        else:
+            raise ValueError("unexpected value in the reference index")
+    return shown
