@@ -99,7 +99,10 @@ def answered_command(
 def export_command(output_dir: str) -> None:
     """Write every scenario (story, declaration in each format, expected return message) to
     OUTPUT_DIR/<id>/. / Schrijf alle scenario's naar OUTPUT_DIR/<id>/."""
-    scenarios = export_scenarios(Path(output_dir))
+    try:
+        scenarios = export_scenarios(Path(output_dir))
+    except OSError as exc:
+        raise click.UsageError(f"{output_dir}: {exc.strerror or exc}") from exc
     click.echo(f"{len(scenarios)} scenario's -> {output_dir}", err=True)
 
 
@@ -128,10 +131,14 @@ def _run(
     scenario_dir: str | None,
 ) -> None:
     scenarios = _scenarios(scenario_dir, only)
-    report = check(directory, scenarios=scenarios, only=only, skip_missing=skip_missing)
-    html = Path(report_dir) / f"{report.check}.html"
-    write_json(report, Path(report_dir) / f"{report.check}.json")
-    write_html(report, html)
+    try:
+        report = check(directory, scenarios=scenarios, only=only, skip_missing=skip_missing)
+        html = Path(report_dir) / f"{report.check}.html"
+        write_json(report, Path(report_dir) / f"{report.check}.json")
+        write_html(report, html)
+    except OSError as exc:  # an unreadable folder, a report folder that cannot be written
+        where = exc.filename or report_dir
+        raise click.UsageError(f"{where}: {exc.strerror or exc}") from exc
     for result in report.results:
         if result.status not in (FAIL, MISSING):
             continue

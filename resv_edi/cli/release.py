@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import zipfile
 
 import click
 
@@ -25,7 +26,10 @@ def command(output_dir: str | None, bundle: str | None) -> None:
     manifest with SHA-256 checksums. Built twice, it is byte-identical. / Schrijf de
     releasebundel van de standaard (reproduceerbaar, met manifest en checksums)."""
     if bundle:
-        problems = verify_release(bundle)
+        try:
+            problems = verify_release(bundle)
+        except (OSError, zipfile.BadZipFile, ValueError) as exc:
+            raise click.UsageError(f"{bundle}: geen releasebundel / not a bundle ({exc})") from exc
         for problem in problems:
             click.echo(f"{bundle}: {problem}")
         click.echo(
@@ -36,6 +40,8 @@ def command(output_dir: str | None, bundle: str | None) -> None:
         raise click.UsageError("geef -o DIR of --verify BUNDEL / give -o DIR or --verify FILE")
     try:
         path = build_release(output_dir)
-    except ValueError as exc:
+    except ValueError as exc:  # no release date
         raise click.UsageError(str(exc)) from exc
+    except OSError as exc:  # an output folder that cannot be written
+        raise click.UsageError(f"{exc.filename or output_dir}: {exc.strerror or exc}") from exc
     click.echo(str(path))

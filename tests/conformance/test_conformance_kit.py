@@ -244,3 +244,13 @@ def test_scenarios_of_another_standard_version_are_a_usage_error(tmp_path: Path)
     args = ["check-answered", str(tmp_path), "--scenarios", str(root), "-o", str(tmp_path / "r")]
     result = _invoke(*args)
     assert result.exit_code == 2 and "0.9.0" in result.output
+
+
+def test_an_unwritable_report_folder_is_a_usage_error_without_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(
+        cli, ["conformance", "check-sent", str(tmp_path), "-o", str(blocker / "reports")]
+    )
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output

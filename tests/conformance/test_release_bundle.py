@@ -129,6 +129,12 @@ def test_cli_release_and_verify(tmp_path: Path) -> None:
     assert path.is_file()
     assert runner.invoke(cli, ["release", "--verify", str(path)]).exit_code == 0
     assert runner.invoke(cli, ["release"]).exit_code == 2
+    not_zip = tmp_path / "not.zip"
+    not_zip.write_text("x")
+    assert runner.invoke(cli, ["release", "--verify", str(not_zip)]).exit_code == 2
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert runner.invoke(cli, ["release", "-o", str(blocker / "out")]).exit_code == 2
 
 
 def test_the_kit_runs_on_the_scenarios_of_an_unpacked_bundle(bundle: Path, tmp_path: Path) -> None:
