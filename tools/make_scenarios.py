@@ -5,8 +5,15 @@ story in Dutch and English, which side of a vendor's software it tests, the code
 provokes), the declaration in every format it can be written in (``declaratie.xml``,
 ``.json``, ``.ndjson``, ``.asc`` for EI; ``.zip`` for the VECOZO archive rules) and the
 return message expected for it (``retour.xml``), made by resv-edi's own retour builder. The
-tool refuses to write when the formats of one scenario would be answered differently, or when
-a scenario does not provoke the codes it names.
+tool refuses to write when the formats of one scenario would be answered differently, when a
+clean scenario raises any issue, or when a scenario does not provoke the codes it names.
+
+Groups: ``c`` clean messages (both sides of a vendor's software), ``r`` one per business rule
+(``rule_scenarios``), ``m`` message-level rejection, ``s``/``x``/``j``/``f``/``e`` one per
+technical rule (``structure_scenarios``), ``v`` the VECOZO archive rules. A new rule of the
+catalogue gets its scenario as one more ``_rule(...)`` line (or structure case);
+``tests/conformance/test_conformance_scenarios.py`` fails until every code a declaration can
+raise has one.
 
 Run from the repository root after a change of the standard::
 
