@@ -62,7 +62,10 @@ def test_committed_scenarios_are_what_the_tool_makes(
     tool: ModuleType, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """After a change of the standard, `python tools/make_scenarios.py` brings them back."""
-    assert tool.main(["--check"]) == 0, capsys.readouterr().err
+    assert tool.main(["--check"]) == 0, (
+        "the scenarios are out of date (the standard or the retour changed): run "
+        f"`python tools/make_scenarios.py` and commit conformance/\n{capsys.readouterr().err}"
+    )
 
 
 def test_the_tool_reports_and_repairs_a_changed_file(tool: ModuleType, tmp_path: Path) -> None:
