@@ -167,10 +167,11 @@ def _check_one(side: str, scenario: Scenario, path: Path) -> FileResult:
     result = FileResult(path.name)
     result.issues = [i for i in report.issues if i.severity is not Severity.WARNING]
     if report.format == "zip" or (report.message and report.message != kind.root):
-        # an archive or another message (a Vektis claim file): never read it as this kind
+        # an archive or another message (a Vektis claim file): never read it as this kind,
+        # and keep none of its own issues (nothing of a claim file reaches the report)
         what = "a zip archive" if report.format == "zip" else report.message
         reason = f"{what}, not a {kind.root}; give the message itself, named <scenario id>.<ext>"
-        result.issues.append(issue("F002", Location(file=path.name), reason=reason))
+        result.issues = [issue("F002", Location(file=path.name), reason=reason)]
         return result
     spec = compare_spec(kind.name)
     result.differences = differences(snapshot(expected_path, kind), snapshot(path, kind), spec)
