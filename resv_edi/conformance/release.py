@@ -115,6 +115,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list):
+        return " ".join(_cell(v) for v in value)  # e.g. a region's municipality codes
     return str(value)
 
 
