@@ -31,7 +31,7 @@ import orjson
 from markdown_it import MarkdownIt
 
 from resv_edi import __version__
-from resv_edi.formats.source import atomic_output
+from resv_edi.source import atomic_output
 from resv_edi.standard.facts import facts
 from resv_edi.standard.paths import data_root, docs_dir, mappings_dir, scenarios_dir, xsd_dir
 

@@ -12,7 +12,7 @@ from html import escape
 import orjson
 
 from resv_edi.conformance.kit import FAIL, MISSING, PASS, SKIPPED, KitReport, ScenarioResult
-from resv_edi.formats.source import atomic_output
+from resv_edi.source import atomic_output
 
 STATUS_TEXT = {
     PASS: "geslaagd / passed",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from resv_edi.model.base import Record
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
@@ -89,24 +90,24 @@ def generate_declaration(
     period_end = date(year, 12, 31)
     code = _code_for(prestatiesoort)
     header = Header(
-        BerichtCode=facts().declaratie.code,
-        BerichtVersie=facts().declaratie.version,
-        BerichtSubversie=facts().declaratie.subversion,
-        XsdVersie=facts().version,
-        SoortBericht="T" if test else "P",
-        Afzender=sender,
-        OntvangerUzovi=insurer if prestatiesoort == "1" else None,
-        OntvangerAgb=commissioning,
-        BerichtIdentificatie=f"MSG{seed:06d}{n:08d}"[:20],
-        Dagtekening=date(year + 1, 1, 15),
-        SoftwareleverancierCode="123456",
-        SoftwarepakketVersie="resv-edi",
-        Declaratienummer=f"D{year}{seed % 10_000_000:07d}",
-        DeclaratieperiodeBegin=period_begin,
-        DeclaratieperiodeEinde=period_end,
-        Valuta="EUR",
-        BtwIdentificatienummer="NL004495445B01" if seed % 2 == 0 else None,
-        Iban="NL91ABNA0417164300" if seed % 3 == 0 else None,
+        bericht_code=facts().declaratie.code,
+        bericht_versie=facts().declaratie.version,
+        bericht_subversie=facts().declaratie.subversion,
+        xsd_versie=facts().version,
+        soort_bericht="T" if test else "P",
+        afzender=sender,
+        ontvanger_uzovi=insurer if prestatiesoort == "1" else None,
+        ontvanger_agb=commissioning,
+        bericht_identificatie=f"MSG{seed:06d}{n:08d}"[:20],
+        dagtekening=date(year + 1, 1, 15),
+        softwareleverancier_code="123456",
+        softwarepakket_versie="resv-edi",
+        declaratienummer=f"D{year}{seed % 10_000_000:07d}",
+        declaratieperiode_begin=period_begin,
+        declaratieperiode_einde=period_end,
+        valuta="EUR",
+        btw_identificatienummer="NL004495445B01" if seed % 2 == 0 else None,
+        iban="NL91ABNA0417164300" if seed % 3 == 0 else None,
     )
     yield header
     agreement = f"OVK-{insurer}-{year}"
@@ -122,7 +123,7 @@ def generate_declaration(
         end = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
         # for prestatie 2 the executing provider is the one that declares
         executing = sender if prestatiesoort == "2" else None
-        line_fields = {
+        line_fields: dict[str, Any] = {
             "Referentienummer": ref,
             "Prestatiesoort": prestatiesoort,
             "Prestatiecode": code,
@@ -156,12 +157,12 @@ def generate_declaration(
             words = " ".join(rng.sample(_WORDS, 3))
             line = Prestatie(
                 **line_fields,
-                Bedrag=amount,
-                DebetCredit="D",
+                bedrag=amount,
+                debet_credit="D",
                 # Bedrag includes VAT; BtwBedrag is the 21 % VAT part of it
-                BtwBedrag=amount * 21 // 121 if i % 7 == 0 else None,
-                Omschrijving=f"Hoofdtaak {line_fields['Hoofdtaak']}: {words}",
-                Toelichting=(
+                btw_bedrag=amount * 21 // 121 if i % 7 == 0 else None,
+                omschrijving=f"Hoofdtaak {line_fields['Hoofdtaak']}: {words}",
+                toelichting=(
                     "Activiteiten uit het RESV-plan, niet gedeclareerd als O&I of centrale"
                     " coordinatie"
                     if i % 5 == 0
@@ -174,7 +175,7 @@ def generate_declaration(
             total += amount
         yield line
     yield Totalen(
-        AantalPrestaties=n,
-        TotaalBedrag=abs(total),
-        DebetCredit="D" if total >= 0 else "C",
+        aantal_prestaties=n,
+        totaal_bedrag=abs(total),
+        debet_credit="D" if total >= 0 else "C",
     )

@@ -93,47 +93,47 @@ def build_draft(
     stamp = o.dagtekening.strftime("%Y%m%d")
     region = o.region or _first_region(begin, warnings)
     header = Header(
-        BerichtCode=facts().declaratie.code,
-        BerichtVersie=facts().declaratie.version,
-        BerichtSubversie=facts().declaratie.subversion,
-        XsdVersie=facts().version,
-        SoortBericht="P" if o.production else "T",
-        Afzender=o.sender,
-        OntvangerUzovi=insurer if soort == "1" else None,
-        OntvangerAgb=o.commissioning if soort == "2" else None,
-        BerichtIdentificatie=o.message_id or f"LUMPSUM{stamp}",
-        Dagtekening=o.dagtekening,
-        SoftwarepakketVersie="resv-edi",
-        Declaratienummer=o.declaration_number or f"C{stamp}",
-        DeclaratieperiodeBegin=begin,
-        DeclaratieperiodeEinde=end,
-        Valuta="EUR",
+        bericht_code=facts().declaratie.code,
+        bericht_versie=facts().declaratie.version,
+        bericht_subversie=facts().declaratie.subversion,
+        xsd_versie=facts().version,
+        soort_bericht="P" if o.production else "T",
+        afzender=o.sender,
+        ontvanger_uzovi=insurer if soort == "1" else None,
+        ontvanger_agb=o.commissioning if soort == "2" else None,
+        bericht_identificatie=o.message_id or f"LUMPSUM{stamp}",
+        dagtekening=o.dagtekening,
+        softwarepakket_versie="resv-edi",
+        declaratienummer=o.declaration_number or f"C{stamp}",
+        declaratieperiode_begin=begin,
+        declaratieperiode_einde=end,
+        valuta="EUR",
     )
     out: list[Record] = [header]
     total = 0
     for i, r in enumerate(lines, 1):
         out.append(
             Prestatie(
-                Referentienummer=f"LS{stamp}{i:08d}",
-                Prestatiesoort=soort,
-                Prestatiecode=prestatiecode(soort, r.periode_begin),
-                Hoofdtaak=r.hoofdtaak,
-                Overeenkomst=o.agreement,
-                OpdrachtOvereenkomst=o.subcontract if soort == "2" else None,
-                ResvPlan=o.plan,
-                Zorgverzekeraar=insurer,
-                UitvoerendeZorgaanbieder=o.sender if soort == "2" else None,
-                OpdrachtgevendeZorgaanbieder=o.commissioning if soort == "2" else None,
-                Werkgebied=region,
-                Begindatum=r.periode_begin,
-                Einddatum=r.periode_einde,
-                Bedrag=r.saldo,
-                DebetCredit="D",
-                Omschrijving=f"Concept lumpsum uit {r.mapping} ({r.bronstandaard})",
+                referentienummer=f"LS{stamp}{i:08d}",
+                prestatiesoort=soort,  # type: ignore[arg-type]  # validated: "1" or "2"
+                prestatiecode=prestatiecode(soort, r.periode_begin),
+                hoofdtaak=r.hoofdtaak,  # type: ignore[arg-type]  # validated: None is refused
+                overeenkomst=o.agreement,
+                opdracht_overeenkomst=o.subcontract if soort == "2" else None,
+                resv_plan=o.plan,
+                zorgverzekeraar=insurer,
+                uitvoerende_zorgaanbieder=o.sender if soort == "2" else None,
+                opdrachtgevende_zorgaanbieder=o.commissioning if soort == "2" else None,
+                werkgebied=region,
+                begindatum=r.periode_begin,
+                einddatum=r.periode_einde,
+                bedrag=r.saldo,
+                debet_credit="D",
+                omschrijving=f"Concept lumpsum uit {r.mapping} ({r.bronstandaard})",
             )
         )
         total += r.saldo
-    out.append(Totalen(AantalPrestaties=len(lines), TotaalBedrag=total, DebetCredit="D"))
+    out.append(Totalen(aantal_prestaties=len(lines), totaal_bedrag=total, debet_credit="D"))
     return out, warnings
 
 

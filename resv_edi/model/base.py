@@ -46,13 +46,24 @@ def field_pairs(cls: type[Record]) -> tuple[tuple[str, str], ...]:
     return tuple((name, f.alias or name) for name, f in cls.model_fields.items())
 
 
-def one_of_required(*names: str) -> dict[str, Any]:
-    """JSON Schema for "exactly one of these fields is present" (an ``xs:choice``)."""
+def _present(*names: str) -> dict[str, Any]:
+    """JSON Schema for "these fields are present (as text, not null)"."""
+    return {"required": list(names), "properties": {name: {"type": "string"} for name in names}}
+
+
+def one_of_required(first: str, second: str) -> dict[str, Any]:
+    """JSON Schema for "exactly one of these fields is present" (an ``xs:choice``).
+
+    Written as if/then/else rather than ``oneOf`` so that code generators make one class, not
+    one per alternative; the ``properties`` beside each ``required`` keep ajv's strict mode
+    content."""
     return {
-        "oneOf": [{"required": [name], "properties": {name: {"type": "string"}}} for name in names]
+        "if": _present(first),
+        "then": {"not": _present(second)},
+        "else": _present(second),
     }
 
 
 def at_most_one_of(*names: str) -> dict[str, Any]:
     """JSON Schema for "at most one of these fields" (an optional ``xs:choice``)."""
-    return {"not": {"required": list(names)}}
+    return {"not": _present(*names)}

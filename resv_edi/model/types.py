@@ -85,7 +85,7 @@ def _parse_date(text: str) -> date:
 
 
 # Texts of 1..n printable Latin-1 characters, by maximum length n: real type aliases, twins
-# of the basisschema's LDT_Tekst<n> types.
+# of the basisschema's text types, which are named by meaning (LDT_Referentie: 20, ...).
 Text10: TypeAlias = Annotated[
     str, StringConstraints(min_length=1, max_length=10, pattern=TEXT_PATTERN)
 ]

@@ -10,8 +10,8 @@ and answer each member).
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,7 @@ from resv_edi.pipeline import PathLike
 from resv_edi.retour.builder import RetourSummary, refusal_records, retour_records
 from resv_edi.retour.policy import RetourPolicy
 from resv_edi.standard.catalogue import issue
-from resv_edi.transport.archive import check_archive
+from resv_edi.transport.archive import unpack_archive
 
 
 def archive_retour_records(
@@ -36,28 +36,26 @@ def archive_retour_records(
     policy: RetourPolicy | None = None,
 ) -> Iterator[Record]:
     """Yield the Retourbericht answering the archive ``source``."""
-    name = os.fspath(source)
-    reports = check_archive(source, limits)
-    refused = [i for r in reports for i in r.issues if i.code in ("F001", "F010")]
-    if refused:
-        yield from refusal_records(
-            refused, today=today, message_id=message_id, summary=summary, policy=policy
-        )
-        return
-    if len(reports) != 1:
-        reason = f"{len(reports)} members; a return message answers one declaration"
-        found: list[Issue] = [issue("F002", Location(file=name), reason=reason)]
-        yield from refusal_records(
-            found, today=today, message_id=message_id, summary=summary, policy=policy
-        )
-        return
-    with zipfile.ZipFile(source) as archive, tempfile.TemporaryDirectory() as folder:
-        member = next(i for i in archive.infolist() if not i.is_dir())
-        target = Path(folder) / "member"  # our own name, never the member's
-        # the archive passed every rule above: the member's size is bounded
-        target.write_bytes(archive.read(member))
+    with tempfile.TemporaryDirectory(prefix="resv-retour-zip-") as folder:
+        kept = Path(folder) / "member"  # our own name, never the member's
+        refused: list[Issue] = []
+        members = 0
+        for member in unpack_archive(source, limits):
+            members += member.name is not None
+            refused.extend(member.refusals)
+            if member.path is not None and members == 1:
+                # the member's own folder goes when the next member is asked for
+                shutil.copyfile(member.path, kept)
+        if not refused and members != 1:
+            reason = f"{members} members; a return message answers one declaration"
+            refused = [issue("F002", Location(file=os.fspath(source)), reason=reason)]
+        if refused:
+            yield from refusal_records(
+                refused, today=today, message_id=message_id, summary=summary, policy=policy
+            )
+            return
         yield from retour_records(
-            target,
+            kept,
             limits=limits,
             today=today,
             message_id=message_id,

@@ -52,7 +52,7 @@ def _alias(record: Any, name: str) -> str:
 def _bsn_findings(record: Any, scope: str = "free_text") -> Findings:
     """A finding per field of ``record`` in ``scope`` (``free_text``: the free-text fields,
     R016; ``reference``: the identifying fields, R042) that holds a possible BSN."""
-    fields, texts_of = _text_fields(type(record), scope)
+    fields, texts_of = _text_fields(record.__class__, scope)
     texts = texts_of(record)
     if not may_hold_bsn("|".join(filter(None, texts))):  # the usual case: no 9 digits
         return ()
