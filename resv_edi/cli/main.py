@@ -23,6 +23,8 @@ COMMANDS = {
     "report": "resv_edi.cli.report",
     "ledger": "resv_edi.cli.ledger",
     "agreements": "resv_edi.cli.agreements",
+    "conformance": "resv_edi.cli.conformance",
+    "release": "resv_edi.cli.release",
 }
 
 

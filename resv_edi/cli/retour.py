@@ -15,7 +15,8 @@ from resv_edi.errors import ExitCode
 from resv_edi.formats.registry import get_format
 from resv_edi.ledger.rules import ledger_issues
 from resv_edi.model.messages import RETOUR
-from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.retour.answer import answer_records
+from resv_edi.retour.builder import RetourSummary
 from resv_edi.source import atomic_output
 
 
@@ -59,7 +60,7 @@ def command(
     summary = RetourSummary()
     with contextlib.ExitStack() as stack:
         ledger = stack.enter_context(opened(url)) if url else None
-        records = retour_records(
+        records = answer_records(
             declaration,
             fmt=fmt,
             limits=limits,

@@ -56,7 +56,8 @@ def retour_records(
     policy: RetourPolicy | None = None,
     more_rules: Callable[[], Iterable[Issue]] | None = None,
 ) -> Iterator[Record]:
-    """Yield the Retourbericht (header, lines, totals) answering the declaration ``source``.
+    """Yield the Retourbericht (header, lines, totals) answering the declaration ``source``
+    (:func:`resv_edi.retour.answer.answer_records` answers a zip archive too).
 
     ``more_rules`` adds issues judged outside the message (e.g. the ledger's rules across
     messages): called once after the declaration was read, when it was readable."""
@@ -227,4 +228,30 @@ def _header(
         declaratienummer=header.declaratienummer if header else None,
         Retourcode=codes,
         toelichting=reason,
+    )
+
+
+def refusal_records(
+    issues: list[Issue],
+    *,
+    today: date | None = None,
+    message_id: str | None = None,
+    summary: RetourSummary | None = None,
+    policy: RetourPolicy | None = None,
+) -> Iterator[Record]:
+    """The Retourbericht of a message refused before any of it was read (an archive that
+    breaks VECOZO's rules): the header's codes and reason, no lines, zero totals."""
+    policy = policy or retour_policy()
+    summary = summary if summary is not None else RetourSummary()
+    state = _State(message_issues=list(issues), issue_count=len(issues))
+    summary.issues = state.issue_count
+    summary.unreadable = any(i.severity is Severity.FATAL for i in issues)
+    summary.message_codes = policy.codes(issues)
+    yield _header(state, summary.message_codes, today, message_id)
+    yield RetourTotalen(
+        aantal_prestaties=0,
+        totaal_ingediend_bedrag=0,
+        ingediend_debet_credit="D",
+        totaal_toegekend_bedrag=0,
+        toegekend_debet_credit="D",
     )
