@@ -21,6 +21,10 @@ COMMANDS = {
     "lumpsum": "resv_edi.cli.lumpsum",
     "overlap": "resv_edi.cli.overlap",
     "report": "resv_edi.cli.report",
+    "ledger": "resv_edi.cli.ledger",
+    "agreements": "resv_edi.cli.agreements",
+    "conformance": "resv_edi.cli.conformance",
+    "release": "resv_edi.cli.release",
 }
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import datetime
 from typing import Any
 
 import click
 
+from resv_edi.cli.ledger_options import db_option, opened
 from resv_edi.cli.options import WRITE_FORMATS, input_format_option, limit_options, limits_from
 from resv_edi.errors import ExitCode
 from resv_edi.formats.registry import get_format
+from resv_edi.ledger.rules import ledger_issues
 from resv_edi.model.messages import RETOUR
-from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.retour.answer import answer_records
+from resv_edi.retour.builder import RetourSummary
 from resv_edi.source import atomic_output
 
 
@@ -35,6 +39,7 @@ from resv_edi.source import atomic_output
     help="Dagtekening of the retour (default: today).",
 )
 @click.option("--message-id", default=None, help="BerichtIdentificatie of the retour.")
+@db_option("--ledger", required=False)
 @limit_options
 def command(
     declaration: str,
@@ -43,24 +48,31 @@ def command(
     fmt: str,
     day: datetime | None,
     message_id: str | None,
+    url: str | None,
     **kwargs: Any,
 ) -> None:
     """Write the return message of DECLARATION: per line its return codes (0200 when clean)
     and the granted amount. Exit 0 when every line is accepted, 1 when any is rejected or the
     message has remarks, 2 when the declaration could not be read (its retour then rejects
-    it with 0001 and says why); the retour is written in every case."""
+    it with 0001 and says why); the retour is written in every case. With --ledger the rules
+    across messages (G001..G009) are applied too."""
     limits = limits_from(kwargs)
     summary = RetourSummary()
-    records = retour_records(
-        declaration,
-        fmt=fmt,
-        limits=limits,
-        today=day.date() if day else None,
-        message_id=message_id,
-        summary=summary,
-    )
-    with atomic_output(output) as out:
-        get_format(to).writer(records, out, RETOUR)
+    with contextlib.ExitStack() as stack:
+        ledger = stack.enter_context(opened(url)) if url else None
+        records = answer_records(
+            declaration,
+            fmt=fmt,
+            limits=limits,
+            today=day.date() if day else None,
+            message_id=message_id,
+            summary=summary,
+            more_rules=(lambda: ledger_issues(ledger, declaration, fmt, limits=limits))
+            if ledger
+            else None,
+        )
+        with atomic_output(output) as out:
+            get_format(to).writer(records, out, RETOUR)
     click.echo(
         f"{output}: {summary.lines} lines, {summary.rejected_lines} rejected, message codes "
         f"{' '.join(summary.message_codes)}; submitted {summary.submitted} granted "
