@@ -37,7 +37,7 @@ from resv_edi.rules.references import (
     shown_values,
 )
 
-BOUND = 20_000  # rows held in memory before they are spilled to partitions
+BOUND = 10_000  # rows held in memory before they are spilled to partitions
 PARTITIONS = 128
 _CHUNK = 2_000
 # the answers, in the order reference_issues asks for them
