@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from annotated_types import Ge, Le
 from pydantic import BeforeValidator, StringConstraints, ValidationInfo, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 # Printable ISO-8859-1 without leading or trailing space: every text fits an EI file unchanged.
 _TEXT_CHAR = "\x20-\x7e\xa0-\xff"
@@ -47,18 +48,20 @@ def _as_int(value: Any, info: ValidationInfo) -> Any:
         return value
     if kind is str:
         if _from_json(info):
-            raise ValueError("a whole number is required, not text")
+            raise PydanticCustomError(
+                "resv_number_not_text", "a whole number is required, not text"
+            )
         if value.isdigit() and value.isascii():
             return int(value)  # the common case from XML and EI text
         text = value.strip(_XML_SPACE)
         if _DIGITS.fullmatch(text):
             return int(text)
-        raise ValueError("only digits are allowed")
+        raise PydanticCustomError("resv_digits", "only digits are allowed")
     if kind is bool:
-        raise ValueError("a whole number is required, not a boolean")
+        raise PydanticCustomError("resv_whole_number", "a whole number is required, not a boolean")
     if _from_json(info) and isinstance(value, float | Decimal) and value == int(value):
         return int(value)  # JSON Schema "integer" admits 1.0; exact below 2**53 (> MAX_AMOUNT)
-    raise ValueError("a whole number is required")
+    raise PydanticCustomError("resv_whole_number", "a whole number is required")
 
 
 def _as_date(value: Any, info: ValidationInfo) -> Any:
@@ -67,7 +70,7 @@ def _as_date(value: Any, info: ValidationInfo) -> Any:
         return value
     if isinstance(value, str):
         return _parse_date(value if _from_json(info) else value.strip(_XML_SPACE))
-    raise ValueError("a date CCYY-MM-DD is required")
+    raise PydanticCustomError("resv_date", "a date CCYY-MM-DD is required")
 
 
 @lru_cache(maxsize=4096)
@@ -77,8 +80,10 @@ def _parse_date(text: str) -> date:
         try:
             return date.fromisoformat(text)
         except ValueError as exc:
-            raise ValueError(f"not a calendar date: {text}") from exc
-    raise ValueError("a date CCYY-MM-DD is required")
+            raise PydanticCustomError(
+                "resv_calendar_date", "not a calendar date: {text}", {"text": text}
+            ) from exc
+    raise PydanticCustomError("resv_date", "a date CCYY-MM-DD is required")
 
 
 def Text(max_length: int) -> Any:
