@@ -14,7 +14,7 @@ from typing import Any
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.privacy import redact
 from resv_edi.standard.paths import mappings_dir
-from resv_edi.standard.wording import Money, Phrase, fill
+from resv_edi.standard.wording import Money, Phrase, fill, translated
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +97,7 @@ def issue(code: str, location: Location | None = None, **params: Any) -> Issue:
 
 def _guarded(name: str, value: Any, entry: CatalogueEntry) -> Any:
     if isinstance(value, str):
-        return redact(value)
+        return translated(redact(value))
     if isinstance(value, Phrase):
         return Phrase(nl=redact(value.nl), en=redact(value.en))
     if name in entry.money and isinstance(value, int) and not isinstance(value, bool):

@@ -92,6 +92,13 @@ def phrase(group: str, key: str, **params: Any) -> Phrase:
     )
 
 
+def translated(text: str) -> str | Phrase:
+    """A reason the library gives in English, as a :class:`Phrase` when the wording file
+    translates it; else the text itself."""
+    entry = _words().get("reasons", {}).get(text)
+    return Phrase(nl=entry["nl"], en=entry["en"]) if entry else text
+
+
 def label(key: str, lang: str, **params: Any) -> str:
     """A label of the text report (``[labels]``) in ``lang``."""
     return phrase("labels", key, **params).render(lang)
