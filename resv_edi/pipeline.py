@@ -22,6 +22,7 @@ from resv_edi.formats.ei.reader import read_records
 from resv_edi.formats.ei.resv import claim_layout, claim_standard
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.source import atomic_output
+from resv_edi.formats.xml.positions import place_report
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
@@ -144,6 +145,7 @@ def check_file(
     for found in RuleEngine(kind or probe.kind).run(counted()):
         report.keep(found, limits.max_errors)
     report.close(limits.max_errors)
+    place_report(report)  # XML: each issue at its element's own line and column
     return report
 
 

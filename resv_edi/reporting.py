@@ -88,21 +88,22 @@ def text_line(item: Issue, lang: str = "en") -> str:
 
 
 def where(location: Location, lang: str = "en") -> str:
-    """``file:line:column (record, XPath/pointer, field, ref)`` with labels in ``lang``."""
-    if lang == "en":
-        return str(location)
+    """``file:line:column (XPath or pointer, field, ref)`` with labels in ``lang``; the record
+    and field are named only where the path does not already name them."""
     parts = [location.file or "<input>"]
     if location.line is not None:
         parts.append(str(location.line))
         if location.column is not None:
             parts.append(str(location.column))
     text = ":".join(parts)
+    path = location.path
+    named = bool(path) and bool(location.field) and path.endswith("/" + (location.field or ""))
     extra = [
         f"{label(key, lang)} {value}"
         for key, value in (
-            ("record", location.record_type),
-            ("path", location.path and _redacted(location.path)),
-            ("field", location.field),
+            ("record", None if path else location.record_type),
+            ("path", path and _redacted(path)),
+            ("field", None if named else location.field),
             ("reference", location.reference and _redacted(location.reference)),
         )
         if value

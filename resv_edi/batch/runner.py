@@ -126,6 +126,7 @@ def run_validate(
     fmt: str,
     limits: Limits,
     executor: Executor,
+    lang: str = "en",
 ) -> Iterator[dict[str, Any]]:
     """Validate every planned input; yield one result per input as it completes."""
     tags: dict[Any, tuple[str, int]] = {}
@@ -136,7 +137,10 @@ def run_validate(
             for spec in specs:
                 tags[executor.submit(split.validate_chunk, spec)] = ("chunk", number)
         else:
-            tags[executor.submit(tasks.validate_file, item.path, fmt, limits)] = ("file", number)
+            tags[executor.submit(tasks.validate_file, item.path, fmt, limits, lang)] = (
+                "file",
+                number,
+            )
     for future in executor.completed():
         what, number = tags.pop(future)
         item, specs = planned[number]
@@ -159,10 +163,13 @@ def run_validate(
         except Exception:
             report = None
         if report is None:  # validate it in one piece instead
-            tags[executor.submit(tasks.validate_file, item.path, fmt, limits)] = ("file", number)
+            tags[executor.submit(tasks.validate_file, item.path, fmt, limits, lang)] = (
+                "file",
+                number,
+            )
             continue
         seconds = max(p.seconds for p in parts)
-        yield tasks.validation_result(report, seconds)
+        yield tasks.validation_result(report, seconds, lang)
 
 
 def run_convert(
@@ -173,6 +180,7 @@ def run_convert(
     executor: Executor,
     *,
     skip_existing: bool = False,
+    lang: str = "en",
 ) -> Iterator[dict[str, Any]]:
     """Convert every input to its output; yield one result per input as it completes."""
     tags: dict[Any, tuple[Input, str]] = {}
@@ -180,7 +188,7 @@ def run_convert(
         if skip_existing and os.path.exists(target):
             yield tasks.skipped(item.path, target, to)
             continue
-        future = executor.submit(tasks.convert_file, item.path, target, to, fmt, limits)
+        future = executor.submit(tasks.convert_file, item.path, target, to, fmt, limits, lang)
         tags[future] = (item, target)
     for future in executor.completed():
         item, target = tags.pop(future)

@@ -44,6 +44,7 @@ from resv_edi.formats.ei.layout import detect_layout
 from resv_edi.formats.ei.reader import detail_number, detail_number_in_order
 from resv_edi.formats.ei.resv import trailer_count_issues
 from resv_edi.formats.registry import get_format
+from resv_edi.formats.xml.positions import place_report
 from resv_edi.limits import Limits
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
@@ -637,4 +638,5 @@ def _report(
     for found in issues:
         report.keep(found, limits.max_errors)
     report.close(limits.max_errors)
+    place_report(report)  # as check_file does
     return report

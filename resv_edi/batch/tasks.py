@@ -18,25 +18,25 @@ from typing import Any
 from resv_edi.errors import ExitCode, Issue, Location, Severity
 from resv_edi.limits import Limits
 from resv_edi.pipeline import check_file, convert
-from resv_edi.reporting import FileReport, summary_line, text_line
-from resv_edi.standard.catalogue import issue
+from resv_edi.reporting import FileReport, summary_line, text_line, text_lines
+from resv_edi.standard.catalogue import issue, render
 
 Result = dict[str, Any]
 
 _STATUS = {"valid": "ok", "invalid": "invalid", "unreadable": "failed"}
 
 
-def validate_file(path: str, fmt: str, limits: Limits) -> Result:
-    """Validate one file (``check_file``) into a result."""
+def validate_file(path: str, fmt: str, limits: Limits, lang: str = "en") -> Result:
+    """Validate one file (``check_file``) into a result (texts in ``lang``)."""
     started = time.perf_counter()
     try:
         report = check_file(path, fmt, limits=limits)
     except Exception as exc:
         report = _failed_report(path, exc)
-    return validation_result(report, time.perf_counter() - started)
+    return validation_result(report, time.perf_counter() - started, lang)
 
 
-def validation_result(report: FileReport, seconds: float) -> Result:
+def validation_result(report: FileReport, seconds: float, lang: str = "en") -> Result:
     """The result of a validation, from its report."""
     return {
         "command": "validate",
@@ -47,13 +47,15 @@ def validation_result(report: FileReport, seconds: float) -> Result:
         "errors": report.errors,
         "warnings": report.warnings,
         "seconds": round(seconds, 4),
-        "report": report.as_dict(),
-        "text": [text_line(i) for i in report.issues],
-        "summary_line": summary_line(report),
+        "report": report.as_dict(lang),
+        "text": text_lines(report.issues, lang),
+        "summary_line": summary_line(report, lang),
     }
 
 
-def convert_file(source: str, target: str, to: str, fmt: str, limits: Limits) -> Result:
+def convert_file(
+    source: str, target: str, to: str, fmt: str, limits: Limits, lang: str = "en"
+) -> Result:
     """Convert one file (``convert``, written atomically) into a result."""
     started = time.perf_counter()
     try:
@@ -81,8 +83,8 @@ def convert_file(source: str, target: str, to: str, fmt: str, limits: Limits) ->
         "lines": lines,
         "errors": sum(1 for i in issues if i.is_error),
         "seconds": round(time.perf_counter() - started, 4),
-        "issues": [i.as_dict() for i in issues],
-        "text": [text_line(i) for i in issues],
+        "issues": [i.as_dict(render(i, lang)) for i in issues],
+        "text": text_lines(issues, lang),
         "summary_line": last,
     }
 

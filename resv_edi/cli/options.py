@@ -40,6 +40,24 @@ def output_format_option(
     )
 
 
+def lang_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--lang nl|en``: the language of messages; default from the locale, else Dutch."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["nl", "en"]),
+        default=None,
+        callback=lambda ctx, param, value: value or _locale_language(),
+        help="Language of the messages: nl or en. "
+        "[default: from LC_ALL/LC_MESSAGES/LANG, else nl]",
+    )
+
+
+def _locale_language() -> str:
+    from resv_edi.standard.wording import language_from_env
+
+    return language_from_env()
+
+
 def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add the ``Limits`` settings as options (defaults documented in resv_edi/limits.py)."""
     d = DEFAULT_LIMITS

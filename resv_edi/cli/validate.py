@@ -18,6 +18,7 @@ from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.cli.options import (
     input_format_option,
+    lang_option,
     limit_options,
     limits_from,
     output_format_option,
@@ -35,12 +36,14 @@ from resv_edi.cli.options import (
     help="Validate each NDJSON, EI or XML file in N chunks in parallel (default 0: never). "
     "Faster on idle cores; memory then grows with the number of lines.",
 )
+@lang_option()
 @batch_options
 @limit_options
 def command(
     files: tuple[str, ...],
     fmt: str,
     output_format: str,
+    lang: str,
     split: int | None,
     jobs: int | None,
     engine: str,
@@ -79,6 +82,7 @@ def command(
                 split=split,
                 on_result=shown,
                 inputs=inputs,
+                lang=lang,
             )
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
             raise click.UsageError(f"{engine} engine: {exc}") from exc

@@ -195,9 +195,9 @@ class Skipped:
         if self.header or not line_fields:
             reason = _unreadable(shown)
         else:
-            reason = phrase(
-                "labels", "line_unreadable", fields=shown, count=self.count, line=where.line or "?"
-            )
+            reason = phrase("labels", "line_unreadable", fields=shown, count=self.count)
+            if where.field is None and fields:
+                where = where.with_(field=fields[0])
         return issue("I001", where, codes=", ".join(codes), reason=reason)
 
 
