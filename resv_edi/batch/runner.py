@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from resv_edi.batch import split, tasks
 from resv_edi.batch.plan import Input
+from resv_edi.interrupt import worker_init
 from resv_edi.limits import Limits
 
 
@@ -59,7 +60,7 @@ class LocalPool:
     """A pool of ``jobs`` worker processes on this machine."""
 
     def __init__(self, jobs: int) -> None:
-        self._pool = cf.ProcessPoolExecutor(max_workers=jobs)
+        self._pool = cf.ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
         self._pending: set[cf.Future[Any]] = set()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
@@ -75,9 +76,22 @@ class LocalPool:
                 yield future
 
     def close(self) -> None:
+        """Shut the pool down; when tasks are still pending (Ctrl-C, SIGTERM, an error), stop
+        the workers at once (SIGTERM: each removes its partial output), leaving no orphans."""
         for future in self._pending:
             future.cancel()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if not self._pending:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            return
+        workers = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
+        for process in workers:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 def default_jobs() -> int:

@@ -30,6 +30,18 @@ class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name, module in COMMANDS.items() if _available(module))
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the subcommand; Ctrl-C exits 130 and SIGTERM 143, after every ``finally`` ran
+        (workers stopped, temporary outputs removed)."""
+        from resv_edi.interrupt import INTERRUPTED, exit_on_sigterm
+
+        try:
+            with exit_on_sigterm():
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\nresv-edi: interrupted / onderbroken", err=True)
+            ctx.exit(INTERRUPTED)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = COMMANDS.get(name)
         if module is None or not _available(module):
