@@ -35,7 +35,13 @@ def _text(r: Reconciliation) -> str:
     for name, refs in r.examples.items():
         out.append(f"{name.replace('_', ' ')}: {', '.join(refs)}")
     out.extend(str(i) for i in r.issues)
-    out.append("reconciled" if r.reconciled else "NOT reconciled")
+    verdict = "reconciled" if r.reconciled else "NOT reconciled"
+    if r.rejected_lines:  # the messages agree, but the insurer did not grant everything
+        verdict += (
+            f"; {r.rejected_lines} of {r.declared_lines} lines REJECTED: "
+            f"{_euro(r.submitted - r.granted)} not granted (see the return codes above)"
+        )
+    out.append(verdict)
     return "\n".join(out)
 
 
@@ -47,8 +53,10 @@ def _text(r: Reconciliation) -> str:
 )
 def command(declaration: str, retour: str, output_format: str) -> None:
     """Compare DECLARATION with its RETOUR by reference: granted vs submitted, rejected lines
-    per return code, lines missing on either side. Exit 0 when everything reconciles, 1 when
-    not, 2 when a file cannot be read."""
+    per return code, lines missing on either side.
+
+    Exit code 0: the retour answers every line and grants it; 1: the messages do not
+    reconcile, or lines were rejected; 2: a file cannot be read, or a usage error."""
     result = reconcile(declaration, retour)
     if output_format == "json":
         sys.stdout.buffer.write(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2) + b"\n")
@@ -56,4 +64,5 @@ def command(declaration: str, retour: str, output_format: str) -> None:
         click.echo(_text(result))
     if any(i.severity is Severity.FATAL for i in result.issues):
         sys.exit(int(ExitCode.USAGE))
-    sys.exit(int(ExitCode.OK if result.reconciled else ExitCode.INVALID))
+    clean = result.reconciled and result.rejected_lines == 0
+    sys.exit(int(ExitCode.OK if clean else ExitCode.INVALID))

@@ -28,7 +28,8 @@ def command(files: tuple[str, ...], output: str, **kwargs: Any) -> None:
     written = write_report(agg, output)
     total = agg.total
     click.echo(
-        f"{len(files)} files ({len(agg.excluded)} left out), {total.lines} lines, "
+        f"{len(files)} files ({len(agg.excluded)} left out, {len(agg.duplicates)} given twice "
+        f"and counted once), {total.lines} lines, "
         f"net {total.net} cents -> {output} ({len(written)} files)",
         err=True,
     )

@@ -67,6 +67,12 @@ def command(
         f"{summary.granted} (cents)",
         err=True,
     )
+    if summary.header_not_copied:
+        click.echo(
+            f"{output}: not copied from the declaration's header (unreadable): "
+            f"{', '.join(summary.header_not_copied)}",
+            err=True,
+        )
     if summary.unreadable:  # the retour says so (0001); scripts see it as exit 2
         sys.exit(int(ExitCode.USAGE))
     clean = summary.rejected_lines == 0 and summary.message_codes == ["0200"]
