@@ -1,3 +1,48 @@
-"""resv-edi: the message standard and tooling for the Dutch RESV lump-sum experiment (2027-2031)."""
+"""resv-edi: the message standard and tooling for the Dutch RESV lump-sum experiment (2027-2031).
+
+The public API (:data:`__all__`) is that of :mod:`resv_edi.api`, loaded on first use so that
+``import resv_edi`` (and the command's start-up) stays light:
+
+>>> from resv_edi import check_file, convert  # doctest: +SKIP
+>>> convert("in.xml", "out.asc", "ei", check=True)  # raises ConversionError  # doctest: +SKIP
+"""
+
+from typing import Any
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "ConversionError",
+    "ConversionResult",
+    "ExitCode",
+    "FileReport",
+    "Issue",
+    "Limits",
+    "Location",
+    "PathLike",
+    "ResvEdiError",
+    "Severity",
+    "UnknownFormatError",
+    "UnsafeInputError",
+    "check_file",
+    "convert",
+    "read",
+    "render",
+    "sniff",
+    "text_lines",
+    "validate",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """The names of :data:`__all__`, from :mod:`resv_edi.api` when first asked for."""
+    if name in __all__:
+        from resv_edi import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'resv_edi' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
