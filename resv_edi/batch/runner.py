@@ -18,12 +18,15 @@ import concurrent.futures as cf
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from resv_edi.batch import split, tasks
+from resv_edi.batch import tasks
 from resv_edi.batch.plan import Input
 from resv_edi.interrupt import worker_init
 from resv_edi.limits import Limits
+
+if TYPE_CHECKING:  # split is imported when a file is cut (start-up stays light)
+    from resv_edi.batch import split
 
 
 class Executor(Protocol):
@@ -130,6 +133,8 @@ def plan_validation(
     for item in inputs:
         chunks = None
         if split_into is not None and split_into > 1:
+            from resv_edi.batch import split
+
             chunks = split.plan_chunks(item.path, fmt, split_into, limits)
         planned.append((item, chunks))
     return planned
@@ -145,6 +150,8 @@ def run_validate(
     """Validate every planned input; yield one result per input as it completes."""
     tags: dict[Any, tuple[str, int]] = {}
     chunks: dict[int, list[split.ChunkResult]] = {}
+    if any(specs for _, specs in planned):
+        from resv_edi.batch import split
     for number, (item, specs) in enumerate(planned):
         if specs:
             chunks[number] = []
