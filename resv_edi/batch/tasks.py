@@ -20,6 +20,7 @@ from resv_edi.limits import Limits
 from resv_edi.pipeline import check_file, convert
 from resv_edi.reporting import FileReport, summary_line, text_line, text_lines
 from resv_edi.standard.catalogue import issue, render
+from resv_edi.standard.wording import label
 
 Result = dict[str, Any]
 
@@ -68,10 +69,12 @@ def convert_file(
     fatal = any(i.severity is Severity.FATAL for i in issues)
     if written:
         status, code = "ok", ExitCode.OK
-        last = f"{source} -> {target} ({to}, {lines} lines)"
+        last = f"{source}: written {target} ({to}, {lines} {label('lines', lang)})"
     else:
         status, code = ("failed", ExitCode.USAGE) if fatal else ("invalid", ExitCode.INVALID)
-        last = f"{source}: not converted, {len(issues)} errors"
+        word = "unreadable" if fatal else "invalid"
+        counted = f"{len(issues)} {label('errors', lang)}"
+        last = f"{source}: {word}, {label('not_converted', lang)}, {counted}"
     return {
         "command": "convert",
         "file": source,
@@ -124,7 +127,7 @@ def failed(command: str, path: str, exc: BaseException, **extra: Any) -> Result:
         "seconds": 0.0,
         "issues": [problem.as_dict()],
         "text": [text_line(problem)],
-        "summary_line": f"{path}: not converted, 1 errors",
+        "summary_line": f"{path}: unreadable, not converted, 1 errors",
         **extra,
     }
 

@@ -17,6 +17,7 @@ from resv_edi.batch.options import batch_options, check_engine
 from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.cli.options import (
+    exit_codes,
     input_format_option,
     lang_option,
     limit_options,
@@ -25,6 +26,7 @@ from resv_edi.cli.options import (
 )
 
 
+@exit_codes("errors found, or some files unreadable or unsafe (2 when none could be read)")
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True)
 @input_format_option()
@@ -53,8 +55,8 @@ def command(
 ) -> None:
     """Validate declaration and return messages: FILES are files, directories or globs.
 
-    Exit code 0: all valid; 1: errors found, or some files unreadable or unsafe; 2: no file
-    could be read, or a usage error.
+    The issues go to stdout (text in --lang, or JSON); each file's status (valid, invalid,
+    unreadable) and the batch summary go to stderr.
     """
     limits = limits_from(kwargs)
     check_engine(engine, scheduler)
@@ -68,7 +70,8 @@ def command(
             if output_format == "text":
                 for line in result["text"]:
                     bar.echo(line)
-                bar.echo(result["summary_line"], err=True)
+                if not quiet:
+                    bar.echo(result["summary_line"], err=True)
             bar.advance(result, sizes.get(result["file"], 0))
 
         try:
@@ -94,6 +97,6 @@ def command(
         if batch:
             payload["summary"] = summary.as_dict()
         sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
-    elif batch:
+    elif batch and not quiet:
         click.echo(summary.text(), err=True)
     sys.exit(summary.exit_code)

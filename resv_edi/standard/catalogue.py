@@ -7,6 +7,7 @@ themselves; they call :func:`issue` with a code and the placeholders.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -75,6 +76,18 @@ def render(found: Issue, lang: str) -> str:
     if found.params is None:
         return found.message  # built by hand, without its values: its text is all there is
     return fill(entry.nl, found.params, lang)
+
+
+def render_data(data: Mapping[str, Any], lang: str) -> str:
+    """The text of an issue given as data (:meth:`Issue.as_dict`) in ``lang``."""
+    entry = catalogue().get(str(data.get("code")))
+    params = data.get("params")
+    if entry is None or params is None or lang == "en":
+        return str(data.get("message", ""))
+    values = {
+        k: Money(v) if k in entry.money and isinstance(v, int) else v for k, v in params.items()
+    }
+    return fill(entry.nl, values, lang)
 
 
 def issue(code: str, location: Location | None = None, **params: Any) -> Issue:

@@ -42,9 +42,10 @@ def test_retour_cli_says_which_header_elements_it_could_not_copy(tmp_path: Path)
     )
     result = CliRunner().invoke(cli, ["retour", str(path), "-o", str(tmp_path / "r.xml")])
     assert result.exit_code == 1
-    assert "not copied from the declaration's header (unreadable): BerichtIdentificatie" in (
-        result.stderr
+    assert "Not copied from the declaration's header (unreadable): BerichtIdentificatie" in (
+        result.stdout
     )
+    assert result.stderr.strip().endswith("r.xml: written")
 
 
 def test_reconcile_says_when_lines_were_rejected_and_exits_1(tmp_path: Path) -> None:
