@@ -76,6 +76,8 @@ def fold(found: list[Issue], inherited: Mapping[str, str] | None = None) -> list
     """``found`` (the findings of one record) with consequences marked by their ``cause``:
     a code folded by another code of the same record, or by a header finding (``inherited``:
     folded code -> cause)."""
+    if not found:  # the usual case: nothing to fold
+        return found
     rules = folding()
     causes: dict[str, str] = dict(inherited or {})
     for item in found:
@@ -123,8 +125,16 @@ def check_record(
     """Run ``rules`` over the record of ``item`` (an :class:`Entry`); a refused record is
     rebuilt from its readable fields (minus ``doubted``: fields a reader complained about)."""
     record = item.record
+    if record is not None:  # the usual case: a record the model accepted
+        found: list[Issue] = []
+        for code, func in rules:
+            findings = func(record, ctx)
+            if findings:
+                for params, name in findings:
+                    found.append(issue(code, locate(item.location, record, name), **params))
+        return Checked(record, (), found)
     unreadable: tuple[str, ...] = ()
-    if record is None and item.raw is not None:
+    if item.raw is not None:
         raw = {k: v for k, v in item.raw.items() if k not in doubted}
         record, unreadable = partial_record(record_class, raw)
         unreadable += tuple(k for k in item.raw if k in doubted)
@@ -153,7 +163,7 @@ def line_amounts(record: Any) -> tuple[int, ...] | None:
     """The signed amounts a line adds to the totals (declaratie: one; retour: submitted and
     granted), or ``None`` when one cannot be read."""
     try:
-        if hasattr(record, "signed_submitted"):
+        if getattr(type(record), "signed_submitted", None) is not None:  # a retour line
             return (record.signed_submitted, record.signed_granted)
         return (record.signed_amount,)
     except AttributeError:
