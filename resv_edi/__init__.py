@@ -7,6 +7,7 @@ The public API (:data:`__all__`) is that of :mod:`resv_edi.api`, loaded on first
 >>> convert("in.xml", "out.asc", "ei", check=True)  # raises ConversionError  # doctest: +SKIP
 """
 
+import importlib
 from typing import Any
 
 __version__ = "0.1.0"
@@ -25,6 +26,8 @@ __all__ = [
     "Severity",
     "UnknownFormatError",
     "UnsafeInputError",
+    "archive_report",
+    "check_archive",
     "check_file",
     "convert",
     "read",
@@ -38,8 +41,9 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     """The names of :data:`__all__`, from :mod:`resv_edi.api` when first asked for."""
     if name in __all__:
-        from resv_edi import api
-
+        # by name, at first use: modules that import the package (for __version__) must not
+        # depend on the public face, which stays the top of the layers
+        api = importlib.import_module("resv_edi.api")
         return getattr(api, name)
     raise AttributeError(f"module 'resv_edi' has no attribute {name!r}")
 

@@ -96,8 +96,8 @@ def where(location: Location, lang: str = "en") -> str:
         if location.column is not None:
             parts.append(str(location.column))
     text = ":".join(parts)
-    path = location.path
-    named = bool(path) and bool(location.field) and path.endswith("/" + (location.field or ""))
+    path = location.path or ""
+    named = bool(path and location.field) and path.endswith(f"/{location.field}")
     extra = [
         f"{label(key, lang)} {value}"
         for key, value in (

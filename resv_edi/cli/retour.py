@@ -22,9 +22,9 @@ from resv_edi.cli.options import (
 )
 from resv_edi.errors import ExitCode
 from resv_edi.formats.registry import get_format
-from resv_edi.formats.source import atomic_output
 from resv_edi.model.messages import RETOUR
 from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.source import atomic_output
 from resv_edi.standard.wording import Money, label
 
 

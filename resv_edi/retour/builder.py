@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import orjson
 
@@ -144,13 +145,13 @@ def _validate_into(source: PathLike, fmt: str, limits: Limits, spill: object) ->
                 state.message_issues.extend(own)
             else:
                 write(orjson.dumps(_line_row(item, own)) + b"\n")
-        for found in engine.finish():
+        for late in engine.finish():
             state.issue_count += 1
-            index = found.location.index
+            index = late.location.index
             if index is None:
-                state.message_issues.append(found)
+                state.message_issues.append(late)
             else:
-                state.late.setdefault(index, []).append(found)
+                state.late.setdefault(index, []).append(late)
     finally:
         engine.close()
     state.message_issues.extend(pending)
@@ -202,13 +203,13 @@ _COPIED = {
 }
 
 
-def _copied(state: _State) -> tuple[dict[str, object], list[str]]:
+def _copied(state: _State) -> tuple[dict[str, Any], list[str]]:
     """The retour's values copied from the declaration's header (as far as it could be read),
     and the declaration elements that could not be copied."""
     header = state.header
     if header is None:
         return {}, []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     for element, target in _COPIED.items():
         attribute = next(n for n, f in Header.model_fields.items() if f.alias == element)
         value = getattr(header, attribute, None)

@@ -13,7 +13,7 @@ an unreadable field raises ``AttributeError`` (the field is not set) and is repo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Annotated, Any
@@ -32,9 +32,9 @@ def _fields(cls: type[Record]) -> _Fields:
     """(alias, attribute, validator, required) of every field of ``cls``."""
     found = []
     for name, info in cls.model_fields.items():
-        annotation = info.annotation
+        annotation: Any = info.annotation
         if info.metadata:
-            annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[assignment]
+            annotation = Annotated[(annotation, *info.metadata)]
         found.append((info.alias or name, name, TypeAdapter(annotation), info.is_required()))
     return tuple(found)
 
@@ -116,7 +116,7 @@ class Checked:
 def check_record(
     item: Any,
     record_class: type[Record],
-    rules: list[tuple[str, Callable[..., Any]]],
+    rules: Sequence[tuple[str, Callable[..., Any] | None]],
     ctx: Any,
     doubted: set[str],
     header_partial: bool,
@@ -128,7 +128,7 @@ def check_record(
     if record is not None:  # the usual case: a record the model accepted
         found: list[Issue] = []
         for code, func in rules:
-            findings = func(record, ctx)
+            findings = func(record, ctx) if func else None
             if findings:
                 for params, name in findings:
                     found.append(issue(code, locate(item.location, record, name), **params))
@@ -142,6 +142,8 @@ def check_record(
     if record is None:
         return checked
     for code, func in rules:
+        if func is None:
+            continue
         try:
             findings = func(record, ctx)
         except AttributeError as exc:  # a field of a refused record that could not be read

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from resv_edi.formats.source import atomic_output
 from resv_edi.pipeline import convert
+from resv_edi.source import atomic_output
 
 VALID = Path(__file__).resolve().parents[2] / "fixtures" / "valid"
 

@@ -26,7 +26,8 @@ def _target(location: Location) -> tuple[str, int, str | None] | None:
     """(record element, its 1-based position among its like, field element or None)."""
     steps = (location.path or "").strip("/").split("/")
     record = location.record_type
-    if not record or record not in [_STEP.match(s).group(1) for s in steps if _STEP.match(s)]:
+    names = [m.group(1) for m in map(_STEP.match, steps) if m]
+    if not record or record not in names:
         return None
     field: str | None = None
     index = 1
