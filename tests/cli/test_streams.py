@@ -60,3 +60,21 @@ def test_retour_and_report_streams(tmp_path: Path) -> None:
     report = run("report", str(VALID), str(VALID), "-o", str(tmp_path / "rep"))
     assert "W001" in report.stdout and "given twice and counted once" in report.stdout
     assert "written" in report.stderr
+
+
+def test_generate_files_n_and_the_deprecated_format(tmp_path: Path) -> None:
+    """--files N writes N distinct messages in one call; --format still works, with a notice."""
+    out = tmp_path / "gen"
+    result = run("generate", "--records", "5", "--files", "3", "--to", "json", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    made = sorted(out.iterdir())
+    assert [p.name for p in made] == [f"declaratie-00{i}.json" for i in (1, 2, 3)]
+    assert len({p.read_bytes() for p in made}) == 3
+    assert result.stdout.count("5 lines (json)") == 3 and result.stderr.count("written") == 3
+    check = run("validate", "-q", str(out))
+    assert check.exit_code == 0
+    old = run("generate", "--records", "5", "--format", "ndjson", "-o", str(tmp_path / "o.ndjson"))
+    assert old.exit_code == 0 and "deprecated; use --to" in old.stderr
+    assert (tmp_path / "o.ndjson").read_bytes().count(b"\n") == 7
+    clash = run("generate", "--to", "xml", "--format", "json", "-o", str(tmp_path / "c.xml"))
+    assert clash.exit_code == 2
