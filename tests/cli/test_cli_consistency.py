@@ -146,7 +146,7 @@ def test_the_walk_catches_what_it_should() -> None:
 
     @click.command("bad")
     @click.option("--output-dir")
-    @click.option("--retries", type=int, default=3)
+    @click.option("--retries", type=int, default=3, help="How often to try again.")
     @click.option(
         "--format", type=click.Choice(["xml", "yaml"]), help="Input format [default: xml]."
     )
