@@ -10,6 +10,7 @@ import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from resv_edi.errors import (
     EmptyInputError,
@@ -20,7 +21,6 @@ from resv_edi.errors import (
     UnknownFormatError,
 )
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
-from resv_edi.formats.ei.resv import claim_layout, claim_standard
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.xml.positions import place_report
 from resv_edi.limits import DEFAULT_LIMITS, Limits
@@ -31,7 +31,6 @@ from resv_edi.rules.engine import RuleEngine
 from resv_edi.source import atomic_output
 from resv_edi.standard.catalogue import issue
 from resv_edi.transport.archive import Member, TransportRules, is_archive, unpack_archive
-from resv_edi.vektis.reader import read_records
 
 PathLike = str | os.PathLike[str]
 
@@ -144,10 +143,12 @@ def check_file(
             report.issues.append(problem)
             return report
     report.format = fmt
-    claim = claim_layout(path, limits) if fmt == "ei" else None
+    claim = _claim_layout(path, limits) if fmt == "ei" else None
     if claim is not None:  # an existing Vektis standard: its structure is all there is to check
         report.message = claim.name
         service = claim.role_type("service")
+        from resv_edi.vektis.reader import read_records  # EI claim files only
+
         for found in read_records(path, claim, file=name, limits=limits):
             if isinstance(found, Issue):
                 report.keep(found, limits.max_errors)
@@ -232,6 +233,14 @@ def archive_report(
     return total
 
 
+def _claim_layout(path: PathLike, limits: Limits) -> Any:
+    """The layout of an existing Vektis claim standard at ``path``, or ``None`` (a RESV EI
+    message); the EI machinery is imported only for EI input."""
+    from resv_edi.formats.ei.resv import claim_layout
+
+    return claim_layout(path, limits)
+
+
 @dataclass
 class ConversionResult:
     """What a conversion did. ``written`` is False when issues stopped it; the result is then
@@ -306,6 +315,8 @@ def _convert(
     result = ConversionResult(os.fspath(source), os.fspath(target))
     writer = get_format(to).writer
     if fmt in ("auto", "ei") and (fmt == "ei" or _sniffed(source)[0] == "ei"):
+        from resv_edi.formats.ei.resv import claim_standard  # EI only (start-up stays light)
+
         claim = claim_standard(source, limits)
         if claim is not None:
             reason = f"{claim} is a claim file, not a RESV message (see `resv-edi lumpsum`)"
