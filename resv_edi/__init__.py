@@ -10,7 +10,7 @@ The public API (:data:`__all__`) is that of :mod:`resv_edi.api`, loaded on first
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "DEFAULT_LIMITS",

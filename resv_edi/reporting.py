@@ -167,12 +167,12 @@ def _summed(consequences: list[Issue], lang: str) -> str:
     parts = []
     if not_run:
         parts.append(label("not_run", lang, codes=", ".join(not_run)))
-    for code, items in by_code.items():
-        if len(items) == 1:
-            what = f"{code} {render(items[0], lang)}"
-        else:
-            what = f"{code} {label('on_lines', lang, count=len(items))}"
-        parts.append(label("consequence", lang, what=what))
+    follows = [
+        code if len(items) == 1 else f"{code} {label('on_lines', lang, count=len(items))}"
+        for code, items in by_code.items()
+    ]
+    if follows:
+        parts.append(label("consequence", lang, what=", ".join(follows)))
     return "; ".join(parts)
 
 

@@ -64,8 +64,8 @@ from resv_edi.rules.partial import (
     line_amounts,
     reference_row,
 )
-from resv_edi.rules.record_rules import MessageContext
-from resv_edi.rules.references import ReferenceIndex, RefRow
+from resv_edi.rules.record_rules import MessageContext, retired_release
+from resv_edi.rules.references import LineValues, ReferenceIndex
 from resv_edi.rules.registry import record_rules
 from resv_edi.standard.catalogue import issue
 from resv_edi.vektis.layout import detect_layout
@@ -127,7 +127,7 @@ class ChunkResult:
     lines: int = 0
     unbound: int = 0
     sums: list[int] = field(default_factory=lambda: [0, 0])
-    rows: list[tuple[int, int | None, str, str | None, bool, int]] = field(default_factory=list)
+    rows: list[tuple[int, int | None, LineValues]] = field(default_factory=list)
     row_path: str | None = None
     totals: Entry | None = None
     seconds: float = 0.0
@@ -415,6 +415,9 @@ class _Chunk:
             if self.spec.number:
                 result.fallback = f"a header at line {line}"
                 return False
+            if item.record is not None and retired_release(item.record) is not None:
+                result.fallback = "a file of a retired release (F005)"
+                return False
             self._context(item)
             if item.record is None:
                 return False
@@ -462,7 +465,7 @@ class _Chunk:
             result.sums[n] += amount
         row = reference_row(record, unreadable) if isinstance(record, Prestatie) else None
         if row is not None:
-            result.rows.append((item.index, item.location.line, *row))
+            result.rows.append((item.index, item.location.line, row))
             if result.row_path is None:
                 result.row_path = item.location.path
 
@@ -515,10 +518,10 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
                 amounts.count += res.amounts.count
                 amounts.fields.update(res.amounts.fields)
             if refs is not None:
-                for index, src, ref, prev, debit, amount in res.rows:
+                for index, src, values in res.rows:
                     glob = index + offset
                     path = res.row_path if spec0.fmt != "xml" else f"{indexed}{glob}]"
-                    refs.add(RefRow(glob, src, path, ref, prev, debit, amount))
+                    refs.add_values(glob, src, path, values)
             offset += res.lines
             lines += res.lines
             sums[0] += res.sums[0]

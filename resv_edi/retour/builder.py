@@ -88,20 +88,20 @@ def retour_records(
                 summary.lines += 1
                 summary.rejected_lines += rejected
                 yield RetourPrestatie(
-                    Referentienummer=ref,
-                    IngediendBedrag=amount,
-                    IngediendDebetCredit=dc,
-                    ToegekendBedrag=given,
-                    ToegekendDebetCredit=dc,
+                    referentienummer=ref,
+                    ingediend_bedrag=amount,
+                    ingediend_debet_credit=dc,
+                    toegekend_bedrag=given,
+                    toegekend_debet_credit=dc,
                     Retourcode=codes,
                 )
         summary.submitted, summary.granted = submitted, granted
         yield RetourTotalen(
-            AantalPrestaties=summary.lines,
-            TotaalIngediendBedrag=abs(submitted),
-            IngediendDebetCredit="D" if submitted >= 0 else "C",
-            TotaalToegekendBedrag=abs(granted),
-            ToegekendDebetCredit="D" if granted >= 0 else "C",
+            aantal_prestaties=summary.lines,
+            totaal_ingediend_bedrag=abs(submitted),
+            ingediend_debet_credit="D" if submitted >= 0 else "C",
+            totaal_toegekend_bedrag=abs(granted),
+            toegekend_debet_credit="D" if granted >= 0 else "C",
         )
     finally:
         os.unlink(spill_path)
@@ -242,19 +242,19 @@ def _header(
     ident = message_id or (f"RET-{declared}"[:20] if declared else f"RET-{day:%Y%m%d}")
     retour = facts().retour
     return RetourHeader(
-        BerichtCode=retour.code,
-        BerichtVersie=retour.version,
-        BerichtSubversie=retour.subversion,
-        XsdVersie=facts().version,
-        SoortBericht=copied.get("SoortBericht", "P"),
-        AfzenderUzovi=copied.get("AfzenderUzovi"),
-        AfzenderAgb=copied.get("AfzenderAgb"),
-        Ontvanger=copied.get("Ontvanger"),
-        BerichtIdentificatie=ident,
-        Dagtekening=day,
-        ReferentieBerichtIdentificatie=declared,
-        ReferentieDagtekening=copied.get("ReferentieDagtekening"),
-        Declaratienummer=copied.get("Declaratienummer"),
+        bericht_code=retour.code,
+        bericht_versie=retour.version,
+        bericht_subversie=retour.subversion,
+        xsd_versie=facts().version,
+        soort_bericht=copied.get("SoortBericht", "P"),
+        afzender_uzovi=copied.get("AfzenderUzovi"),
+        afzender_agb=copied.get("AfzenderAgb"),
+        ontvanger=copied.get("Ontvanger"),
+        bericht_identificatie=ident,
+        dagtekening=day,
+        referentie_bericht_identificatie=declared,
+        referentie_dagtekening=copied.get("ReferentieDagtekening"),
+        declaratienummer=copied.get("Declaratienummer"),
         Retourcode=codes,
-        Toelichting=reason,
+        toelichting=reason,
     )

@@ -12,11 +12,15 @@ from dataclasses import replace
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, RETOUR, Entry, MessageKind
-from resv_edi.rules import record_rules as _record_rules  # noqa: F401  (registers the rules)
+from resv_edi.rules import parties as _parties  # noqa: F401  (registers the rules)
+from resv_edi.rules import record_rules as _record_rules  # noqa: F401
+from resv_edi.rules import regions as _regions  # noqa: F401
 from resv_edi.rules import retour_rules as _retour_rules  # noqa: F401
+from resv_edi.rules import service_dates as _service_dates  # noqa: F401
 from resv_edi.rules.message_checks import (
     Skipped,
     reference_issues,
+    retired_issue,
     skip_note_key,
     skip_notes,
     totals_issues,
@@ -30,12 +34,12 @@ from resv_edi.rules.partial import (
     line_amounts,
     reference_row,
 )
-from resv_edi.rules.record_rules import MessageContext
+from resv_edi.rules.record_rules import MessageContext, retired_release
 from resv_edi.rules.references import ReferenceIndex
 from resv_edi.rules.registry import message_rule, record_rules
 from resv_edi.standard.catalogue import issue
 
-for _code in ("R001", "R002", "R003", "R004", "R025"):
+for _code in ("R001", "R002", "R003", "R004", "R025", "R035", "R037"):
     message_rule(_code)
 for _code in ("R030", "R031", "R032"):
     message_rule(_code, kind=RETOUR.name)
@@ -67,11 +71,14 @@ class RuleEngine:
         self._doubted: set[str] = set()  # fields named by reader issues since the last entry
         self._skipped: dict[str, Skipped] = {}  # unreadable field -> the checks it stopped
         self._amounts = Skipped()  # lines whose amount could not be read (no R001)
+        self.stopped = False  # True: the rest of the stream is not worth reading (F005)
 
     def run(self, stream: Iterable[Entry | Issue]) -> Iterator[Issue]:
         try:
             for item in stream:
                 yield from self.check(item)
+                if self.stopped:
+                    break
             yield from self.finish()
         finally:
             self.close()
@@ -85,6 +92,12 @@ class RuleEngine:
             self._no_lines_reported = self._no_lines_reported or item.code == "X005"
             self._doubted.add(doubted_field(item))  # a field a reader complained about
             return [item]
+        if item.part == "header" and item.record is not None:
+            release = retired_release(item.record)
+            if release is not None:  # a file of an earlier release: one clear error, no more
+                self._ctx.header = item.record if isinstance(item.record, Header) else None
+                self.fatal = self.stopped = True
+                return [retired_issue(item.location.with_(field="XsdVersie"), release)]
         checked = check_record(
             item,
             self.kind.record_class(item.part),
@@ -126,7 +139,7 @@ class RuleEngine:
         row = reference_row(record, unreadable) if isinstance(record, Prestatie) else None
         if row is not None and self._refs is not None:
             loc = item.location
-            self._refs.add_values(item.index, loc.line, loc.path, *row)
+            self._refs.add_values(item.index, loc.line, loc.path, row)
 
     def _skip(self, code: str, attribute: str, item: Entry, record: object) -> None:
         """Note that rule ``code`` could not run on ``item``: ``attribute`` is unreadable."""
@@ -167,3 +180,4 @@ def _at(location: Location, record: object, field: str | None) -> Location:
         return location
     info = type(record).model_fields.get(field)  # type: ignore[attr-defined]
     return location.with_(field=(info.alias if info and info.alias else field))
+

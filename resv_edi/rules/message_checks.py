@@ -1,6 +1,7 @@
 """The rules across a whole message, answered at its end: totals against the lines, and the
-references (R003 duplicates, R004/R025 credits); and the notes (I001) on checks that could not
-run because a field was unreadable. Public for callers that read a message in
+references (R003 duplicates, R004/R025 credits, R035 credits that differ from their debit,
+R037 one Werkgebied per ResvPlan); and the notes (I001) on checks that could not run because a
+field was unreadable. Public for callers that read a message in
 pieces (:mod:`resv_edi.batch.split`) and merge what the pieces counted."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from resv_edi.model.messages import Entry
 from resv_edi.rules.partial import alias_of
 from resv_edi.rules.references import ReferenceIndex, RefRow
 from resv_edi.standard.catalogue import issue
+from resv_edi.standard.facts import facts
 from resv_edi.standard.wording import phrase
 
 
@@ -67,6 +69,31 @@ def reference_issues(refs: ReferenceIndex, file: str | None) -> Iterator[Issue]:
                 found=problem.credited,
                 expected=problem.debit_amount,
             )
+    for diff in refs.credit_differences():
+        yield issue(
+            "R035",
+            _row_location(file, diff.row).with_(field=diff.element),
+            reference=diff.row.previous,
+            field=diff.element,
+            found=diff.found or "-",
+            expected=diff.expected or "-",
+        )
+    for conflict in refs.region_conflicts():
+        yield issue(
+            "R037",
+            _row_location(file, conflict.row).with_(field="Werkgebied"),
+            found=conflict.row.region,
+            plan=conflict.row.plan,
+            expected=conflict.first_region,
+            first_line=conflict.first_source_line or conflict.first_index,
+        )
+
+
+def retired_issue(location: Location, release: str) -> Issue:
+    """F005: the file is written in a retired release of the standard."""
+    return issue(
+        "F005", location, found=release, supported=", ".join(facts().supported_releases)
+    )
 
 
 @dataclass

@@ -22,6 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from resv_edi.errors import Issue, Location
 from resv_edi.model.base import Record
+from resv_edi.rules.references import LineValues, line_values
 from resv_edi.standard.catalogue import catalogue, issue
 
 _Fields = tuple[tuple[str, str, TypeAdapter[Any], bool], ...]
@@ -172,14 +173,13 @@ def line_amounts(record: Any) -> tuple[int, ...] | None:
         return None
 
 
-def reference_row(record: Any, unreadable: tuple[str, ...]) -> tuple[Any, ...] | None:
-    """(reference, credited reference, is debit, amount) of a declaratie line for the
-    reference rules, or ``None`` when what they need cannot be read."""
+def reference_row(record: Any, unreadable: tuple[str, ...]) -> LineValues | None:
+    """What the reference index keeps of a declaratie line (:func:`line_values`), or ``None``
+    when a field the reference rules compare cannot be read."""
     try:
         credit = record.debet_credit == "C"
         if "Referentienummer" in unreadable or (credit and "VorigReferentienummer" in unreadable):
             return None
-        previous = record.vorig_referentienummer if credit else None
-        return (record.referentienummer, previous, not credit, record.bedrag)
+        return line_values(record)
     except AttributeError:
         return None

@@ -173,6 +173,8 @@ def _found(kind: str, value: Any, ctx: Mapping[str, Any]) -> Phrase:
         return phrase("found", "both" if ctx.get("both") else "none")
     if value is None or value == "":
         return phrase("found", "empty")
+    if kind == "resv_fraction" and isinstance(value, float | int):
+        return phrase("found", "number", value=value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         return phrase("found", "other", kind=type(value).__name__)
     if isinstance(value, int):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,40 +16,40 @@ from resv_edi.reporting import text_lines
 VALID = Path(__file__).resolve().parents[2] / "fixtures" / "valid"
 
 
-def _edited(tmp_path: Path, *edits: tuple[str, str], name: str = "d.xml") -> Path:
+def _edited(tmp_path: Path, *edits: tuple[str, int, str], name: str = "d.xml") -> Path:
+    """The valid fixture with the n-th ``element``'s value replaced, for each edit."""
     text = (VALID / "prestatie1_credit_correction.xml").read_text(encoding="utf-8")
-    for old, new in edits:
-        assert old in text
-        text = text.replace(old, new, 1)
+    for element, n, value in edits:
+        found = list(re.finditer(rf"<{element}>([^<]*)</{element}>", text))[n - 1]
+        text = text[: found.start(1)] + value + text[found.end(1) :]
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
 
 
 FOUR = (
-    ("<Afzender>98249524</Afzender>", "<Afzender>9824952</Afzender>"),
-    ("<Begindatum>2027-02-01</Begindatum>", "<Begindatum>2027-02-30</Begindatum>"),
-    ("<Bedrag>3954856</Bedrag>", "<Bedrag>39548o6</Bedrag>"),
-    (
-        "<DeclaratieperiodeEinde>2027-12-31</DeclaratieperiodeEinde>",
-        "<DeclaratieperiodeEinde>2026-12-31</DeclaratieperiodeEinde>",
-    ),
+    ("Afzender", 1, "9824952"),  # 7 digits
+    ("Begindatum", 2, "2027-02-30"),  # no such day
+    ("Bedrag", 3, "39548o6"),  # a letter o
+    ("DeclaratieperiodeEinde", 1, "2026-12-31"),  # before its begin
 )
 
 
 def test_a_line_that_fails_the_schema_still_counts_for_the_totals(tmp_path: Path) -> None:
     """A bad date does not hide R001: the line's amount is still summed."""
+    total = re.search(
+        r"<TotaalBedrag>(\d+)<", (VALID / "prestatie1_credit_correction.xml").read_text()
+    )
+    assert total is not None
     path = _edited(
-        tmp_path,
-        ("<Begindatum>2027-02-01</Begindatum>", "<Begindatum>2027-02-30</Begindatum>"),
-        ("<TotaalBedrag>", "<TotaalBedrag>1"),
+        tmp_path, ("Begindatum", 2, "2027-02-30"), ("TotaalBedrag", 1, f"1{total.group(1)}")
     )
     codes = [i.code for i in check_file(path).issues]
     assert "S002" in codes and "R001" in codes
 
 
 def test_an_unreadable_amount_says_which_check_was_skipped(tmp_path: Path) -> None:
-    path = _edited(tmp_path, ("<Bedrag>3954856</Bedrag>", "<Bedrag>39548o6</Bedrag>"))
+    path = _edited(tmp_path, ("Bedrag", 3, "39548o6"))
     issues = check_file(path).issues
     notes = [i for i in issues if i.severity is Severity.INFO]
     assert "R001" not in [i.code for i in issues]
@@ -59,22 +60,14 @@ def test_an_unreadable_amount_says_which_check_was_skipped(tmp_path: Path) -> No
 
 def test_an_invalid_header_does_not_hide_the_period_rules_of_the_lines(tmp_path: Path) -> None:
     """Afzender unreadable: R007 still compares each line with the declaration period."""
-    path = _edited(
-        tmp_path,
-        ("<Afzender>98249524</Afzender>", "<Afzender>9824952</Afzender>"),
-        ("<Begindatum>2027-09-01</Begindatum>", "<Begindatum>2026-09-01</Begindatum>"),
-    )
+    path = _edited(tmp_path, ("Afzender", 1, "9824952"), ("Begindatum", 1, "2026-09-01"))
     codes = [i.code for i in check_file(path).issues]
     assert "S002" in codes and ("R006" in codes or "R007" in codes)
 
 
 def test_one_cause_gives_one_finding_in_text(tmp_path: Path) -> None:
     """A line in 2026: R006, with R007/R008/R020 folded into it (kept in machine output)."""
-    path = _edited(
-        tmp_path,
-        ("<Begindatum>2027-09-01</Begindatum>", "<Begindatum>2026-09-01</Begindatum>"),
-        ("<Einddatum>2027-09-30</Einddatum>", "<Einddatum>2026-09-30</Einddatum>"),
-    )
+    path = _edited(tmp_path, ("Begindatum", 2, "2026-09-01"), ("Einddatum", 2, "2026-09-30"))
     issues = check_file(path).issues
     causes = {i.code: i.cause for i in issues}
     assert causes["R006"] is None
@@ -84,13 +77,7 @@ def test_one_cause_gives_one_finding_in_text(tmp_path: Path) -> None:
 
 
 def test_xml_issues_sit_at_the_element_with_a_positioned_xpath(tmp_path: Path) -> None:
-    path = _edited(
-        tmp_path,
-        (
-            "<Prestatiecode>RESV01</Prestatiecode>\n      <Hoofdtaak>4</Hoofdtaak>",
-            "<Prestatiecode>RESV99</Prestatiecode>\n      <Hoofdtaak>4</Hoofdtaak>",
-        ),
-    )
+    path = _edited(tmp_path, ("Prestatiecode", 3, "RESV99"))
     (r008,) = [i for i in check_file(path).issues if i.code == "R008"]
     lines = path.read_text(encoding="utf-8").splitlines()
     loc = r008.location
