@@ -126,7 +126,7 @@ def check_record(
     """Run ``rules`` over the record of ``item`` (an :class:`Entry`); a refused record is
     rebuilt from its readable fields (minus ``doubted``: fields a reader complained about)."""
     record = item.record
-    if record is not None:  # the usual case: a record the model accepted
+    if record is not None and not header_partial:  # the usual case: all of it was accepted
         found: list[Issue] = []
         for code, func in rules:
             findings = func(record, ctx) if func else None

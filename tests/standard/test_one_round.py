@@ -118,3 +118,15 @@ def test_default_language_is_the_locale_else_dutch(
     assert ": error S002: Afzender must be an AGB code of 8 digits; found: 7 digits" in (
         english.stdout
     )
+
+
+def test_line_rules_that_need_an_unreadable_header_field_are_noted(tmp_path: Path) -> None:
+    """Dagtekening unreadable: the accepted lines are still checked; the rules comparing them
+    with the Dagtekening are noted as not run (once, on the header), never a crash."""
+    path = _edited(tmp_path, ("Dagtekening", 1, "2028-02-30"), ("Begindatum", 2, "2026-09-01"))
+    issues = check_file(path).issues
+    codes = [i.code for i in issues]
+    assert "S002" in codes and "R006" in codes  # the lines' own rules ran
+    notes = [i for i in issues if i.code == "I001"]
+    assert notes and all(i.location.field == "Dagtekening" for i in notes)
+    assert len(notes) == 1 and notes[0].cause == "S002"
