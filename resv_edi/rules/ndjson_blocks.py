@@ -139,6 +139,7 @@ class NdjsonCheck:
         return (
             engine is not None
             and engine.kind is DECLARATIE
+            and engine.plain
             and at.state == 1
             and at.current is DECLARATIE
             and (not depth or depth >= 2)
