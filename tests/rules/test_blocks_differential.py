@@ -213,3 +213,27 @@ def test_reference_rows_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     seen.clear()
     list(NdjsonCheck(path, None))
     assert seen == exact and len(exact) == 24
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"Afzender": "12"},  # refused: the header is partial, lines go the exact way
+        {"Afzender": "12345678", "OntvangerUzovi": "0000"},  # other parties (R013, R019, R022)
+        {"DeclaratieperiodeEinde": "2027-03-31"},  # lines outside the period (R007)
+        {"Dagtekening": "2027-03-01"},  # lines after the invoice date (R038, R039)
+    ],
+    ids=["refused", "other_parties", "short_period", "early_invoice"],
+)
+def test_header_changes(
+    change: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = _lines()
+    header = json.loads(lines[0])
+    header["Header"].update(change)
+    lines[0] = json.dumps(header, separators=(",", ":")).encode() + b"\n"
+    path = tmp_path / "h.ndjson"
+    path.write_bytes(b"".join(lines))
+    found = _same(path, 4, monkeypatch)
+    assert found or "OntvangerUzovi" in change
+    _same(path, 2048, monkeypatch)
