@@ -11,7 +11,6 @@ declaring party; its insurer is the line's Zorgverzekeraar.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tomllib
@@ -31,6 +30,7 @@ from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.pipeline import read
 from resv_edi.rules.engine import RuleEngine
+from resv_edi.spreadsheet import SafeDictWriter
 from resv_edi.standard.paths import mappings_dir
 
 Cell = tuple[str, str, date]  # provider, insurer, period begin
@@ -266,7 +266,7 @@ def write_overlap(result: OverlapResult, out: IO[bytes], fmt: str) -> None:
     if fmt != "csv":
         raise ValueError("overlap is written as json or csv")
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = SafeDictWriter(buf, COLUMNS)
     writer.writeheader()
     writer.writerows(result.rows)
     out.write(buf.getvalue().encode("utf-8"))

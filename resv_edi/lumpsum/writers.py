@@ -8,7 +8,6 @@ which field carries which element is read from that file.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +21,7 @@ import orjson
 from resv_edi.formats.ei.layout import Layout, load_layout
 from resv_edi.formats.ei.writer import format_record, write_texts
 from resv_edi.lumpsum.records import LumpSumRecord
+from resv_edi.spreadsheet import SafeWriter
 
 RECORD_FORMATS = ("csv", "ei", "json", "ndjson", "xml")
 #: the EI layout of lump-sum records
@@ -35,7 +35,7 @@ def _plain(value: Any) -> Any:
 
 def write_csv(records: Iterable[LumpSumRecord], out: IO[bytes]) -> int:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = SafeWriter(buf)
     writer.writerow(COLUMNS)
     n = 0
     for record in records:

@@ -5,7 +5,6 @@ Every file is written atomically. Amounts are integer cents in CSV and JSON.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from pathlib import Path
@@ -16,6 +15,7 @@ import orjson
 from resv_edi.formats.source import atomic_output
 from resv_edi.report.aggregate import DIMENSIONS, Aggregate
 from resv_edi.report.html import render_html
+from resv_edi.spreadsheet import SafeDictWriter
 
 #: table name -> dimensions it groups by
 TABLES: dict[str, tuple[str, ...]] = {
@@ -32,7 +32,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 
 def _csv(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> bytes:
     buf = io.StringIO()
-    writer = csv.DictWriter(
+    writer = SafeDictWriter(
         buf, fieldnames=[*dims, "debit", "credit", "net", "lines"], lineterminator="\r\n"
     )
     writer.writeheader()
