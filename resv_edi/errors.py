@@ -51,7 +51,9 @@ class Location:
         return Location(**values)
 
     def __str__(self) -> str:
-        parts = [self.file or "<input>"]
+        from resv_edi.terminal import printable
+
+        parts = [printable(self.file or "<input>")]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -67,7 +69,7 @@ class Location:
             )
             if value
         ]
-        return f"{text} ({', '.join(extra)})" if extra else text
+        return f"{text} ({printable(', '.join(extra))})" if extra else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,9 @@ class Issue:
         return data
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity.value} {self.code}: {self.message}"
+        from resv_edi.terminal import printable
+
+        return f"{self.location}: {self.severity.value} {self.code}: {printable(self.message)}"
 
 
 def _redact(text: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from resv_edi.errors import ExitCode, Issue, Location, Severity
 from resv_edi.standard.catalogue import issue
+from resv_edi.terminal import printable
 
 
 @dataclass
@@ -77,4 +78,4 @@ def text_line(item: Issue) -> str:
 
 def summary_line(report: FileReport) -> str:
     detail = f"{report.lines} lines, {report.errors} errors, {report.warnings} warnings"
-    return f"{report.file}: {report.status} ({report.format or '?'}; {detail})"
+    return printable(f"{report.file}: {report.status} ({report.format or '?'}; {detail})")

@@ -20,6 +20,7 @@ from resv_edi.limits import Limits
 from resv_edi.pipeline import check_file, convert
 from resv_edi.reporting import FileReport, summary_line, text_line
 from resv_edi.standard.catalogue import issue
+from resv_edi.terminal import printable
 
 Result = dict[str, Any]
 
@@ -66,10 +67,10 @@ def convert_file(source: str, target: str, to: str, fmt: str, limits: Limits) ->
     fatal = any(i.severity is Severity.FATAL for i in issues)
     if written:
         status, code = "ok", ExitCode.OK
-        last = f"{source} -> {target} ({to}, {lines} lines)"
+        last = printable(f"{source} -> {target} ({to}, {lines} lines)")
     else:
         status, code = ("failed", ExitCode.USAGE) if fatal else ("invalid", ExitCode.INVALID)
-        last = f"{source}: not converted, {len(issues)} errors"
+        last = printable(f"{source}: not converted, {len(issues)} errors")
     return {
         "command": "convert",
         "file": source,
@@ -102,7 +103,7 @@ def skipped(source: str, target: str, to: str) -> Result:
         "seconds": 0.0,
         "issues": [],
         "text": [],
-        "summary_line": f"{source}: skipped, {target} exists",
+        "summary_line": printable(f"{source}: skipped, {target} exists"),
     }
 
 
@@ -122,7 +123,7 @@ def failed(command: str, path: str, exc: BaseException, **extra: Any) -> Result:
         "seconds": 0.0,
         "issues": [problem.as_dict()],
         "text": [text_line(problem)],
-        "summary_line": f"{path}: not converted, 1 errors",
+        "summary_line": printable(f"{path}: not converted, 1 errors"),
         **extra,
     }
 

@@ -12,7 +12,6 @@ import sys
 from typing import Any
 
 import click
-import orjson
 
 from resv_edi.batch import convert_batch
 from resv_edi.batch.options import batch_options, check_engine
@@ -28,6 +27,7 @@ from resv_edi.cli.options import (
     output_format_option,
 )
 from resv_edi.limits import Limits
+from resv_edi.terminal import json_bytes, printable
 
 
 @click.command("convert")
@@ -103,9 +103,9 @@ def command(
                 inputs=inputs,
             )
         except PlanError as exc:
-            raise click.UsageError(str(exc)) from exc
+            raise click.UsageError(printable(str(exc))) from exc
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
-            raise click.UsageError(f"{engine} engine: {exc}") from exc
+            raise click.UsageError(printable(f"{engine} engine: {exc}")) from exc
     _finish(results, summary, output_format, batch=True)
 
 
@@ -146,7 +146,7 @@ def _finish(
             "summary": summary.as_dict(),
             "exit_code": summary.exit_code,
         }
-        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(json_bytes(payload))
     elif batch:
         click.echo(summary.text(), err=True)
     sys.exit(summary.exit_code)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
 from resv_edi.errors import ExitCode
 from resv_edi.formats.ei.inspect import inspect_file
+from resv_edi.terminal import json_bytes, printable
 
 
 def _text(s: dict[str, Any]) -> str:
@@ -32,7 +32,7 @@ def _text(s: dict[str, Any]) -> str:
         f"    {i['code']} line {i['location'].get('line', '-')}: {i['message']}"
         for i in s["first_issues"]
     )
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 @click.command("inspect")
@@ -52,7 +52,7 @@ def command(files: tuple[str, ...], output_format: str) -> None:
     """
     summaries = [inspect_file(f) for f in files]
     if output_format == "json":
-        click.echo(json.dumps(summaries, indent=2, ensure_ascii=False, default=str))
+        click.echo(json_bytes(summaries), nl=False)
     else:
         click.echo("\n".join(_text(s) for s in summaries))
     if any(s["fatal"] for s in summaries):

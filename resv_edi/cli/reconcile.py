@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 
 import click
-import orjson
 
 from resv_edi.errors import ExitCode, Severity
 from resv_edi.retour.reconcile import Reconciliation, reconcile
+from resv_edi.terminal import json_bytes, printable
 
 
 def _euro(cents: int) -> str:
@@ -36,7 +36,7 @@ def _text(r: Reconciliation) -> str:
         out.append(f"{name.replace('_', ' ')}: {', '.join(refs)}")
     out.extend(str(i) for i in r.issues)
     out.append("reconciled" if r.reconciled else "NOT reconciled")
-    return "\n".join(out)
+    return "\n".join(printable(line) for line in out)
 
 
 @click.command("reconcile")
@@ -51,7 +51,7 @@ def command(declaration: str, retour: str, output_format: str) -> None:
     not, 2 when a file cannot be read."""
     result = reconcile(declaration, retour)
     if output_format == "json":
-        sys.stdout.buffer.write(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(json_bytes(result.as_dict()))
     else:
         click.echo(_text(result))
     if any(i.severity is Severity.FATAL for i in result.issues):

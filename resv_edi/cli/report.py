@@ -11,6 +11,7 @@ from resv_edi.cli.options import limit_options, limits_from
 from resv_edi.errors import ExitCode, Severity
 from resv_edi.report import aggregate, write_report
 from resv_edi.reporting import text_line
+from resv_edi.terminal import printable
 
 
 @click.command("report")
@@ -28,8 +29,10 @@ def command(files: tuple[str, ...], output: str, **kwargs: Any) -> None:
     written = write_report(agg, output)
     total = agg.total
     click.echo(
-        f"{len(files)} files ({len(agg.excluded)} left out), {total.lines} lines, "
-        f"net {total.net} cents -> {output} ({len(written)} files)",
+        printable(
+            f"{len(files)} files ({len(agg.excluded)} left out), {total.lines} lines, "
+            f"net {total.net} cents -> {output} ({len(written)} files)"
+        ),
         err=True,
     )
     if any(i.severity is Severity.FATAL for i in agg.issues):

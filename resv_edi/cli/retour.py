@@ -14,6 +14,7 @@ from resv_edi.formats.registry import get_format
 from resv_edi.formats.source import atomic_output
 from resv_edi.model.messages import RETOUR
 from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.terminal import printable
 
 
 @click.command("retour")
@@ -62,9 +63,11 @@ def command(
     with atomic_output(output) as out:
         get_format(to).writer(records, out, RETOUR)
     click.echo(
-        f"{output}: {summary.lines} lines, {summary.rejected_lines} rejected, message codes "
-        f"{' '.join(summary.message_codes)}; submitted {summary.submitted} granted "
-        f"{summary.granted} (cents)",
+        printable(
+            f"{output}: {summary.lines} lines, {summary.rejected_lines} rejected, message "
+            f"codes {' '.join(summary.message_codes)}; submitted {summary.submitted} granted "
+            f"{summary.granted} (cents)"
+        ),
         err=True,
     )
     if summary.unreadable:  # the retour says so (0001); scripts see it as exit 2

@@ -10,7 +10,6 @@ import sys
 from typing import Any
 
 import click
-import orjson
 
 from resv_edi.batch import validate_batch
 from resv_edi.batch.options import batch_options, check_engine
@@ -22,6 +21,7 @@ from resv_edi.cli.options import (
     limits_from,
     output_format_option,
 )
+from resv_edi.terminal import json_bytes, printable
 
 
 @click.command("validate")
@@ -81,7 +81,7 @@ def command(
                 inputs=inputs,
             )
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
-            raise click.UsageError(f"{engine} engine: {exc}") from exc
+            raise click.UsageError(printable(f"{engine} engine: {exc}")) from exc
     if output_format == "json":
         payload: dict[str, Any] = {
             "files": [r["report"] for r in results],
@@ -89,7 +89,7 @@ def command(
         }
         if batch:
             payload["summary"] = summary.as_dict()
-        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(json_bytes(payload))
     elif batch:
         click.echo(summary.text(), err=True)
     sys.exit(summary.exit_code)

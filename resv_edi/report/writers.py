@@ -16,6 +16,7 @@ from resv_edi.formats.source import atomic_output
 from resv_edi.report.aggregate import DIMENSIONS, Aggregate
 from resv_edi.report.html import render_html
 from resv_edi.spreadsheet import SafeDictWriter
+from resv_edi.terminal import printable_data
 
 #: table name -> dimensions it groups by
 TABLES: dict[str, tuple[str, ...]] = {
@@ -59,7 +60,7 @@ def write_report(agg: Aggregate, directory: str | os.PathLike[str]) -> list[Path
     total = agg.total
     meta = {
         "files": len(agg.files),
-        "excluded": agg.excluded,
+        "excluded": printable_data(agg.excluded),  # file names: maybe not UTF-8
         "lines": total.lines,
         "debit": total.debit,
         "credit": total.credit,
