@@ -1,6 +1,9 @@
 """Archives as VECOZO accepts them: zip files of declaration messages, checked before unpacking.
 
-:func:`check_archive` reads the central directory and refuses the whole archive (issue
+:func:`check_archive` first reads the zip's end record (:mod:`resv_edi.transport.end_record`)
+and refuses a central directory with more entries or bytes than the rules allow before
+``zipfile`` loads it (its memory grows with the directory); then it reads the central
+directory and refuses the whole archive (issue
 ``F010``, fatal, one per problem) when any rule of ``mappings/transport/vecozo.toml`` is
 broken: too many files, a member too large for its format, a compression ratio or total size
 that betrays a zip bomb, overlapping members, an unsafe name (``..``, an absolute path, a
@@ -34,6 +37,7 @@ from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.reporting import FileReport
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.paths import mappings_dir
+from resv_edi.transport.end_record import EndRecordError, read_end_record
 
 PathLike = str | os.PathLike[str]
 
@@ -74,6 +78,8 @@ class TransportRules:
     allowed_methods: frozenset[int]
     nested: tuple[str, ...]
     formats: dict[str, FormatRule]
+    max_entries: int = 0
+    max_directory_size: int = 0
 
     @property
     def max_member_size(self) -> int:
@@ -98,6 +104,8 @@ def transport_rules(name: str = "vecozo") -> TransportRules:
             fmt: FormatRule(int(r.get("max_compressed", 0)), int(r.get("max_uncompressed", 0)))
             for fmt, r in raw["format"].items()
         },
+        max_entries=int(archive.get("max_entries", 0)),
+        max_directory_size=int(archive.get("max_directory_size", 0)),
     )
 
 
@@ -123,6 +131,9 @@ def check_archive(
     name = os.fspath(path)
     refused = FileReport(name, format="zip")
     try:
+        too_large = _end_record_problems(name, rules)
+        if too_large:
+            return [_report(refused, too_large)]
         with zipfile.ZipFile(path) as archive:
             members = [i for i in archive.infolist() if not i.is_dir()]
             problems = list(_directory_problems(archive, members, rules, limits, name))
@@ -134,6 +145,29 @@ def check_archive(
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return [_report(refused, [issue("F001", Location(file=name), reason=reason)])]
+
+
+def _end_record_problems(name: str, rules: TransportRules) -> list[Issue]:
+    """The rules the end record alone shows broken: too many entries, a central directory
+    too large. Checked before ``zipfile`` loads the directory (memory grows with it)."""
+    with open(name, "rb") as fh:
+        try:
+            end = read_end_record(fh)
+        except EndRecordError:
+            return []  # zipfile says why, in its own words
+    problems = []
+    if rules.max_entries and end.entries > rules.max_entries:
+        reason = (
+            f"the central directory declares {end.entries} entries, at most {rules.max_entries}"
+        )
+        problems.append(_f010(name, None, reason))
+    if rules.max_directory_size and end.directory_size > rules.max_directory_size:
+        reason = (
+            f"the central directory is {end.directory_size} bytes, at most "
+            f"{rules.max_directory_size}"
+        )
+        problems.append(_f010(name, None, reason))
+    return problems
 
 
 def archive_report(
