@@ -33,6 +33,7 @@ from typing import IO, Any
 
 from resv_edi.errors import EmptyInputError, Issue, Location, UnknownFormatError
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
+from resv_edi.formats.ei import detect_layout
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.reporting import FileReport
 from resv_edi.standard.catalogue import issue
@@ -139,7 +140,10 @@ def check_archive(
             problems = list(_directory_problems(archive, members, rules, limits, name))
             if problems:
                 return [_report(refused, problems)]
-            return [_check_member(archive, info, rules, limits, name) for info in members]
+            return [
+                _check_member(archive, info, rules, limits, name, number)
+                for number, info in enumerate(members, 1)
+            ]
     except zipfile.BadZipFile as exc:
         return [_report(refused, [_f010(name, None, f"not a valid zip file ({exc})")])]
     except OSError as exc:
@@ -301,8 +305,13 @@ def _check_member(
     rules: TransportRules,
     limits: Limits,
     name: str,
+    number: int = 0,
 ) -> FileReport:
-    """Stream one member out into a private folder and validate it like a plain file."""
+    """Stream one member out into a private folder and validate it like a plain file.
+
+    A member that is a claim file (an EI layout that carries patient data) is named by its
+    position, ``archive.zip!#3``, never by its name: like every other value of a claim file,
+    its name may hold patient data."""
     from resv_edi.pipeline import check_file  # the API hooks archives in: import it late
 
     shown = f"{name}!{info.filename}"
@@ -325,9 +334,17 @@ def _check_member(
         if problem:
             return _report(report, [_f010(name, info.filename, problem)])
         checked = check_file(target, limits=limits)
+    if _is_claim_file(head):
+        shown = f"{name}!#{number}"
     checked.file = shown
     checked.issues = [_renamed(i, str(target), shown) for i in checked.issues]
     return checked
+
+
+def _is_claim_file(head: bytes) -> bool:
+    """Whether the first bytes of a member are the header of an EI claim file."""
+    layout = detect_layout(head.split(b"\n", 1)[0].rstrip(b"\r"))
+    return layout is not None and layout.carries_patient_data
 
 
 class _Refused(Exception):
