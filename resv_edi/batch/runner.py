@@ -177,10 +177,9 @@ def run_convert(
     """Convert every input to its output; yield one result per input as it completes."""
     tags: dict[Any, tuple[Input, str]] = {}
     for item, target in pairs:
-        if skip_existing and os.path.exists(target):
-            yield tasks.skipped(item.path, target, to)
-            continue
-        future = executor.submit(tasks.convert_file, item.path, target, to, fmt, limits)
+        future = executor.submit(
+            tasks.convert_file, item.path, target, to, fmt, limits, skip_existing
+        )
         tags[future] = (item, target)
     for future in executor.completed():
         item, target = tags.pop(future)

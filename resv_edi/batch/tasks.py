@@ -12,6 +12,8 @@ file, as it prints them for a single file); validate results also hold ``report`
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from typing import Any
 
@@ -54,8 +56,13 @@ def validation_result(report: FileReport, seconds: float) -> Result:
     }
 
 
-def convert_file(source: str, target: str, to: str, fmt: str, limits: Limits) -> Result:
-    """Convert one file (``convert``, written atomically) into a result."""
+def convert_file(
+    source: str, target: str, to: str, fmt: str, limits: Limits, skip_existing: bool = False
+) -> Result:
+    """Convert one file (``convert``, written atomically) into a result; with
+    ``skip_existing``, an input whose output is complete already is skipped."""
+    if skip_existing and is_complete_output(target, to, limits):
+        return skipped(source, target, to)
     started = time.perf_counter()
     try:
         result = convert(
@@ -88,6 +95,23 @@ def convert_file(source: str, target: str, to: str, fmt: str, limits: Limits) ->
     }
 
 
+def is_complete_output(target: str, to: str, limits: Limits) -> bool:
+    """Whether ``target`` is a complete, valid earlier output in format ``to``: a regular
+    file (not a link, not empty, not a folder) that validates without errors. Anything else
+    (a half file from elsewhere, an empty file, a folder) is converted again."""
+    try:
+        st = os.lstat(target)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+        return False
+    try:
+        report = check_file(target, to, limits=limits)
+    except Exception:
+        return False
+    return report.errors == 0 and not report.fatal
+
+
 def skipped(source: str, target: str, to: str) -> Result:
     """The result of an input whose output exists already (``--skip-existing``)."""
     return {
@@ -103,7 +127,7 @@ def skipped(source: str, target: str, to: str) -> Result:
         "seconds": 0.0,
         "issues": [],
         "text": [],
-        "summary_line": printable(f"{source}: skipped, {target} exists"),
+        "summary_line": printable(f"{source}: skipped, {target} is complete already"),
     }
 
 

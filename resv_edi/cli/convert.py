@@ -18,7 +18,7 @@ from resv_edi.batch.options import batch_options, check_engine
 from resv_edi.batch.plan import PlanError, expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.batch.summary import Summary
-from resv_edi.batch.tasks import convert_file, skipped
+from resv_edi.batch.tasks import convert_file
 from resv_edi.cli.options import (
     WRITE_FORMATS,
     input_format_option,
@@ -68,6 +68,8 @@ def command(
     or on a usage error."""
     limits = limits_from(kwargs)
     check_engine(engine, scheduler)
+    if output == "-" and output_format == "json":
+        raise click.UsageError("-o - writes the message to stdout; --output-format json too")
     if len(sources) == 1 and not is_batch_argument(sources[0]):
         _single(sources[0], output, to, fmt, output_format, skip_existing, limits)
         return
@@ -121,10 +123,7 @@ def _single(
     """One file to one file, in this process."""
     if os.path.isdir(output):
         raise click.BadParameter(f"File {output!r} is a directory.", param_hint="'-o' / '--output'")
-    if skip_existing and os.path.exists(output):
-        result = skipped(source, output, to)
-    else:
-        result = convert_file(source, output, to, fmt, limits)
+    result = convert_file(source, output, to, fmt, limits, skip_existing)
     if output_format == "text":
         for line in result["text"]:
             click.echo(line, err=True)

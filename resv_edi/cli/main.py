@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 
 import click
 
 from resv_edi import __version__
+from resv_edi.errors import ExitCode
+from resv_edi.formats.output import OutputPathError
+from resv_edi.terminal import printable
 
 #: subcommand name -> module holding a click command named ``command``
 COMMANDS = {
@@ -24,11 +28,33 @@ COMMANDS = {
 }
 
 
+class CannotWrite(click.ClickException):
+    """An output path (or another file) the command cannot use: exit code 2."""
+
+    exit_code = int(ExitCode.USAGE)
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
+
+
 class _LazyGroup(click.Group):
     """Imports a subcommand's module only when it runs (fast start-up, small core)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name, module in COMMANDS.items() if _available(module))
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the subcommand; an output it cannot write, or a file system error no command
+        handled, is exit code 2 with one line that says why, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except OutputPathError as exc:
+            raise CannotWrite(str(exc)) from exc
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader went away: click handles it quietly
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CannotWrite(f"{where}{exc.strerror or exc}") from exc
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = COMMANDS.get(name)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
 import orjson
 
+from resv_edi.formats.source import atomic_output
 from resv_edi.model.jsonschema import document_schema, ndjson_line_schema
 from resv_edi.model.messages import KINDS
 from resv_edi.standard.paths import xsd_dir
+from resv_edi.terminal import printable
 
 XSD_FILES = ("basisschema.xsd", "declaratie.xsd", "retour.xsd")
 
@@ -46,16 +47,18 @@ def command(schema_type: str, output_dir: str | None) -> None:
         if output_dir is None:
             click.echo((xsd_dir() / "declaratie.xsd").read_text(encoding="utf-8"), nl=False)
             return
-        Path(output_dir).mkdir(parents=True, exist_ok=True)
-        for name in XSD_FILES:
-            shutil.copyfile(xsd_dir() / name, Path(output_dir) / name)
-            click.echo(str(Path(output_dir) / name), err=True)
+        _write(output_dir, {name: (xsd_dir() / name).read_bytes() for name in XSD_FILES})
         return
     files = json_schema_files()
     if output_dir is None:
         click.echo(files["declaratie.schema.json"].decode(), nl=False)
         return
-    Path(output_dir).mkdir(parents=True, exist_ok=True)
+    _write(output_dir, files)
+
+
+def _write(output_dir: str, files: dict[str, bytes]) -> None:
+    """Each file written atomically: a link planted at its name is replaced, not followed."""
     for name, content in files.items():
-        (Path(output_dir) / name).write_bytes(content)
-        click.echo(str(Path(output_dir) / name), err=True)
+        with atomic_output(Path(output_dir) / name) as out:
+            out.write(content)
+        click.echo(printable(str(Path(output_dir) / name)), err=True)

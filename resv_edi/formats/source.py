@@ -12,12 +12,12 @@ import io
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TypeVar
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
+from resv_edi.formats.output import open_output
 from resv_edi.limits import Limits
 from resv_edi.standard.catalogue import issue
 
@@ -117,22 +117,10 @@ class Prefixed(io.RawIOBase):
         return len(data)
 
 
-@contextlib.contextmanager
-def atomic_output(target: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
-    """A binary file that appears at ``target`` only if the ``with`` block succeeds."""
-    path = Path(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb", buffering=1024 * 1024) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def atomic_output(target: str | os.PathLike[str]) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """A binary file that appears at ``target`` only if the ``with`` block succeeds; ``-``, a
+    FIFO or a device is written as a stream instead (:mod:`resv_edi.formats.output`)."""
+    return open_output(target)
 
 
 _CHUNK = 1024 * 1024
