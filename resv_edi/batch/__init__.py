@@ -43,6 +43,7 @@ def validate_batch(
     split: int | None = None,
     on_result: OnResult | None = None,
     inputs: list[Input] | None = None,
+    timeout: float | None = None,
 ) -> tuple[list[dict[str, Any]], Summary]:
     """Validate files, directories and globs; results in input order, and the summary.
 
@@ -56,7 +57,7 @@ def validate_batch(
     return _collect(
         inputs,
         lambda ex: run_validate(planned, fmt, limits, ex),
-        make_executor(engine, jobs, count, scheduler),
+        make_executor(engine, jobs, count, scheduler, timeout),
         on_result,
     )
 
@@ -74,6 +75,7 @@ def convert_batch(
     skip_existing: bool = False,
     on_result: OnResult | None = None,
     inputs: list[Input] | None = None,
+    timeout: float | None = None,
 ) -> tuple[list[dict[str, Any]], Summary]:
     """Convert files, directories and globs into ``out_dir`` (relative paths kept, suffix of
     the target format); ``skip_existing`` leaves inputs whose output exists (a resumed run)."""
@@ -83,7 +85,7 @@ def convert_batch(
     return _collect(
         inputs,
         lambda ex: run_convert(pairs, to, fmt, limits, ex, skip_existing=skip_existing),
-        make_executor(engine, jobs, len(pairs), scheduler),
+        make_executor(engine, jobs, len(pairs), scheduler, timeout),
         on_result,
     )
 

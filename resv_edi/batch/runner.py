@@ -84,12 +84,14 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def make_executor(engine: str, jobs: int, tasks_count: int, scheduler: str | None) -> Executor:
+def make_executor(
+    engine: str, jobs: int, tasks_count: int, scheduler: str | None, timeout: float | None = None
+) -> Executor:
     """The executor for ``--engine``; ``local`` with one job or one task runs in-process."""
     if engine == "dask":
-        from resv_edi.batch.dask_runner import DaskExecutor
+        from resv_edi.batch.dask_runner import DEFAULT_TIMEOUT, DaskExecutor
 
-        return DaskExecutor(scheduler, jobs)
+        return DaskExecutor(scheduler, jobs, timeout or DEFAULT_TIMEOUT)
     if jobs <= 1 or tasks_count <= 1:
         return InProcess()
     return LocalPool(min(jobs, tasks_count))

@@ -67,6 +67,7 @@ def command(
     nothing is written for that file and the exit code is 1; 2 when no input could be read,
     or on a usage error."""
     limits = limits_from(kwargs)
+    timeout: float = kwargs.pop("timeout")
     check_engine(engine, scheduler)
     if output == "-" and output_format == "json":
         raise click.UsageError("-o - writes the message to stdout; --output-format json too")
@@ -79,6 +80,10 @@ def command(
             param_hint="'-o' / '--output'",
         )
     inputs = expand(sources)
+    if not inputs:
+        raise click.UsageError(
+            "no files: the folders and patterns given hold no files / geen bestanden gevonden"
+        )
     sizes = {item.path: file_size(item.path) for item in inputs}
     show = should_show(quiet)
     with BatchProgress(len(inputs), sum(sizes.values()), show=show, label="convert") as bar:
@@ -103,6 +108,7 @@ def command(
                 skip_existing=skip_existing,
                 on_result=shown,
                 inputs=inputs,
+                timeout=timeout,
             )
         except PlanError as exc:
             raise click.UsageError(printable(str(exc))) from exc

@@ -54,8 +54,13 @@ def command(
     could be read, or a usage error.
     """
     limits = limits_from(kwargs)
+    timeout: float = kwargs.pop("timeout")
     check_engine(engine, scheduler)
     inputs = expand(files)
+    if not inputs:
+        raise click.UsageError(
+            "no files: the folders and patterns given hold no files / geen bestanden gevonden"
+        )
     batch = len(inputs) != 1 or any(is_batch_argument(f) for f in files)
     sizes = {item.path: file_size(item.path) for item in inputs}
     show = batch and should_show(quiet)
@@ -79,6 +84,7 @@ def command(
                 split=split,
                 on_result=shown,
                 inputs=inputs,
+                timeout=timeout,
             )
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
             raise click.UsageError(printable(f"{engine} engine: {exc}")) from exc

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +28,7 @@ from resv_edi.pipeline import PathLike, read
 from resv_edi.privacy import redact
 from resv_edi.retour.policy import RetourPolicy, retour_policy
 from resv_edi.rules.engine import RuleEngine
+from resv_edi.scratch import scratch_file
 from resv_edi.standard.facts import facts
 
 
@@ -58,9 +58,9 @@ def retour_records(
     """Yield the Retourbericht (header, lines, totals) answering the declaration ``source``."""
     policy = policy or retour_policy()
     summary = summary if summary is not None else RetourSummary()
-    fd, spill_path = tempfile.mkstemp(prefix="resv-retour-", suffix=".ndjson")
+    spill_path = scratch_file("retour", ".ndjson")
     try:
-        with os.fdopen(fd, "wb") as spill:
+        with open(spill_path, "wb") as spill:
             state = _validate_into(source, fmt, limits, spill)
         summary.issues = state.issue_count
         summary.unreadable = any(i.severity is Severity.FATAL for i in state.message_issues)

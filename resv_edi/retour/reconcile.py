@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ from resv_edi.model.retour import RetourHeader, RetourPrestatie
 from resv_edi.pipeline import PathLike, read
 from resv_edi.retour.builder import retour_reference
 from resv_edi.retour.policy import retour_policy
+from resv_edi.scratch import scratch_file
 from resv_edi.standard.codelists import codelist
 
 _BATCH = 10_000
@@ -80,8 +80,7 @@ def reconcile(
 ) -> Reconciliation:
     """Match the lines of ``retour`` to those of ``declaration`` by Referentienummer."""
     result = Reconciliation(os.fspath(declaration), os.fspath(retour))
-    fd, path = tempfile.mkstemp(prefix="resv-reconcile-", suffix=".db")
-    os.close(fd)
+    path = scratch_file("reconcile", ".db")
     db = sqlite3.connect(path)
     try:
         db.executescript(

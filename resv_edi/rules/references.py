@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from resv_edi.scratch import scratch_file
 
 _BATCH = 20_000
 
@@ -46,8 +47,7 @@ class ReferenceIndex:
     """Collects (reference, credit reference, amount) of every line; answers at the end."""
 
     def __init__(self, directory: str | None = None) -> None:
-        fd, self._path = tempfile.mkstemp(prefix="resv-edi-refs-", suffix=".db", dir=directory)
-        os.close(fd)
+        self._path = scratch_file("refs", ".db", directory)
         self._db = sqlite3.connect(self._path)
         self._db.executescript(
             """

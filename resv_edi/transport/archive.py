@@ -22,13 +22,12 @@ import itertools
 import os
 import re
 import stat
-import tempfile
 import tomllib
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import IO, Any
 
 from resv_edi.errors import EmptyInputError, Issue, Location, UnknownFormatError
@@ -36,6 +35,7 @@ from resv_edi.formats.detect import SNIFF_BYTES, detect_format
 from resv_edi.formats.ei import detect_layout
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.reporting import FileReport
+from resv_edi.scratch import scratch_folder
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.paths import mappings_dir
 from resv_edi.transport.end_record import EndRecordError, read_end_record
@@ -319,8 +319,8 @@ def _check_member(
     suffix = PurePosixPath(info.filename).suffix.lower()
     if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
         suffix = ""
-    with tempfile.TemporaryDirectory(prefix="resv-edi-zip-") as folder:
-        target = Path(folder) / f"member{suffix}"
+    with scratch_folder("zip") as folder:
+        target = folder / f"member{suffix}"
         try:
             with archive.open(info) as src, open(target, "xb") as out:
                 head = _copy(src, out, info, rules, limits)
