@@ -74,9 +74,26 @@ def _rules_at(path: Path) -> tuple[OverlapRule, ...]:
     return tuple(rules)
 
 
+class RulesError(ValueError):
+    """An overlap rules file that cannot be used: unreadable, not TOML, a rule without its
+    fields, or no rule at all (an analysis without rules would flag nothing: fail closed)."""
+
+
 def load_rules(path: str | os.PathLike[str] | None = None) -> tuple[OverlapRule, ...]:
-    """The overlap rules of ``path`` (default ``mappings/overlap/rules.toml``)."""
-    return _rules_at(Path(path or mappings_dir() / "overlap" / "rules.toml").resolve())
+    """The overlap rules of ``path`` (default ``mappings/overlap/rules.toml``); raises
+    :class:`RulesError` when they cannot be used."""
+    where = Path(path or mappings_dir() / "overlap" / "rules.toml").resolve()
+    try:
+        rules = _rules_at(where)
+    except OSError as exc:
+        raise RulesError(f"{where}: cannot be read ({exc.strerror or exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{where}: not valid TOML ({exc})") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RulesError(f"{where}: a rule is incomplete or malformed ({exc!r})") from exc
+    if not rules:
+        raise RulesError(f"{where}: holds no [[rule]]: nothing would be flagged")
+    return rules
 
 
 def split_by_period(

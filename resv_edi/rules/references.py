@@ -97,13 +97,14 @@ class ReferenceIndex:
     def duplicates(self) -> Iterator[Duplicate]:
         """Every line whose reference was used by an earlier line, in line order."""
         self._finish()
+        # one pass in (ref, idx) order: each line sees the first line of its reference
         query = """
-            SELECT r.idx, r.src, r.path, r.ref, r.prev, r.debit, r.amount, f.idx, f.src
-            FROM refs r
-            JOIN refs f ON f.ref = r.ref
-              AND f.idx = (SELECT MIN(idx) FROM refs m WHERE m.ref = r.ref)
-            WHERE r.idx > f.idx
-            ORDER BY r.idx
+            SELECT idx, src, path, ref, prev, debit, amount, first_idx, first_src FROM (
+                SELECT *, FIRST_VALUE(idx) OVER w AS first_idx, FIRST_VALUE(src) OVER w AS first_src
+                FROM refs WINDOW w AS (PARTITION BY ref ORDER BY idx)
+            )
+            WHERE idx > first_idx
+            ORDER BY idx
         """
         for row in self._db.execute(query):
             yield Duplicate(_row(row), row[7], row[8])
@@ -112,16 +113,22 @@ class ReferenceIndex:
         """Credits that name an earlier line of this message which is not a debit or is
         smaller than the credit (R004, R025); credits of lines outside it are not judged."""
         self._finish()
+        # One pass in (debit reference, idx) order: a debit and the credits that name it
+        # share a key; running MAX and SUM give, at each credit, the largest earlier debit of
+        # that reference and the credits so far (per-credit subqueries were quadratic when
+        # one debit has many credits, or one reference many lines).
         query = """
-            SELECT c.idx, c.src, c.path, c.ref, c.prev, c.debit, c.amount,
-                   (SELECT MAX(d.amount) FROM refs d
-                     WHERE d.ref = c.prev AND d.debit = 1 AND d.idx < c.idx) AS debit_amount,
-                   EXISTS (SELECT 1 FROM refs o WHERE o.ref = c.prev) AS known,
-                   (SELECT SUM(x.amount) FROM refs x
-                     WHERE x.debit = 0 AND x.prev = c.prev AND x.idx <= c.idx) AS credited
-            FROM refs c
-            WHERE c.debit = 0
-            ORDER BY c.idx
+            SELECT idx, src, path, ref, prev, debit, amount, debit_amount,
+                   EXISTS (SELECT 1 FROM refs o WHERE o.ref = running.prev) AS known, credited
+            FROM (
+                SELECT *,
+                       MAX(CASE WHEN debit = 1 THEN amount END) OVER w AS debit_amount,
+                       SUM(CASE WHEN debit = 0 THEN amount ELSE 0 END) OVER w AS credited
+                FROM (SELECT *, CASE WHEN debit = 1 THEN ref ELSE prev END AS k FROM refs)
+                WINDOW w AS (PARTITION BY k ORDER BY idx ROWS UNBOUNDED PRECEDING)
+            ) AS running
+            WHERE debit = 0
+            ORDER BY idx
         """
         for row in self._db.execute(query):
             credit = _row(row)
