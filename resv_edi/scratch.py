@@ -36,7 +36,7 @@ def sweep(kind: str, directory: str | None = None) -> list[str]:
     """Remove the working files and folders of ``kind`` left by processes that are gone;
     the names removed."""
     folder = directory or tempfile.gettempdir()
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -10,7 +10,7 @@ import click
 
 from resv_edi import __version__
 from resv_edi.errors import ExitCode
-from resv_edi.formats.output import OutputPathError
+from resv_edi.output import OutputPathError
 from resv_edi.terminal import printable
 
 #: subcommand name -> module holding a click command named ``command``

@@ -11,9 +11,9 @@ import click
 from resv_edi.cli.options import WRITE_FORMATS, input_format_option, limit_options, limits_from
 from resv_edi.errors import ExitCode
 from resv_edi.formats.registry import get_format
-from resv_edi.formats.source import atomic_output
 from resv_edi.model.messages import RETOUR
 from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.source import atomic_output
 from resv_edi.terminal import printable
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 import orjson
 
-from resv_edi.formats.source import atomic_output
 from resv_edi.model.jsonschema import document_schema, ndjson_line_schema
 from resv_edi.model.messages import KINDS
+from resv_edi.source import atomic_output
 from resv_edi.standard.paths import xsd_dir
 from resv_edi.terminal import printable
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import orjson
 
-from resv_edi.formats.source import atomic_output
 from resv_edi.report.aggregate import DIMENSIONS, Aggregate
 from resv_edi.report.html import render_html
+from resv_edi.source import atomic_output
 from resv_edi.spreadsheet import SafeDictWriter
 from resv_edi.terminal import printable_data
 

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from resv_edi.api import check_file
 from resv_edi.cli.main import cli
-from resv_edi.formats.ei import load_layout
 from resv_edi.formats.ei.inspect import inspect_file
 from resv_edi.generate.claims import generate_claims
+from resv_edi.vektis.layout import load_layout
 
 #: values a shifted record could put in a trailer or code field: digits of a birth date or
 #: a BSN, letters of a name

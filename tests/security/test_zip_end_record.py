@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from resv_edi.api import check_file
+from resv_edi.pipeline import check_archive
 from resv_edi.transport import archive
-from resv_edi.transport.archive import check_archive, transport_rules
+from resv_edi.transport.archive import transport_rules
 from resv_edi.transport.end_record import EndRecordError, read_end_record
 
 MEMBER = b'<?xml version="1.0"?><x/>'

@@ -17,13 +17,26 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, TypeVar
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
-from resv_edi.formats.output import open_output
 from resv_edi.limits import Limits
+from resv_edi.output import open_output
 from resv_edi.standard.catalogue import issue
 
 T = TypeVar("T")
 
 Source = str | os.PathLike[str] | BinaryIO
+
+#: byte order marks of encodings no format of the standard accepts (longest first)
+WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when ``head`` starts with that byte order mark."""
+    return next((name for bom, name in WIDE_BOMS if head.startswith(bom)), None)
 
 
 def source_name(source: Source, file: str | None = None) -> str:
@@ -54,7 +67,7 @@ def open_source(source: Source, limits: Limits) -> Iterator[BinaryIO]:
                     )
                 yield fh
             else:
-                yield io.BufferedReader(_Bounded(fh, limit))  # type: ignore[arg-type]
+                yield io.BufferedReader(_Bounded(fh, limit))
     else:
         yield source
 
@@ -119,7 +132,7 @@ class Prefixed(io.RawIOBase):
 
 def atomic_output(target: str | os.PathLike[str]) -> contextlib.AbstractContextManager[IO[bytes]]:
     """A binary file that appears at ``target`` only if the ``with`` block succeeds; ``-``, a
-    FIFO or a device is written as a stream instead (:mod:`resv_edi.formats.output`)."""
+    FIFO or a device is written as a stream instead (:mod:`resv_edi.output`)."""
     return open_output(target)
 
 
