@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +67,34 @@ class FileReport:
             "warnings": self.warnings,
             "issues": [i.as_dict() for i in self.issues],
         }
+
+
+class CappedIssues:
+    """The issues of one file, listed up to ``limit`` (0 = all; fatal ones always) and the
+    rest counted: memory and output stay bounded however broken the file; ``listed()`` ends
+    with an L002 that says how many were left out."""
+
+    def __init__(self, file: str, limit: int) -> None:
+        self.file, self.limit = file, limit
+        self.items: list[Issue] = []
+        self.count = 0
+
+    def append(self, item: Issue) -> None:
+        self.count += 1
+        if not self.limit or len(self.items) < self.limit or item.severity is Severity.FATAL:
+            self.items.append(item)
+
+    def extend(self, items: Iterable[Issue]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def listed(self) -> list[Issue]:
+        if self.count > len(self.items):
+            return [*self.items, issue("L002", Location(file=self.file), limit=self.limit)]
+        return list(self.items)
 
 
 def worst_exit(reports: list[FileReport]) -> ExitCode:

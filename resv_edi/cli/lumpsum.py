@@ -24,6 +24,7 @@ from resv_edi.lumpsum.draft import DraftError, DraftOptions
 from resv_edi.lumpsum.mapping import PERIODS, MappingError, load_mapping
 from resv_edi.lumpsum.run import run_lumpsum, save_lumpsum
 from resv_edi.lumpsum.writers import RECORD_FORMATS
+from resv_edi.output import OutputPathError
 from resv_edi.privacy import redact
 from resv_edi.reporting import text_line
 
@@ -61,6 +62,8 @@ def command(ctx: click.Context, **kwargs: Any) -> None:
     try:
         _run(**kwargs)
     except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except OutputPathError:  # the output path given cannot be written: exit 2, with its path
         raise
     except Exception as exc:  # a bug: say where, never what (the message may hold a value)
         frames = traceback.extract_tb(exc.__traceback__)

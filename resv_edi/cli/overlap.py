@@ -17,10 +17,11 @@ import click
 from resv_edi.cli.options import limit_options, limits_from
 from resv_edi.errors import ExitCode
 from resv_edi.lumpsum.mapping import PERIODS, Mapping, MappingError, load_mapping, mapping_names
-from resv_edi.lumpsum.overlap import iter_flags
+from resv_edi.lumpsum.overlap import RulesError, iter_flags
 from resv_edi.lumpsum.run import run_overlap, save_overlap
 from resv_edi.privacy import redact
 from resv_edi.reporting import text_line
+from resv_edi.terminal import printable
 
 
 class _ListOptionsCommand(click.Command):
@@ -95,7 +96,10 @@ def command(
     except MappingError as exc:
         click.echo(redact(str(exc)), err=True)
         sys.exit(int(ExitCode.USAGE))
-    run = run_overlap(declarations, claims, chosen, period, rules=rules, limits=limits)
+    try:
+        run = run_overlap(declarations, claims, chosen, period, rules=rules, limits=limits)
+    except RulesError as exc:
+        raise click.UsageError(f"--rules: {printable(str(exc))}") from exc
     for path in run.unreadable:
         click.echo(f"{path}: fatal F001: the claim file cannot be read; nothing written", err=True)
     if run.unreadable:  # an unread claim file would make "no overlap" look true

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
+from resv_edi.cli.options import limit_options, limits_from
 from resv_edi.errors import ExitCode, Severity
 from resv_edi.retour.reconcile import Reconciliation, reconcile
 from resv_edi.terminal import json_bytes, printable
@@ -45,11 +47,12 @@ def _text(r: Reconciliation) -> str:
 @click.option(
     "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def command(declaration: str, retour: str, output_format: str) -> None:
+@limit_options
+def command(declaration: str, retour: str, output_format: str, **kwargs: Any) -> None:
     """Compare DECLARATION with its RETOUR by reference: granted vs submitted, rejected lines
     per return code, lines missing on either side. Exit 0 when everything reconciles, 1 when
     not, 2 when a file cannot be read."""
-    result = reconcile(declaration, retour)
+    result = reconcile(declaration, retour, limits=limits_from(kwargs))
     if output_format == "json":
         sys.stdout.buffer.write(json_bytes(result.as_dict()))
     else:

@@ -10,6 +10,9 @@ import click
 from resv_edi.cli.options import limit_options, limits_from
 from resv_edi.errors import ExitCode, Severity
 from resv_edi.report import aggregate, write_report
+from resv_edi.report.aggregate import MAX_FACTS
+from resv_edi.report.html import PAGE_SIZE
+from resv_edi.report.writers import TABLES
 from resv_edi.reporting import text_line
 from resv_edi.terminal import printable
 
@@ -17,16 +20,48 @@ from resv_edi.terminal import printable
 @click.command("report")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False))
+@click.option(
+    "--max-facts",
+    type=click.IntRange(min=0),
+    default=MAX_FACTS,
+    show_default=True,
+    help="Most distinct facts kept (0 = no cap); beyond it new RESVs, insurers and regions "
+    "are counted as '*' (the totals stay right).",
+)
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=0),
+    default=PAGE_SIZE,
+    show_default=True,
+    help="Most rows per table in report.html (0 = all); the CSV and JSON hold every row.",
+)
 @limit_options
-def command(files: tuple[str, ...], output: str, **kwargs: Any) -> None:
+def command(
+    files: tuple[str, ...], output: str, max_facts: int, page_size: int, **kwargs: Any
+) -> None:
     """Aggregate declarations (any format) per hoofdtaak, prestatiesoort, RESV, insurer,
     region and year (credits net against debits) into OUTPUT: tables and report.html.
     Files with errors are left out; the exit code is then 1."""
     limits = limits_from(kwargs)
-    agg = aggregate(files, limits=limits, max_issues=limits.max_errors or 100)
+    agg = aggregate(files, limits=limits, max_issues=limits.max_errors or 100, max_facts=max_facts)
     for item in agg.issues:
         click.echo(text_line(item), err=True)
-    written = write_report(agg, output)
+    if agg.folded_lines:
+        click.echo(
+            f"warning: more than {max_facts} distinct facts: {agg.folded_lines} lines are "
+            f"counted with RESV, insurer and region '*' (--max-facts) / waarschuwing: meer dan "
+            f"{max_facts} feiten; {agg.folded_lines} regels geteld onder '*'",
+            err=True,
+        )
+    written = write_report(agg, output, page_size=page_size)
+    longest = max((len(agg.table(*dims)) for dims in TABLES.values()), default=0)
+    if page_size and longest > page_size:
+        click.echo(
+            f"warning: report.html shows at most {page_size} rows per table (--page-size); "
+            f"every row is in the CSV and JSON files / waarschuwing: report.html toont ten "
+            f"hoogste {page_size} rijen per tabel",
+            err=True,
+        )
     total = agg.total
     click.echo(
         printable(

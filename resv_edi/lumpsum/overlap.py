@@ -29,6 +29,7 @@ from resv_edi.lumpsum.records import LumpSumRecord, period_label, period_of
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.pipeline import read
+from resv_edi.reporting import CappedIssues
 from resv_edi.rules.engine import RuleEngine
 from resv_edi.spreadsheet import SafeDictWriter
 from resv_edi.standard.paths import mappings_dir
@@ -134,7 +135,7 @@ def declared_amounts(
         header: Header | None = None
         engine = RuleEngine(DECLARATIE)
         local: dict[Cell, dict[str, int]] = {}
-        problems: list[Issue] = []
+        problems = CappedIssues(os.fspath(path), limits.max_errors)
         try:
             for item in read(path, kind=DECLARATIE, limits=limits):
                 problems.extend(p for p in engine.check(item) if p.is_error)
@@ -152,7 +153,7 @@ def declared_amounts(
         finally:
             engine.close()
         if problems:
-            found.extend(problems)
+            found.extend(problems.listed())
             continue
         for cell, tasks in local.items():
             merged = cells.setdefault(cell, {})

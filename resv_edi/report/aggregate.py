@@ -22,6 +22,10 @@ from resv_edi.rules.engine import RuleEngine
 
 #: fact dimensions, in key order
 DIMENSIONS = ("year", "hoofdtaak", "prestatiesoort", "resv", "insurer", "region")
+#: most distinct facts kept (``--max-facts``); beyond it, RESV, insurer and region of a new
+#: fact are counted as :data:`OTHER`, so memory stays bounded and the totals stay right
+MAX_FACTS = 100_000
+OTHER = "*"
 
 
 def resv_of(header: Header, line: Prestatie) -> str:
@@ -30,6 +34,8 @@ def resv_of(header: Header, line: Prestatie) -> str:
     if line.prestatiesoort == "2" and line.opdrachtgevende_zorgaanbieder:
         return line.opdrachtgevende_zorgaanbieder
     return header.afzender
+
+
 FactKey = tuple[int, str, str, str, str, str]
 
 
@@ -57,6 +63,8 @@ class Aggregate:
     files: list[str] = field(default_factory=list)
     excluded: dict[str, int] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    #: lines counted under OTHER because ``max_facts`` distinct facts were reached
+    folded_lines: int = 0
 
     def table(self, *dims: str) -> list[dict[str, Any]]:
         """Rows grouped by ``dims`` (a subset of :data:`DIMENSIONS`), sorted by key."""
@@ -89,8 +97,11 @@ def aggregate(
     *,
     limits: Limits = DEFAULT_LIMITS,
     max_issues: int = 100,
+    max_facts: int = MAX_FACTS,
 ) -> Aggregate:
-    """Read and check every file; aggregate the lines of the valid ones."""
+    """Read and check every file; aggregate the lines of the valid ones. At most
+    ``max_facts`` distinct facts are kept (0 = no cap); lines of new facts beyond it are
+    counted with RESV, insurer and region :data:`OTHER` (``folded_lines``)."""
     agg = Aggregate()
     for path in paths:
         name = os.fspath(path)
@@ -120,6 +131,14 @@ def aggregate(
                         record.zorgverzekeraar,
                         record.werkgebied,
                     )
+                    if (
+                        max_facts
+                        and key not in local
+                        and key not in agg.facts
+                        and len(agg.facts) + len(local) >= max_facts
+                    ):
+                        key = (*key[:3], OTHER, OTHER, OTHER)
+                        agg.folded_lines += 1
                     sums = local.setdefault(key, Sums())
                     sums.lines += 1
                     if record.debet_credit == "C":

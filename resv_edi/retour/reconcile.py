@@ -20,6 +20,7 @@ from resv_edi.model.declaratie import Prestatie, raw_signed_amount
 from resv_edi.model.messages import DECLARATIE, RETOUR
 from resv_edi.model.retour import RetourHeader, RetourPrestatie
 from resv_edi.pipeline import PathLike, read
+from resv_edi.reporting import CappedIssues
 from resv_edi.retour.builder import retour_reference
 from resv_edi.retour.policy import retour_policy
 from resv_edi.scratch import scratch_file
@@ -142,10 +143,11 @@ def _load_retour(
 ) -> None:
     rows: list[tuple[str, int, int, str]] = []
     no_remarks = retour_policy().no_remarks
+    problems = CappedIssues(os.fspath(path), limits.max_errors)  # listed up to --max-errors
     for item in read(path, kind=RETOUR, limits=limits):
         if isinstance(item, Issue):
             if item.is_error:  # a retour that is not itself valid cannot be reconciled
-                result.issues.append(item)
+                problems.append(item)
             continue
         record = item.record
         if isinstance(record, RetourHeader):
@@ -162,6 +164,7 @@ def _load_retour(
                 db.executemany("INSERT INTO r VALUES (?, ?, ?, ?)", rows)
                 rows.clear()
     db.executemany("INSERT INTO r VALUES (?, ?, ?, ?)", rows)
+    result.issues.extend(problems.listed())
 
 
 def _summarise(db: sqlite3.Connection, result: Reconciliation) -> None:
