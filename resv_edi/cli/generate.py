@@ -6,6 +6,7 @@ import click
 
 from resv_edi.cli.options import WRITE_FORMATS
 from resv_edi.generate.files import GenerateError, write_claim_file, write_declaration_file
+from resv_edi.terminal import printable
 
 
 @click.command("generate")
@@ -70,11 +71,11 @@ def command(
                 year=year,
                 mapping=mapping,
             )
-            click.echo(f"{output}: {claims.text()}", err=True)
+            click.echo(printable(f"{output}: {claims.text()}"), err=True)
             return
         written = write_declaration_file(
             output, fmt, n, seed=seed, prestatiesoort=prestatiesoort, year=year
         )
     except GenerateError as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"{output}: {written.lines} lines ({fmt})", err=True)
+    click.echo(printable(f"{output}: {written.lines} lines ({fmt})"), err=True)

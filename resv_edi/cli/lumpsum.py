@@ -27,6 +27,7 @@ from resv_edi.lumpsum.writers import RECORD_FORMATS
 from resv_edi.output import OutputPathError
 from resv_edi.privacy import redact
 from resv_edi.reporting import text_line
+from resv_edi.terminal import printable
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -139,8 +140,10 @@ def _run(
     for item in saved.warnings:
         click.echo(text_line(item), err=True)
     click.echo(
-        f"{len(claims)} claim files, {run.lines} service lines, {run.counted} counted "
-        f"({mapping.name}) -> {output} ({to}, {saved.description})",
+        printable(
+            f"{len(claims)} claim files, {run.lines} service lines, {run.counted} counted "
+            f"({mapping.name}) -> {output} ({to}, {saved.description})"
+        ),
         err=True,
     )
     sys.exit(int(ExitCode.OK))

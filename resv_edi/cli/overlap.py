@@ -101,13 +101,16 @@ def command(
     except RulesError as exc:
         raise click.UsageError(f"--rules: {printable(str(exc))}") from exc
     for path in run.unreadable:
-        click.echo(f"{path}: fatal F001: the claim file cannot be read; nothing written", err=True)
+        click.echo(
+            printable(f"{path}: fatal F001: the claim file cannot be read; nothing written"),
+            err=True,
+        )
     if run.unreadable:  # an unread claim file would make "no overlap" look true
         sys.exit(int(ExitCode.USAGE))
     for item in run.claim_issues:
         click.echo(text_line(item), err=True)
     for path in run.unmapped:
-        click.echo(f"{path}: no mapping for this claim file; skipped", err=True)
+        click.echo(printable(f"{path}: no mapping for this claim file; skipped"), err=True)
     for item in run.declaration_issues:
         click.echo(text_line(item), err=True)
     if run.result is None:
@@ -117,5 +120,8 @@ def command(
     save_overlap(run.result, output, fmt)
     for line in iter_flags(run.result, lang):
         click.echo(line, err=True)
-    click.echo(f"{len(run.result.rows)} rows, {len(run.result.flags)} flags -> {output}", err=True)
+    click.echo(
+        printable(f"{len(run.result.rows)} rows, {len(run.result.flags)} flags -> {output}"),
+        err=True,
+    )
     sys.exit(int(run.exit_code))

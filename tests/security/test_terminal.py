@@ -122,3 +122,17 @@ def test_zip_member_names_are_escaped(tmp_path: Path) -> None:
         _clean(out.decode("utf-8"))
         _clean(err)
         assert "\\u202ejson" in out.decode("utf-8") + err
+
+
+def test_generate_and_lumpsum_names_are_escaped(tmp_path: Path) -> None:
+    claims = tmp_path / EVIL_NAME.replace(".json", ".asc")
+    code, err, _ = _run("generate", "--standard", "HA304", "--records", "5", "-o", str(claims))
+    assert code == 0
+    _clean(err)
+    target = tmp_path / EVIL_NAME.replace(".json", ".csv")
+    code, err, _ = _run(
+        "lumpsum", str(claims), "--mapping", "ha304_oi", "-o", str(target), "--to", "csv"
+    )
+    assert code == 0, err
+    _clean(err)
+    assert printable(str(target)) in err
