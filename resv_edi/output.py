@@ -56,11 +56,14 @@ def check_target(target: str | os.PathLike[str]) -> None:
         return
     path = Path(target)
     if path.is_dir():
-        raise OutputPathError(f"{path} is a directory, not a file")
+        raise OutputPathError(f"{path} is a directory, not a file / is een map, geen bestand")
     for folder in path.parents:
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
-                raise OutputPathError(f"cannot write {path}: {folder} is a file, not a folder")
+                raise OutputPathError(
+                    f"cannot write {path}: {folder} is a file, not a folder / kan niet "
+                    f"schrijven: {folder} is een bestand, geen map"
+                )
             return
 
 
