@@ -1,10 +1,10 @@
 """Where an output may go, and how it is written so that it never clobbers what it should not.
 
 * ``-`` is standard output, written as a stream.
-* An existing FIFO, character device or socket (``/dev/null``, a named pipe), and anything
-  under ``/dev`` or ``/proc`` (``/dev/stdout`` is a link to ``/proc/self/fd/1``), is opened
-  and written as a stream, never replaced: renaming a file over ``/dev/stdout`` would put a
-  regular file in ``/dev``.
+* An existing FIFO, character device or socket (``/dev/null``, a named pipe), and a path
+  that names an open descriptor (``/dev/stdout`` is a link to ``/proc/self/fd/1``, even when
+  standard output is a regular file), is opened and written as a stream, never replaced:
+  renaming a file over ``/dev/stdout`` would put a regular file in ``/dev``.
 * Anything else is a regular file, written to a temporary file in its folder and renamed
   over it only when the whole output was written; a planted symbolic link at the target is
   replaced, never followed (the rename replaces the link itself).
@@ -27,7 +27,8 @@ from typing import IO
 from resv_edi.errors import ResvEdiError
 
 STDOUT = "-"
-_SPECIAL_ROOTS = ("/dev/", "/proc/")
+#: where a path names an open descriptor: /dev/stdout is a link to /proc/self/fd/1
+_DESCRIPTORS = ("/proc/", "/dev/fd/")
 
 
 class OutputPathError(ResvEdiError):
@@ -45,8 +46,21 @@ def is_stream_target(target: str | os.PathLike[str]) -> bool:
         return False
     if stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode) or stat.S_ISSOCK(st.st_mode):
         return True
-    absolute = os.path.abspath(name)
-    return absolute.startswith(_SPECIAL_ROOTS) or os.path.realpath(name).startswith(_SPECIAL_ROOTS)
+    return _names_a_descriptor(name)
+
+
+def _names_a_descriptor(name: str) -> bool:
+    """Whether ``name``, or a link on the way to what it names, is a descriptor path (its
+    real path is then the file the descriptor has open, which must not be replaced)."""
+    current = os.path.abspath(name)
+    for _ in range(40):  # a bound on links followed, as the kernel has
+        if current.startswith(_DESCRIPTORS):
+            return True
+        if not os.path.islink(current):
+            return False
+        target = os.readlink(current)
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
+    return True
 
 
 def check_target(target: str | os.PathLike[str]) -> None:

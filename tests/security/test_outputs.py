@@ -182,3 +182,22 @@ def test_skip_existing_skips_a_complete_output(tmp_path: Path) -> None:
     code, out = _run("convert", str(SOURCE), "-o", str(target), "--to", "json", "--skip-existing")
     assert code == 0 and "skipped" in out
     assert target.stat().st_mtime_ns == before
+
+
+def test_dev_stdout_redirected_to_a_file_is_written_through(tmp_path: Path) -> None:
+    """``-o /dev/stdout`` with standard output redirected to a regular file: the output goes
+    into that file; /dev/stdout is never replaced (as root a rename would replace it)."""
+    import subprocess
+    import sys
+
+    before = os.readlink("/dev/stdout")
+    captured = tmp_path / "captured.ndjson"
+    with captured.open("wb") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "resv_edi.cli.main", "convert", str(SOURCE), "-o",
+             "/dev/stdout", "--to", "ndjson"],
+            stdout=out, stderr=subprocess.PIPE, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert os.path.islink("/dev/stdout") and os.readlink("/dev/stdout") == before
+    assert captured.read_bytes().startswith(b'{"Bericht"')
