@@ -6,7 +6,7 @@ run) writes four NDJSON declarations of LINES lines each and validates each with
 process, one after the other:
 
 * ``plain``: distinct references, all debits (the baseline);
-* ``credits``: one debit and LINES-1 credits of it;
+* ``credits``: one debit and LINES-1 full credits of it (R025 on all but the first);
 * ``one_reference``: every line carries the same Referentienummer (R003 on each but the first);
 * ``pairs``: LINES/2 distinct debits, each credited once (many distinct references).
 
@@ -16,29 +16,34 @@ at small sizes is ``tests/security/test_scaling.py``.
 
 from __future__ import annotations
 
+import io
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import orjson
+
+from resv_edi.formats.registry import get_format
+from resv_edi.generate.declarations import generate_declaration
 from resv_edi.limits import DEFAULT_LIMITS
+from resv_edi.model.messages import DECLARATIE
 from resv_edi.pipeline import check_file
 
-HEADER = (
-    '{"Bericht":"Declaratiebericht","Header":{"BerichtCode":"901","BerichtVersie":1,'
-    '"BerichtSubversie":0,"XsdVersie":"1.0.0","SoortBericht":"P","Afzender":"98885441",'
-    '"OntvangerUzovi":"7854","BerichtIdentificatie":"BENCH-1","Dagtekening":"2027-10-05",'
-    '"Declaratienummer":"B-1","DeclaratieperiodeBegin":"2027-01-01",'
-    '"DeclaratieperiodeEinde":"2027-12-31","Valuta":"EUR"}}\n'
-)
-LINE = (
-    '{{"Prestatie":{{"Referentienummer":"{ref}",{prev}"Prestatiesoort":"1",'
-    '"Prestatiecode":"RESV01","Hoofdtaak":"2","Overeenkomst":"OVK-7854-2027",'
-    '"ResvPlan":"PLAN-98249524","Zorgverzekeraar":"7854","Werkgebied":"UTRECHT-W",'
-    '"Begindatum":"2027-09-01","Einddatum":"2027-09-30","Bedrag":{amount},'
-    '"DebetCredit":"{dc}"}}}}\n'
-)
+
+def _template() -> tuple[bytes, dict[str, Any]]:
+    """The header line and one line of a generated declaration (valid for the standard
+    release of this version), as NDJSON."""
+    out = io.BytesIO()
+    get_format("ndjson").writer(generate_declaration(1, seed=1), out, DECLARATIE)
+    first, line = out.getvalue().splitlines()[:2]
+    data = orjson.loads(line)["Prestatie"]
+    data.pop("VorigReferentienummer", None)
+    return first + b"\n", data
+
+
 Shape = Callable[[int], tuple[str, str | None, int, str]]
 
 
@@ -47,11 +52,10 @@ def plain(i: int) -> tuple[str, str | None, int, str]:
 
 
 def credits(i: int) -> tuple[str, str | None, int, str]:
-    return (
-        ("D00000000000000", None, 10**10, "D")
-        if i == 1
-        else (f"C{i:014d}", "D00000000000000", 1, "C")
-    )
+    """One debit and every other line a full credit of it (R025 from the second credit)."""
+    if i == 1:
+        return "D00000000000000", None, 100, "D"
+    return f"C{i:014d}", "D00000000000000", 100, "C"
 
 
 def one_reference(i: int) -> tuple[str, str | None, int, str]:
@@ -63,22 +67,27 @@ def pairs(i: int) -> tuple[str, str | None, int, str]:
 
 
 def write(path: Path, shape: Shape, n: int) -> Path:
+    header, template = _template()
     debit = credit = 0
-    with path.open("w", encoding="utf-8") as out:
-        out.write(HEADER)
+    with path.open("wb") as out:
+        out.write(header)
         for i in range(1, n + 1):
             ref, prev, amount, dc = shape(i)
             if dc == "D":
                 debit += amount
             else:
                 credit += amount
-            previous = f'"VorigReferentienummer":"{prev}",' if prev else ""
-            out.write(LINE.format(ref=ref, prev=previous, amount=amount, dc=dc))
+            line = {**template, "Referentienummer": ref, "Bedrag": amount, "DebetCredit": dc}
+            if prev:
+                line["VorigReferentienummer"] = prev
+            out.write(orjson.dumps({"Prestatie": line}) + b"\n")
         net = debit - credit
-        dc = "D" if net >= 0 else "C"
-        out.write(
-            f'{{"Totalen":{{"AantalPrestaties":{n},"TotaalBedrag":{abs(net)},"DebetCredit":"{dc}"}}}}\n'
-        )
+        totals = {
+            "AantalPrestaties": n,
+            "TotaalBedrag": abs(net),
+            "DebetCredit": "C" if net < 0 else "D",
+        }
+        out.write(orjson.dumps({"Totalen": totals}) + b"\n")
     return path
 
 

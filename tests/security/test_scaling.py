@@ -17,6 +17,13 @@ from resv_edi.rules.references import ReferenceIndex
 Row = tuple[int, int, None, str, str | None, bool, int]
 
 
+def _add(index: ReferenceIndex, row: Row) -> None:
+    """One line: (index, source line, path) and the line's values (plan, region and the
+    compared elements the same for every line)."""
+    idx, src, path, ref, prev, debit, amount = row
+    index.add_values(idx, src, path, (ref, prev, debit, amount, "PLAN", "REGIO", "()"))
+
+
 def plain(i: int) -> Row:
     return (i, i, None, f"R{i:09d}", None, True, 100)
 
@@ -49,7 +56,7 @@ def _work(shape: Callable[[int], Row], n: int) -> tuple[int, int, int]:
 
     with ReferenceIndex() as index:
         for i in range(1, n + 1):
-            index.add_values(*shape(i))
+            _add(index, shape(i))
         index._db.set_progress_handler(tick, 100)
         duplicates = sum(1 for _ in index.duplicates())
         problems = sum(1 for _ in index.credit_problems())
@@ -70,10 +77,10 @@ def test_cross_line_checks_grow_near_linearly(shape: Callable[[int], Row]) -> No
 def test_the_answers_are_those_of_the_rules() -> None:
     """R025: credits beyond their debit are found from the first that exceeds it."""
     with ReferenceIndex() as index:
-        index.add_values(1, 1, None, "D", None, True, 250)
+        _add(index, (1, 1, None, "D", None, True, 250))
         for i in range(2, 6):
-            index.add_values(i, i, None, f"C{i}", "D", False, 100)
-        index.add_values(6, 6, None, "Z", "nowhere", False, 5)  # a line outside the message
-        index.add_values(7, 7, None, "C7", None, False, 5)  # a credit naming nothing
+            _add(index, (i, i, None, f"C{i}", "D", False, 100))
+        _add(index, (6, 6, None, "Z", "nowhere", False, 5))  # a line outside the message
+        _add(index, (7, 7, None, "C7", None, False, 5))  # a credit naming nothing
         problems = [(p.row.index, p.debit_amount, p.credited) for p in index.credit_problems()]
     assert problems == [(4, 250, 300), (5, 250, 400), (7, None, 0)]
