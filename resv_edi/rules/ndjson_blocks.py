@@ -52,8 +52,11 @@ class NdjsonCheck:
         path: str | os.PathLike[str],
         kind: MessageKind | None,
         limits: Limits = DEFAULT_LIMITS,
+        *,
+        name: str | None = None,
     ) -> None:
         self.path = os.fspath(path)
+        self.name = name or self.path  # the file named in issues
         self.kind = kind
         self.limits = limits
         self.lines = 0
@@ -62,7 +65,7 @@ class NdjsonCheck:
 
     def __iter__(self) -> Iterator[Issue]:
         waiting: list[Entry | Issue] = []  # items before the first entry names the kind
-        items = read_guarded(self.path, None, self.limits, self._body)
+        items = read_guarded(self.path, self.name, self.limits, self._body)
         try:
             for item in items:
                 engine = self._engine
@@ -75,7 +78,7 @@ class NdjsonCheck:
                         yield from engine.check(early)
                     waiting.clear()
                 if isinstance(item, _Clean):
-                    engine.add_clean_lines(self.path, item.last_line, item.rows, item.signed_sum)
+                    engine.add_clean_lines(self.name, item.last_line, item.rows, item.signed_sum)
                 else:
                     yield from engine.check(item)
                     if engine.stopped:
