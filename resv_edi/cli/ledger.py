@@ -27,7 +27,8 @@ from resv_edi.ledger.schema import LATEST
 from resv_edi.ledger.summary import summarise, summary_text
 from resv_edi.reporting import text_line
 from resv_edi.source import atomic_output
-from resv_edi.standard.wording import label
+from resv_edi.standard.wording import label, translated
+from resv_edi.standard.wording import show as _in
 
 #: how an add is reported: status -> Dutch word shown beside the English one
 _STATUS_NL = {
@@ -121,7 +122,7 @@ def add(
             )
             if output_format == "text":
                 dutch = f"{_STATUS_NL[result.status]}, " if lang == "nl" else ""
-                detail = f"; {result.reason}" if result.reason else ""
+                detail = f"; {_in(translated(result.reason), lang)}" if result.reason else ""
                 click.echo(
                     f"{path}: {result.kind} {result.message or '?'} {result.status} "
                     f"({dutch}{result.lines} {label('lines', lang)}{detail})"
@@ -206,5 +207,5 @@ def show(url: str, output_format: str, lang: str, quiet: bool) -> None:
     if output_format == "json":
         echo_json(summary.as_dict())
     else:
-        for line in summary_text(summary):
+        for line in summary_text(summary, lang):
             click.echo(line)
