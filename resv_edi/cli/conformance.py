@@ -40,7 +40,7 @@ def command() -> None:
 
 
 def _check_options(func: Callable[..., None]) -> Callable[..., None]:
-    options = [
+    options: list[Callable[[Any], Any]] = [
         click.argument("directory", type=click.Path(exists=True, file_okay=False)),
         click.option(
             "-o",

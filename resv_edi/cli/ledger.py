@@ -128,7 +128,7 @@ def add(
                     f"({dutch}{result.lines} {label('lines', lang)}{detail})"
                 )
                 for found in result.issues:
-                    click.echo(f"  {found}", err=True)
+                    click.echo(f"  {text_line(found, lang)}", err=True)
             if not quiet:
                 click.echo(f"{path}: {word}", err=True)
             if not result.ok:
@@ -155,7 +155,8 @@ def check(declaration: str, url: str, fmt: str, output_format: str, lang: str, q
         found = ledger_issues(ledger, declaration, fmt, reader_issues=True)
     invalid = any(i.is_error for i in found)
     if output_format == "json":
-        echo_json({"file": declaration, "issues": [i.as_dict() for i in found]})
+        code = int(ExitCode.INVALID if invalid else ExitCode.OK)
+        echo_json({"file": declaration, "issues": [i.as_dict() for i in found], "exit_code": code})
     else:
         for item in found:
             click.echo(text_line(item, lang))
