@@ -20,6 +20,7 @@ from resv_edi.errors import ExitCode
 from resv_edi.ledger import LedgerError
 from resv_edi.ledger.agreements import agreement_schema, import_agreements
 from resv_edi.source import atomic_output
+from resv_edi.terminal import printable
 
 
 @exit_codes("a subcommand found a problem (see its --help)")
@@ -64,7 +65,7 @@ def import_(file: str, url: str, output_format: str, lang: str, quiet: bool) -> 
         counts = {"imported": result.imported, "replaced": result.replaced}
         click.echo(say("agreements_imported", lang, file=file, **counts))
     if not quiet:
-        click.echo(f"{file}: {'invalid' if result.errors else 'written'}", err=True)
+        click.echo(printable(f"{file}: {'invalid' if result.errors else 'written'}"), err=True)
     sys.exit(int(code))
 
 
@@ -82,4 +83,4 @@ def schema(output: str | None, lang: str, quiet: bool) -> None:
     with atomic_output(output) as out:
         out.write(data)
     if not quiet:
-        click.echo(f"{output}: written", err=True)
+        click.echo(printable(f"{output}: written"), err=True)

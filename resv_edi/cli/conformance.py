@@ -27,6 +27,7 @@ from resv_edi.conformance.scenarios import (
 )
 from resv_edi.errors import ExitCode
 from resv_edi.reporting import text_line
+from resv_edi.terminal import printable
 
 _SHOWN = 3  # differences printed per failing scenario (the reports hold all)
 
@@ -119,7 +120,7 @@ def export_command(output: str | None, output_dir: str | None, lang: str, quiet:
         raise click.UsageError(f"{folder}: {exc.strerror or exc}") from exc
     if not quiet:
         done = say("scenarios_written", lang, count=len(scenarios), folder=folder)
-        click.echo(f"{folder}: written ({done})", err=True)
+        click.echo(printable(f"{folder}: written ({done})"), err=True)
 
 
 def _deprecated(value: str | None, old_value: str | None, old: str, lang: str) -> str | None:
@@ -182,9 +183,9 @@ def _run(
         counts = ", ".join(f"{STATUS_TEXT[s]} {report.count(s)}" for s in STATUS_TEXT)
         verdict = "valid" if report.passed else "invalid"
         summary = say("kit_summary", lang, check=report.check, counts=counts)
-        click.echo(f"{directory}: {verdict} ({summary})", err=True)
+        click.echo(printable(f"{directory}: {verdict} ({summary})"), err=True)
         for path in (json_path, html):
-            click.echo(f"{path}: written", err=True)
+            click.echo(printable(f"{path}: written"), err=True)
     sys.exit(int(code))
 
 
@@ -195,7 +196,7 @@ def _text(report: KitReport, lang: str) -> None:
     for result in report.results:
         if result.status not in (FAIL, MISSING):
             continue
-        click.echo(f"{result.scenario.id}: {STATUS_TEXT[result.status]}")
+        click.echo(printable(f"{result.scenario.id}: {STATUS_TEXT[result.status]}"))
         for found in result.files:
             for i in found.issues[:_SHOWN]:
                 click.echo(f"  {found.file}: {text_line(i, lang)}")

@@ -29,6 +29,7 @@ from resv_edi.reporting import text_line
 from resv_edi.source import atomic_output
 from resv_edi.standard.wording import label, translated
 from resv_edi.standard.wording import show as _in
+from resv_edi.terminal import printable
 
 #: how an add is reported: status -> Dutch word shown beside the English one
 _STATUS_NL = {
@@ -130,7 +131,7 @@ def add(
                 for found in result.issues:
                     click.echo(f"  {text_line(found, lang)}", err=True)
             if not quiet:
-                click.echo(f"{path}: {word}", err=True)
+                click.echo(printable(f"{path}: {word}"), err=True)
             if not result.ok:
                 worst = ExitCode.INVALID
     if output_format == "json":
@@ -162,7 +163,9 @@ def check(declaration: str, url: str, fmt: str, output_format: str, lang: str, q
             click.echo(text_line(item, lang))
     if not quiet:
         count = say("ledger_issues", lang, file=declaration, count=len(found))
-        click.echo(f"{declaration}: {'invalid' if invalid else 'valid'} ({count})", err=True)
+        click.echo(
+            printable(f"{declaration}: {'invalid' if invalid else 'valid'} ({count})"), err=True
+        )
     sys.exit(int(ExitCode.INVALID if invalid else ExitCode.OK))
 
 
@@ -192,7 +195,9 @@ def export(url: str, to: str, output: str | None, lang: str, quiet: bool) -> Non
                 count = write_export(ledger, out, to)
     if not quiet:
         where = "stdout" if output == "-" else output
-        click.echo(f"{where}: written ({say('ledger_exported', lang, count=count)})", err=True)
+        click.echo(
+            printable(f"{where}: written ({say('ledger_exported', lang, count=count)})"), err=True
+        )
 
 
 @exit_codes("(not used by this command)")

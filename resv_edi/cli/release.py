@@ -17,6 +17,7 @@ from resv_edi.cli.options import (
 from resv_edi.cli.words import echo_json, say
 from resv_edi.conformance.release import build_release, verify_release
 from resv_edi.errors import ExitCode
+from resv_edi.terminal import printable
 
 
 @exit_codes("with --verify: the bundle differs from its manifest")
@@ -72,7 +73,7 @@ def command(
     else:
         click.echo(str(path))
     if not quiet:
-        click.echo(f"{path}: written", err=True)
+        click.echo(printable(f"{path}: written"), err=True)
 
 
 def _verify(bundle: str, output_format: str, lang: str, quiet: bool) -> None:
@@ -86,8 +87,8 @@ def _verify(bundle: str, output_format: str, lang: str, quiet: bool) -> None:
         echo_json({"bundle": bundle, "status": status, "problems": problems})
     else:
         for problem in problems:
-            click.echo(f"{bundle}: {problem}")
+            click.echo(printable(f"{bundle}: {problem}"))
     if not quiet:
         verdict = say("bundle_differs" if problems else "bundle_ok", lang)
-        click.echo(f"{bundle}: {status} ({verdict})", err=True)
+        click.echo(printable(f"{bundle}: {status} ({verdict})"), err=True)
     sys.exit(int(ExitCode.INVALID if problems else ExitCode.OK))
