@@ -9,11 +9,7 @@ from typing import Any
 import click
 
 from resv_edi.cli.options import WRITE_FORMATS, input_format_option, limit_options, limits_from
-from resv_edi.errors import ExitCode
-from resv_edi.formats.registry import get_format
-from resv_edi.formats.source import atomic_output
-from resv_edi.model.messages import RETOUR
-from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.retour.write import retour_exit_code, write_retour
 
 
 @click.command("retour")
@@ -50,24 +46,19 @@ def command(
     message has remarks, 2 when the declaration could not be read (its retour then rejects
     it with 0001 and says why); the retour is written in every case."""
     limits = limits_from(kwargs)
-    summary = RetourSummary()
-    records = retour_records(
+    summary = write_retour(
         declaration,
+        output,
+        to,
         fmt=fmt,
         limits=limits,
         today=day.date() if day else None,
         message_id=message_id,
-        summary=summary,
     )
-    with atomic_output(output) as out:
-        get_format(to).writer(records, out, RETOUR)
     click.echo(
         f"{output}: {summary.lines} lines, {summary.rejected_lines} rejected, message codes "
         f"{' '.join(summary.message_codes)}; submitted {summary.submitted} granted "
         f"{summary.granted} (cents)",
         err=True,
     )
-    if summary.unreadable:  # the retour says so (0001); scripts see it as exit 2
-        sys.exit(int(ExitCode.USAGE))
-    clean = summary.rejected_lines == 0 and summary.message_codes == ["0200"]
-    sys.exit(int(ExitCode.OK if clean else ExitCode.INVALID))
+    sys.exit(int(retour_exit_code(summary)))

@@ -14,6 +14,7 @@ import orjson
 
 from resv_edi.batch import validate_batch
 from resv_edi.batch.options import batch_options, check_engine
+from resv_edi.batch.payload import validation_payload
 from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.cli.options import (
@@ -83,12 +84,7 @@ def command(
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
             raise click.UsageError(f"{engine} engine: {exc}") from exc
     if output_format == "json":
-        payload: dict[str, Any] = {
-            "files": [r["report"] for r in results],
-            "exit_code": summary.exit_code,
-        }
-        if batch:
-            payload["summary"] = summary.as_dict()
+        payload = validation_payload(results, summary, batch=batch)
         sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
     elif batch:
         click.echo(summary.text(), err=True)

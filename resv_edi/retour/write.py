@@ -1,0 +1,53 @@
+"""Writing the Retourbericht of a declaration to a file, and what it means as an exit code.
+
+>>> from resv_edi.retour.write import write_retour
+>>> summary = write_retour("declaratie.xml", "retour.xml", "xml")
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from resv_edi.errors import ExitCode
+from resv_edi.formats.registry import get_format
+from resv_edi.formats.source import atomic_output
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.model.messages import RETOUR
+from resv_edi.pipeline import PathLike
+from resv_edi.retour.builder import RetourSummary, retour_records
+
+
+def write_retour(
+    declaration: PathLike,
+    output: str | os.PathLike[str],
+    to: str = "xml",
+    *,
+    fmt: str = "auto",
+    limits: Limits = DEFAULT_LIMITS,
+    today: date | None = None,
+    message_id: str | None = None,
+) -> RetourSummary:
+    """Write the retour of ``declaration`` to ``output`` in format ``to`` (atomically, in every
+    case: an unreadable declaration gets a retour that rejects it with 0001)."""
+    summary = RetourSummary()
+    records = retour_records(
+        declaration,
+        fmt=fmt,
+        limits=limits,
+        today=today,
+        message_id=message_id,
+        summary=summary,
+    )
+    with atomic_output(output) as out:
+        get_format(to).writer(records, out, RETOUR)
+    return summary
+
+
+def retour_exit_code(summary: RetourSummary) -> ExitCode:
+    """0 when every line is accepted without remarks, 2 when the declaration could not be read,
+    else 1."""
+    if summary.unreadable:
+        return ExitCode.USAGE
+    clean = summary.rejected_lines == 0 and summary.message_codes == ["0200"]
+    return ExitCode.OK if clean else ExitCode.INVALID
