@@ -21,6 +21,7 @@ COMMANDS = {
     "lumpsum": "resv_edi.cli.lumpsum",
     "overlap": "resv_edi.cli.overlap",
     "report": "resv_edi.cli.report",
+    "serve": "resv_edi.cli.serve",
 }
 
 
