@@ -190,7 +190,7 @@ def relabel(value: Any, upload: Upload) -> Any:
     if isinstance(value, str):
         return _replace_paths(value, upload)
     if isinstance(value, dict):
-        return {k: relabel(v, upload) for k, v in value.items()}
+        return {relabel(k, upload): relabel(v, upload) for k, v in value.items()}
     if isinstance(value, list):
         return [relabel(v, upload) for v in value]
     return value
