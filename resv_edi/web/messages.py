@@ -46,16 +46,16 @@ def localized(code: str, message: str, lang: str) -> str:
 
 
 def place(location: dict[str, Any]) -> str:
-    """Where an issue is, for people: line and column, then the XPath, pointer or field."""
+    """Where an issue is, for people: line (and column), XPath or pointer, field, reference."""
     bits = []
     if location.get("line") is not None:
         bits.append(str(location["line"]))
         if location.get("column") is not None:
             bits[-1] += f":{location['column']}"
-    for key in ("path", "field", "record_type", "reference"):
-        if location.get(key):
-            bits.append(str(location[key]))
-    return " ".join(bits)
+    bits += [str(location[k]) for k in ("path", "field") if location.get(k)]
+    if location.get("reference"):
+        bits.append(f"ref {location['reference']}")
+    return " · ".join(bits)
 
 
 def issue_row(item: dict[str, Any], lang: str) -> dict[str, str]:

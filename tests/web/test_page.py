@@ -41,11 +41,11 @@ def test_checking_renders_verdict_and_issues_in_dutch(client) -> None:
     response = client.post("/", files={"file": (R001.name, R001.read_bytes())})
     html = response.text
     assert response.status_code == 200 and response.headers["x-resv-exit-code"] == "1"
-    assert 'class="verdict invalid"' in html and "Ongeldig: 1 fouten" in html
+    assert 'class="verdict invalid"' in html and "Ongeldig: 1 fout(en)" in html
     row = re.search(r'<tr data-severity="error">(.*?)</tr>', html).group(1)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells[0] == "R001" and cells[1] == "fout"
-    assert cells[2].startswith("67 /Declaratiebericht/Totalen")
+    assert cells[2] == "67 · /Declaratiebericht/Totalen · TotaalBedrag"
     assert cells[3].startswith("Totaalbedrag 10370708 D is niet gelijk aan de som")
     assert cells[4].startswith("Tel de regelbedragen opnieuw op")
 
