@@ -16,6 +16,8 @@ MISSING = (
     "The web service needs the 'web' extra: pip install 'resv-edi[web]'"
 )
 
+NOT_STARTED = "De dienst kon niet starten / the service could not start"
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -52,6 +54,8 @@ def command(host: str, port: int, timeout: float, workers: int, **kwargs: Any) -
     click.echo(f"resv-edi: http://{host}:{port}/  (Ctrl-C stops)", err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
-    except OSError as exc:  # e.g. the address is in use
-        click.echo(f"resv-edi serve: {exc.strerror or exc}", err=True)
+    except (OSError, SystemExit) as exc:  # e.g. the address is in use (uvicorn exits 3)
+        if isinstance(exc, SystemExit) and not exc.code:
+            raise
+        click.echo(f"{NOT_STARTED}: {host}:{port}", err=True)
         sys.exit(int(ExitCode.USAGE))

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, make_client
+from conftest import FIXTURES, TestClient, make_client
 
 from resv_edi.cli.main import cli
 from resv_edi.report import aggregate, write_report
+from resv_edi.web import service
+from resv_edi.web.app import Settings, create_app
 
 VALID = FIXTURES / "valid" / "prestatie1_credit_correction.xml"
 R001 = FIXTURES / "invalid" / "R001_total_mismatch.xml"
@@ -195,3 +199,25 @@ def test_client_file_names_never_reach_the_file_system(client, workdir: Path) ->
     retour = client.post("/v1/retour", files=upload(R001, 'a"\r\nX-Evil: 1.xml'))
     assert "x-evil" not in retour.headers
     assert str(workdir) not in response.text
+
+
+def test_time_limit_gives_503_and_cleans_up_after_the_work(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real = service.validate_upload
+
+    def slow(*args: object) -> object:
+        release.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(service, "validate_upload", slow)
+    with TestClient(create_app(Settings(timeout=0.2))) as c:
+        response = c.post("/v1/validate", files=upload(R001))
+        assert response.status_code == 503 and response.json()["error"] == "timeout"
+        assert len(list(workdir.iterdir())) == 1  # the work still reads its upload
+        release.set()
+        deadline = time.monotonic() + 10
+        while list(workdir.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert list(workdir.iterdir()) == []

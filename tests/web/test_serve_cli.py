@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import socket
 
 import pytest
 from click.testing import CliRunner
@@ -30,3 +31,13 @@ def test_missing_extra_exits_2_with_instructions(monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 2
     assert "pip install 'resv-edi[web]'" in result.stderr
     assert "De webdienst" in result.stderr and "Traceback" not in result.output
+
+
+def test_address_in_use_exits_2() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert "De dienst kon niet starten" in result.stderr
