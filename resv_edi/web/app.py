@@ -141,10 +141,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         format: Annotated[InputFormat | None, Query()] = None,
     ) -> Response:
         """The Retourbericht (return codes per line, granted amounts) in format `to`
-        (default xml). An unreadable declaration gets a retour rejecting it (0001), status 422."""
+        (default xml; a form field `to` is the page's conversion target and is not used).
+        An unreadable declaration gets a retour rejecting it (0001), status 422."""
 
         def work(up: Upload, ws: Workspace) -> Outcome:
-            target, fmt = _choice(up, "to", to, "xml"), _choice(up, "format", format, "auto")
+            target, fmt = to or "xml", _choice(up, "format", format, "auto")
             return service.retour_upload(up, ws, target, fmt, limits)
 
         return await run(request, work)

@@ -125,6 +125,8 @@ def test_retour_is_the_cli_retour(client, tmp_path: Path) -> None:
     for doc in (ours, theirs):  # the date is the day's own (a run may cross midnight)
         doc["Retourbericht"]["Header"].pop("Dagtekening")
     assert ours == theirs
+    page_form = client.post("/v1/retour", files=upload(R001), data={"to": "ndjson"})
+    assert page_form.content.startswith(b"<?xml")  # the page's conversion target is not used
     unreadable = client.post("/v1/retour", files=upload(FIXTURES / "invalid/F002_plain_text.txt"))
     assert unreadable.status_code == 422 and b"0001" in unreadable.content
 
