@@ -16,7 +16,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -31,13 +31,11 @@ from resv_edi import __version__
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.web import page, service
 from resv_edi.web.security import SecurityHeaders
-from resv_edi.web.service import Outcome
+from resv_edi.web.service import READ_FORMATS, WRITE_FORMATS, InputFormat, Outcome, OutputFormat
 from resv_edi.web.texts import pick_lang
 from resv_edi.web.uploads import Upload, UploadError, Workspace, receive
 
 STATIC = Path(__file__).parent / "static"
-InputFormat = Literal["auto", "xml", "json", "ndjson", "ei", "csv"]
-OutputFormat = Literal["xml", "json", "ndjson", "ei", "csv"]
 _STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
 
 _BODY = {
@@ -71,7 +69,6 @@ class Settings:
     limits: Limits = DEFAULT_LIMITS
     timeout: float = 300.0
     workers: int = 4
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -247,7 +244,7 @@ def _choice(upload: Upload, name: str, given: str | None, default: str) -> str:
     if given is not None:
         return given
     value = upload.fields.get(name, default)
-    allowed = page.WRITE_FORMATS if name == "to" else page.READ_FORMATS
+    allowed = WRITE_FORMATS if name == "to" else READ_FORMATS
     if value not in allowed:
         raise UploadError(400, "bad_field", f"{name} must be one of {', '.join(allowed)}")
     return value

@@ -11,10 +11,9 @@ from typing import Any
 
 from resv_edi.standard.facts import facts
 from resv_edi.web.messages import issue_row
+from resv_edi.web.service import READ_FORMATS, WRITE_FORMATS
 from resv_edi.web.texts import TEXTS
 
-READ_FORMATS = ("auto", "xml", "json", "ndjson", "ei", "csv")
-WRITE_FORMATS = ("xml", "json", "ndjson", "ei", "csv")
 _SEVERITIES = ("fatal", "error", "warning")
 _COLUMNS = ("code", "severity", "place", "message", "advice")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import orjson
 
@@ -29,6 +29,11 @@ from resv_edi.standard.codelists import codelist
 from resv_edi.standard.facts import facts
 from resv_edi.standard.paths import mappings_dir
 from resv_edi.web.uploads import Upload, Workspace
+
+InputFormat = Literal["auto", "xml", "json", "ndjson", "ei", "csv"]
+OutputFormat = Literal["xml", "json", "ndjson", "ei", "csv"]  # the registry's (a test checks)
+READ_FORMATS: tuple[str, ...] = get_args(InputFormat)
+WRITE_FORMATS: tuple[str, ...] = get_args(OutputFormat)
 
 #: the HTTP status of an unreadable input, by the code of its fatal issue (else 422)
 FATAL_STATUS = {"F002": 415, "F004": 415, "E014": 415, "F003": 400, "L001": 413}

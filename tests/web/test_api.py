@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, TestClient, make_client
 
 from resv_edi.cli.main import cli
+from resv_edi.formats.registry import format_names
 from resv_edi.report import aggregate, write_report
 from resv_edi.web import service
 from resv_edi.web.app import Settings, create_app
@@ -223,3 +224,8 @@ def test_time_limit_gives_503_and_cleans_up_after_the_work(
         while list(workdir.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.02)
     assert list(workdir.iterdir()) == []
+
+
+def test_formats_are_the_registry_formats() -> None:
+    assert sorted(service.WRITE_FORMATS) == format_names() == sorted(service.MEDIA_TYPES)
+    assert ("auto", *service.WRITE_FORMATS) == service.READ_FORMATS
