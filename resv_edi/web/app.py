@@ -197,26 +197,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def checked(request: Request, lang: str | None = None) -> Response:
-        """The page with the verdict (or only the results section, for the script)."""
+        """The page with the verdict; only the results section when the script asks for it
+        (header ``X-Resv-Fragment: 1``)."""
         chosen = pick_lang(lang)
+        fragment = request.headers.get("x-resv-fragment") == "1"
 
         def problem(status: int, code: str, detail: str) -> Response:
-            html = page.page(chosen, page.problem(detail, chosen))
+            section = page.problem(detail, chosen)
+            html = section if fragment else page.page(chosen, section)
             return HTMLResponse(html, status_code=status, headers={"X-Resv-Exit-Code": "2"})
 
-        return await run(request, partial(_page_check, lang, limits), problem)
+        return await run(request, partial(_page_check, lang, fragment, limits), problem)
 
     app.state.executor = executor
     app.router.on_shutdown.append(lambda: executor.shutdown(wait=False, cancel_futures=True))
     return app
 
 
-def _page_check(lang: str | None, limits: Limits, upload: Upload, workspace: Workspace) -> Outcome:
+def _page_check(
+    lang: str | None, fragment: bool, limits: Limits, upload: Upload, workspace: Workspace
+) -> Outcome:
     chosen = pick_lang(upload.fields.get("lang") or lang)
     fmt = _choice(upload, "format", None, "auto")
     outcome = service.validate_upload(upload, fmt, limits)
     section = page.results(outcome.document, chosen)
-    fragment = upload.fields.get("fragment") == "1"
     html = section if fragment else page.page(chosen, section)
     return Outcome(200, outcome.exit_code, document=html, media_type="text/html; charset=utf-8")
 

@@ -34,13 +34,17 @@ uvicorn = pytest.importorskip("uvicorn", reason="the web extra is not installed"
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
+    from resv_edi.limits import Limits
     from resv_edi.web.app import Settings, create_app
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config = uvicorn.Config(
-        create_app(Settings(timeout=60)), host="127.0.0.1", port=port, log_level="warning"
+        create_app(Settings(Limits(max_file_size=200_000), timeout=60)),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -155,4 +159,16 @@ def test_narrow_screen_and_keyboard(base_url: str, browser: object) -> None:
         reached.append(page.evaluate("document.activeElement.id"))
     controls = ["file", "format", "check", "retour", "to", "convert", "report"]
     assert [r for r in reached if r in controls][: len(controls)] == controls
+    page.close()
+
+
+def test_too_large_a_file_is_said_in_words(base_url: str, browser: object) -> None:
+    page = browser.new_page()
+    page.goto(base_url + "/")
+    big = {"name": "groot.xml", "mimeType": "application/xml", "buffer": b" " * 300_000}
+    page.set_input_files("#file", files=[big])
+    page.click("#check")
+    page.wait_for_selector("#verdict")
+    assert page.inner_text("#verdict").startswith("Dat lukte niet")
+    assert page.locator("h1").count() == 1  # the message went into the page, not a second page
     page.close()

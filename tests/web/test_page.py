@@ -54,7 +54,8 @@ def test_fragment_in_english_and_escaped_names(client) -> None:
     response = client.post(
         "/?lang=en",
         files={"file": ("<img src=x>.xml", R001.read_bytes())},
-        data={"fragment": "1", "lang": "en"},
+        data={"lang": "en"},
+        headers={"X-Resv-Fragment": "1"},
     )
     html = response.text
     assert html.startswith("<h2>Result for") and "<html" not in html
@@ -79,3 +80,7 @@ def test_problems_are_shown_on_the_page(client) -> None:
     response = client.post("/", files={"file": ("big.xml", b" " * 70_000)})
     assert response.status_code == 413 and "<html" in response.text
     assert "Dat lukte niet" in response.text
+    fragment = client.post(
+        "/?lang=en", files={"file": ("big.xml", b" " * 70_000)}, headers={"X-Resv-Fragment": "1"}
+    )
+    assert fragment.text.startswith('<p id="verdict"') and "That did not work" in fragment.text

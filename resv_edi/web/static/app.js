@@ -46,8 +46,11 @@
     form.setAttribute("aria-busy", "true");
     try {
       if (!button || button.id === "check") {
-        data.append("fragment", "1");
-        const response = await fetch(form.action, { method: "POST", body: data });
+        const response = await fetch(form.action, {
+          method: "POST",
+          body: data,
+          headers: { "X-Resv-Fragment": "1" },
+        });
         results.innerHTML = await response.text();
         setUpTable();
         say("");
