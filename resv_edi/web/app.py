@@ -29,7 +29,7 @@ from starlette.background import BackgroundTask
 
 from resv_edi import __version__
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.web import page, service
+from resv_edi.web import page, schemas, service
 from resv_edi.web.security import SecurityHeaders
 from resv_edi.web.service import READ_FORMATS, WRITE_FORMATS, InputFormat, Outcome, OutputFormat
 from resv_edi.web.texts import pick_lang
@@ -52,13 +52,27 @@ _BODY = {
     },
     "description": "The file: a form field `file`, or the raw body (any other content type).",
 }
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "No file, an empty file or a malformed request"},
-    413: {"description": "The file is larger than the size limit, or beyond another limit"},
-    415: {"description": "The file is not in a format of the standard"},
-    422: {"description": "The file could not be read (exit code 2), or not converted"},
-    503: {"description": "The time limit was reached"},
+_ERRORS = {
+    400: "No file, an empty file or a malformed request",
+    408: "The upload took longer than the time limit",
+    413: "The file is larger than the size limit, or beyond another limit",
+    415: "The file is not in a format of the standard",
+    422: "The file could not be read (exit code 2), or not converted",
+    503: "The time limit was reached",
 }
+
+
+def _responses(ok: str, ok_content: dict[str, Any], answer: dict[str, Any] | None = None) -> Any:
+    """OpenAPI responses: ``ok`` for 200, and the errors, whose body is the ``answer`` document
+    (when the file was read but refused) or a problem."""
+    refused = {"anyOf": [answer, schemas.PROBLEM]} if answer else schemas.PROBLEM
+    return {
+        200: {"description": ok, "content": ok_content},
+        **{
+            status: {"description": text, "content": schemas.json_content(refused)}
+            for status, text in _ERRORS.items()
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -117,7 +131,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "/v1/validate",
         summary="Validate a file",
         openapi_extra={"requestBody": _BODY},
-        responses={200: {"description": "The `validate --output-format json` document"}, **_ERRORS},
+        responses=_responses(
+            "The `validate --output-format json` document",
+            schemas.json_content(schemas.VALIDATION),
+            schemas.VALIDATION,
+        ),
     )
     async def validate(
         request: Request, format: Annotated[InputFormat, Query()] = "auto"
@@ -130,7 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "/v1/retour",
         summary="The return message of a declaration",
         openapi_extra={"requestBody": _BODY},
-        responses={200: {"description": "The Retourbericht"}, **_ERRORS},
+        responses=_responses("The Retourbericht", schemas.file_content()),
     )
     async def retour(
         request: Request,
@@ -151,7 +169,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "/v1/convert",
         summary="Convert a file",
         openapi_extra={"requestBody": _BODY},
-        responses={200: {"description": "The converted file"}, **_ERRORS},
+        responses=_responses(
+            "The converted file", schemas.file_content(), schemas.CONVERSION_REFUSED
+        ),
     )
     async def convert(
         request: Request,
@@ -173,10 +193,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "/v1/report",
         summary="The monitoring report of a declaration",
         openapi_extra={"requestBody": _BODY},
-        responses={
-            200: {"description": "The monitoring tables (JSON) or the HTML page"},
-            **_ERRORS,
-        },
+        responses=_responses(
+            "The monitoring tables (JSON) or the HTML page",
+            {"application/json": {"schema": {"type": "object"}}, "text/html": {}},
+        ),
     )
     async def report(
         request: Request, output: Annotated[Literal["json", "html"], Query()] = "json"

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, TestClient, make_client
@@ -229,3 +230,26 @@ def test_time_limit_gives_503_and_cleans_up_after_the_work(
 def test_formats_are_the_registry_formats() -> None:
     assert sorted(service.WRITE_FORMATS) == format_names() == sorted(service.MEDIA_TYPES)
     assert ("auto", *service.WRITE_FORMATS) == service.READ_FORMATS
+
+
+def test_answers_match_the_published_schemas(client) -> None:
+    spec = client.get("/openapi.json").json()
+    validate = spec["paths"]["/v1/validate"]["post"]["responses"]
+    convert = spec["paths"]["/v1/convert"]["post"]["responses"]
+
+    def check(response, responses) -> None:
+        schema = responses[str(response.status_code)]["content"]["application/json"]["schema"]
+        jsonschema.validate(response.json(), schema)
+
+    for path in [*sorted((FIXTURES / "invalid").iterdir()), VALID]:
+        check(client.post("/v1/validate", files=upload(path)), validate)
+    check(client.post("/v1/validate", content=b"x" * 70_000), validate)  # a problem
+    check(client.post("/v1/convert?to=ei", files=upload(R001)), convert)
+    check(
+        client.post("/v1/convert?to=ei", files=upload(FIXTURES / "invalid/F003_empty.xml")), convert
+    )
+    with pytest.raises(jsonschema.ValidationError):  # the schemas do say something
+        jsonschema.validate(
+            {"files": [{"file": "x"}], "exit_code": 1},
+            validate["200"]["content"]["application/json"]["schema"],
+        )
