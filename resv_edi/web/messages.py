@@ -46,8 +46,11 @@ def localized(code: str, message: str, lang: str) -> str:
 
 
 def place(location: dict[str, Any]) -> str:
-    """Where an issue is, for people: line (and column), XPath or pointer, field, reference."""
+    """Where an issue is, for people: the member of an archive, line (and column), XPath or
+    pointer, field, reference."""
     bits = []
+    if "!" in (location.get("file") or ""):
+        bits.append(location["file"].split("!", 1)[1])
     if location.get("line") is not None:
         bits.append(str(location["line"]))
         if location.get("column") is not None:

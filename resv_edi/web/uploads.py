@@ -64,7 +64,11 @@ def display_name(raw: str | None) -> str:
     if not raw:
         return "upload"
     last = re.split(r"[\\/]", raw)[-1]
-    cleaned = _UNSAFE_NAME.sub("_", last).strip(" .")[:80]
+    cleaned = _UNSAFE_NAME.sub("_", last).strip(" .")
+    if len(cleaned) > 80:  # shorten the stem, keep a short suffix
+        stem, dot, suffix = cleaned.rpartition(".")
+        keep = f".{suffix}" if dot and stem and len(suffix) <= 8 else ""
+        cleaned = cleaned[: 80 - len(keep)] + keep
     return cleaned or "upload"
 
 

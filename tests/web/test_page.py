@@ -3,7 +3,9 @@ no inline script or style and nothing from elsewhere."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 from conftest import FIXTURES
 
@@ -84,3 +86,14 @@ def test_problems_are_shown_on_the_page(client) -> None:
         "/?lang=en", files={"file": ("big.xml", b" " * 70_000)}, headers={"X-Resv-Fragment": "1"}
     )
     assert fragment.text.startswith('<p id="verdict"') and "That did not work" in fragment.text
+
+
+def test_an_archive_names_the_member_of_each_issue(client) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.write(R001, R001.name)
+        archive.write(FIXTURES / "valid/prestatie1_credit_correction.xml", "ok.xml")
+    response = client.post("/", files={"file": ("batch.zip", buf.getvalue())})
+    assert "Formaat ZIP" in response.text
+    place = re.search(r'<td class="place"[^>]*>(.*?)</td>', response.text).group(1)
+    assert place == f"{R001.name} · 67 · /Declaratiebericht/Totalen · TotaalBedrag"

@@ -75,7 +75,8 @@ def test_size_limit_while_streaming(tmp_path: Path) -> None:
         ("C:\\Users\\me\\decl.xml", "decl.xml"),
         ("<script>alert(1)</script>.xml", "script_.xml"),  # "/" ends a path
         ("...", "upload"),
-        ("a" * 200 + ".xml", "a" * 80),
+        ("a" * 200 + ".xml", "a" * 76 + ".xml"),
+        ("b" * 200, "b" * 80),
     ],
 )
 def test_display_names(raw: str | None, shown: str) -> None:
