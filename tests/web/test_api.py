@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import jsonschema
 import pytest
 from click.testing import CliRunner
@@ -253,3 +255,19 @@ def test_answers_match_the_published_schemas(client) -> None:
             {"files": [{"file": "x"}], "exit_code": 1},
             validate["200"]["content"]["application/json"]["schema"],
         )
+
+
+def test_slow_upload_gives_408(workdir: Path) -> None:
+    async def trickle() -> AsyncIterator[bytes]:
+        yield b"<Declaratiebericht>"
+        await asyncio.sleep(0.6)
+        yield b"</Declaratiebericht>"
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(Settings(timeout=0.2)))
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post("/v1/validate", content=trickle())
+
+    response = asyncio.run(post())
+    assert response.status_code == 408 and response.json()["error"] == "timeout"
+    assert list(workdir.iterdir()) == []
