@@ -11,68 +11,29 @@ between requests but the read-only standard.
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
-import re
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-import orjson
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.background import BackgroundTask
 
 from resv_edi import __version__
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.web import page, schemas, service
+from resv_edi.web.responses import json_response, problem, respond
 from resv_edi.web.security import SecurityHeaders
 from resv_edi.web.service import READ_FORMATS, WRITE_FORMATS, InputFormat, Outcome, OutputFormat
 from resv_edi.web.texts import pick_lang
 from resv_edi.web.uploads import Upload, UploadError, Workspace, receive
 
 STATIC = Path(__file__).parent / "static"
-_STYLE = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
-
-_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        },
-        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-    },
-    "description": "The file: a form field `file`, or the raw body (any other content type).",
-}
-_ERRORS = {
-    400: "No file, an empty file or a malformed request",
-    408: "The upload took longer than the time limit",
-    413: "The file is larger than the size limit, or beyond another limit",
-    415: "The file is not in a format of the standard",
-    422: "The file could not be read (exit code 2), or not converted",
-    503: "The time limit was reached",
-}
-
-
-def _responses(ok: str, ok_content: dict[str, Any], answer: dict[str, Any] | None = None) -> Any:
-    """OpenAPI responses: ``ok`` for 200, and the errors, whose body is the ``answer`` document
-    (when the file was read but refused) or a problem."""
-    refused = {"anyOf": [answer, schemas.PROBLEM]} if answer else schemas.PROBLEM
-    return {
-        200: {"description": ok, "content": ok_content},
-        **{
-            status: {"description": text, "content": schemas.json_content(refused)}
-            for status, text in _ERRORS.items()
-        },
-    }
+_log = logging.getLogger("resv_edi.web")
 
 
 @dataclass(frozen=True)
@@ -105,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         work: Callable[[Upload, Workspace], Outcome],
         error: Callable[[int, str, str], Response] | None = None,
     ) -> Response:
-        error = error or _error
+        error = error or problem
         workspace = Workspace()
         handed_over = False
         try:
@@ -118,11 +79,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 future.add_done_callback(lambda _: workspace.close())
                 handed_over = True
                 return error(503, "timeout", f"no result within {settings.timeout:g} s")
-            response = _respond(outcome, workspace)
+            response = respond(outcome, workspace)
             handed_over = outcome.file is not None
             return response
         except UploadError as exc:
             return error(exc.status, exc.code, exc.detail)
+        except Exception as exc:  # a bug: its message could quote the file, so only its type
+            _log.error("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
+            return error(500, "internal", "internal error")
         finally:
             if not handed_over:
                 workspace.close()
@@ -130,8 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post(
         "/v1/validate",
         summary="Validate a file",
-        openapi_extra={"requestBody": _BODY},
-        responses=_responses(
+        openapi_extra={"requestBody": schemas.BODY},
+        responses=schemas.responses(
             "The `validate --output-format json` document",
             schemas.json_content(schemas.VALIDATION),
             schemas.VALIDATION,
@@ -147,8 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post(
         "/v1/retour",
         summary="The return message of a declaration",
-        openapi_extra={"requestBody": _BODY},
-        responses=_responses("The Retourbericht", schemas.file_content()),
+        openapi_extra={"requestBody": schemas.BODY},
+        responses=schemas.responses("The Retourbericht", schemas.file_content()),
     )
     async def retour(
         request: Request,
@@ -168,8 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post(
         "/v1/convert",
         summary="Convert a file",
-        openapi_extra={"requestBody": _BODY},
-        responses=_responses(
+        openapi_extra={"requestBody": schemas.BODY},
+        responses=schemas.responses(
             "The converted file", schemas.file_content(), schemas.CONVERSION_REFUSED
         ),
     )
@@ -192,8 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post(
         "/v1/report",
         summary="The monitoring report of a declaration",
-        openapi_extra={"requestBody": _BODY},
-        responses=_responses(
+        openapi_extra={"requestBody": schemas.BODY},
+        responses=schemas.responses(
             "The monitoring tables (JSON) or the HTML page",
             {"application/json": {"schema": {"type": "object"}}, "text/html": {}},
         ),
@@ -209,7 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/v1/standard", summary="The standard: version, messages, code lists, issue codes")
     async def standard() -> Response:
-        return _json(200, service.standard_info())
+        return json_response(200, service.standard_info())
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def home(lang: str | None = None) -> HTMLResponse:
@@ -222,12 +186,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chosen = pick_lang(lang)
         fragment = request.headers.get("x-resv-fragment") == "1"
 
-        def problem(status: int, code: str, detail: str) -> Response:
+        def on_page(status: int, code: str, detail: str) -> Response:
             section = page.problem(detail, chosen)
             html = section if fragment else page.page(chosen, section)
             return HTMLResponse(html, status_code=status, headers={"X-Resv-Exit-Code": "2"})
 
-        return await run(request, partial(_page_check, lang, fragment, limits), problem)
+        return await run(request, partial(_page_check, lang, fragment, limits), on_page)
 
     app.state.executor = executor
     app.router.on_shutdown.append(lambda: executor.shutdown(wait=False, cancel_futures=True))
@@ -272,55 +236,3 @@ def _choice(upload: Upload, name: str, given: str | None, default: str) -> str:
     if value not in allowed:
         raise UploadError(400, "bad_field", f"{name} must be one of {', '.join(allowed)}")
     return value
-
-
-def _respond(outcome: Outcome, workspace: Workspace) -> Response:
-    headers = {"X-Resv-Exit-Code": str(outcome.exit_code)}
-    if outcome.file is not None:
-        if outcome.media_type == "text/html":
-            headers["Content-Security-Policy"] = _report_csp(outcome.file)
-            return FileResponse(
-                outcome.file,
-                status_code=outcome.status,
-                media_type="text/html; charset=utf-8",
-                headers=headers,
-                background=BackgroundTask(workspace.close),
-            )
-        return FileResponse(
-            outcome.file,
-            status_code=outcome.status,
-            media_type=outcome.media_type,
-            filename=outcome.filename,
-            headers=headers,
-            background=BackgroundTask(workspace.close),
-        )
-    if isinstance(outcome.document, str):
-        return HTMLResponse(outcome.document, status_code=outcome.status, headers=headers)
-    return _json(outcome.status, outcome.document, headers)
-
-
-def _report_csp(path: Path) -> str:
-    """The report page's own policy: nothing but its inline style blocks, by their hashes."""
-    hashes = " ".join(
-        f"'sha256-{base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()}'"
-        for m in _STYLE.finditer(path.read_bytes())
-    )
-    return (
-        f"default-src 'none'; style-src {hashes or chr(39) + 'none' + chr(39)}; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-    )
-
-
-def _json(status: int, document: Any, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        orjson.dumps(document, option=orjson.OPT_INDENT_2),
-        status_code=status,
-        media_type="application/json",
-        headers=headers,
-    )
-
-
-def _error(status: int, code: str, detail: str) -> Response:
-    return _json(
-        status, {"error": code, "detail": detail, "exit_code": 2}, {"X-Resv-Exit-Code": "2"}
-    )

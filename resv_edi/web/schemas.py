@@ -90,3 +90,42 @@ def json_content(schema: dict[str, Any]) -> dict[str, Any]:
 def file_content() -> dict[str, Any]:
     """The media types a retour or a converted file comes in."""
     return {media.split(";")[0]: {"schema": {"type": "string"}} for media in MEDIA_TYPES.values()}
+
+
+# ---------------------------------------------------------------- OpenAPI pieces
+
+BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+    },
+    "description": "The file: a form field `file`, or the raw body (any other content type).",
+}
+_ERRORS = {
+    400: "No file, an empty file or a malformed request",
+    408: "The upload took longer than the time limit",
+    413: "The file is larger than the size limit, or beyond another limit",
+    415: "The file is not in a format of the standard",
+    422: "The file could not be read (exit code 2), or not converted",
+    503: "The time limit was reached",
+}
+
+
+def responses(ok: str, ok_content: dict[str, Any], answer: dict[str, Any] | None = None) -> Any:
+    """OpenAPI responses: ``ok`` for 200, and the errors, whose body is the ``answer`` document
+    (when the file was read but refused) or a problem."""
+    refused = {"anyOf": [answer, PROBLEM]} if answer else PROBLEM
+    return {
+        200: {"description": ok, "content": ok_content},
+        **{
+            status: {"description": text, "content": json_content(refused)}
+            for status, text in _ERRORS.items()
+        },
+    }

@@ -271,3 +271,16 @@ def test_slow_upload_gives_408(workdir: Path) -> None:
     response = asyncio.run(post())
     assert response.status_code == 408 and response.json()["error"] == "timeout"
     assert list(workdir.iterdir()) == []
+
+
+def test_a_failure_inside_says_only_its_type(
+    client, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object) -> object:
+        raise ValueError("BSN 111222333 of Qxtestpatient")
+
+    monkeypatch.setattr(service, "validate_upload", broken)
+    response = client.post("/v1/validate", files=upload(R001))
+    assert response.status_code == 500 and response.json()["error"] == "internal"
+    assert "111222333" not in response.text and "111222333" not in caplog.text
+    assert "ValueError" in caplog.text
