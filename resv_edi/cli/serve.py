@@ -51,7 +51,7 @@ def command(host: str, port: int, timeout: float, workers: int, **kwargs: Any) -
     from resv_edi.web.app import Settings, create_app
 
     app = create_app(Settings(limits=limits, timeout=timeout, workers=workers))
-    click.echo(f"resv-edi: http://{host}:{port}/  (Ctrl-C stops)", err=True)
+    click.echo(f"resv-edi: http://{host}:{port}/  (Ctrl-C stopt de dienst / stops it)", err=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     except (OSError, SystemExit) as exc:  # e.g. the address is in use (uvicorn exits 3)

@@ -172,3 +172,15 @@ def test_too_large_a_file_is_said_in_words(base_url: str, browser: object) -> No
     assert page.inner_text("#verdict").startswith("Dat lukte niet")
     assert page.locator("h1").count() == 1  # the message went into the page, not a second page
     page.close()
+
+
+def test_the_page_works_without_javascript(base_url: str, browser: object) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "/")
+    page.set_input_files("#file", str(FIXTURES / "invalid" / "R001_total_mismatch.xml"))
+    page.click("#check")
+    page.wait_for_selector("#issues")
+    assert page.locator("#issues tbody td.code").all_inner_texts() == ["R001"]
+    assert page.locator("#filters").is_hidden()  # filtering needs the script
+    context.close()
