@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.conftest import bare_slicing
-from resv_edi.formats.ei import load_layout, read_records
 from resv_edi.generate.claims import generate_claims
+from resv_edi.vektis import load_layout, read_records
 
 N_LINES = 100_000
 _TIMES: dict[str, float] = {}

@@ -53,9 +53,9 @@ def generate_ei(records: int, target: Path) -> float:
     if target.exists():
         return 0.0
     from resv_edi.formats.ei.resv import write_ei
-    from resv_edi.formats.source import atomic_output
     from resv_edi.generate.declarations import generate_declaration
     from resv_edi.model.messages import DECLARATIE
+    from resv_edi.source import atomic_output
 
     def scaled() -> Iterator[Any]:
         total = 0

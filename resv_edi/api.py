@@ -7,6 +7,8 @@
 from resv_edi.pipeline import (
     ConversionResult,
     PathLike,
+    archive_report,
+    check_archive,
     check_file,
     convert,
     read,
@@ -17,6 +19,8 @@ from resv_edi.pipeline import (
 __all__ = [
     "ConversionResult",
     "PathLike",
+    "archive_report",
+    "check_archive",
     "check_file",
     "convert",
     "read",

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,17 +19,17 @@ from resv_edi.errors import (
     UnknownFormatError,
 )
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
-from resv_edi.formats.ei.reader import read_records
 from resv_edi.formats.ei.resv import claim_layout, claim_standard
 from resv_edi.formats.registry import get_format
-from resv_edi.formats.source import atomic_output
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.reporting import FileReport
 from resv_edi.rules.engine import RuleEngine
+from resv_edi.source import atomic_output
 from resv_edi.standard.catalogue import issue
-from resv_edi.transport.archive import archive_report, is_archive
+from resv_edi.transport.archive import Member, TransportRules, is_archive, unpack_archive
+from resv_edi.vektis.reader import read_records
 
 PathLike = str | os.PathLike[str]
 
@@ -145,6 +146,59 @@ def check_file(
         report.keep(found, limits.max_errors)
     report.close(limits.max_errors)
     return report
+
+
+def check_archive(
+    path: PathLike, limits: Limits = DEFAULT_LIMITS, rules: TransportRules | None = None
+) -> list[FileReport]:
+    """One report per member of the zip at ``path``, or one report of the archive that says
+    why it was refused (then no member is unpacked).
+
+    Member reports are named ``archive.zip!member`` and so are the files of their issues.
+    """
+    return [_member_report(member, limits) for member in unpack_archive(path, limits, rules)]
+
+
+def _member_report(member: Member, limits: Limits) -> FileReport:
+    """A refused member (or archive) as a report, or the member validated like a plain file."""
+    if member.path is None:
+        report = FileReport(member.shown, format="zip" if member.name is None else None)
+        for problem in member.refusals:
+            report.add(problem)
+            report.issues.append(problem)
+        return report
+    temp = str(member.path)
+    checked = check_file(member.path, limits=limits)
+    checked.file = member.shown
+    checked.issues = [
+        dataclasses.replace(i, location=i.location.with_(file=member.shown))
+        if i.location.file == temp
+        else i
+        for i in checked.issues
+    ]
+    return checked
+
+
+def archive_report(
+    path: PathLike, limits: Limits = DEFAULT_LIMITS, rules: TransportRules | None = None
+) -> FileReport:
+    """:func:`check_archive` folded into one report for the archive (what ``check_file``
+    returns for a zip): counts summed, issues of all members (named ``archive!member``) in
+    member order, up to ``limits.max_errors`` (fatal issues always kept)."""
+    reports = check_archive(path, limits, rules)
+    total = FileReport(os.fspath(path), format="zip")
+    messages = {r.message for r in reports if r.message}
+    total.message = messages.pop() if len(messages) == 1 else None
+    cap = limits.max_errors
+    for report in reports:
+        total.lines += report.lines
+        total.errors += report.errors
+        total.warnings += report.warnings
+        total.fatal = total.fatal or report.fatal
+        for item in report.issues:
+            if not cap or len(total.issues) < cap or item.severity.value == "fatal":
+                total.issues.append(item)
+    return total
 
 
 @dataclass

@@ -40,21 +40,21 @@ from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
 from resv_edi.errors import Issue, Location, Severity
-from resv_edi.formats.ei.layout import detect_layout
-from resv_edi.formats.ei.reader import detail_number, detail_number_in_order
 from resv_edi.formats.ei.resv import trailer_count_issues
 from resv_edi.formats.registry import get_format
 from resv_edi.limits import Limits
-from resv_edi.model.declaratie import Header, Prestatie, Totalen
+from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
-from resv_edi.model.retour import RetourPrestatie, RetourTotalen
+from resv_edi.model.retour import RetourPrestatie
 from resv_edi.pipeline import sniff
 from resv_edi.reporting import FileReport
-from resv_edi.rules.engine import _count_issue, _reference_issues, _sum_issue
+from resv_edi.rules.message_checks import reference_issues, totals_issues
 from resv_edi.rules.record_rules import MessageContext
 from resv_edi.rules.references import ReferenceIndex, RefRow
 from resv_edi.rules.registry import record_rules
 from resv_edi.standard.catalogue import issue
+from resv_edi.vektis.layout import detect_layout
+from resv_edi.vektis.reader import detail_number, detail_number_in_order
 
 #: formats that can be cut; a JSON document cannot (one object)
 SPLIT_FORMATS = ("ndjson", "ei", "xml")
@@ -201,8 +201,8 @@ def _cuts(mm: mmap.mmap, fmt: str, size: int) -> tuple[int, int, Any] | None:
     if head <= 0 or head >= size:
         return None
     if fmt == "ei":
-        from resv_edi.formats.ei.layout import detect_layout
         from resv_edi.formats.ei.resv import is_resv_layout
+        from resv_edi.vektis.layout import detect_layout
 
         if is_resv_layout(detect_layout(mm[:head])) is not DECLARATIE:
             return None  # other EI standards and the EI retour: one piece
@@ -478,32 +478,13 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
         if spec0.fmt == "ei" and limits.max_errors and len(issues) > limits.max_errors:
             return None  # the EI reader caps its own issues: leave that to the one-piece run
         if refs is not None:
-            issues.extend(_reference_issues(refs, name))
+            issues.extend(reference_issues(refs, name))
     finally:
         if refs is not None:
             refs.close()
     totals = results[-1].totals
-    if totals is not None and totals.record is not None:
-        record = totals.record
-        if isinstance(record, Totalen):
-            issues.extend(_count_issue("R002", totals, record.aantal_prestaties, lines))
-            if unbound == 0:
-                issues.extend(
-                    _sum_issue("R001", totals, "TotaalBedrag", record.signed_amount, sums[0])
-                )
-        elif isinstance(record, RetourTotalen):
-            issues.extend(_count_issue("R030", totals, record.aantal_prestaties, lines))
-            if unbound == 0:
-                issues.extend(
-                    _sum_issue(
-                        "R031", totals, "TotaalIngediendBedrag", record.signed_submitted, sums[0]
-                    )
-                )
-                issues.extend(
-                    _sum_issue(
-                        "R032", totals, "TotaalToegekendBedrag", record.signed_granted, sums[1]
-                    )
-                )
+    if totals is not None:
+        issues.extend(totals_issues(totals, lines, sums, unbound))
     return _report(name, spec0.fmt, kind, lines, issues, limits)
 
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
 from resv_edi.cli.options import WRITE_FORMATS
-from resv_edi.formats.registry import get_format
-from resv_edi.formats.source import atomic_output
-from resv_edi.generate.declarations import generate_declaration
-from resv_edi.model.messages import DECLARATIE
+from resv_edi.generate.files import GenerateError, write_claim_file, write_declaration_file
 
 
 @click.command("generate")
@@ -64,52 +59,22 @@ def command(
     """Write a valid synthetic message (both prestaties, credits, all hoofdtaken)."""
     if standard_version and not standard:
         raise click.UsageError("--standard-version goes with --standard")
-    if standard:
-        from resv_edi.formats.ei.layout import load_layout
-        from resv_edi.formats.ei.resv import is_resv_layout
-        from resv_edi.generate.claims import generate_claims
-
-        try:
-            layout = load_layout(standard, standard_version)
-        except (KeyError, ValueError):
-            wanted = f"{standard} {standard_version or ''}".strip()
-            raise click.UsageError(f"no EI layout for {wanted} in mappings/ei") from None
-        if is_resv_layout(layout) is not None:
-            raise click.UsageError(
-                f"{layout.name} is the EI form of this standard, not a claim file: "
-                "use --format ei (without --standard)"
-            )
-        try:
-            codes = _mapping_codes(mapping, date(year, 1, 1)) if mapping else None
-            with atomic_output(output) as out:
-                summary = generate_claims(
-                    standard,
-                    n,
-                    out,
-                    seed=seed,
-                    codes=codes,
-                    version=standard_version,
-                    period=(date(year, 1, 1), date(year, 3, 31)),
-                )
-        except (KeyError, ValueError) as exc:  # unknown standard, or more than its fields hold
-            raise click.UsageError(f"cannot generate {n} lines of {standard}: {exc}") from None
-        click.echo(f"{output}: {standard} claim file, {summary}", err=True)
-        return
-    writer = get_format(fmt).writer
-    records = generate_declaration(n, seed=seed, prestatiesoort=prestatiesoort, year=year)
     try:
-        with atomic_output(output) as out:
-            lines = writer(records, out, DECLARATIE)
-    except ValueError as exc:  # e.g. a total beyond the EI field width
-        raise click.UsageError(f"cannot write {n} lines as {fmt}: {exc}") from None
-    click.echo(f"{output}: {lines} lines ({fmt})", err=True)
-
-
-def _mapping_codes(name: str, day: date) -> list[str]:
-    """The source codes a lump-sum mapping counts on ``day``."""
-    from resv_edi.lumpsum.mapping import load_mapping
-
-    codes = [c.code for c in load_mapping(name).codes.codes.values() if c.valid_on(day)]
-    if not codes:
-        raise ValueError(f"mapping {name} counts no codes on {day}")
-    return codes
+        if standard:
+            claims = write_claim_file(
+                output,
+                standard,
+                n,
+                version=standard_version,
+                seed=seed,
+                year=year,
+                mapping=mapping,
+            )
+            click.echo(f"{output}: {claims.text()}", err=True)
+            return
+        written = write_declaration_file(
+            output, fmt, n, seed=seed, prestatiesoort=prestatiesoort, year=year
+        )
+    except GenerateError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"{output}: {written.lines} lines ({fmt})", err=True)

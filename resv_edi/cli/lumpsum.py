@@ -18,14 +18,12 @@ from typing import Any
 import click
 
 from resv_edi.cli.options import WRITE_FORMATS, limit_options, limits_from
-from resv_edi.errors import ExitCode, Severity
-from resv_edi.formats.registry import format_names, get_format
-from resv_edi.formats.source import atomic_output
-from resv_edi.lumpsum.draft import DraftError, DraftOptions, build_draft
-from resv_edi.lumpsum.engine import LumpSumEngine
+from resv_edi.errors import ExitCode
+from resv_edi.formats.registry import format_names
+from resv_edi.lumpsum.draft import DraftError, DraftOptions
 from resv_edi.lumpsum.mapping import PERIODS, MappingError, load_mapping
-from resv_edi.lumpsum.writers import RECORD_FORMATS, write_records
-from resv_edi.model.messages import DECLARATIE
+from resv_edi.lumpsum.run import run_lumpsum, save_lumpsum
+from resv_edi.lumpsum.writers import RECORD_FORMATS
 from resv_edi.privacy import redact
 from resv_edi.reporting import text_line
 
@@ -109,20 +107,15 @@ def _run(
     except MappingError as exc:
         click.echo(f"mapping {redact(mapping_name)}: {redact(str(exc))}", err=True)
         sys.exit(int(ExitCode.USAGE))
-    engine = LumpSumEngine(mapping, period, limits=limits)
-    issues = engine.feed_all(claims)
-    records = engine.records()  # never raises on a value; a misfit is in record_issues
-    issues += engine.record_issues
-    for item in issues:
+    run = run_lumpsum(claims, mapping, period, limits=limits)
+    for item in run.issues:
         click.echo(text_line(item), err=True)
-    if any(f.errors for f in engine.files) or any(i.is_error for i in issues):
-        fatal = any(i.severity is Severity.FATAL for i in issues)
+    if run.failed:
         click.echo(f"{len(claims)} claim files: errors, nothing written", err=True)
-        sys.exit(int(ExitCode.USAGE if fatal else ExitCode.INVALID))
-    lines = sum(f.lines for f in engine.files)
-    counted = sum(f.counted for f in engine.files)
+        sys.exit(int(run.exit_code))
+    draft = None
     if draft_declaration:
-        options = DraftOptions(
+        draft = DraftOptions(
             prestatiesoort=prestatiesoort,
             sender=sender or "",
             agreement=agreement,
@@ -133,23 +126,18 @@ def _run(
             dagtekening=dagtekening or date.today(),
             production=production,
         )
-        try:
-            message, warnings = build_draft(records, options)
-        except (DraftError, ValueError) as exc:
-            click.echo(f"draft declaration not possible: {redact(_short(exc))}", err=True)
-            sys.exit(int(ExitCode.INVALID))
-        for item in warnings:
-            click.echo(text_line(item), err=True)
-        with atomic_output(output) as out:
-            get_format(to).writer(message, out, DECLARATIE)
-        written = f"draft declaration, {len(message) - 2} lines"
-    else:
-        with atomic_output(output) as out:
-            write_records(records, out, to)
-        written = f"{len(records)} lump-sum records"
+    try:
+        saved = save_lumpsum(run, output, to, draft)
+    except (DraftError, ValueError) as exc:
+        if draft is None:
+            raise
+        click.echo(f"draft declaration not possible: {redact(_short(exc))}", err=True)
+        sys.exit(int(ExitCode.INVALID))
+    for item in saved.warnings:
+        click.echo(text_line(item), err=True)
     click.echo(
-        f"{len(claims)} claim files, {lines} service lines, {counted} counted "
-        f"({mapping.name}) -> {output} ({to}, {written})",
+        f"{len(claims)} claim files, {run.lines} service lines, {run.counted} counted "
+        f"({mapping.name}) -> {output} ({to}, {saved.description})",
         err=True,
     )
     sys.exit(int(ExitCode.OK))

@@ -15,40 +15,12 @@ from typing import Any
 import click
 
 from resv_edi.cli.options import limit_options, limits_from
-from resv_edi.errors import ExitCode, Severity
-from resv_edi.formats.ei.layout import detect_layout
-from resv_edi.formats.source import atomic_output
-from resv_edi.lumpsum.engine import LumpSumEngine
+from resv_edi.errors import ExitCode
 from resv_edi.lumpsum.mapping import PERIODS, Mapping, MappingError, load_mapping, mapping_names
-from resv_edi.lumpsum.overlap import (
-    analyse,
-    claims_amounts,
-    declared_amounts,
-    iter_flags,
-    load_rules,
-    write_overlap,
-)
-from resv_edi.lumpsum.records import LumpSumRecord
+from resv_edi.lumpsum.overlap import iter_flags
+from resv_edi.lumpsum.run import run_overlap, save_overlap
 from resv_edi.privacy import redact
 from resv_edi.reporting import text_line
-
-
-def _readable(path: str) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            fh.read(1)
-    except OSError:
-        return False
-    return True
-
-
-def _standard(path: str) -> str | None:
-    try:
-        with open(path, "rb") as fh:
-            layout = detect_layout(fh.read(9))
-    except OSError:
-        return None
-    return layout.standard if layout else None
 
 
 class _ListOptionsCommand(click.Command):
@@ -123,39 +95,23 @@ def command(
     except MappingError as exc:
         click.echo(redact(str(exc)), err=True)
         sys.exit(int(ExitCode.USAGE))
-    failed = False
-    unreadable = [c for c in claims if not _readable(c)]
-    for path in unreadable:
+    run = run_overlap(declarations, claims, chosen, period, rules=rules, limits=limits)
+    for path in run.unreadable:
         click.echo(f"{path}: fatal F001: the claim file cannot be read; nothing written", err=True)
-    if unreadable:  # an unread claim file would make "no overlap" look true
+    if run.unreadable:  # an unread claim file would make "no overlap" look true
         sys.exit(int(ExitCode.USAGE))
-    records: list[tuple[str, LumpSumRecord]] = []
-    for mapping in chosen:
-        files = [c for c in claims if _standard(c) == mapping.standard]
-        if not files:
-            continue
-        engine = LumpSumEngine(mapping, period, limits=limits)
-        for item in engine.feed_all(files):
-            click.echo(text_line(item), err=True)
-        if any(f.errors for f in engine.files):
-            failed = True
-            continue
-        records.extend((mapping.category, r) for r in engine.records())
-    unmapped = [c for c in claims if _standard(c) not in {m.standard for m in chosen}]
-    for path in unmapped:
-        click.echo(f"{path}: no mapping for this claim file; skipped", err=True)
-    declared, problems = declared_amounts(declarations, period, limits=limits)
-    for item in problems:
+    for item in run.claim_issues:
         click.echo(text_line(item), err=True)
-    if any(item.severity is Severity.FATAL for item in problems):
+    for path in run.unmapped:
+        click.echo(f"{path}: no mapping for this claim file; skipped", err=True)
+    for item in run.declaration_issues:
+        click.echo(text_line(item), err=True)
+    if run.result is None:
         # a declaration that cannot be read (or is unsafe) would make "no overlap" look true
         click.echo("a declaration could not be read; nothing written", err=True)
         sys.exit(int(ExitCode.USAGE))
-    failed = failed or bool(problems) or bool(unmapped)
-    result = analyse(declared, claims_amounts(records), load_rules(rules), period)
-    with atomic_output(output) as out:
-        write_overlap(result, out, fmt)
-    for line in iter_flags(result, lang):
+    save_overlap(run.result, output, fmt)
+    for line in iter_flags(run.result, lang):
         click.echo(line, err=True)
-    click.echo(f"{len(result.rows)} rows, {len(result.flags)} flags -> {output}", err=True)
-    sys.exit(int(ExitCode.INVALID if failed or result.flags else ExitCode.OK))
+    click.echo(f"{len(run.result.rows)} rows, {len(run.result.flags)} flags -> {output}", err=True)
+    sys.exit(int(run.exit_code))

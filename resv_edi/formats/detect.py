@@ -1,35 +1,19 @@
-"""Sniffing the format of an input from its first bytes (not from its name)."""
+"""Sniffing the format of an input from its first bytes (not from its name): the encoding
+checks common to all formats, then the sniffers of the registered formats."""
 
 from __future__ import annotations
 
-import re
-
 from resv_edi.errors import EmptyInputError, EncodingNotAcceptedError, UnknownFormatError
+from resv_edi.formats.registry import formats
+from resv_edi.source import wide_encoding
 
 SNIFF_BYTES = 4096
-_EI_HEADER = re.compile(rb"01[0-9]{7}[PT ]")
-#: byte order marks of encodings no format of the standard accepts (longest first)
-WIDE_BOMS = (
-    (b"\xff\xfe\x00\x00", "UTF-32"),
-    (b"\x00\x00\xfe\xff", "UTF-32"),
-    (b"\xff\xfe", "UTF-16"),
-    (b"\xfe\xff", "UTF-16"),
-)
-
-
-def wide_encoding(head: bytes) -> str | None:
-    """``UTF-16`` or ``UTF-32`` when ``head`` starts with that byte order mark."""
-    return next((name for bom, name in WIDE_BOMS if head.startswith(bom)), None)
-
-
 def detect_format(head: bytes) -> str:
-    """``xml``, ``json``, ``ndjson``, ``ei`` or ``csv`` for the first bytes of a file."""
+    """The name of the registered format whose sniffer accepts the first bytes of a file
+    (``xml``, ``json``, ``ndjson``, ``ei`` or ``csv``)."""
     text = head.removeprefix(b"\xef\xbb\xbf")
-    stripped = text.lstrip(b" \t\r\n")
-    if not stripped:
+    if not text.lstrip(b" \t\r\n"):
         raise EmptyInputError("the file is empty")
-    if stripped.startswith(b"<"):
-        return "xml"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"<\x00" in head[:8] + head[:8][1:]:
         return "xml"  # UTF-16 XML: the XML reader refuses it with a clear message
     wide = wide_encoding(head)
@@ -37,20 +21,8 @@ def detect_format(head: bytes) -> str:
         raise EncodingNotAcceptedError(
             f"{wide} byte order mark; XML, JSON, NDJSON and CSV are UTF-8, EI is ISO-8859-1"
         )
-    if stripped.startswith(b"{"):
-        first_line = stripped.split(b"\n", 1)[0].strip()
-        if b'"Bericht"' in first_line and first_line.endswith(b"}"):
-            return "ndjson"
-        if b'"Prestatie"' in first_line[:20] or b'"Header"' in first_line[:20]:
-            return "ndjson"
-        return "json"
-    if _EI_HEADER.match(text):
-        return "ei"
-    if text.startswith((b"Record,", b'"Record",')):
-        return "csv"
-    raise UnknownFormatError("not XML, JSON, NDJSON, EI or CSV")
-
-
-def sniff_file(path: str) -> str:
-    with open(path, "rb") as fh:
-        return detect_format(fh.read(SNIFF_BYTES))
+    for fmt in formats():
+        if fmt.sniff(text):
+            return fmt.name
+    names = [f.name.upper() for f in formats()]
+    raise UnknownFormatError(f"not {', '.join(names[:-1])} or {names[-1]}")

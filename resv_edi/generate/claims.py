@@ -19,12 +19,12 @@ from datetime import date, timedelta
 from functools import cache
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
-from typing import Any, BinaryIO
+from typing import IO, Any
 
-from resv_edi.formats.ei.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, load_layout
-from resv_edi.formats.ei.writer import format_field, format_record
 from resv_edi.identifiers.bsn import fake as fake_bsn
 from resv_edi.standard.codelists import codelist
+from resv_edi.vektis.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, load_layout
+from resv_edi.vektis.writer import format_field, format_record
 
 _LAST_NAMES = ("Jansen", "de Vries", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos")
 _INITIALS = ("A", "B", "C", "H", "J", "K", "M", "P", "W")
@@ -263,7 +263,7 @@ def _record(ctx: _Ctx, record_type: str) -> dict[str, Any]:
 def generate_claims(
     standard: str,
     n_lines: int,
-    out: BinaryIO,
+    out: IO[bytes],
     *,
     seed: int = 0,
     codes: Sequence[str] | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
 from resv_edi.model.base import Record
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
@@ -101,7 +102,7 @@ def generate_declaration(
         end = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
         # for prestatie 2 the executing provider is the one that declares
         executing = sender if prestatiesoort == "2" else None
-        line_fields = {
+        line_fields: dict[str, Any] = {
             "Referentienummer": ref,
             "Prestatiesoort": prestatiesoort,
             "Prestatiecode": code,

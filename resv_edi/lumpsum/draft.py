@@ -111,9 +111,9 @@ def build_draft(
         out.append(
             Prestatie(
                 Referentienummer=f"LS{stamp}{i:08d}",
-                Prestatiesoort=soort,
+                Prestatiesoort=soort,  # type: ignore[arg-type]  # validated: "1" or "2"
                 Prestatiecode=prestatiecode(soort, r.periode_begin),
-                Hoofdtaak=r.hoofdtaak,
+                Hoofdtaak=r.hoofdtaak,  # type: ignore[arg-type]  # validated: None is refused
                 Overeenkomst=o.agreement,
                 ResvPlan=o.plan,
                 Zorgverzekeraar=insurer,

@@ -1,8 +1,9 @@
 """Claim files -> lump-sum records, streaming, reading only the fields a mapping allowlists.
 
 The engine does not use the general EI reader (which decodes every field and keeps the record
-text): it reads a file line by line, looks at the two-byte record type, and slices only the
-allowlisted fields of allowlisted records, at the positions of the layout's field specs.
+text): it takes the frames of the Vektis framing scanner (:mod:`resv_edi.vektis.framing`: line
+ends, record types, lengths, order, counts; no field decoded) and slices only the allowlisted
+fields of allowlisted records, at the positions of the layout's field specs.
 Records of any other type (02 insured person, 03 debtor, 98 comment) are counted by type and
 dropped without being decoded. Issues name file, line, record type and field id; they never
 carry a value read from a claim file (not even an unknown record type). A value that the
@@ -25,12 +26,13 @@ from typing import Any, BinaryIO
 from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
-from resv_edi.formats.ei.layout import AMOUNT, DATE, DC, FieldSpec, Layout, N, detect_layout
-from resv_edi.formats.source import open_source
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.lumpsum.mapping import Mapping, Selected, selected_fields
 from resv_edi.lumpsum.records import LumpSumRecord, period_of
+from resv_edi.source import open_source
 from resv_edi.standard.catalogue import issue
+from resv_edi.vektis.framing import Frame, FrameScanner, Report, count_mismatches
+from resv_edi.vektis.layout import AMOUNT, DATE, DC, FieldSpec, Layout, N
 
 _KIND_NAMES = {N: "number", AMOUNT: "amount", DATE: "date", DC: "debit/credit indicator"}
 #: lump-sum record element -> (role whose field fed it, what the element needs)
@@ -117,96 +119,65 @@ def read_allowlisted(
         yield issue("F001", Location(file=name), reason=exc.strerror or type(exc).__name__)
 
 
-def _lines(fh: BinaryIO, max_line: int) -> Iterator[tuple[bytes, bytes, bool]]:
-    """(body, ending, overlong) per line; an overlong line is cut and its rest skipped."""
-    while True:
-        line = fh.readline(max_line + 2)
-        if not line:
-            return
-        overlong = False
-        if not line.endswith(b"\n") and len(line) == max_line + 2:
-            overlong = True
-            while True:
-                rest = fh.readline(max_line)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            ending = b"\r\n"
-        elif line.endswith(b"\r\n"):
-            line, ending = line[:-2], b"\r\n"
-        elif line.endswith(b"\n"):
-            line, ending = line[:-1], b"\n"
-        else:
-            ending = b""
-        yield line, ending, overlong
-
-
 def _read(
     fh: BinaryIO, name: str, mapping: Mapping, summary: FileSummary, limits: Limits
 ) -> Iterator[ClaimFacts | Issue]:
-    layout: Layout | None = None
-    selected: dict[str, Selected] = {}
-    trailer_seen = False
-    counts = summary.records
-    for number, (body, ending, overlong) in enumerate(_lines(fh, limits.max_line_length), 1):
-        here = Location(file=name, line=number)
-        if layout is None:
-            layout = detect_layout(body[:9])
-            problem = _misfit(layout, mapping)
-            if problem:
-                summary.errors += 1
-                yield issue("M002", here, mapping=mapping.name, reason=problem)
-                return
-            assert layout is not None
-            summary.standard = layout.name
-            selected = _selected(mapping, layout)
-        rtype = body[:2].decode("latin-1")
-        rl = layout.records.get(rtype)
-        if ending != b"\r\n":
-            summary.errors += 1
-            yield issue("E002", here.with_(record_type=rtype if rl is not None else None))
-        if rl is None:
-            summary.errors += 1
-            # the two bytes are not echoed: in a shifted record they may be patient data
-            yield issue("E003", here, found=f"(not one of {', '.join(layout.records)})")
+    """The frames of the Vektis framing scanner; of each allowlisted record only the
+    allowlisted fields are sliced and decoded (the scanner decodes none)."""
+
+    def report(code: str, line: int | None, **params: Any) -> Issue:
+        summary.errors += 1
+        keys = ("column", "path", "record_type", "field")
+        where = Location(file=name, line=line, **{k: params.pop(k) for k in keys if k in params})
+        if where.field is not None:  # the field is also a placeholder of the message
+            params.setdefault("field", where.field)
+        return issue(code, where, **params)
+
+    def accept(layout: Layout | None, line: int) -> Issue | None:
+        problem = _misfit(layout, mapping)
+        if problem is None:
+            return None
+        return report("M002", line, mapping=mapping.name, reason=problem)
+
+    scanner = FrameScanner(report, limits, length_code="M005", accept=accept)
+    summary.records = scanner.counts
+    selected: dict[str, Selected] | None = None
+    for frame in scanner.scan(fh):
+        if not isinstance(frame, Frame):
+            if frame is not None:
+                yield frame
             continue
-        here = here.with_(record_type=rtype)
-        if overlong or len(body) != layout.record_length:
-            summary.errors += 1
-            found = f"more than {limits.max_line_length}" if overlong else len(body)
-            yield issue("M005", here, record=rtype, found=found, expected=layout.record_length)
-            continue
-        if trailer_seen:
-            summary.errors += 1
-            yield issue("E004", here, found=rtype, reason="after the trailer record")
-        if number == 1 and rl.role != "header":
-            summary.errors += 1
-            yield issue("E012", here, reason="the first record is not the header")
-        counts[rtype] = counts.get(rtype, 0) + 1
-        if rl.role == "trailer":
-            trailer_seen = True
-        sel = selected.get(rtype)
+        if selected is None:
+            assert scanner.layout is not None
+            summary.standard = scanner.layout.name
+            selected = _selected(mapping, scanner.layout)
+        if not frame.length_ok:
+            continue  # its fields are not where the layout says (M005)
+        sel = selected.get(frame.record_type)
         if sel is None:
             continue  # not allowlisted (02, 03, 98 ...): dropped undecoded
-        values: dict[str, Any] = {}
-        for spec in sel.fields:
-            value, ok = _decode(spec, body[spec.start - 1 : spec.start - 1 + spec.length])
-            if not ok:
-                summary.errors += 1
-                yield issue(
-                    "M003",
-                    here.with_(column=spec.start, field=spec.id, path=spec.id),
-                    field=spec.id,
-                    record=rtype,
-                    kind=_KIND_NAMES.get(spec.kind, "text"),
-                )
-            values[spec.id] = value
-        yield ClaimFacts(rtype, number, values)
-    if layout is None:
-        summary.errors += 1
-        yield issue("F003", Location(file=name))
-    elif not trailer_seen:
-        summary.errors += 1
-        yield issue("E012", Location(file=name), reason="no trailer record")
+        facts, problems = _facts(frame, sel, report)
+        yield from problems
+        yield facts
+
+
+def _facts(frame: Frame, sel: Selected, report: Report) -> tuple[ClaimFacts, list[Issue]]:
+    """The allowlisted values of one frame, and an M003 (without the value) for each that
+    cannot be read as its type."""
+    body, rtype = frame.body, frame.record_type
+    values: dict[str, Any] = {}
+    problems: list[Issue] = []
+    for spec in sel.fields:
+        value, ok = _decode(spec, body[spec.start - 1 : spec.start - 1 + spec.length])
+        if not ok:
+            kind = _KIND_NAMES.get(spec.kind, "text")
+            where = {"column": spec.start, "field": spec.id, "path": spec.id}
+            where["record_type"] = rtype
+            problem = report("M003", frame.line, **where, record=rtype, kind=kind)
+            if problem is not None:
+                problems.append(problem)
+        values[spec.id] = value
+    return ClaimFacts(rtype, frame.line, values), problems
 
 
 _SELECTED: dict[tuple[str, str], dict[str, Selected]] = {}
@@ -238,6 +209,36 @@ class _Sums:
     debit: int = 0
     credit: int = 0
 
+    def add(self, amount: int, credit: bool, values: dict[str, Any], f_qty: str | None) -> None:
+        """Count one line: its amount (debit or credit) and its quantity (minus for a credit)."""
+        self.lines += 1
+        qty = int(values.get(f_qty) or 0) if f_qty else 0
+        if credit:
+            self.credit += amount
+            self.quantity -= qty
+        else:
+            self.debit += amount
+            self.quantity += qty
+
+
+@dataclass(slots=True)
+class _FileRun:
+    """What :meth:`LumpSumEngine.feed` keeps while it reads one file."""
+
+    summary: FileSummary
+    cap: int
+    found: list[Issue] = field(default_factory=list)
+    layout: Layout | None = None
+    header: dict[str, Any] = field(default_factory=dict)
+    header_line: int = 0
+    #: [field id, dc id, [(rtype, amount id, dc id)], net] per checked trailer total
+    totals: list[list[Any]] = field(default_factory=list)
+
+    def report(self, problem: Issue) -> None:
+        """Keep ``problem`` while fewer than ``cap`` (0 = all) are kept."""
+        if not self.cap or len(self.found) < self.cap:
+            self.found.append(problem)
+
 
 class LumpSumEngine:
     """Streams claim files through a mapping into grouped sums.
@@ -261,6 +262,15 @@ class LumpSumEngine:
         self._periods: dict[date, tuple[date, date]] = {}
         #: group keys the lump-sum record cannot hold -> the elements that fail
         self._unfit: dict[tuple[Any, ...], tuple[str, ...]] = {}
+        #: the field ids of the code, date, amount, D/C, quantity and code list roles
+        self._ids: tuple[str, str, str, str, str | None, str | None] = (
+            mapping.required("code"),
+            mapping.required("date"),
+            mapping.required("amount"),
+            mapping.required("debit_credit"),
+            mapping.field("quantity"),
+            mapping.field("code_list"),
+        )
 
     def feed_all(self, paths: Iterable[str | os.PathLike[str]]) -> list[Issue]:
         """Read every file; the issues, at most ``limits.max_errors`` per file."""
@@ -271,111 +281,96 @@ class LumpSumEngine:
 
     def feed(self, path: str | os.PathLike[str]) -> list[Issue]:
         """Read one claim file into the groups; its issues (capped)."""
+        run = _FileRun(FileSummary(os.fspath(path)), self.limits.max_errors)
+        self.files.append(run.summary)
         m = self.mapping
-        summary = FileSummary(os.fspath(path))
-        self.files.append(summary)
-        found: list[Issue] = []
-        cap = self.limits.max_errors
-        header: dict[str, Any] = {}
-        header_line = 0
-        f_code, f_date = m.field("code"), m.field("date")
-        f_amount, f_dc = m.field("amount"), m.field("debit_credit")
-        f_qty, f_list = m.field("quantity"), m.field("code_list")
-        insurer_ids, provider_ids = m.fields["insurer"], m.fields["provider"]
-        totals: list[list[Any]] = []  # [field id, dc id, [(rtype, amount id, dc id)], net]
-        layout: Layout | None = None
-        keys = set(m.keys)
-
-        def report(problem: Issue) -> None:
-            if not cap or len(found) < cap:
-                found.append(problem)
-
-        for item in read_allowlisted(path, m, summary=summary, limits=self.limits):
+        header_type = trailer_type = ""
+        for item in read_allowlisted(path, m, summary=run.summary, limits=self.limits):
             if isinstance(item, Issue):
-                report(item)
+                run.report(item)
                 continue
-            if layout is None:
-                layout = self._layout(summary)
-                assert layout is not None  # the reader yields facts only for a mapped layout
-                totals = self._trailer_totals(layout)
+            if run.layout is None:
+                run.layout = self._layout(run.summary)
+                assert run.layout is not None  # the reader yields facts only for a mapped layout
+                run.totals = self._trailer_totals(run.layout)
+                header_type, trailer_type = run.layout.header.type, run.layout.trailer.type
             rtype, values = item.record_type, item.values
-            for total in totals:
+            for total in run.totals:
                 for t_rtype, a_id, d_id in total[2]:
                     if t_rtype == rtype:
                         sign = -1 if d_id and values.get(d_id) == "C" else 1
                         total[3] += sign * (values.get(a_id) or 0)
-            if rtype == layout.header.type:
-                header, header_line = values, item.line
-                continue
-            if rtype == layout.trailer.type:
+            if rtype == header_type:
+                run.header, run.header_line = values, item.line
+            elif rtype == trailer_type:
                 if m.check_trailer:
-                    for problem in self._check_trailer(layout, summary, values, totals, item):
-                        report(problem)
-                continue
-            if rtype not in m.line_records:
-                continue
-            summary.lines += 1
-            code = str(values[f_code]).strip()
-            day = values[f_date]
-            entry = m.codes.get(code)
-            if entry is None:
-                continue
-            here = Location(file=summary.file, line=item.line, record_type=rtype)
-            if day is None:
-                summary.errors += 1
-                report(_missing(here, f_date, rtype, "the period"))
-                continue
-            source_list = values.get(f_list) if f_list else None
-            if m.counts(code, day, source_list) is None:
-                summary.outside_validity += 1
-                continue
-            insurer_id, insurer = _first(insurer_ids, values, header)
-            provider_id, provider = _first(provider_ids, values, header)
-            amount = values[f_amount]
-            problems = [
-                _missing(here, fid, rtype, purpose)
-                for fid, purpose, value in (
-                    (insurer_ids[0], "the insurer", insurer),
-                    (provider_ids[0], "the provider", provider),
-                    (f_amount, "the amount", amount),
-                )
-                if value is None
-            ]
-            if problems:
-                summary.errors += len(problems)
-                for problem in problems:
-                    report(problem)
-                continue
-            begin = self._period(day)
-            group = (
-                provider if "provider" in keys else None,
-                insurer if "insurer" in keys else None,
-                begin,
-                m.hoofdtaak(entry) if "hoofdtaak" in keys else None,
-                code if "code" in keys else None,
+                    checked = self._check_trailer(run.layout, run.summary, values, run.totals, item)
+                    for problem in checked:
+                        run.report(problem)
+            elif rtype in m.line_records:
+                self._line(run, item)
+        return run.found
+
+    def _line(self, run: _FileRun, item: ClaimFacts) -> None:
+        """Add one claim line to its group, or report why it cannot be counted."""
+        m, summary, layout = self.mapping, run.summary, run.layout
+        assert layout is not None
+        rtype, values = item.record_type, item.values
+        summary.lines += 1
+        f_code, f_date, f_amount, f_dc, f_qty, f_list = self._ids
+        code = str(values[f_code]).strip()
+        day = values[f_date]
+        entry = m.codes.get(code)
+        if entry is None:
+            return
+        here = Location(file=summary.file, line=item.line, record_type=rtype)
+        if day is None:
+            summary.errors += 1
+            run.report(_missing(here, f_date, rtype, "the period"))
+            return
+        source_list = values.get(f_list) if f_list else None
+        if m.counts(code, day, source_list) is None:
+            summary.outside_validity += 1
+            return
+        insurer_ids, provider_ids = m.fields["insurer"], m.fields["provider"]
+        insurer_id, insurer = _first(insurer_ids, values, run.header)
+        provider_id, provider = _first(provider_ids, values, run.header)
+        amount = values[f_amount]
+        problems = [
+            _missing(here, fid, rtype, purpose)
+            for fid, purpose, value in (
+                (insurer_ids[0], "the insurer", insurer),
+                (provider_ids[0], "the provider", provider),
+                (f_amount, "the amount", amount),
             )
-            sums = self._groups.get(group)
-            if sums is None:
-                unfit = self._unfit_elements(group)
-                if unfit:
-                    used = {"provider": provider_id, "insurer": insurer_id}
-                    lines = {layout.header.type: header_line}
-                    for element in unfit:
-                        summary.errors += 1
-                        report(self._unfit_issue(element, layout, here, used, lines))
-                    continue
-                sums = self._groups[group] = _Sums(summary.file, item.line)
-            summary.counted += 1
-            sums.lines += 1
-            credit = values[f_dc] == "C"
-            qty = int(values.get(f_qty) or 0) if f_qty else 0
-            if credit:
-                sums.credit += amount
-                sums.quantity -= qty
-            else:
-                sums.debit += amount
-                sums.quantity += qty
-        return found
+            if value is None
+        ]
+        if problems:
+            summary.errors += len(problems)
+            for problem in problems:
+                run.report(problem)
+            return
+        keys = m.keys
+        group = (
+            provider if "provider" in keys else None,
+            insurer if "insurer" in keys else None,
+            self._period(day),
+            m.hoofdtaak(entry) if "hoofdtaak" in keys else None,
+            code if "code" in keys else None,
+        )
+        sums = self._groups.get(group)
+        if sums is None:
+            unfit = self._unfit_elements(group)
+            if unfit:
+                used = {"provider": provider_id, "insurer": insurer_id}
+                lines = {layout.header.type: run.header_line}
+                for element in unfit:
+                    summary.errors += 1
+                    run.report(self._unfit_issue(element, layout, here, used, lines))
+                return
+            sums = self._groups[group] = _Sums(summary.file, item.line)
+        summary.counted += 1
+        sums.add(amount, values[f_dc] == "C", values, f_qty)
 
     def _period(self, day: date) -> date:
         begin_end = self._periods.get(day)
@@ -451,20 +446,16 @@ class LumpSumEngine:
         item: ClaimFacts,
     ) -> Iterator[Issue]:
         here = Location(file=summary.file, line=item.line, record_type=item.record_type)
-        for count in layout.counts:
-            if count.field.id not in values:
-                continue
-            counted = sum(summary.records.get(t, 0) for t in count.records)
-            found = values[count.field.id]
-            if found != "" and int(found) != counted:
-                summary.errors += 1
-                yield issue(
-                    "E009",
-                    here.with_(field=count.field.id, path=count.field.id),
-                    field=count.field.id,
-                    found=int(found),
-                    expected=counted,
-                )
+        by_key = {layout.trailer.by_id[fid].key: v for fid, v in values.items()}
+        for count, found, counted in count_mismatches(layout, by_key, summary.records):
+            summary.errors += 1
+            yield issue(
+                "E009",
+                here.with_(field=count.field.id, path=count.field.id),
+                field=count.field.id,
+                found=found,
+                expected=counted,
+            )
         for field_id, dc_id, _, net in totals:
             amount = values.get(field_id) or 0
             signed = -amount if dc_id and values.get(dc_id) == "C" else amount
@@ -529,10 +520,6 @@ class LumpSumEngine:
             Credit=sums.credit,
             Saldo=sums.debit - sums.credit,
         )
-
-    @property
-    def group_count(self) -> int:
-        return len(self._groups)
 
 
 def _first(

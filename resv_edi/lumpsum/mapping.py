@@ -27,7 +27,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from resv_edi.formats.ei.layout import (
+from resv_edi.model.types import TEXT_PATTERN
+from resv_edi.standard.codelists import Code, CodeList, codelist
+from resv_edi.standard.paths import mappings_dir
+from resv_edi.vektis.layout import (
     AMOUNT,
     AN,
     DATE,
@@ -38,9 +41,6 @@ from resv_edi.formats.ei.layout import (
     RecordLayout,
     load_layout,
 )
-from resv_edi.model.types import TEXT_PATTERN
-from resv_edi.standard.codelists import Code, CodeList, codelist
-from resv_edi.standard.paths import mappings_dir
 
 PERIODS = ("month", "quarter", "year")
 GROUP_KEYS = ("provider", "insurer", "hoofdtaak", "code")
@@ -137,6 +137,14 @@ class Mapping:
     def field(self, role: str) -> str | None:
         ids = self.fields.get(role)
         return ids[0] if ids else None
+
+    def required(self, role: str) -> str:
+        """The field id of a role every mapping fills (``code``, ``date``, ``amount``,
+        ``debit_credit``: loading refuses a mapping without them)."""
+        fid = self.field(role)
+        if fid is None:
+            raise MappingError(f"mapping {self.name} has no field for {role}")
+        return fid
 
     def record_of(self, field_id: str) -> str:
         """The allowlisted record type that holds ``field_id``."""

@@ -19,9 +19,9 @@ from xml.sax.saxutils import escape
 
 import orjson
 
-from resv_edi.formats.ei.layout import Layout, load_layout
-from resv_edi.formats.ei.writer import format_record, write_texts
 from resv_edi.lumpsum.records import LumpSumRecord
+from resv_edi.vektis.layout import Layout, load_layout
+from resv_edi.vektis.writer import format_record, write_texts
 
 RECORD_FORMATS = ("csv", "ei", "json", "ndjson", "xml")
 #: the EI layout of lump-sum records

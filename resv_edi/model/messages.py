@@ -18,7 +18,6 @@ from resv_edi.model.retour import Retourbericht, RetourHeader, RetourPrestatie, 
 from resv_edi.standard.facts import facts
 
 Part = Literal["header", "line", "totals"]
-PARTS: tuple[Part, ...] = ("header", "line", "totals")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +45,6 @@ class MessageKind:
             "line": self.line_element,
             "totals": self.totals_element,
         }[part]
-
-    def part_of_element(self, element: str) -> Part | None:
-        return {
-            self.header_element: "header",
-            self.line_element: "line",
-            self.totals_element: "totals",
-        }.get(element)
 
 
 DECLARATIE = MessageKind(

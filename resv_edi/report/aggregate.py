@@ -112,7 +112,7 @@ def aggregate(
                 if isinstance(record, Header):
                     header = record
                 elif isinstance(record, Prestatie) and header is not None:
-                    key = (
+                    key: FactKey = (
                         record.begindatum.year,
                         record.hoofdtaak,
                         record.prestatiesoort,

@@ -13,9 +13,9 @@ from typing import Any
 
 import orjson
 
-from resv_edi.formats.source import atomic_output
 from resv_edi.report.aggregate import DIMENSIONS, Aggregate
 from resv_edi.report.html import render_html
+from resv_edi.source import atomic_output
 
 #: table name -> dimensions it groups by
 TABLES: dict[str, tuple[str, ...]] = {

@@ -136,13 +136,13 @@ def _validate_into(source: PathLike, fmt: str, limits: Limits, spill: object) ->
                 state.message_issues.extend(own)
             else:
                 write(orjson.dumps(_line_row(item, own)) + b"\n")
-        for found in engine.finish():
+        for late in engine.finish():
             state.issue_count += 1
-            index = found.location.index
+            index = late.location.index
             if index is None:
-                state.message_issues.append(found)
+                state.message_issues.append(late)
             else:
-                state.late.setdefault(index, []).append(found)
+                state.late.setdefault(index, []).append(late)
     finally:
         engine.close()
     state.message_issues.extend(pending)

@@ -11,11 +11,11 @@ from datetime import date
 
 from resv_edi.errors import ExitCode
 from resv_edi.formats.registry import get_format
-from resv_edi.formats.source import atomic_output
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.messages import RETOUR
 from resv_edi.pipeline import PathLike
 from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.source import atomic_output
 
 
 def write_retour(

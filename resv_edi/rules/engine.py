@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from resv_edi.errors import Issue, Location, Severity
-from resv_edi.model.declaratie import Header, Prestatie, Totalen
+from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, RETOUR, Entry, MessageKind
-from resv_edi.model.retour import RetourPrestatie, RetourTotalen
+from resv_edi.model.retour import RetourPrestatie
 from resv_edi.rules import record_rules as _record_rules  # noqa: F401  (registers the rules)
 from resv_edi.rules import retour_rules as _retour_rules  # noqa: F401
+from resv_edi.rules.message_checks import reference_issues, totals_issues
 from resv_edi.rules.record_rules import MessageContext
-from resv_edi.rules.references import ReferenceIndex, RefRow
+from resv_edi.rules.references import ReferenceIndex
 from resv_edi.rules.registry import message_rule, record_rules
 from resv_edi.standard.catalogue import issue
 
@@ -106,29 +107,13 @@ class RuleEngine:
         if self.fatal:
             return
         if self._refs is not None:
-            yield from _reference_issues(self._refs, self._file)
+            yield from reference_issues(self._refs, self._file)
         totals = self._totals
         if self.kind is DECLARATIE and self.lines == 0 and not self._no_lines_reported:
             where = totals.location if totals else Location(file=self._file, line=self._last_line)
             yield issue("X005", where, expected=self.kind.line_element, parent=self.kind.root)
-        if totals is None or totals.record is None:
-            return
-        record = totals.record
-        if isinstance(record, Totalen):
-            yield from _count_issue("R002", totals, record.aantal_prestaties, self.lines)
-            if self._unbound == 0:
-                yield from _sum_issue(
-                    "R001", totals, "TotaalBedrag", record.signed_amount, self._sums[0]
-                )
-        elif isinstance(record, RetourTotalen):
-            yield from _count_issue("R030", totals, record.aantal_prestaties, self.lines)
-            if self._unbound == 0:
-                yield from _sum_issue(
-                    "R031", totals, "TotaalIngediendBedrag", record.signed_submitted, self._sums[0]
-                )
-                yield from _sum_issue(
-                    "R032", totals, "TotaalToegekendBedrag", record.signed_granted, self._sums[1]
-                )
+        if totals is not None:
+            yield from totals_issues(totals, self.lines, self._sums, self._unbound)
 
     def close(self) -> None:
         if self._refs is not None:
@@ -136,62 +121,8 @@ class RuleEngine:
             self._refs = None
 
 
-def _count_issue(code: str, totals: Entry, found: int, counted: int) -> Iterator[Issue]:
-    if found != counted:
-        yield issue(
-            code, totals.location.with_(field="AantalPrestaties"), found=found, expected=counted
-        )
-
-
-def _sum_issue(code: str, totals: Entry, field: str, found: int, computed: int) -> Iterator[Issue]:
-    if found != computed:
-        yield issue(
-            code,
-            totals.location.with_(field=field),
-            found=_signed(found),
-            expected=_signed(computed),
-        )
-
-
 def _at(location: Location, record: object, field: str | None) -> Location:
     if field is None:
         return location
     info = type(record).model_fields.get(field)  # type: ignore[attr-defined]
     return location.with_(field=(info.alias if info and info.alias else field))
-
-
-def _row_location(file: str | None, row: RefRow) -> Location:
-    return Location(
-        file=file,
-        line=row.source_line,
-        path=row.path,
-        record_type="Prestatie",
-        reference=row.reference,
-        index=row.index,
-    )
-
-
-def _reference_issues(refs: ReferenceIndex, file: str | None) -> Iterator[Issue]:
-    for dup in refs.duplicates():
-        yield issue(
-            "R003",
-            _row_location(file, dup.row).with_(field="Referentienummer"),
-            reference=dup.row.reference,
-            first_line=dup.first_source_line or dup.first_index,
-        )
-    for problem in refs.credit_problems():
-        where = _row_location(file, problem.row).with_(field="VorigReferentienummer")
-        if problem.debit_amount is None:
-            yield issue("R004", where, reference=problem.row.previous or "(none)")
-        else:
-            yield issue(
-                "R025",
-                where,
-                reference=problem.row.reference,
-                found=problem.credited,
-                expected=problem.debit_amount,
-            )
-
-
-def _signed(cents: int) -> str:
-    return f"{abs(cents)} {'D' if cents >= 0 else 'C'}"

@@ -50,7 +50,7 @@ def _alias(record: Any, name: str) -> str:
 
 
 def _bsn_findings(record: Any) -> Findings:
-    fields, texts_of = _free_text(type(record))
+    fields, texts_of = _free_text(record.__class__)
     texts = texts_of(record)
     if not may_hold_bsn("|".join(filter(None, texts))):  # the usual case: no 9 digits
         return ()

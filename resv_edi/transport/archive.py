@@ -1,20 +1,21 @@
 """Archives as VECOZO accepts them: zip files of declaration messages, checked before unpacking.
 
-:func:`check_archive` reads the central directory and refuses the whole archive (issue
+:func:`unpack_archive` reads the central directory and refuses the whole archive (issue
 ``F010``, fatal, one per problem) when any rule of ``mappings/transport/vecozo.toml`` is
 broken: too many files, a member too large for its format, a compression ratio or total size
 that betrays a zip bomb, overlapping members, an unsafe name (``..``, an absolute path, a
 drive letter, a back slash, a control character), a link, a nested archive, encryption or an
 unknown compression method. Only then is each member streamed out, one at a time, into a
 private temporary folder under a name of our own (never the member's name), with the size
-limits enforced again on the bytes actually produced (a header can lie), and validated by the
-same readers as a plain file. Nothing is ever written outside that folder, and it is removed
-afterwards.
+limits enforced again on the bytes actually produced (a header can lie), and handed to the
+caller (:func:`resv_edi.pipeline.check_archive` validates it like a plain file). Nothing is
+ever written outside that folder, and it is removed when the next member is asked for.
+
+Transport only unpacks and applies the transport rules; it never calls back into validation.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import os
 import re
@@ -26,12 +27,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO
 
 from resv_edi.errors import EmptyInputError, Issue, Location, UnknownFormatError
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.reporting import FileReport
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.paths import mappings_dir
 
@@ -111,63 +111,53 @@ def is_archive(path: PathLike) -> bool:
     return head.startswith(_ZIP_MAGIC) or (not head and os.fspath(path).lower().endswith(".zip"))
 
 
-def check_archive(
-    path: PathLike, limits: Limits = DEFAULT_LIMITS, rules: TransportRules | None = None
-) -> list[FileReport]:
-    """One report per member of the zip at ``path``, or one report of the archive that says
-    why it was refused (then no member is unpacked).
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One file of an archive: unpacked into a private temporary ``path`` (which exists only
+    until the next member is asked for), or refused with ``refusals`` (then ``path`` is None).
 
-    Member reports are named ``archive.zip!member`` and so are the files of their issues.
+    A refusal of the whole archive is one ``Member`` with ``name`` None.
+    """
+
+    archive: str
+    name: str | None
+    path: Path | None = None
+    refusals: tuple[Issue, ...] = ()
+
+    @property
+    def shown(self) -> str:
+        """``archive.zip!member`` (or the archive's name for a refusal of the whole)."""
+        return self.archive if self.name is None else f"{self.archive}!{self.name}"
+
+
+def unpack_archive(
+    path: PathLike, limits: Limits = DEFAULT_LIMITS, rules: TransportRules | None = None
+) -> Iterator[Member]:
+    """The members of the zip at ``path``, one at a time, each unpacked into its own private
+    temporary folder that is removed when the next member is asked for; or one refusal of
+    the whole archive (then nothing is unpacked). Validation is the caller's business.
     """
     rules = rules or transport_rules()
     name = os.fspath(path)
-    refused = FileReport(name, format="zip")
     try:
         with zipfile.ZipFile(path) as archive:
             members = [i for i in archive.infolist() if not i.is_dir()]
             problems = list(_directory_problems(archive, members, rules, limits, name))
             if problems:
-                return [_report(refused, problems)]
-            return [_check_member(archive, info, rules, limits, name) for info in members]
+                yield Member(name, None, refusals=tuple(problems))
+                return
+            for info in members:
+                yield from _unpack_member(archive, info, rules, limits, name)
     except zipfile.BadZipFile as exc:
-        return [_report(refused, [_f010(name, None, f"not a valid zip file ({exc})")])]
+        yield Member(name, None, refusals=(_f010(name, None, f"not a valid zip file ({exc})"),))
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        return [_report(refused, [issue("F001", Location(file=name), reason=reason)])]
-
-
-def archive_report(
-    path: PathLike, limits: Limits = DEFAULT_LIMITS, rules: TransportRules | None = None
-) -> FileReport:
-    """:func:`check_archive` folded into one report for the archive (what ``check_file``
-    returns for a zip): counts summed, issues of all members (named ``archive!member``) in
-    member order, up to ``limits.max_errors`` (fatal issues always kept)."""
-    reports = check_archive(path, limits, rules)
-    total = FileReport(os.fspath(path), format="zip")
-    messages = {r.message for r in reports if r.message}
-    total.message = messages.pop() if len(messages) == 1 else None
-    cap = limits.max_errors
-    for report in reports:
-        total.lines += report.lines
-        total.errors += report.errors
-        total.warnings += report.warnings
-        total.fatal = total.fatal or report.fatal
-        for item in report.issues:
-            if not cap or len(total.issues) < cap or item.severity.value == "fatal":
-                total.issues.append(item)
-    return total
+        yield Member(name, None, refusals=(issue("F001", Location(file=name), reason=reason),))
 
 
 def _f010(archive: str, member: str | None, reason: str) -> Issue:
     where = Location(file=archive, path=member)
     return issue("F010", where, reason=f"{member}: {reason}" if member else reason)
-
-
-def _report(report: FileReport, problems: list[Issue]) -> FileReport:
-    for problem in problems:
-        report.add(problem)
-        report.issues.append(problem)
-    return report
 
 
 def _directory_problems(
@@ -261,39 +251,40 @@ def _overlaps(archive: zipfile.ZipFile, name: str) -> Iterator[Issue]:
             return
 
 
-def _check_member(
+def _unpack_member(
     archive: zipfile.ZipFile,
     info: zipfile.ZipInfo,
     rules: TransportRules,
     limits: Limits,
     name: str,
-) -> FileReport:
-    """Stream one member out into a private folder and validate it like a plain file."""
-    from resv_edi.pipeline import check_file  # the API hooks archives in: import it late
-
-    shown = f"{name}!{info.filename}"
-    report = FileReport(shown)
+) -> Iterator[Member]:
+    """Stream one member out into a private folder and hand it out while the folder exists."""
     suffix = PurePosixPath(info.filename).suffix.lower()
     if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
         suffix = ""
+
+    def refused(reason: str) -> Member:
+        return Member(name, info.filename, refusals=(_f010(name, info.filename, reason),))
+
     with tempfile.TemporaryDirectory(prefix="resv-edi-zip-") as folder:
         target = Path(folder) / f"member{suffix}"
         try:
             with archive.open(info) as src, open(target, "xb") as out:
                 head = _copy(src, out, info, rules, limits)
         except _Refused as exc:
-            return _report(report, [_f010(name, info.filename, str(exc))])
+            yield refused(str(exc))
+            return
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            return _report(report, [_f010(name, info.filename, f"cannot be unpacked ({exc})")])
+            yield refused(f"cannot be unpacked ({exc})")
+            return
         if head.startswith(_NESTED_MAGIC) or head[257:262] == b"ustar":
-            return _report(report, [_f010(name, info.filename, "an archive inside the archive")])
+            yield refused("an archive inside the archive")
+            return
         problem = _format_problem(head, info, rules)
         if problem:
-            return _report(report, [_f010(name, info.filename, problem)])
-        checked = check_file(target, limits=limits)
-    checked.file = shown
-    checked.issues = [_renamed(i, str(target), shown) for i in checked.issues]
-    return checked
+            yield refused(problem)
+            return
+        yield Member(name, info.filename, path=target)
 
 
 class _Refused(Exception):
@@ -332,10 +323,3 @@ def _format_problem(head: bytes, info: zipfile.ZipInfo, rules: TransportRules) -
     if rule.max_compressed and info.compress_size > rule.max_compressed:
         return f"{fmt} file of {info.compress_size} bytes zipped, at most {rule.max_compressed}"
     return None
-
-
-def _renamed(item: Issue, old: str, new: str) -> Issue:
-    loc: Any = item.location
-    if loc.file == old:
-        return dataclasses.replace(item, location=loc.with_(file=new))
-    return item

@@ -22,12 +22,8 @@ from resv_edi.formats.registry import get_format
 from resv_edi.generate.declarations import generate_declaration
 from resv_edi.limits import Limits
 from resv_edi.model.messages import DECLARATIE
-from resv_edi.transport.archive import (
-    archive_report,
-    check_archive,
-    is_archive,
-    transport_rules,
-)
+from resv_edi.pipeline import archive_report, check_archive
+from resv_edi.transport.archive import is_archive, transport_rules
 
 RULES = transport_rules()
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from resv_edi.cli.main import cli
 from resv_edi.errors import Issue
-from resv_edi.formats.ei import EIRecord, read_records
+from resv_edi.vektis import EIRecord, read_records
 
 
 def test_lumpsum_to_ei_equals_csv_and_reconciles(tmp_path: Path) -> None:

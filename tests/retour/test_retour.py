@@ -21,8 +21,8 @@ from resv_edi.model.messages import DECLARATIE, RETOUR, Entry
 from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen
 from resv_edi.retour.builder import RetourSummary, retour_records
 from resv_edi.retour.reconcile import reconcile
-from resv_edi.retour.vektis import NOT_LISTED, explain
 from resv_edi.standard.codelists import codelist
+from resv_edi.vektis.returncodes import NOT_LISTED, explain
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = date(2028, 2, 1)

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from resv_edi.formats.ei.inspect import inspect_file
-from resv_edi.formats.ei.layout import all_layouts
 from resv_edi.generate.claims import generate_claims
-from resv_edi.retour import vektis
-from resv_edi.retour.vektis import NOT_LISTED, UNKNOWN, explain, list_for_width, lists
 from resv_edi.standard.codelists import codelist
+from resv_edi.vektis import returncodes as vektis
+from resv_edi.vektis.layout import all_layouts
+from resv_edi.vektis.returncodes import NOT_LISTED, UNKNOWN, explain, list_for_width, lists
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "mappings" / "codelists" / "vektis_retourcodes.toml"

@@ -20,12 +20,11 @@ from typing import IO, Any, BinaryIO
 
 from resv_edi.errors import Issue, Location
 from resv_edi.formats.ordering import RecordOrder
-from resv_edi.formats.registry import Format, register
-from resv_edi.formats.source import Source, physical_lines, read_guarded
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record, field_pairs
 from resv_edi.model.binding import bind
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
+from resv_edi.source import Source, physical_lines, read_guarded
 from resv_edi.standard.catalogue import issue
 
 RECORD_COLUMN = "Record"
@@ -178,7 +177,7 @@ def _rows(rows: Any, kind: MessageKind, name: str, limits: Limits) -> Iterator[E
             kind.record_class(part),
             data,
             location,
-            locate_field=lambda f, loc=location: loc.with_(path=f),
+            locate_field=lambda f, loc=location: loc.with_(path=f),  # type: ignore[misc]
         )
         yield from problems
         bound = None if stray else record
@@ -215,6 +214,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-register(Format("csv", ".csv", read_csv, write_csv))

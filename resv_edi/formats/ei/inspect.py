@@ -1,101 +1,29 @@
-"""A streaming summary of an EI file: which standard, how many records, which totals."""
+"""The summary of an EI file (:func:`resv_edi.vektis.inspect.inspect_file`), with the return
+codes of a RESV return message explained from the RESV return-code list."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from resv_edi.errors import Issue, Severity
-from resv_edi.formats.ei.layout import Layout
-from resv_edi.formats.ei.reader import EIReader, EIRecord
 from resv_edi.formats.ei.resv import is_resv_layout
-from resv_edi.formats.source import Source
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.retour.vektis import explain, return_code_keys
+from resv_edi.source import Source
 from resv_edi.standard.codelists import codelist
+from resv_edi.vektis import inspect as vektis_inspect
+from resv_edi.vektis.layout import Layout
 
 
-def _code_texts(code: str, layout: Layout | None) -> dict[str, str]:
+def code_texts(code: str, layout: Layout | None) -> dict[str, str]:
     """The texts of a return code: from the RESV list in a RESV return message, else from
-    the Vektis lists (:func:`resv_edi.retour.vektis.explain`)."""
+    the Vektis lists (:func:`resv_edi.vektis.returncodes.explain`)."""
     if layout is not None and is_resv_layout(layout) is not None:
         found = codelist("retourcodes").get(code)
         if found is not None:
             return {"nl": found.text("nl"), "en": found.text("en")}
         return {"nl": "Niet in de RESV-retourcodelijst", "en": "Not in the RESV return-code list"}
-    info = explain(code)
-    return {"nl": info.nl, "en": info.en}
+    return vektis_inspect.vektis_code_texts(code, layout)
 
 
 def inspect_file(path: Source, *, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
-    """Summary of one EI file, read once without keeping records.
-
-    Keys: ``file``, ``standard``, ``version``, ``message_code``, ``kind``
-    (declaration/return), ``records`` (count per record type), ``totals`` (per trailer total
-    field: ``trailer`` and ``computed`` as ``{"amount": cents, "dc": "D"|"C"}``), ``total``
-    (the first total's computed net cents, debit minus credit), ``period`` (begin/end ISO
-    dates from the header), ``issues`` (count), ``fatal`` (the file could not be read or
-    recognised) and ``first_issues`` (up to 10, as dicts).
-    """
-    reader = EIReader(path, limits=limits)
-    first: list[Issue] = []
-    fatal = False
-    code_keys: dict[str, tuple[str, ...]] | None = None
-    codes: dict[str, int] = {}
-    for item in reader:
-        if isinstance(item, EIRecord):
-            if code_keys is None:
-                layout = reader.layout
-                code_keys = return_code_keys(layout) if layout and layout.kind == "return" else {}
-            for key in code_keys.get(item.record_type, ()):
-                code = item.values.get(key)
-                if isinstance(code, str) and code.strip("0 "):
-                    codes[code] = codes.get(code, 0) + 1
-            continue
-        if item.severity is Severity.FATAL and item.code != "F004":
-            fatal = True
-        if len(first) < 10:
-            first.append(item)
-    layout = reader.layout
-    summary: dict[str, Any] = {
-        "file": reader.name,
-        "standard": layout.standard if layout else None,
-        "version": f"{layout.version}.{layout.subversion}" if layout else None,
-        "message_code": layout.message_code if layout else None,
-        "kind": layout.kind if layout else None,
-        "records": dict(sorted(reader.counts.items())),
-        "totals": {},
-        "total": None,
-        "period": None,
-        "issues": reader.issue_count,
-        "fatal": fatal or layout is None,
-        "first_issues": [i.as_dict() for i in first],
-        "return_codes": {
-            code: {"count": n, **_code_texts(code, layout)} for code, n in sorted(codes.items())
-        },
-    }
-    if layout is None:
-        return summary
-    trailer = reader.trailer_values or {}
-    for t in layout.totals:
-        net = reader.computed.get(t.field.key, 0)
-        found = trailer.get(t.field.key)
-        summary["totals"][t.field.key] = {
-            "trailer": {
-                "amount": found if isinstance(found, int) else None,
-                "dc": (trailer.get(t.dc.key) if t.dc else "D") if trailer else None,
-            },
-            "computed": {"amount": abs(net), "dc": "C" if net < 0 else "D"},
-            "net": net,
-        }
-    if layout.totals:
-        summary["total"] = reader.computed.get(layout.totals[0].field.key, 0)
-    header = reader.header_values or {}
-    dates = [
-        header.get(f.key) for f in layout.header.fields if f.type == "date" and "PERIODE" in f.name
-    ]
-    if len(dates) == 2:
-        summary["period"] = {
-            "begin": dates[0].isoformat() if hasattr(dates[0], "isoformat") else None,
-            "end": dates[1].isoformat() if hasattr(dates[1], "isoformat") else None,
-        }
-    return summary
+    """Summary of one EI file (see :func:`resv_edi.vektis.inspect.inspect_file`)."""
+    return vektis_inspect.inspect_file(path, limits=limits, code_texts=code_texts)

@@ -20,18 +20,18 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
-from resv_edi.formats.ei.layout import FieldSpec, Layout, detect_layout, load_layout
-from resv_edi.formats.ei.reader import EIRecord, count_mismatches, parse_fields, read_records
-from resv_edi.formats.ei.writer import format_record, write_texts
 from resv_edi.formats.ordering import RecordOrder
-from resv_edi.formats.registry import Format, register
-from resv_edi.formats.source import Source, open_source, source_name
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import issues_from_error
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
+from resv_edi.source import Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
+from resv_edi.vektis.framing import count_mismatches
+from resv_edi.vektis.layout import FieldSpec, Layout, detect_layout, load_layout
+from resv_edi.vektis.reader import EIRecord, parse_fields, read_records
+from resv_edi.vektis.writer import format_record, write_texts
 
 #: structural trailer checks that rules R001/R002 (and their retour twins) make for the trailer
 #: fields the model carries; on the other trailer fields (comment and detail record counts)
@@ -120,6 +120,8 @@ def read_ei(
         yield found
         return
     layout, detected = found
+    if layout is None and kind is not None:
+        detected = kind  # a stream: its layout is known only to the reader; take the kind given
     if detected is None:
         # an existing Vektis standard: structure only
         yield from (
@@ -128,7 +130,7 @@ def read_ei(
             if isinstance(i, Issue)
         )
         return
-    if kind is not None and kind is not detected:
+    if kind is not None and layout is not None and kind is not detected:
         yield issue(
             "X003",
             Location(file=name, line=1, record_type="01"),
@@ -408,6 +410,3 @@ def _fill_trailer_counts(rl: ResvLayout, values: dict[str, Any], counts: dict[st
         key = count.field.key
         if key not in values:
             values[key] = sum(counts.get(t, 0) for t in count.records)
-
-
-register(Format("ei", ".asc", read_ei, write_ei))

@@ -27,13 +27,13 @@ import orjson
 
 from resv_edi.errors import Issue, Location
 from resv_edi.formats.ordering import RecordOrder
-from resv_edi.formats.source import Prefixed, Source, read_guarded
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import redact
+from resv_edi.source import Prefixed, Source, read_guarded
 from resv_edi.standard.catalogue import issue
 
 MAX_DIGITS = 4000
@@ -66,7 +66,7 @@ class _Guard(io.RawIOBase):
     chunk boundaries.
     """
 
-    def __init__(self, raw: IO[bytes], max_field_length: int) -> None:
+    def __init__(self, raw: IO[bytes] | io.RawIOBase, max_field_length: int) -> None:
         self._raw = raw
         self._max_run = 6 * max_field_length + 64  # every character as a \uXXXX escape
         self._quote_free = re.compile(rb'"[^"]{%d}' % self._max_run)
@@ -330,6 +330,7 @@ class _Reader:
                         issue("J004", location.with_(path=f"{pointer}/{key}"), key=redact(key))
                     )
                 continue
+            assert key is not None  # a value follows its map_key
             data[key] = self._value(events, event, value, 2)
         if index:
             ref = data.get("Referentienummer")
@@ -361,7 +362,7 @@ class _Reader:
         if event == "number":
             return self._scalar(event, value) if type(value) is Decimal else value
         if event == "start_array":
-            items = []
+            items: list[Any] = []
             for ev, val in events:
                 if ev == "end_array":
                     return items

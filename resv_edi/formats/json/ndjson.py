@@ -21,13 +21,13 @@ import orjson
 
 from resv_edi.errors import Issue, Location
 from resv_edi.formats.ordering import RecordOrder
-from resv_edi.formats.source import Source, read_guarded
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import redact
+from resv_edi.source import Source, read_guarded
 from resv_edi.standard.catalogue import issue
 
 _BOM = b"\xef\xbb\xbf"
@@ -49,6 +49,8 @@ def read_ndjson(
     yield from read_guarded(source, file, limits, lambda fh, name: _read(fh, kind, name, limits))
 
 
+# long: one pass over the lines whose state (line number, part, kind) is shared by every
+# step; the steps that need no state are helpers (_duplicates, bind)
 def _read(
     fh: IO[bytes], kind: MessageKind | None, name: str, limits: Limits
 ) -> Iterator[Entry | Issue]:
@@ -122,7 +124,7 @@ def _read(
             data,
             location,
             context=JSON_CONTEXT,
-            locate_field=lambda f, loc=location: loc.with_(path=f"{loc.path}/{f}"),
+            locate_field=lambda f, loc=location: loc.with_(path=f"{loc.path}/{f}"),  # type: ignore[misc]
         )
         for key in duplicates:
             inner = isinstance(data, dict) and key in data
@@ -130,8 +132,8 @@ def _read(
             yield issue("J004", location.with_(path=path), key=redact(key))
         yield from problems
         bound = None if duplicates else record
-        raw = data if bound is None and isinstance(data, dict) else None
-        yield Entry(part, bound, location, index, current.name, raw)
+        unbound = data if bound is None and isinstance(data, dict) else None
+        yield Entry(part, bound, location, index, current.name, unbound)
     if empty:
         yield issue("F003", Location(file=name))
     elif state != 2:

@@ -84,14 +84,14 @@ def read_prolog(head: bytes) -> Prolog:
         elif rest.startswith(b"<!"):
             raise PrologError("X002", "a markup declaration is not allowed in the prolog", line)
         else:
-            name = _NAME.match(head, start)
-            if not name:
+            root = _NAME.match(head, start)
+            if not root:
                 raise PrologError("X001", "malformed root element", line)
-            prefix = name.group(1)[:-1] if name.group(1) else None
+            prefix = root.group(1)[:-1] if root.group(1) else None
             tag_end = head.find(b">", start)
             tag = head[start : tag_end if tag_end > 0 else len(head)]
             namespace = None
             for ns_prefix, uri in _XMLNS.findall(tag):
                 if (ns_prefix.decode() or None) == (prefix.decode() if prefix else None):
                     namespace = uri.decode("utf-8", "replace")
-            return Prolog(name.group(2).decode("ascii", "replace"), namespace)
+            return Prolog(root.group(2).decode("ascii", "replace"), namespace)

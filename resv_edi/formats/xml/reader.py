@@ -30,11 +30,11 @@ from lxml import etree
 from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
-from resv_edi.formats.source import Prefixed, Source, open_source, source_name
 from resv_edi.formats.xml.prolog import PROLOG_MAX, PrologError, read_prolog
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.binding import bind, issues_from_error
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
+from resv_edi.source import Prefixed, Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
 
 #: list-valued fields: element name -> allowed repetitions (others appear at most once)
@@ -448,7 +448,7 @@ class _Reader:
                 )
                 raise _LimitExceeded(where, f"nesting deeper than {max_depth}")
             tag = child.tag
-            name = tag[nslen:] if tag.startswith(ns) else None
+            name = tag[nslen:] if tag.startswith(ns) else ""
             pos = order.get(name) if name else None
             if _has_text(child.tail):
                 problems.append(self._content_issue(child, location, "text after"))

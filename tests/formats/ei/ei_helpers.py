@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from resv_edi.errors import Issue
-from resv_edi.formats.ei import EIRecord, Layout, read_records
 from resv_edi.generate.claims import generate_claims
+from resv_edi.vektis import EIRecord, Layout, read_records
 
 
 def generate(standard: str, n_lines: int = 6, *, version: str | None = None, seed: int = 7

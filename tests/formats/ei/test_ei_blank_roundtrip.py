@@ -15,7 +15,11 @@ from ei_helpers import generate, join, put, split
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resv_edi.formats.ei import (
+from resv_edi.formats.registry import get_format
+from resv_edi.generate.declarations import generate_declaration
+from resv_edi.model.messages import DECLARATIE, RETOUR
+from resv_edi.retour.builder import retour_records
+from resv_edi.vektis import (
     EIRecord,
     Layout,
     all_layouts,
@@ -24,11 +28,7 @@ from resv_edi.formats.ei import (
     read_records,
     write_records,
 )
-from resv_edi.formats.ei.layout import AMOUNT, DATE, DC, N, detect_layout
-from resv_edi.formats.registry import get_format
-from resv_edi.generate.declarations import generate_declaration
-from resv_edi.model.messages import DECLARATIE, RETOUR
-from resv_edi.retour.builder import retour_records
+from resv_edi.vektis.layout import AMOUNT, DATE, DC, N, detect_layout
 
 LAYOUTS = all_layouts()
 HA304 = load_layout("HA304")

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from ei_helpers import generate, join, split
 
 from resv_edi.cli.inspect import command
-from resv_edi.formats.ei import find_layout, load_layout
-from resv_edi.formats.ei.layout import layouts_dir
+from resv_edi.vektis import find_layout, load_layout
+from resv_edi.vektis.layout import layouts_dir
 
 REPO = Path(__file__).resolve().parents[3]
 SHARED = REPO.parent / "shared" / "vektis"

@@ -13,11 +13,11 @@ from __future__ import annotations
 import pytest
 from ei_helpers import generate, issues_of, join, put, split
 
-from resv_edi.formats.ei import Layout, all_layouts, load_layout
-from resv_edi.formats.ei.layout import DETAIL_ID_NAME, detect_layout
 from resv_edi.formats.registry import get_format
 from resv_edi.generate.declarations import generate_declaration
 from resv_edi.model.messages import DECLARATIE
+from resv_edi.vektis import Layout, all_layouts, load_layout
+from resv_edi.vektis.layout import DETAIL_ID_NAME, detect_layout
 
 HA304 = load_layout("HA304")
 CLAIMS = tuple(la for la in all_layouts() if la.role_type("insured"))
@@ -190,7 +190,7 @@ def test_a_chunk_that_starts_mid_file_reads_clean(tmp_path) -> None:
 def test_helpers_for_reading_in_pieces() -> None:
     """``detail_number`` / ``detail_number_in_order`` give the reader's verdict for two
     records on either side of a cut."""
-    from resv_edi.formats.ei.reader import detail_number, detail_number_in_order
+    from resv_edi.vektis.reader import detail_number, detail_number_in_order
 
     lines = _lines()
     a, b, _ = _two_services(lines)

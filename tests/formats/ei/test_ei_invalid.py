@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from ei_helpers import generate, issues_of, join, put, split
 
-from resv_edi.formats.ei import EIRecord, load_layout, read_records
 from resv_edi.limits import Limits
+from resv_edi.vektis import EIRecord, load_layout, read_records
 
 HA304 = load_layout("HA304")
 AW319 = load_layout("AW319", "1.4")
@@ -250,7 +250,7 @@ def test_claim_file_issues_never_echo_a_value(standard: str, tmp_path: Path) -> 
     field issue names line, column and field, never the value (RESV files, which carry no
     patient data, still show it with possible BSNs hidden)."""
     from resv_edi.api import check_file
-    from resv_edi.formats.ei.layout import detect_layout
+    from resv_edi.vektis.layout import detect_layout
 
     data, _ = generate(standard, 4)
     lines = split(data)

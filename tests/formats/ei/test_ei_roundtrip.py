@@ -8,7 +8,8 @@ import io
 import pytest
 from ei_helpers import generate
 
-from resv_edi.formats.ei import (
+from resv_edi.formats.ei.inspect import inspect_file
+from resv_edi.vektis import (
     EIRecord,
     all_layouts,
     detect_layout,
@@ -16,7 +17,6 @@ from resv_edi.formats.ei import (
     read_records,
     write_records,
 )
-from resv_edi.formats.ei.inspect import inspect_file
 
 # claim standards only: the RESV layouts have their own generator and tests
 LAYOUTS = tuple(la for la in all_layouts() if la.role_type("insured"))

@@ -25,6 +25,19 @@ T = TypeVar("T")
 
 Source = str | os.PathLike[str] | BinaryIO
 
+#: byte order marks of encodings no format of the standard accepts (longest first)
+WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def wide_encoding(head: bytes) -> str | None:
+    """``UTF-16`` or ``UTF-32`` when ``head`` starts with that byte order mark."""
+    return next((name for bom, name in WIDE_BOMS if head.startswith(bom)), None)
+
 
 def source_name(source: Source, file: str | None = None) -> str:
     if file:
@@ -54,7 +67,7 @@ def open_source(source: Source, limits: Limits) -> Iterator[BinaryIO]:
                     )
                 yield fh
             else:
-                yield io.BufferedReader(_Bounded(fh, limit))  # type: ignore[arg-type]
+                yield io.BufferedReader(_Bounded(fh, limit))
     else:
         yield source
 

@@ -6,7 +6,7 @@ A missing value is written as the empty value of its type (zeros for N/date/amou
 otherwise). A value that does not fit its field raises :class:`ValueError`.
 A record read from a file is written back byte for byte: raw texts of values that failed to
 convert are written unchanged, and an N, date or amount field that is blank in the record's
-:attr:`~resv_edi.formats.ei.reader.EIRecord.raw` text and whose value is still empty
+:attr:`~resv_edi.vektis.reader.EIRecord.raw` text and whose value is still empty
 (``None`` / ``""``, as the reader left it) is written as those spaces, not as zeros. A value the
 caller changed is formatted as usual: a date set to ``None`` where the file held a date is
 written as zeros, a value given to a blank field is written in full. (To write zeros into a
@@ -19,8 +19,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import IO, Any, BinaryIO
 
-from resv_edi.formats.ei.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, N, RecordLayout
-from resv_edi.formats.ei.reader import UTF8_SEQUENCE, EIRecord, looks_utf8
+from resv_edi.vektis.framing import UTF8_SEQUENCE, looks_utf8
+from resv_edi.vektis.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, N, RecordLayout
+from resv_edi.vektis.reader import EIRecord
 
 
 def format_field(f: FieldSpec, value: Any) -> str:

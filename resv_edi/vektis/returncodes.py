@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from resv_edi.formats.ei.layout import Layout
 from resv_edi.standard.codelists import codelist
 from resv_edi.standard.paths import mappings_dir
+from resv_edi.vektis.layout import Layout
 
 _MARKERS = ("RETOURCODE", "FOUTCODE")
 LIST_NAME = "vektis_retourcodes"

@@ -22,7 +22,7 @@ Typed values in :attr:`EIRecord.values` (by field ``key``):
 
 A value that cannot be converted (reported as an issue) is kept as its raw text, so that
 writing the record back reproduces it; a blank N, date or amount field (``""`` / ``None``) is
-written back as the spaces of :attr:`EIRecord.raw` (see :mod:`resv_edi.formats.ei.writer`).
+written back as the spaces of :attr:`EIRecord.raw` (see :mod:`resv_edi.vektis.writer`).
 
 IDENTIFICATIE DETAILRECORD (Vektis NUM040, the second field of every detail record): "detail
 records have a sequence number starting at 1 and ascending by 1; a comment record has the
@@ -36,7 +36,6 @@ repeats or goes down is an ``E004`` at the field (line, column, field id, record
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -44,8 +43,12 @@ from functools import lru_cache
 from typing import Any, BinaryIO
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
-from resv_edi.formats.detect import wide_encoding
-from resv_edi.formats.ei.layout import (
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.privacy import redact
+from resv_edi.source import Source, open_source, source_name
+from resv_edi.standard.catalogue import issue
+from resv_edi.vektis.framing import Frame, FrameScanner, count_mismatches
+from resv_edi.vektis.layout import (
     AMOUNT,
     AN,
     DATE,
@@ -54,18 +57,8 @@ from resv_edi.formats.ei.layout import (
     Layout,
     N,
     RecordLayout,
-    TrailerCount,
-    detect_layout,
-    header_ids,
 )
-from resv_edi.formats.source import Source, open_source, physical_lines, source_name
-from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.privacy import redact
-from resv_edi.standard.catalogue import issue
 
-_CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
-UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
-_BOM = b"\xef\xbb\xbf"
 _MASK = "***"
 
 
@@ -225,187 +218,102 @@ class EIReader:
             yield self._issue("F001", None, reason=exc.strerror or str(exc))
 
     def _read_stream(self, stream: BinaryIO) -> Iterator[EIRecord | Issue | None]:
-        layout = self.layout
-        max_records = self.limits.max_records
-        counts = self.counts
-        utf8_reported = False
-        header_type = trailer_type = None
-        header_seen = trailer_seen = False
-        prev_role: str | None = None
-        chain: list[list[Any]] = []  # [record type, last child type, {child type: count}]
-        sums: dict[str, list[tuple[str, str, str | None]]] = {}
+        """The frames of the scanner (:mod:`resv_edi.vektis.framing`), each decoded into its
+        fields; the detail numbers, the record cap and the trailer's totals checked."""
+        scanner = FrameScanner(self._issue, self.limits, self.layout)
+        self.counts = scanner.counts
+        sums: dict[str, list[tuple[str, str, str | None]]] | None = None
         detail = 0
-        last_id = -1  # IDENTIFICATIE DETAILRECORD of the last detail record that had one
-        last_id_at: tuple[int, str] = (0, "")  # its line and record type
-        line_no = 0
-        for body, eol, overlong in physical_lines(stream, self.limits.max_line_length):
-            line_no += 1
-            self.lines = line_no
-            wide = wide_encoding(body) if line_no == 1 else None
-            if wide is not None:  # every later byte is misread: one clear issue, no more
-                yield self._issue(
-                    "F004",
-                    line_no,
-                    reason=f"{wide} byte order mark; EI files are single-byte "
-                    "(ASCII or ISO-8859-1)",
-                )
-                return
-            if eol != b"\r\n":
-                yield self._issue("E002", line_no)
-            if overlong:
-                yield self._issue(
-                    "E001",
-                    line_no,
-                    found=f"> {self.limits.max_line_length}",
-                    expected=layout.record_length if layout else "?",
-                )
-                continue
-            # -- character set
-            if not utf8_reported and ((line_no == 1 and body.startswith(_BOM)) or looks_utf8(body)):
-                utf8_reported = True
-                what = "byte order mark" if body.startswith(_BOM) else "multi-byte sequence"
-                yield self._issue(
-                    "F004",
-                    line_no,
-                    reason=f"UTF-8 {what} on line {line_no}; EI files are single-byte "
-                    "(ASCII or ISO-8859-1)",
-                )
-                if line_no == 1 and body.startswith(_BOM):
-                    body = body[len(_BOM) :]
-            bad = _CONTROL.search(body)
-            text = body.decode("latin-1")
-            # -- layout
-            if layout is None:
-                layout = detect_layout(body) if text.startswith("01") else None
-                if layout is None:
-                    if not text.startswith("01"):
-                        yield self._issue(
-                            "E012",
-                            line_no,
-                            record_type=text[:2],
-                            reason=f"first record is {text[:2]!r}, not a header record",
-                        )
-                    ids = header_ids(body) or (text[2:5], text[5:7] + "." + text[7:9])
-                    found, version = (
-                        (ids[0], f"{ids[1]}.{ids[2]}") if isinstance(ids[0], int) else ids
+        self._last_id = (-1, 0, "")  # the last detail number seen, its line and record type
+        try:
+            for item in scanner.scan(stream):
+                if not isinstance(item, Frame):
+                    yield item
+                    continue
+                layout = scanner.layout
+                assert layout is not None
+                if sums is None:
+                    self.layout = layout
+                    sums = self._running_sums(layout)
+                # plain calls that return their rare issues: a generator per line costs more
+                record, problems = self._record(item, layout)
+                if problems is not None:
+                    yield from problems
+                role = item.record.role
+                if role not in ("header", "trailer"):
+                    detail += 1
+                    if self.limits.max_records and detail > self.limits.max_records:
+                        reason = f"more than {self.limits.max_records} detail records"
+                        yield self._issue("L001", item.line, reason=reason)
+                        return
+                    disorder = self._detail_checks(item, record.values, sums)
+                    if disorder is not None:
+                        yield disorder
+                elif role == "trailer" and self.trailer_values is None:
+                    self.trailer_values = record.values
+                    yield from self._reconcile(layout, record.values, item.line)
+                yield record
+        finally:
+            self.lines = scanner.lines
+            if self.layout is None:
+                self.layout = scanner.layout
+
+    def _running_sums(self, layout: Layout) -> dict[str, list[tuple[str, str, str | None]]]:
+        """Per record type: (trailer total key, amount key, D/C key) of the totals it feeds."""
+        sums: dict[str, list[tuple[str, str, str | None]]] = {}
+        for total in layout.totals:
+            for rtype, amount_key, dc_key in total.sums:
+                sums.setdefault(rtype, []).append((total.field.key, amount_key, dc_key))
+            self.computed[total.field.key] = 0
+        return sums
+
+    def _record(
+        self, frame: Frame, layout: Layout
+    ) -> tuple[EIRecord, list[Issue | None] | None]:
+        """The fields of ``frame`` decoded into a record, and their issues (None: none)."""
+        body = frame.body
+        text = body.decode("latin-1")
+        if not frame.length_ok:
+            text = text[: layout.record_length].ljust(layout.record_length)
+        values, problems = parse_fields(frame.record, text)
+        found: list[Issue | None] | None = None
+        if problems and frame.length_ok:
+            guarded = layout.carries_patient_data
+            found = [
+                self._field_issue(code, frame.line, frame.record_type, f, raw, guarded)
+                for code, f, raw in problems
+            ]
+        if frame.record.role == "header" and self.header_values is None:
+            self.header_values = values
+        raw = text if frame.length_ok else body.decode("latin-1")
+        return EIRecord(frame.record_type, frame.line, values, raw), found
+
+    def _detail_checks(
+        self,
+        frame: Frame,
+        values: dict[str, Any],
+        sums: dict[str, list[tuple[str, str, str | None]]],
+    ) -> Issue | None:
+        """Add to the running totals; E004 when the detail number repeats or goes down."""
+        found = None
+        did = frame.record.detail_id
+        if did is not None:
+            ident = values[did.key]
+            if ident.isdigit() and ident.isascii():  # else E005/E007 already
+                number = int(ident)
+                last_id, last_line, last_type = self._last_id
+                if number < last_id or (number == last_id and frame.record.role != "comment"):
+                    found = self._detail_id_issue(
+                        frame.line, frame.record_type, did, number, last_id, last_line, last_type
                     )
-                    yield self._issue("E014", line_no, found=found, version=version)
-                    return
-                self.layout = layout
-            if header_type is None:
-                header_type = layout.header.type
-                trailer_type = layout.trailer.type
-                chain = [[header_type, None, {}]]
-                for total in layout.totals:
-                    for rtype, amount_key, dc_key in total.sums:
-                        sums.setdefault(rtype, []).append((total.field.key, amount_key, dc_key))
-                    self.computed[total.field.key] = 0
-            rtype = text[:2]
-            if bad is not None:
-                column = bad.start() + 1
-                rl0 = layout.records.get(rtype)
-                f0 = rl0.field_at(column) if rl0 else None
-                yield self._issue(
-                    "E011",
-                    line_no,
-                    column=column,
-                    record_type=rtype,
-                    path=f0.id if f0 else None,
-                    field=f"{f0.name} (byte 0x{body[bad.start()]:02X})"
-                    if f0
-                    else f"column {column} (byte 0x{body[bad.start()]:02X})",
-                )
-            rl = layout.records.get(rtype)
-            if rl is None:
-                yield self._issue("E003", line_no, column=1, found=repr(rtype))
-                prev_role = "unknown"
-                continue
-            counts[rtype] = counts.get(rtype, 0) + 1
-            # -- length
-            length_ok = len(text) == layout.record_length
-            if not length_ok:
-                yield self._issue(
-                    "E001",
-                    line_no,
-                    record_type=rtype,
-                    found=len(text),
-                    expected=layout.record_length,
-                )
-                text = text[: layout.record_length].ljust(layout.record_length)
-            # -- order
-            role = rl.role
-            reason = None
-            if trailer_seen:
-                reason = f"after the trailer record {trailer_type}"
-            elif role == "header":
-                reason = None if line_no == 1 and not header_seen else "the header must be first"
-                header_seen = True
-            elif line_no == 1:
-                yield self._issue(
-                    "E012",
-                    line_no,
-                    record_type=rtype,
-                    reason=f"first record is {rtype}, not the header {header_type}",
-                )
-            if role == "trailer":
-                trailer_seen = True
-            elif role != "header" and reason is None:
-                if rl.parent == "*":
-                    if prev_role in (None, "header"):
-                        reason = "a comment record must follow the record it comments"
-                elif rl.parent is not None:
-                    reason = _check_parent(rl, layout, chain)
-            if reason is not None:
-                yield self._issue("E004", line_no, record_type=rtype, found=rtype, reason=reason)
-            prev_role = role
-            # -- fields
-            values, problems = parse_fields(rl, text)
-            if problems and length_ok:
-                guarded = layout.carries_patient_data
-                for code, f, raw in problems:
-                    yield self._field_issue(code, line_no, rtype, f, raw, guarded)
-            if role == "header" and self.header_values is None:
-                self.header_values = values
-            if role not in ("header", "trailer"):
-                detail += 1
-                if max_records and detail > max_records:
-                    yield self._issue(
-                        "L001",
-                        line_no,
-                        reason=f"more than {max_records} detail records",
-                    )
-                    return
-                did = rl.detail_id
-                if did is not None:
-                    ident = values[did.key]
-                    if ident.isdigit() and ident.isascii():  # else E005/E007 already
-                        number = int(ident)
-                        if number < last_id or (number == last_id and role != "comment"):
-                            yield self._detail_id_issue(
-                                line_no, rtype, did, number, last_id, *last_id_at
-                            )
-                        last_id = number
-                        last_id_at = (line_no, rtype)
-                for key, amount_key, dc_key in sums.get(rtype, ()):
-                    amount = values[amount_key]
-                    if isinstance(amount, int):
-                        if dc_key is not None and values[dc_key] == "C":
-                            amount = -amount
-                        self.computed[key] += amount
-            elif role == "trailer" and self.trailer_values is None:
-                self.trailer_values = values
-                yield from self._reconcile(layout, values, line_no)
-            yield EIRecord(rtype, line_no, values, text if length_ok else body.decode("latin-1"))
-        if line_no == 0:
-            yield self._issue("F003", None)
-            return
-        if layout is not None:
-            if not header_seen:
-                yield self._issue("E012", 1, reason="no header record")
-            if not trailer_seen:
-                yield self._issue(
-                    "E012", line_no, reason=f"no trailer record (the file ends at line {line_no})"
-                )
+                self._last_id = (number, frame.line, frame.record_type)
+        for key, amount_key, dc_key in sums.get(frame.record_type, ()):
+            amount = values[amount_key]
+            if isinstance(amount, int):
+                if dc_key is not None and values[dc_key] == "C":
+                    amount = -amount
+                self.computed[key] += amount
+        return found
 
     def _detail_id_issue(
         self,
@@ -474,21 +382,6 @@ class EIReader:
                 )
 
 
-def count_mismatches(
-    layout: Layout, trailer: dict[str, Any], counts: dict[str, int]
-) -> Iterator[tuple[TrailerCount, int, int]]:
-    """(count field, found, expected) for every count of the ``trailer`` record's values that
-    differs from ``counts`` (records per type); a count that is not all digits is skipped
-    (it is an E005 of its own)."""
-    for count in layout.counts:
-        found = trailer[count.field.key]
-        if not (isinstance(found, str) and found.isascii() and found.isdigit()):
-            continue
-        expected = sum(counts.get(t, 0) for t in count.records)
-        if int(found) != expected:
-            yield count, int(found), expected
-
-
 def detail_number(layout: Layout, record: str | bytes) -> int | None:
     """The IDENTIFICATIE DETAILRECORD of ``record`` (a record's text or bytes), or ``None``
     when it is no detail record of ``layout`` or its number is not all digits (an issue of
@@ -515,40 +408,6 @@ def detail_number_in_order(layout: Layout, record: str | bytes, previous: int) -
         return True
     rtype = record[:2] if isinstance(record, str) else record[:2].decode("latin-1")
     return number > previous or (number == previous and layout.records[rtype].role == "comment")
-
-
-def looks_utf8(body: bytes) -> bool:
-    """True when ``body`` holds a UTF-8 multi-byte sequence and decodes as UTF-8."""
-    if body.isascii() or UTF8_SEQUENCE.search(body) is None:
-        return False
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _check_parent(rl: RecordLayout, layout: Layout, chain: list[list[Any]]) -> str | None:
-    """Check ``rl`` against the open chain of records and update it; a reason when out of
-    order."""
-    for i in range(len(chain) - 1, -1, -1):
-        if chain[i][0] == rl.parent:
-            break
-    else:
-        return f"no {rl.parent} record before it"
-    del chain[i + 1 :]
-    parent = chain[i]
-    reason = None
-    last = parent[1]
-    if last is not None and layout.records[last].order > rl.order:
-        reason = f"a {rl.type} record must come before the {last} records of its {rl.parent}"
-    seen = parent[2].get(rl.type, 0) + 1
-    parent[2][rl.type] = seen
-    if rl.max_per_parent and seen > rl.max_per_parent and reason is None:
-        reason = f"more than {rl.max_per_parent} {rl.type} record(s) per {rl.parent} record"
-    parent[1] = rl.type
-    chain.append([rl.type, None, {}])
-    return reason
 
 
 def read_records(

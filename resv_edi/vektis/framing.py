@@ -1,0 +1,330 @@
+"""The framing of an EI file, without decoding a single field: line ends, character set, the
+layout named by the header, record types, record lengths, record order, header and trailer,
+and the number of records per type (what the trailer counts).
+
+:class:`FrameScanner` yields one :class:`Frame` per record whose type the layout knows, and
+the issues of the framing (``E001`` ``E002`` ``E003`` ``E004`` ``E011`` ``E012`` ``E014``
+``F003`` ``F004``) in file order. The reader (:mod:`resv_edi.vektis.reader`) decodes the fields
+of every frame; the lump-sum engine slices only the fields its mapping allowlists. Issues are
+built by the caller's ``report`` function (which counts and caps them), so the scanner never
+decides how many issues a caller keeps.
+
+A frame's bytes are never echoed in an issue of a layout that carries patient data (the claim
+standards): an unknown record type there is reported without its two bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Protocol
+
+from resv_edi.errors import Issue
+from resv_edi.limits import Limits
+from resv_edi.source import physical_lines, wide_encoding
+from resv_edi.vektis.layout import Layout, RecordLayout, TrailerCount, detect_layout, header_ids
+
+_CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+_BOM = b"\xef\xbb\xbf"
+
+
+class Report(Protocol):
+    """Builds (and counts) one issue at ``line``; ``None`` when the caller's cap is reached."""
+
+    def __call__(self, code: str, line: int | None, **params: Any) -> Issue | None: ...
+
+
+#: issues of one record's framing (``None`` entries are issues beyond the cap), or None
+_Found = list[Issue | None] | None
+
+#: Called once with the layout the header names (or ``None``): an issue stops the scan.
+Accept = Callable[[Layout | None, int], Issue | None]
+
+
+@dataclass(slots=True)
+class Frame:
+    """One record: 1-based line, type, layout, bytes (without the line end; BOM removed) and
+    whether its length is the layout's record length."""
+
+    line: int
+    record_type: str
+    record: RecordLayout
+    body: bytes
+    length_ok: bool
+
+
+@dataclass(slots=True)
+class _Order:
+    """The record-order state: header and trailer seen, the open chain of parents."""
+
+    header_seen: bool = False
+    trailer_seen: bool = False
+    prev_role: str | None = None
+    #: [record type, last child type, {child type: count}] per open record
+    chain: list[list[Any]] | None = None
+
+
+class FrameScanner:
+    """Scan the frames of one EI stream. Afterwards :attr:`layout`, :attr:`counts` (records
+    per known type) and :attr:`lines` hold what was seen.
+
+    ``length_code`` is the issue for a record of the wrong length (``E001``; the lump-sum
+    engine, which skips such records, reports ``M005``); ``accept`` may refuse the layout the
+    header names (the lump-sum engine refuses one its mapping does not read).
+    """
+
+    def __init__(
+        self,
+        report: Report,
+        limits: Limits,
+        layout: Layout | None = None,
+        *,
+        length_code: str = "E001",
+        accept: Accept | None = None,
+    ) -> None:
+        self.report = report
+        self.limits = limits
+        self.layout = layout
+        self.length_code = length_code
+        self.accept = accept
+        self.counts: dict[str, int] = {}
+        self.lines = 0
+        self._order = _Order()
+
+    def scan(self, stream: BinaryIO) -> Iterator[Frame | Issue | None]:
+        """Frames and framing issues of ``stream`` (``None`` for an issue beyond the cap)."""
+        utf8_reported = False
+        line_no = 0
+        for body, eol, overlong in physical_lines(stream, self.limits.max_line_length):
+            line_no += 1
+            self.lines = line_no
+            wide = wide_encoding(body) if line_no == 1 else None
+            if wide is not None:  # every later byte is misread: one clear issue, no more
+                reason = f"{wide} byte order mark; EI files are single-byte (ASCII or ISO-8859-1)"
+                yield self.report("F004", line_no, reason=reason)
+                return
+            if eol != b"\r\n":
+                yield self.report("E002", line_no)
+            if overlong:
+                yield self._length_issue(line_no, None, f"> {self.limits.max_line_length}")
+                continue
+            if not utf8_reported and ((line_no == 1 and body.startswith(_BOM)) or looks_utf8(body)):
+                utf8_reported = True
+                yield self._utf8_issue(line_no, body)
+                if line_no == 1 and body.startswith(_BOM):
+                    body = body[len(_BOM) :]
+            if self.layout is None:
+                found = yield from self._detect(body, line_no)
+                if not found:
+                    return
+            frame, problems = self._frame(body, line_no)
+            if problems is not None:  # rare: a list is cheaper than a generator per line
+                yield from problems
+            if frame is not None:
+                yield frame
+        yield from self._end(line_no)
+
+    # -- the steps of one line ---------------------------------------------------------------
+    def _utf8_issue(self, line_no: int, body: bytes) -> Issue | None:
+        what = "byte order mark" if body.startswith(_BOM) else "multi-byte sequence"
+        reason = (
+            f"UTF-8 {what} on line {line_no}; EI files are single-byte (ASCII or ISO-8859-1)"
+        )
+        return self.report("F004", line_no, reason=reason)
+
+    def _detect(self, body: bytes, line_no: int) -> Generator[Issue | None, None, bool]:
+        """Find the layout the header names; returns whether the scan goes on."""
+        header = body.startswith(b"01")
+        layout = detect_layout(body) if header else None
+        if self.accept is not None:
+            refused = self.accept(layout, line_no)
+            if refused is not None:
+                yield refused
+                return False
+        if layout is None:
+            text = body.decode("latin-1")
+            if not header:
+                reason = f"first record is {text[:2]!r}, not a header record"
+                yield self.report("E012", line_no, record_type=text[:2], reason=reason)
+            ids = header_ids(body)
+            found: int | str
+            if ids is not None:
+                found, version = ids[0], f"{ids[1]}.{ids[2]}"
+            else:
+                found, version = text[2:5], text[5:7] + "." + text[7:9]
+            yield self.report("E014", line_no, found=found, version=version)
+            return False
+        self.layout = layout
+        return True
+
+    def _frame(self, body: bytes, line_no: int) -> tuple[Frame | None, _Found]:
+        """One record's :class:`Frame` (``None`` for an unknown record type) and the issues of
+        its framing (``None`` when there are none)."""
+        layout = self.layout
+        assert layout is not None
+        rtype = body[:2].decode("latin-1")
+        found: _Found = None
+        bad = _CONTROL.search(body)
+        if bad is not None:
+            found = [self._control_issue(body, bad.start(), rtype, line_no)]
+        rl = layout.records.get(rtype)
+        order = self._order
+        if rl is not None and bad is None and not order.trailer_seen and line_no != 1:
+            # the common case, kept short: a known record of the right length in order
+            role = rl.role
+            parent = rl.parent
+            if role != "header" and role != "trailer" and parent is not None and parent != "*":
+                counts = self.counts
+                counts[rtype] = counts.get(rtype, 0) + 1
+                if len(body) == layout.record_length and order.chain is not None:
+                    reason = _check_parent(rl, layout, order.chain)
+                    order.prev_role = role
+                    if reason is None:
+                        return Frame(line_no, rtype, rl, body, True), None
+                    e004 = self.report(
+                        "E004", line_no, record_type=rtype, found=rtype, reason=reason
+                    )
+                    return Frame(line_no, rtype, rl, body, True), [e004]
+                counts[rtype] -= 1  # counted again below
+        if rl is None:
+            # in a claim file the two bytes of a shifted record may be patient data
+            shown = (
+                f"(not one of {', '.join(layout.records)})"
+                if layout.carries_patient_data
+                else repr(rtype)
+            )
+            unknown = self.report("E003", line_no, column=1, found=shown)
+            self._order.prev_role = "unknown"
+            return None, [*(found or ()), unknown]
+        self.counts[rtype] = self.counts.get(rtype, 0) + 1
+        length_ok = len(body) == layout.record_length
+        if not length_ok:
+            found = [*(found or ()), self._length_issue(line_no, rtype, len(body))]
+        disorder = self._check_order(rl, line_no)
+        if disorder is not None:
+            found = [*(found or ()), *disorder]
+        return Frame(line_no, rtype, rl, body, length_ok), found
+
+    def _length_issue(self, line_no: int, rtype: str | None, found: int | str) -> Issue | None:
+        expected = self.layout.record_length if self.layout else "?"
+        return self.report(
+            self.length_code,
+            line_no,
+            record_type=rtype,
+            record=rtype or "?",
+            found=found,
+            expected=expected,
+        )
+
+    def _control_issue(self, body: bytes, at: int, rtype: str, line_no: int) -> Issue | None:
+        """E011 at the first control character of a line: its column, field and byte."""
+        assert self.layout is not None
+        column = at + 1
+        rl = self.layout.records.get(rtype)
+        f = rl.field_at(column) if rl else None
+        byte = f"byte 0x{body[at]:02X}"
+        return self.report(
+            "E011",
+            line_no,
+            column=column,
+            record_type=rtype,
+            path=f.id if f else None,
+            field=f"{f.name} ({byte})" if f else f"column {column} ({byte})",
+        )
+
+    def _check_order(self, rl: RecordLayout, line_no: int) -> _Found:
+        """E012 (the first record is no header) and E004 (a record out of order), or None."""
+        layout = self.layout
+        assert layout is not None
+        order = self._order
+        if order.chain is None:
+            order.chain = [[layout.header.type, None, {}]]
+        role, rtype = rl.role, rl.type
+        found: _Found = None
+        reason = None
+        if order.trailer_seen:
+            reason = f"after the trailer record {layout.trailer.type}"
+        elif role == "header":
+            ok = line_no == 1 and not order.header_seen
+            reason = None if ok else "the header must be first"
+            order.header_seen = True
+        elif line_no == 1:
+            reason1 = f"first record is {rtype}, not the header {layout.header.type}"
+            found = [self.report("E012", line_no, record_type=rtype, reason=reason1)]
+        if role == "trailer":
+            order.trailer_seen = True
+        elif role != "header" and reason is None:
+            if rl.parent == "*":
+                if order.prev_role in (None, "header"):
+                    reason = "a comment record must follow the record it comments"
+            elif rl.parent is not None:
+                reason = _check_parent(rl, layout, order.chain)
+        if reason is not None:
+            disorder = self.report("E004", line_no, record_type=rtype, found=rtype, reason=reason)
+            found = [*(found or ()), disorder]
+        order.prev_role = role
+        return found
+
+    def _end(self, line_no: int) -> Iterator[Issue | None]:
+        """F003 for an empty file; E012 for a missing header or trailer."""
+        if line_no == 0:
+            yield self.report("F003", None)
+            return
+        if self.layout is None:
+            return
+        if not self._order.header_seen:
+            yield self.report("E012", 1, reason="no header record")
+        if not self._order.trailer_seen:
+            reason = f"no trailer record (the file ends at line {line_no})"
+            yield self.report("E012", line_no, reason=reason)
+
+
+def _check_parent(rl: RecordLayout, layout: Layout, chain: list[list[Any]]) -> str | None:
+    """Check ``rl`` against the open chain of records and update it; a reason when out of
+    order."""
+    for i in range(len(chain) - 1, -1, -1):
+        if chain[i][0] == rl.parent:
+            break
+    else:
+        return f"no {rl.parent} record before it"
+    del chain[i + 1 :]
+    parent = chain[i]
+    reason = None
+    last = parent[1]
+    if last is not None and layout.records[last].order > rl.order:
+        reason = f"a {rl.type} record must come before the {last} records of its {rl.parent}"
+    seen = parent[2].get(rl.type, 0) + 1
+    parent[2][rl.type] = seen
+    if rl.max_per_parent and seen > rl.max_per_parent and reason is None:
+        reason = f"more than {rl.max_per_parent} {rl.type} record(s) per {rl.parent} record"
+    parent[1] = rl.type
+    chain.append([rl.type, None, {}])
+    return reason
+
+
+def count_mismatches(
+    layout: Layout, trailer: dict[str, Any], counts: dict[str, int]
+) -> Iterator[tuple[TrailerCount, int, int]]:
+    """(count field, found, expected) for every count of the ``trailer`` record's values
+    (by field key) that differs from ``counts`` (records per type); a count that is absent or
+    not all digits is skipped (it is an E005 of its own)."""
+    for count in layout.counts:
+        found = trailer.get(count.field.key)
+        if not (isinstance(found, str) and found.isascii() and found.isdigit()):
+            continue
+        expected = sum(counts.get(t, 0) for t in count.records)
+        if int(found) != expected:
+            yield count, int(found), expected
+
+
+def looks_utf8(body: bytes) -> bool:
+    """True when ``body`` holds a UTF-8 multi-byte sequence and decodes as UTF-8."""
+    if body.isascii() or UTF8_SEQUENCE.search(body) is None:
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
