@@ -20,7 +20,7 @@ from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "gen_standard_doc.py"
 DOC = ROOT / "docs" / "standard.md"
-DESCRIPTIONS = ROOT / "docs" / "field_descriptions.toml"
+DESCRIPTIONS = ROOT / "mappings" / "documentation.toml"
 
 RECORDS = {
     "elements-declaratie-header": Header,
@@ -130,7 +130,11 @@ def test_a_description_of_no_element_is_an_error(gen: ModuleType, tmp_path: Path
     text = DESCRIPTIONS.read_text(encoding="utf-8")
     path = tmp_path / "descriptions.toml"
     path.write_text(
-        text.replace("[declaratie.Totalen]\n", '[declaratie.Totalen]\nBsn = "no"\n'), "utf-8"
+        text.replace(
+            "[declaratie.Totalen.elements]\n",
+            '[declaratie.Totalen.elements]\nBsn = { nl = "nee", en = "no" }\n',
+        ),
+        "utf-8",
     )
     assert _run(gen, "--check", "--descriptions", str(path)) == 2
 

@@ -4,7 +4,7 @@ Each table sits between ``<!-- BEGIN generated:NAME -->`` and ``<!-- END generat
 only the text between the markers is rewritten, the prose around it is left untouched.
 
 Sources: the pydantic models (element order, optionality), the XSDs (types, occurrences),
-``docs/field_descriptions.toml`` (English descriptions), ``mappings/standard.toml``,
+``mappings/documentation.toml`` (Dutch and English descriptions), ``mappings/standard.toml``,
 ``mappings/codelists/*.toml`` and ``mappings/rules/catalogue.toml`` (with the rule registry for
 where each rule is checked). The generator refuses to write when model and XSD disagree, when
 an element has no description or when a description names an element that does not exist.
@@ -38,9 +38,10 @@ from lxml import etree  # noqa: E402
 from resv_edi.model.base import Record  # noqa: E402
 from resv_edi.model.declaratie import Header, Prestatie, Totalen  # noqa: E402
 from resv_edi.model.retour import RetourHeader, RetourPrestatie, RetourTotalen  # noqa: E402
+from resv_edi.standard.documentation import Documentation, load_documentation  # noqa: E402
 
 DOC = ROOT / "docs" / "standard.md"
-DESCRIPTIONS = ROOT / "docs" / "field_descriptions.toml"
+DESCRIPTIONS = ROOT / "mappings" / "documentation.toml"
 MAPPINGS = ROOT / "mappings"
 XSD_DIR = ROOT / "xsd"
 XS = "{http://www.w3.org/2001/XMLSchema}"
@@ -109,10 +110,23 @@ def xsd_sequence(xsd: Path, complex_type: str) -> list[XsdElement]:
 def _element(node: Any) -> XsdElement:
     return XsdElement(
         name=node.get("name", ""),
-        type=_local(node.get("type", "")),
+        type=_element_type(node),
         min_occurs=int(node.get("minOccurs", "1")),
         max_occurs=node.get("maxOccurs", "1"),
     )
+
+
+def _element_type(node: Any) -> str:
+    """The named type of an element; for an element restricted to one value (the fixed
+    message code and versions) its base type and that value."""
+    if node.get("type"):
+        return _local(node.get("type"))
+    restriction = node.find(f"{XS}simpleType/{XS}restriction")
+    if restriction is None:
+        raise SourceError(f"element {node.get('name')} has neither a type nor a restriction")
+    values = [f.get("value", "") for f in restriction if isinstance(f.tag, str)]
+    fixed = values[0].replace("\\", "") if values else "?"
+    return f"{_local(restriction.get('base', ''))} = {fixed}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +164,7 @@ def simple_types(xsd: Path) -> list[SimpleType]:
 class RecordSpec:
     """One record of a message: the model class and the XSD complex type it mirrors."""
 
-    message: str  # "declaratie" | "retour" (section name in field_descriptions.toml)
+    message: str  # "declaratie" | "retour" (section name in mappings/documentation.toml)
     name: str  # Header | Prestatie | Totalen
     model: type[Record]
     xsd: str
@@ -188,21 +202,21 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     return "\n".join(lines)
 
 
-def load_descriptions(path: Path = DESCRIPTIONS) -> dict[str, dict[str, dict[str, str]]]:
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+def load_descriptions(path: Path = DESCRIPTIONS) -> Documentation:
+    """The documentation of the messages (``mappings/documentation.toml``)."""
+    try:
+        return load_documentation(path)
+    except ValueError as exc:
+        raise SourceError(str(exc)) from exc
 
 
-def check_descriptions(descriptions: dict[str, dict[str, dict[str, str]]]) -> None:
-    """Fail unless every element has exactly one description and every description an element."""
+def check_descriptions(descriptions: Documentation) -> None:
+    """Fail unless every element of a record has exactly one description and every description
+    of a record an element (``tools/annotate_xsd.py`` checks the rest of the file)."""
     problems: list[str] = []
-    known = {(r.message, r.name) for r in RECORDS}
-    for message, records in descriptions.items():
-        for record in records:
-            if (message, record) not in known:
-                problems.append(f"[{message}.{record}] is not a record of the standard")
     for spec in RECORDS:
-        texts = descriptions.get(spec.message, {}).get(spec.name, {})
+        doc = descriptions.complex_types.get(spec.message, {}).get(spec.name)
+        texts = doc.elements if doc else {}
         names = spec.model.element_names
         problems += [
             f"{spec.message}.{spec.name}.{n}: no description" for n in names if not texts.get(n)
@@ -249,16 +263,25 @@ def _required(el: XsdElement) -> str:
     return "yes" if el.min_occurs >= 1 else "no"
 
 
-def render_elements(spec: RecordSpec, descriptions: dict[str, Any]) -> str:
-    """The element table of one record."""
+def render_elements(spec: RecordSpec, descriptions: Documentation) -> str:
+    """The element table of one record, the Dutch explanation first."""
     elements = xsd_sequence(XSD_DIR / spec.xsd, spec.name)
     check_model_against_xsd(spec, elements)
-    texts = descriptions[spec.message][spec.name]
+    texts = descriptions.element_texts(spec.message, spec.name)
     rows = [
-        (n, f"`{el.name}`", el.type, _required(el), el.max_occurs, texts[el.name])
+        (
+            n,
+            f"`{el.name}`",
+            el.type,
+            _required(el),
+            el.max_occurs,
+            texts[el.name].nl,
+            texts[el.name].en,
+        )
         for n, el in enumerate(elements, start=1)
     ]
-    return _table(("Nr", "Element", "XSD type", "Required", "Max", "Description"), rows)
+    head = ("Nr", "Element", "XSD type", "Required", "Max", "Omschrijving", "Description")
+    return _table(head, rows)
 
 
 def render_message_structure() -> str:
@@ -274,8 +297,8 @@ def render_message_structure() -> str:
     return _table(("Message", "Part", "Occurs"), rows)
 
 
-def render_simple_types() -> str:
-    """The simple types of the basisschema."""
+def render_simple_types(descriptions: Documentation) -> str:
+    """The simple types of the basisschema, with their Dutch and English meaning."""
     rows = []
     for st in simple_types(XSD_DIR / "basisschema.xsd"):
         facets: dict[str, list[str]] = {}
@@ -287,8 +310,10 @@ def render_simple_types() -> str:
                 shown.append("enumeration " + ", ".join(_code(v) for v in values))
             else:
                 shown.extend(f"{kind} {_code(v)}" for v in values)
-        rows.append((st.name, _local(st.base), "; ".join(shown), st.documentation or "—"))
-    return _table(("Type", "Base", "Facets", "Meaning"), rows)
+        doc = descriptions.types.get(st.name)
+        english = doc.text.en if doc else "—"
+        rows.append((st.name, _local(st.base), "; ".join(shown), st.documentation or "—", english))
+    return _table(("Type", "Base", "Facets", "Betekenis", "Meaning"), rows)
 
 
 # -- standard facts, code lists, catalogue ---------------------------------------------------
@@ -328,8 +353,22 @@ def render_standard_facts() -> str:
             " / ".join(str(raw["amount_digits"][k]) for k in ("line", "vat", "total")),
         ),
         (
-            "Free-text fields scanned for a BSN (R016)",
+            "Free-text fields scanned for a BSN: an error (R016)",
             ", ".join(f"`{f}`" for f in raw["privacy"]["free_text_fields"]),
+        ),
+        (
+            "Identifying fields scanned for a BSN: a warning (R042)",
+            ", ".join(f"`{f}`" for f in raw["privacy"]["reference_fields"]),
+        ),
+        (
+            "Elements a credit need not repeat from its debit (R035)",
+            ", ".join(f"`{f}`" for f in raw["credits"]["exempt"]),
+        ),
+        (
+            "Supported releases / recognised retired releases (F005)",
+            ", ".join(raw["versions"]["supported"])
+            + " / "
+            + (", ".join(raw["versions"].get("retired", {})) or "none"),
         ),
     ]
     return _table(("Fact", "Value"), rows)
@@ -390,7 +429,7 @@ def render_codelists() -> str:
             head.append("Raised by")
         rows = []
         for c in codes:
-            row = [f"`{c['code']}`", *(c.get(k, "—") for k in extra)]
+            row = [f"`{c['code']}`", *(_value(c.get(k, "—")) for k in extra)]
             row += [c["valid_from"], c.get("valid_to", "—"), c.get("nl", ""), c.get("en", "")]
             if with_raised:
                 row.append(", ".join(raised.get(c["code"], [])) or "—")
@@ -398,6 +437,48 @@ def render_codelists() -> str:
         lines.append(_table(head, rows))
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+def _value(value: object) -> object:
+    """A code list attribute as a table cell: lists joined by commas."""
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
+def render_return_codes() -> str:
+    """The return codes of the standard beside Vektis' meaning of every reused COD954 code."""
+    own = _toml(MAPPINGS / "codelists" / "retourcodes.toml")
+    vektis = _toml(MAPPINGS / "codelists" / "vektis_retourcodes.toml")
+    held = {c["code"]: c for c in vektis["code"]}
+    first, last = own["meta"]["resv_range"]
+    exceptions = set(own["meta"].get("exceptions", ()))
+    raised = _raised_by()
+    policy = _toml(MAPPINGS / "retour" / "policy.toml")["codes"]
+    raised.setdefault(policy["message_rejected"], []).append("retour policy (not assessed)")
+    rows = []
+    for c in own["code"]:
+        code = c["code"]
+        if c.get("vektis"):
+            basis, meaning = f"Vektis {c['vektis']}", held[code]["nl"]
+        elif first <= code <= last:
+            basis, meaning = f"RESV range {first}–{last}", "— (not used by Vektis)"
+        elif code in exceptions:
+            basis, meaning = "iStandaarden (exception)", "— (not in the held part of COD954-VEKT)"
+        else:
+            raise SourceError(f"return code {code} is neither Vektis nor in the RESV range")
+        rows.append(
+            (
+                f"`{code}`",
+                c["level"],
+                c["nl"],
+                basis,
+                meaning,
+                ", ".join(f"`{w}`" for w in c.get("was", ())) or "new",
+                ", ".join(raised.get(code, [])) or "—",
+            )
+        )
+    head = ("Code", "Level", "Meaning (RESV)", "Basis", "Vektis meaning", "In 1.0", "Raised by")
+    files = "`mappings/codelists/retourcodes.toml` and `mappings/codelists/vektis_retourcodes.toml`"
+    return f"Return codes version {own['meta']['version']}; files {files}.\n\n" + _table(head, rows)
 
 
 def _catalogue() -> dict[str, dict[str, Any]]:
@@ -443,7 +524,7 @@ def render_catalogue() -> str:
     return f"Catalogue version {version}; file `mappings/rules/catalogue.toml`.\n\n{table}"
 
 
-EI_LAYOUTS = ("RESV901_v1.0.json", "RESV902_v1.0.json", "RESV903_v1.0.json")
+EI_LAYOUTS = ("RESV901_v1.1.json", "RESV902_v1.1.json", "RESV903_v1.0.json")
 
 
 def render_ei_layout() -> str:
@@ -487,7 +568,7 @@ class Block:
     sources: tuple[Path, ...] = ()
 
 
-def blocks(descriptions: dict[str, Any]) -> dict[str, Block]:
+def blocks(descriptions: Documentation) -> dict[str, Block]:
     """Every block the document must hold, by marker name."""
     result: dict[str, Block] = {
         "standard-facts": Block(render_standard_facts, (MAPPINGS / "standard.toml",)),
@@ -497,14 +578,19 @@ def blocks(descriptions: dict[str, Any]) -> dict[str, Block]:
         result[spec.block] = Block(
             lambda spec=spec: render_elements(spec, descriptions), (XSD_DIR / spec.xsd,)
         )
-    result["simple-types"] = Block(render_simple_types, (XSD_DIR / "basisschema.xsd",))
+    result["simple-types"] = Block(
+        lambda: render_simple_types(descriptions), (XSD_DIR / "basisschema.xsd",)
+    )
     result["codelists"] = Block(render_codelists)
+    result["return-codes"] = Block(
+        render_return_codes, (MAPPINGS / "codelists" / "vektis_retourcodes.toml",)
+    )
     result["catalogue"] = Block(render_catalogue, (MAPPINGS / "rules" / "catalogue.toml",))
     result["ei-layout"] = Block(render_ei_layout, tuple(MAPPINGS / "ei" / n for n in EI_LAYOUTS))
     return result
 
 
-def regenerate(text: str, descriptions: dict[str, Any]) -> tuple[str, list[str]]:
+def regenerate(text: str, descriptions: Documentation) -> tuple[str, list[str]]:
     """``text`` with every generated block rewritten; also the names of the blocks changed."""
     wanted = blocks(descriptions)
     names = [m.group("name") for m in MARKER.finditer(text)]

@@ -25,12 +25,18 @@ from resv_edi.generate.declarations import generate_declaration
 from resv_edi.model.base import Record
 from resv_edi.model.declaratie import Header, Prestatie, Totalen
 from resv_edi.model.messages import DECLARATIE
+from resv_edi.standard.codelists import codelist
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 
 Data = dict[str, Any]
 Message = tuple[Data, list[Data]]
+
+ZVW_INSURERS = [
+    c.code for c in codelist("uzovi_register").codes.values() if c.attributes.get("kind") == "zvw"
+]
+REGIONS = list(codelist("werkgebieden").codes)
 
 
 # -- building messages -----------------------------------------------------------------------
@@ -154,14 +160,14 @@ def _business_rules() -> dict[str, bytes]:
     )
     files["R006_period_after_experiment.xml"] = render(
         edit(
-            edit(p1, DeclaratieperiodeEinde=date(2032, 12, 31)),
+            edit(p1, DeclaratieperiodeEinde=date(2032, 12, 31), Dagtekening=date(2032, 2, 15)),
             0,
             Begindatum=date(2031, 12, 1),
             Einddatum=date(2032, 1, 31),
         )
     )
     files["R007_outside_declaration_period.xml"] = render(
-        edit(p1, 0, Begindatum=date(2028, 3, 1), Einddatum=date(2028, 3, 31))
+        edit(p1, 0, Begindatum=date(2028, 1, 1), Einddatum=date(2028, 1, 10))
     )
     files["R008_unknown_prestatiecode.xml"] = render(edit(p1, 0, Prestatiecode="RESV99"))
     files["R009_code_of_other_soort.xml"] = render(edit(p1, 0, Prestatiecode="RESV02"))
@@ -186,7 +192,8 @@ def _business_rules() -> dict[str, bytes]:
         edit(p1, 0, Toelichting="BSN 111222333 hoort hier niet"), "json"
     )
     files["R017_amount_too_wide.xml"] = render(edit(p1, 0, Bedrag=100_000_000_000))
-    files["R019_insurer_not_receiver.xml"] = render(edit(p1, 0, Zorgverzekeraar="9999"))
+    other = next(c for c in ZVW_INSURERS if c != h1["OntvangerUzovi"])
+    files["R019_insurer_not_receiver.xml"] = render(edit(p1, 0, Zorgverzekeraar=other))
     files["R020_hoofdtaak_before_experiment.xml"] = render(
         edit(
             edit(p1, DeclaratieperiodeBegin=date(2026, 12, 1)),
@@ -210,19 +217,78 @@ def _business_rules() -> dict[str, bytes]:
         "Referentienummer": ref[0][:-3] + "009",
         "VorigReferentienummer": ref[0],
         "DebetCredit": "C",
-        "Bedrag": lines1[0]["Bedrag"] + 1,
         "Omschrijving": f"Creditering van {ref[0]}",
     }
-    files["R025_credit_exceeds_debit.xml"] = render((h1, [*lines1, credit]))
-    part = lines1[0]["Bedrag"] * 6 // 10  # two credits of 60 % each: together too much
-    credits = [
-        {**credit, "Referentienummer": ref[0][:-3] + f"02{n}", "Bedrag": part} for n in (1, 2)
-    ]
-    files["R025_two_credits_exceed_debit.ndjson"] = render((h1, [*lines1, *credits]), "ndjson")
+    twice = {**credit, "Referentienummer": ref[0][:-3] + "010"}
+    files["R025_credited_twice.xml"] = render((h1, [*lines1, credit, twice]))
+    files["R025_credited_twice.ndjson"] = render((h1, [*lines1, credit, twice]), "ndjson")
     vat = lines1[1]["Bedrag"] + 1
     files["R026_vat_exceeds_amount.xml"] = render(edit(p1, 1, BtwBedrag=vat))
     files["R027_wrong_message_version.xml"] = render(edit(p1, BerichtVersie=2))
     files["R027_wrong_xsd_version.json"] = render(edit(p1, XsdVersie="2.0.0"), "json")
+    files.update(_rules_of_1_1(p1, p2, credit))
+    return files
+
+
+def _rules_of_1_1(p1: Message, p2: Message, credit: Data) -> dict[str, bytes]:
+    """One fixture (or more) per rule added in standard 1.1."""
+    h1, lines1 = p1
+    files: dict[str, bytes] = {}
+    files["F005_release_1_0.xml"] = replace_once(
+        render(edit(p1, BerichtSubversie=0, XsdVersie="1.0.0")),
+        DECLARATIE.namespace,
+        DECLARATIE.namespace.rsplit(":", 1)[0] + ":1.0",
+    )
+    files["F005_release_1_0.json"] = render(
+        edit(p1, BerichtSubversie=0, XsdVersie="1.0.0"), "json"
+    )
+    files["F005_release_1_0.asc"] = render(edit(p1, BerichtSubversie=0, XsdVersie="1.0.0"), "ei")
+    files["R028_wrong_message_code.xml"] = render(edit(p1, BerichtCode="903"))
+    files["R034_prestatie2_without_subcontract.xml"] = render(
+        edit(p2, 1, OpdrachtOvereenkomst=None)
+    )
+    files["R034_prestatie1_with_subcontract.json"] = render(
+        edit(p1, 0, OpdrachtOvereenkomst="OO-2027-01"), "json"
+    )
+    debit = lines1[0]
+    files["R035_partial_credit.xml"] = render(
+        (h1, [*lines1, {**credit, "Bedrag": debit["Bedrag"] // 2}])
+    )
+    other_task = next(t for t in ("1", "2", "3", "5") if t != debit["Hoofdtaak"])
+    files["R035_credit_other_hoofdtaak.xml"] = render(
+        (h1, [*lines1, {**credit, "Hoofdtaak": other_task}])
+    )
+    files["R035_credit_other_period.ndjson"] = render(
+        (h1, [*lines1, {**credit, "Begindatum": date(2027, 12, 1), "Einddatum": date(2027, 12, 31)}]),  # noqa: E501
+        "ndjson",
+    )
+    files["R036_unknown_werkgebied.xml"] = render(every_line(p1, Werkgebied="W999"))
+    region = next(c for c in REGIONS if c != lines1[0]["Werkgebied"])
+    files["R037_two_werkgebieden_one_plan.xml"] = render(edit(p1, 2, Werkgebied=region))
+    files["R038_end_after_dagtekening.xml"] = render(
+        edit(
+            edit(p1, DeclaratieperiodeEinde=date(2028, 1, 31)),
+            0,
+            Begindatum=date(2028, 1, 1),
+            Einddatum=date(2028, 1, 31),
+        )
+    )
+    files["R039_future_period.json"] = render(
+        edit(
+            edit(p1, DeclaratieperiodeEinde=date(2028, 3, 31)),
+            0,
+            Begindatum=date(2028, 2, 1),
+            Einddatum=date(2028, 2, 29),
+        ),
+        "json",
+    )
+    files["R040_wlz_care_office.xml"] = render(
+        every_line(edit(p1, OntvangerUzovi="5509"), Zorgverzekeraar="5509")
+    )
+    files["R041_uzovi_not_in_register.xml"] = render(
+        every_line(edit(p1, OntvangerUzovi="9999"), Zorgverzekeraar="9999")
+    )
+    files["R042_bsn_like_reference.xml"] = render(edit(p1, 1, Referentienummer="123456782"))
     return files
 
 
@@ -259,6 +325,10 @@ def _structure() -> dict[str, bytes]:
     files["S002_bedrag_not_digits.xml"] = _replace_value(xml, "Bedrag", "12a34")
     files["S002_date_feb_30.xml"] = _replace_value(xml, "Einddatum", "2027-02-30")
     files["S002_bedrag_as_string.json"] = _json_string_amount(json_doc)
+    # standard 1.1: a whole number written with a fraction or an exponent is refused
+    files["S002_bedrag_fraction.json"] = _json_number_text(json_doc, "Bedrag", "{}.0")
+    files["S002_bedrag_exponent.ndjson"] = _json_number_text(ndjson, "Bedrag", "{}e0")
+    files["S002_versie_fraction.ndjson"] = _json_number_text(ndjson, "BerichtVersie", "{}.0")
     files["S003_unknown_field.json"] = replace_once(
         json_doc, '"Werkgebied":', '"Patientnaam":"Jansen","Werkgebied":'
     )
@@ -318,6 +388,15 @@ def _json_string_amount(json_doc: bytes) -> bytes:
     start = json_doc.index(b'"Bedrag":') + len(b'"Bedrag":')
     end = json_doc.index(b",", start)
     return json_doc[:start] + b'"' + json_doc[start:end] + b'"' + json_doc[end:]
+
+
+def _json_number_text(data: bytes, key: str, form: str) -> bytes:
+    """``data`` with the first integer value of ``key`` written as ``form`` (``{}.0``)."""
+    start = data.index(f'"{key}":'.encode()) + len(key) + 3
+    end = start
+    while data[end : end + 1].isdigit():
+        end += 1
+    return data[:start] + form.format(data[start:end].decode()).encode() + data[end:]
 
 
 def _break_ndjson_line(ndjson: bytes) -> bytes:

@@ -1,5 +1,6 @@
-"""Write the EI layouts of the RESV standard: ``mappings/ei/RESV901_v1.0.json`` (declaratie),
-``RESV902_v1.0.json`` (retour) and ``RESV903_v1.0.json`` (lump-sum records).
+"""Write the EI layouts of the RESV standard: ``mappings/ei/RESV901_v1.1.json`` (declaratie),
+``RESV902_v1.1.json`` (retour) and ``RESV903_v1.0.json`` (lump-sum records); the versions of
+901 and 902 are the messages' BerichtVersie and -Subversie in ``mappings/standard.toml``.
 
 The layouts are authored here as ordered field lists so that start positions and reserves
 are computed, never typed by hand; the JSON files are the published data the engine loads.
@@ -125,6 +126,8 @@ DECLARATIE_RECORDS: list[dict[str, Any]] = [
             _f("0417", "INDICATIE DEBET/CREDIT", "dc", 1, "DebetCredit"),
             _f("0418", "BTW-BEDRAG", "AN", 11, "BtwBedrag", **DIGITS),
             _f("0419", "OMSCHRIJVING", "AN", 100, "Omschrijving"),
+            # standard 1.1: taken from the reserve, so every field of 1.0 keeps its position
+            _f("0420", "OPDRACHTOVEREENKOMST", "AN", 20, "OpdrachtOvereenkomst"),
         ],
     },
     {
@@ -400,16 +403,28 @@ def _record(spec: dict[str, Any], kind_name: str | None = None) -> dict[str, Any
     return out
 
 
+def _message_version(kind_name: str) -> tuple[int, int]:
+    """BerichtVersie and -Subversie of a message of the standard (``mappings/standard.toml``)."""
+    sys.path.insert(0, str(ROOT))
+    from resv_edi.standard.facts import facts
+
+    message = getattr(facts(), kind_name)
+    return message.version, message.subversion
+
+
 def layouts() -> dict[str, dict[str, Any]]:
+    version, subversion = _message_version("declaratie")
+    assert (version, subversion) == _message_version("retour")
+    release = f"v{version}.{subversion}"
     common = {
-        "version": 1,
-        "subversion": 0,
+        "version": version,
+        "subversion": subversion,
         "record_length": RECORD_LENGTH,
         "source": "resv-edi: tools/make_resv_ei_layouts.py (PROVISIONAL message codes 901/902)",
         "repairs": [],
     }
     return {
-        "RESV901_v1.0.json": {
+        f"RESV901_{release}.json": {
             "standard": "RESV901",
             "message_code": 901,
             "description": "DECLARATIE RESV-HOOFDTAKEN EN ONDERLINGE DIENSTVERLENING (VOORLOPIG)",
@@ -419,7 +434,7 @@ def layouts() -> dict[str, dict[str, Any]]:
             "trailer": DECLARATIE_TRAILER,
             "records": [_record(r, "declaratie") for r in DECLARATIE_RECORDS],
         },
-        "RESV902_v1.0.json": {
+        f"RESV902_{release}.json": {
             "standard": "RESV902",
             "message_code": 902,
             "description": "RETOURINFORMATIE DECLARATIE RESV (VOORLOPIG)",
@@ -436,6 +451,8 @@ def layouts() -> dict[str, dict[str, Any]]:
             "kind": "declaration",
             "declaration_standard": None,
             **common,
+            "version": 1,  # lump-sum records are no message of the standard: their own version
+            "subversion": 0,
             "source": "resv-edi: tools/make_resv_ei_layouts.py (PROVISIONAL message code 903)",
             "trailer": LUMPSUM_TRAILER,
             "records": [_record(r) for r in LUMPSUM_RECORDS],

@@ -49,8 +49,8 @@ from resv_edi.model.retour import RetourPrestatie
 from resv_edi.pipeline import sniff
 from resv_edi.reporting import FileReport
 from resv_edi.rules.message_checks import reference_issues, totals_issues
-from resv_edi.rules.record_rules import MessageContext
-from resv_edi.rules.references import ReferenceIndex, RefRow
+from resv_edi.rules.record_rules import MessageContext, retired_release
+from resv_edi.rules.references import LineValues, ReferenceIndex, line_values
 from resv_edi.rules.registry import record_rules
 from resv_edi.standard.catalogue import issue
 from resv_edi.vektis.layout import detect_layout
@@ -112,7 +112,7 @@ class ChunkResult:
     lines: int = 0
     unbound: int = 0
     sums: list[int] = field(default_factory=lambda: [0, 0])
-    rows: list[tuple[int, int | None, str, str | None, bool, int]] = field(default_factory=list)
+    rows: list[tuple[int, int | None, LineValues]] = field(default_factory=list)
     row_path: str | None = None
     totals: Entry | None = None
     seconds: float = 0.0
@@ -387,6 +387,9 @@ class _Chunk:
             if self.spec.number:
                 result.fallback = f"a header at line {line}"
                 return False
+            if record is not None and retired_release(record) is not None:
+                result.fallback = "a file of a retired release (F005)"
+                return False
             self._context(item)
         elif item.part == "totals":
             if not self.spec.last:
@@ -399,16 +402,7 @@ class _Chunk:
                 result.unbound += 1
             elif isinstance(record, Prestatie):
                 result.sums[0] += record.signed_amount
-                result.rows.append(
-                    (
-                        item.index,
-                        location.line,
-                        record.referentienummer,
-                        record.vorig_referentienummer if record.debet_credit == "C" else None,
-                        record.debet_credit == "D",
-                        record.bedrag,
-                    )
-                )
+                result.rows.append((item.index, location.line, line_values(record)))
                 if result.row_path is None:
                     result.row_path = location.path
             elif isinstance(record, RetourPrestatie):
@@ -461,10 +455,10 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
         for res in results:
             issues.extend(_reindexed(i, offset, indexed) for i in res.issues)
             if refs is not None:
-                for index, src, ref, prev, debit, amount in res.rows:
+                for index, src, values in res.rows:
                     glob = index + offset
                     path = res.row_path if spec0.fmt != "xml" else f"{indexed}{glob}]"
-                    refs.add(RefRow(glob, src, path, ref, prev, debit, amount))
+                    refs.add_values(glob, src, path, values)
             offset += res.lines
             lines += res.lines
             unbound += res.unbound

@@ -50,7 +50,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option("--commissioning", help="AGB of the commissioning provider (draft, prestatie 2).")
 @click.option("--agreement", default="CONCEPT", show_default=True, help="Overeenkomst (draft).")
 @click.option("--plan", default="CONCEPT", show_default=True, help="ResvPlan (draft).")
-@click.option("--region", default="ONBEKEND", show_default=True, help="Werkgebied (draft).")
+@click.option("--region", help="Werkgebied code (draft); default: the first of the list, warned.")
+@click.option("--subcontract", help="OpdrachtOvereenkomst (draft, prestatie 2).")
 @click.option("--date", "dagtekening", callback=_date, help="Dagtekening CCYY-MM-DD (draft).")
 @click.option("--production", is_flag=True, help="Mark the draft P (production), not T.")
 @limit_options
@@ -86,7 +87,8 @@ def _run(
     commissioning: str | None,
     agreement: str,
     plan: str,
-    region: str,
+    region: str | None,
+    subcontract: str | None,
     dagtekening: date | None,
     production: bool,
     **kwargs: Any,
@@ -123,6 +125,7 @@ def _run(
             region=region,
             insurer=insurer,
             commissioning=commissioning,
+            subcontract=subcontract,
             dagtekening=dagtekening or date.today(),
             production=production,
         )

@@ -24,7 +24,7 @@ def json_schema_files() -> dict[str, bytes]:
             ("ndjson.schema.json", ndjson_line_schema(kind)),
         ):
             files[f"{kind.name}.{suffix}"] = (
-                orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+                orjson.dumps(schema, option=orjson.OPT_INDENT_2) + b"\n"
             )
     return files
 

@@ -125,7 +125,9 @@ class _Ctx:
         self.line_date = self.period[0]
         self.amount = 0
         self.dc = "D"
-        self.uzovi = f"{rng.randint(3000, 3999):04d}"
+        # a Zvw insurer of the UZOVI register snapshot (one draw, as before: same sequence)
+        insurers = _zvw_insurers()
+        self.uzovi = insurers[rng.randint(3000, 3999) % len(insurers)]
         self.agb = f"{rng.randint(1, 99):02d}{rng.randint(1, 999999):06d}"
         self.invoice = f"F{rng.randint(1, 10**9):09d}"
 
@@ -347,3 +349,10 @@ def generate_claims(
 
 
 __all__ = ["generate_claims"]
+
+
+@cache
+def _zvw_insurers() -> list[str]:
+    """The Zvw insurers of ``mappings/codelists/uzovi_register.toml``, in file order."""
+    register = codelist("uzovi_register").codes.values()
+    return [c.code for c in register if c.attributes.get("kind") == "zvw"]

@@ -34,9 +34,10 @@ class DraftOptions:
     sender: str
     agreement: str
     plan: str
-    region: str
+    region: str | None = None  # None: the first region of the list, with warning M008
     insurer: str | None = None
     commissioning: str | None = None
+    subcontract: str | None = None  # OpdrachtOvereenkomst, prestatie 2 only
     dagtekening: date = field(default_factory=date.today)
     declaration_number: str | None = None
     message_id: str | None = None
@@ -60,6 +61,8 @@ def build_draft(
         raise DraftError("prestatiesoort must be 1 or 2")
     if o.prestatiesoort == "2" and not o.commissioning:
         raise DraftError("prestatie 2 needs the commissioning provider (--commissioning)")
+    if o.prestatiesoort == "2" and not o.subcontract:
+        raise DraftError("prestatie 2 needs its subcontract (--subcontract, OpdrachtOvereenkomst)")
     rows = list(records)
     insurers = sorted({r.zorgverzekeraar for r in rows if r.zorgverzekeraar})
     if any(r.zorgverzekeraar is None or r.hoofdtaak is None for r in rows):
@@ -88,45 +91,56 @@ def build_draft(
         raise DraftError(f"period {begin}..{end} lies outside the experiment ({first}..{last})")
     soort = o.prestatiesoort
     stamp = o.dagtekening.strftime("%Y%m%d")
+    region = o.region or _first_region(begin, warnings)
     header = Header(
-        BerichtCode=facts().declaratie.code,
-        BerichtVersie=facts().declaratie.version,
-        BerichtSubversie=facts().declaratie.subversion,
-        XsdVersie=facts().version,
-        SoortBericht="P" if o.production else "T",
-        Afzender=o.sender,
-        OntvangerUzovi=insurer if soort == "1" else None,
-        OntvangerAgb=o.commissioning if soort == "2" else None,
-        BerichtIdentificatie=o.message_id or f"LUMPSUM{stamp}",
-        Dagtekening=o.dagtekening,
-        SoftwarepakketVersie="resv-edi",
-        Declaratienummer=o.declaration_number or f"C{stamp}",
-        DeclaratieperiodeBegin=begin,
-        DeclaratieperiodeEinde=end,
-        Valuta="EUR",
+        bericht_code=facts().declaratie.code,
+        bericht_versie=facts().declaratie.version,
+        bericht_subversie=facts().declaratie.subversion,
+        xsd_versie=facts().version,
+        soort_bericht="P" if o.production else "T",
+        afzender=o.sender,
+        ontvanger_uzovi=insurer if soort == "1" else None,
+        ontvanger_agb=o.commissioning if soort == "2" else None,
+        bericht_identificatie=o.message_id or f"LUMPSUM{stamp}",
+        dagtekening=o.dagtekening,
+        softwarepakket_versie="resv-edi",
+        declaratienummer=o.declaration_number or f"C{stamp}",
+        declaratieperiode_begin=begin,
+        declaratieperiode_einde=end,
+        valuta="EUR",
     )
     out: list[Record] = [header]
     total = 0
     for i, r in enumerate(lines, 1):
         out.append(
             Prestatie(
-                Referentienummer=f"LS{stamp}{i:08d}",
-                Prestatiesoort=soort,  # type: ignore[arg-type]  # validated: "1" or "2"
-                Prestatiecode=prestatiecode(soort, r.periode_begin),
-                Hoofdtaak=r.hoofdtaak,  # type: ignore[arg-type]  # validated: None is refused
-                Overeenkomst=o.agreement,
-                ResvPlan=o.plan,
-                Zorgverzekeraar=insurer,
-                UitvoerendeZorgaanbieder=o.sender if soort == "2" else None,
-                OpdrachtgevendeZorgaanbieder=o.commissioning if soort == "2" else None,
-                Werkgebied=o.region,
-                Begindatum=r.periode_begin,
-                Einddatum=r.periode_einde,
-                Bedrag=r.saldo,
-                DebetCredit="D",
-                Omschrijving=f"Concept lumpsum uit {r.mapping} ({r.bronstandaard})",
+                referentienummer=f"LS{stamp}{i:08d}",
+                prestatiesoort=soort,  # type: ignore[arg-type]  # validated: "1" or "2"
+                prestatiecode=prestatiecode(soort, r.periode_begin),
+                hoofdtaak=r.hoofdtaak,  # type: ignore[arg-type]  # validated: None is refused
+                overeenkomst=o.agreement,
+                opdracht_overeenkomst=o.subcontract if soort == "2" else None,
+                resv_plan=o.plan,
+                zorgverzekeraar=insurer,
+                uitvoerende_zorgaanbieder=o.sender if soort == "2" else None,
+                opdrachtgevende_zorgaanbieder=o.commissioning if soort == "2" else None,
+                werkgebied=region,
+                begindatum=r.periode_begin,
+                einddatum=r.periode_einde,
+                bedrag=r.saldo,
+                debet_credit="D",
+                omschrijving=f"Concept lumpsum uit {r.mapping} ({r.bronstandaard})",
             )
         )
         total += r.saldo
-    out.append(Totalen(AantalPrestaties=len(lines), TotaalBedrag=total, DebetCredit="D"))
+    out.append(Totalen(aantal_prestaties=len(lines), totaal_bedrag=total, debet_credit="D"))
     return out, warnings
+
+
+def _first_region(day: date, warnings: list[Issue]) -> str:
+    """The first Werkgebied of the code list valid on ``day``, with warning M008."""
+    for code in codelist("werkgebieden").codes.values():
+        if code.valid_on(day):
+            warnings.append(issue("M008", Location(), region=code.code))
+            return code.code
+    raise DraftError(f"no werkgebied is valid on {day}; choose one with --region")

@@ -506,19 +506,19 @@ class LumpSumEngine:
         m = self.mapping
         provider, insurer, begin, hoofdtaak, code = key
         return LumpSumRecord(
-            Mapping=m.name,
-            Bronstandaard=m.standard,
-            Zorgaanbieder=provider,
-            Zorgverzekeraar=insurer,
-            PeriodeBegin=begin,
-            PeriodeEinde=period_of(begin, self.period)[1],
-            Hoofdtaak=hoofdtaak,
-            Broncode=code,
-            AantalRegels=sums.lines,
-            AantalPrestaties=sums.quantity,
-            Debet=sums.debit,
-            Credit=sums.credit,
-            Saldo=sums.debit - sums.credit,
+            mapping=m.name,
+            bronstandaard=m.standard,
+            zorgaanbieder=provider,
+            zorgverzekeraar=insurer,
+            periode_begin=begin,
+            periode_einde=period_of(begin, self.period)[1],
+            hoofdtaak=hoofdtaak,
+            broncode=code,
+            aantal_regels=sums.lines,
+            aantal_prestaties=sums.quantity,
+            debet=sums.debit,
+            credit=sums.credit,
+            saldo=sums.debit - sums.credit,
         )
 
 

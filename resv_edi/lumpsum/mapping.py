@@ -91,7 +91,7 @@ ROLE_FIT = {
     "debit_credit": RoleFit(frozenset({DC}), 1, 1, "a debit/credit indicator field"),
     "quantity": RoleFit(frozenset({N}), 1, 9, "a count: a numeric (N) field of length 1 to 9"),
 }
-#: lengths of the lump-sum record's text elements (``records.py``: Text(40), Text(10))
+#: lengths of the lump-sum record's text elements (``records.py``: Text40, Text10)
 MAX_NAME, MAX_STANDARD, MAX_CODE = 40, 10, 10
 _TEXT = re.compile(TEXT_PATTERN)
 _SINGLE = ("code", "date", "amount", "debit_credit")

@@ -11,25 +11,25 @@ from datetime import date, timedelta
 from pydantic import Field
 
 from resv_edi.model.base import Record
-from resv_edi.model.types import Agb, Datum, Hoofdtaak, Text, Uzovi
+from resv_edi.model.types import Agb, Datum, Hoofdtaak, Text10, Text40, Uzovi
 
 
 class LumpSumRecord(Record):
     """Sums of the claim lines of one provider, insurer, period and hoofdtaak."""
 
-    mapping: Text(40) = Field(alias="Mapping")
-    bronstandaard: Text(10) = Field(alias="Bronstandaard")
-    zorgaanbieder: Agb | None = Field(default=None, alias="Zorgaanbieder")
-    zorgverzekeraar: Uzovi | None = Field(default=None, alias="Zorgverzekeraar")
-    periode_begin: Datum = Field(alias="PeriodeBegin")
-    periode_einde: Datum = Field(alias="PeriodeEinde")
-    hoofdtaak: Hoofdtaak | None = Field(default=None, alias="Hoofdtaak")
-    broncode: Text(10) | None = Field(default=None, alias="Broncode")
-    aantal_regels: int = Field(alias="AantalRegels", ge=0)
-    aantal_prestaties: int = Field(alias="AantalPrestaties")
-    debet: int = Field(alias="Debet", ge=0)
-    credit: int = Field(alias="Credit", ge=0)
-    saldo: int = Field(alias="Saldo")
+    mapping: Text40
+    bronstandaard: Text10
+    zorgaanbieder: Agb | None = None
+    zorgverzekeraar: Uzovi | None = None
+    periode_begin: Datum
+    periode_einde: Datum
+    hoofdtaak: Hoofdtaak | None = None
+    broncode: Text10 | None = None
+    aantal_regels: int = Field(ge=0)
+    aantal_prestaties: int
+    debet: int = Field(ge=0)
+    credit: int = Field(ge=0)
+    saldo: int
 
 
 def period_of(day: date, granularity: str) -> tuple[date, date]:

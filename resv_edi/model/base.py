@@ -6,12 +6,15 @@ from functools import cache
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_pascal
 
 
 class Record(BaseModel):
-    """A record of the standard. Aliases are the element names; unknown fields are refused."""
+    """A record of the standard. Aliases are the element names, generated from the field names
+    (``btw_bedrag`` -> ``BtwBedrag``) unless a field names its own; unknown fields are refused."""
 
     model_config = ConfigDict(
+        alias_generator=to_pascal,
         extra="forbid",
         populate_by_name=True,
         frozen=True,
@@ -43,13 +46,24 @@ def field_pairs(cls: type[Record]) -> tuple[tuple[str, str], ...]:
     return tuple((name, f.alias or name) for name, f in cls.model_fields.items())
 
 
-def one_of_required(*names: str) -> dict[str, Any]:
-    """JSON Schema for "exactly one of these fields is present" (an ``xs:choice``)."""
+def _present(*names: str) -> dict[str, Any]:
+    """JSON Schema for "these fields are present (as text, not null)"."""
+    return {"required": list(names), "properties": {name: {"type": "string"} for name in names}}
+
+
+def one_of_required(first: str, second: str) -> dict[str, Any]:
+    """JSON Schema for "exactly one of these fields is present" (an ``xs:choice``).
+
+    Written as if/then/else rather than ``oneOf`` so that code generators make one class, not
+    one per alternative; the ``properties`` beside each ``required`` keep ajv's strict mode
+    content."""
     return {
-        "oneOf": [{"required": [name], "properties": {name: {"type": "string"}}} for name in names]
+        "if": _present(first),
+        "then": {"not": _present(second)},
+        "else": _present(second),
     }
 
 
 def at_most_one_of(*names: str) -> dict[str, Any]:
     """JSON Schema for "at most one of these fields" (an optional ``xs:choice``)."""
-    return {"not": {"required": list(names)}}
+    return {"not": _present(*names)}

@@ -1,9 +1,10 @@
 """The Declaratiebericht: header, prestatie lines and totals.
 
-Field aliases are the XML element names (and the JSON keys); the order of the fields is the
-order of the ``xs:sequence`` in ``xsd/declaratie.xsd`` and of the EI layout. A message is a
-``Header``, then any number of ``Prestatie`` lines, then ``Totalen``: readers yield them in that
-order, writers take them in that order, so no format needs the whole message in memory.
+Field aliases are the XML element names (and the JSON keys), generated from the field names
+(``resv_plan`` -> ``ResvPlan``); the order of the fields is the order of the ``xs:sequence`` in
+``xsd/declaratie.xsd`` and of the EI layout. A message is a ``Header``, then any number of
+``Prestatie`` lines, then ``Totalen``: readers yield them in that order, writers take them in
+that order, so no format needs the whole message in memory.
 """
 
 from __future__ import annotations
@@ -28,10 +29,15 @@ from resv_edi.model.types import (
     Prestatiesoort,
     SoftwareCode,
     SoortBericht,
-    Text,
+    Text10,
+    Text12,
+    Text20,
+    Text100,
+    Text250,
     Uzovi,
     Valuta,
     Versie,
+    Werkgebied,
     XsdVersie,
 )
 from resv_edi.standard.facts import facts
@@ -42,26 +48,24 @@ class Header(Record):
 
     model_config = ConfigDict(json_schema_extra=one_of_required("OntvangerUzovi", "OntvangerAgb"))
 
-    bericht_code: BerichtCode = Field(alias="BerichtCode")
-    bericht_versie: Versie = Field(alias="BerichtVersie")
-    bericht_subversie: Versie = Field(alias="BerichtSubversie")
-    xsd_versie: XsdVersie = Field(alias="XsdVersie")
-    soort_bericht: SoortBericht = Field(alias="SoortBericht")
-    afzender: Agb = Field(alias="Afzender")
-    ontvanger_uzovi: Uzovi | None = Field(default=None, alias="OntvangerUzovi")
-    ontvanger_agb: Agb | None = Field(default=None, alias="OntvangerAgb")
-    bericht_identificatie: Text(20) = Field(alias="BerichtIdentificatie")
-    dagtekening: Datum = Field(alias="Dagtekening")
-    softwareleverancier_code: SoftwareCode | None = Field(
-        default=None, alias="SoftwareleverancierCode"
-    )
-    softwarepakket_versie: Text(10) | None = Field(default=None, alias="SoftwarepakketVersie")
-    declaratienummer: Text(12) = Field(alias="Declaratienummer")
-    declaratieperiode_begin: Datum = Field(alias="DeclaratieperiodeBegin")
-    declaratieperiode_einde: Datum = Field(alias="DeclaratieperiodeEinde")
-    valuta: Valuta = Field(alias="Valuta")
-    btw_identificatienummer: Btwnummer | None = Field(default=None, alias="BtwIdentificatienummer")
-    iban: Iban | None = Field(default=None, alias="Iban")
+    bericht_code: BerichtCode
+    bericht_versie: Versie
+    bericht_subversie: Versie
+    xsd_versie: XsdVersie
+    soort_bericht: SoortBericht
+    afzender: Agb
+    ontvanger_uzovi: Uzovi | None = None
+    ontvanger_agb: Agb | None = None
+    bericht_identificatie: Text20
+    dagtekening: Datum
+    softwareleverancier_code: SoftwareCode | None = None
+    softwarepakket_versie: Text10 | None = None
+    declaratienummer: Text12
+    declaratieperiode_begin: Datum
+    declaratieperiode_einde: Datum
+    valuta: Valuta
+    btw_identificatienummer: Btwnummer | None = None
+    iban: Iban | None = None
 
     @model_validator(mode="after")
     def _one_receiver(self) -> Header:
@@ -77,26 +81,26 @@ class Header(Record):
 class Prestatie(Record):
     """One declaration line; never linked to a patient."""
 
-    referentienummer: Text(20) = Field(alias="Referentienummer")
-    vorig_referentienummer: Text(20) | None = Field(default=None, alias="VorigReferentienummer")
-    prestatiesoort: Prestatiesoort = Field(alias="Prestatiesoort")
-    prestatiecode: Prestatiecode = Field(alias="Prestatiecode")
-    hoofdtaak: Hoofdtaak = Field(alias="Hoofdtaak")
-    overeenkomst: Text(20) = Field(alias="Overeenkomst")
-    resv_plan: Text(20) = Field(alias="ResvPlan")
-    zorgverzekeraar: Uzovi = Field(alias="Zorgverzekeraar")
-    uitvoerende_zorgaanbieder: Agb | None = Field(default=None, alias="UitvoerendeZorgaanbieder")
-    opdrachtgevende_zorgaanbieder: Agb | None = Field(
-        default=None, alias="OpdrachtgevendeZorgaanbieder"
-    )
-    werkgebied: Text(10) = Field(alias="Werkgebied")
-    begindatum: Datum = Field(alias="Begindatum")
-    einddatum: Datum = Field(alias="Einddatum")
-    bedrag: Bedrag = Field(alias="Bedrag")
-    debet_credit: DebetCredit = Field(alias="DebetCredit")
-    btw_bedrag: Bedrag | None = Field(default=None, alias="BtwBedrag")
-    omschrijving: Text(100) | None = Field(default=None, alias="Omschrijving")
-    toelichting: Text(250) | None = Field(default=None, alias="Toelichting")
+    referentienummer: Text20
+    vorig_referentienummer: Text20 | None = None
+    prestatiesoort: Prestatiesoort
+    prestatiecode: Prestatiecode
+    hoofdtaak: Hoofdtaak
+    overeenkomst: Text20
+    #: prestatie 2 only: the subcontract between executing and commissioning provider (R034)
+    opdracht_overeenkomst: Text20 | None = None
+    resv_plan: Text20
+    zorgverzekeraar: Uzovi
+    uitvoerende_zorgaanbieder: Agb | None = None
+    opdrachtgevende_zorgaanbieder: Agb | None = None
+    werkgebied: Werkgebied
+    begindatum: Datum
+    einddatum: Datum
+    bedrag: Bedrag
+    debet_credit: DebetCredit
+    btw_bedrag: Bedrag | None = None
+    omschrijving: Text100 | None = None
+    toelichting: Text250 | None = None
 
     @property
     def signed_amount(self) -> int:
@@ -107,9 +111,9 @@ class Prestatie(Record):
 class Totalen(Record):
     """Closing totals; they must reconcile with the lines (rules R001, R002)."""
 
-    aantal_prestaties: Aantal = Field(alias="AantalPrestaties")
-    totaal_bedrag: Bedrag = Field(alias="TotaalBedrag")
-    debet_credit: DebetCredit = Field(alias="DebetCredit")
+    aantal_prestaties: Aantal
+    totaal_bedrag: Bedrag
+    debet_credit: DebetCredit
 
     @property
     def signed_amount(self) -> int:
@@ -123,9 +127,9 @@ class Declaratiebericht(Record):
     one at a time.
     """
 
-    header: Header = Field(alias="Header")
-    prestaties: list[Prestatie] = Field(alias="Prestaties", min_length=1)
-    totalen: Totalen = Field(alias="Totalen")
+    header: Header
+    prestaties: list[Prestatie] = Field(min_length=1)
+    totalen: Totalen
 
 
 def raw_signed_amount(raw: Mapping[str, Any] | None) -> int | None:

@@ -19,7 +19,9 @@ from resv_edi.model.types import (
     DebetCredit,
     Retourcode,
     SoortBericht,
-    Text,
+    Text12,
+    Text20,
+    Text150,
     Uzovi,
     Versie,
     XsdVersie,
@@ -32,23 +34,21 @@ class RetourHeader(Record):
 
     model_config = ConfigDict(json_schema_extra=at_most_one_of("AfzenderUzovi", "AfzenderAgb"))
 
-    bericht_code: BerichtCode = Field(alias="BerichtCode")
-    bericht_versie: Versie = Field(alias="BerichtVersie")
-    bericht_subversie: Versie = Field(alias="BerichtSubversie")
-    xsd_versie: XsdVersie = Field(alias="XsdVersie")
-    soort_bericht: SoortBericht = Field(alias="SoortBericht")
-    afzender_uzovi: Uzovi | None = Field(default=None, alias="AfzenderUzovi")
-    afzender_agb: Agb | None = Field(default=None, alias="AfzenderAgb")
-    ontvanger: Agb | None = Field(default=None, alias="Ontvanger")
-    bericht_identificatie: Text(20) = Field(alias="BerichtIdentificatie")
-    dagtekening: Datum = Field(alias="Dagtekening")
-    referentie_bericht_identificatie: Text(20) | None = Field(
-        default=None, alias="ReferentieBerichtIdentificatie"
-    )
-    referentie_dagtekening: Datum | None = Field(default=None, alias="ReferentieDagtekening")
-    declaratienummer: Text(12) | None = Field(default=None, alias="Declaratienummer")
+    bericht_code: BerichtCode
+    bericht_versie: Versie
+    bericht_subversie: Versie
+    xsd_versie: XsdVersie
+    soort_bericht: SoortBericht
+    afzender_uzovi: Uzovi | None = None
+    afzender_agb: Agb | None = None
+    ontvanger: Agb | None = None
+    bericht_identificatie: Text20
+    dagtekening: Datum
+    referentie_bericht_identificatie: Text20 | None = None
+    referentie_dagtekening: Datum | None = None
+    declaratienummer: Text12 | None = None
     retourcodes: list[Retourcode] = Field(alias="Retourcode", min_length=1, max_length=3)
-    toelichting: Text(150) | None = Field(default=None, alias="Toelichting")
+    toelichting: Text150 | None = None
 
     @model_validator(mode="after")
     def _one_sender(self) -> RetourHeader:
@@ -58,11 +58,11 @@ class RetourHeader(Record):
 
 
 class RetourPrestatie(Record):
-    referentienummer: Text(20) = Field(alias="Referentienummer")
-    ingediend_bedrag: Bedrag = Field(alias="IngediendBedrag")
-    ingediend_debet_credit: DebetCredit = Field(alias="IngediendDebetCredit")
-    toegekend_bedrag: Bedrag = Field(alias="ToegekendBedrag")
-    toegekend_debet_credit: DebetCredit = Field(alias="ToegekendDebetCredit")
+    referentienummer: Text20
+    ingediend_bedrag: Bedrag
+    ingediend_debet_credit: DebetCredit
+    toegekend_bedrag: Bedrag
+    toegekend_debet_credit: DebetCredit
     retourcodes: list[Retourcode] = Field(alias="Retourcode", min_length=1, max_length=3)
 
     @property
@@ -75,11 +75,11 @@ class RetourPrestatie(Record):
 
 
 class RetourTotalen(Record):
-    aantal_prestaties: Aantal = Field(alias="AantalPrestaties")
-    totaal_ingediend_bedrag: Bedrag = Field(alias="TotaalIngediendBedrag")
-    ingediend_debet_credit: DebetCredit = Field(alias="IngediendDebetCredit")
-    totaal_toegekend_bedrag: Bedrag = Field(alias="TotaalToegekendBedrag")
-    toegekend_debet_credit: DebetCredit = Field(alias="ToegekendDebetCredit")
+    aantal_prestaties: Aantal
+    totaal_ingediend_bedrag: Bedrag
+    ingediend_debet_credit: DebetCredit
+    totaal_toegekend_bedrag: Bedrag
+    toegekend_debet_credit: DebetCredit
 
     @property
     def signed_submitted(self) -> int:
@@ -97,6 +97,6 @@ def _signed(cents: int, debet_credit: str) -> int:
 class Retourbericht(Record):
     """A whole return message; for JSON Schema export and small documents only."""
 
-    header: RetourHeader = Field(alias="Header")
-    prestaties: list[RetourPrestatie] = Field(alias="Prestaties")
-    totalen: RetourTotalen = Field(alias="Totalen")
+    header: RetourHeader
+    prestaties: list[RetourPrestatie]
+    totalen: RetourTotalen

@@ -12,7 +12,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias
 
 from annotated_types import Ge, Le
 from pydantic import BeforeValidator, StringConstraints, ValidationInfo, WithJsonSchema
@@ -40,7 +40,8 @@ def _from_json(info: ValidationInfo) -> bool:
 def _as_int(value: Any, info: ValidationInfo) -> Any:
     """Integers; from text only digits (XSD lexical form, whitespace collapsed; not in JSON).
 
-    Floats and booleans are refused, as the XSD and the JSON Schema refuse them.
+    Floats and booleans are refused, as the XSD refuses them; so is a JSON number written with
+    a fraction or an exponent (``6.0``, ``9.5e5``), even when its value is whole.
     """
     kind = type(value)
     if kind is int:
@@ -56,8 +57,10 @@ def _as_int(value: Any, info: ValidationInfo) -> Any:
         raise ValueError("only digits are allowed")
     if kind is bool:
         raise ValueError("a whole number is required, not a boolean")
-    if _from_json(info) and isinstance(value, float | Decimal) and value == int(value):
-        return int(value)  # JSON Schema "integer" admits 1.0; exact below 2**53 (> MAX_AMOUNT)
+    if isinstance(value, float | Decimal):
+        # standard 1.1: 950000.0, 6.0 and 9.5e5 are refused, never truncated, rounded or
+        # accepted, although JSON Schema's "integer" admits 6.0 (the same number to it)
+        raise ValueError("a whole number is required, without a fraction or exponent")
     raise ValueError("a whole number is required")
 
 
@@ -81,12 +84,29 @@ def _parse_date(text: str) -> date:
     raise ValueError("a date CCYY-MM-DD is required")
 
 
-def Text(max_length: int) -> Any:
-    """Free or identifying text of 1..max_length printable Latin-1 characters."""
-    return Annotated[
-        str, StringConstraints(min_length=1, max_length=max_length, pattern=TEXT_PATTERN)
-    ]
-
+# Texts of 1..n printable Latin-1 characters, by maximum length n: real type aliases, twins
+# of the basisschema's text types, which are named by meaning (LDT_Referentie: 20, ...).
+Text10: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=10, pattern=TEXT_PATTERN)
+]
+Text12: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=12, pattern=TEXT_PATTERN)
+]
+Text20: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=20, pattern=TEXT_PATTERN)
+]
+Text40: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=40, pattern=TEXT_PATTERN)
+]
+Text100: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=100, pattern=TEXT_PATTERN)
+]
+Text150: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=150, pattern=TEXT_PATTERN)
+]
+Text250: TypeAlias = Annotated[
+    str, StringConstraints(min_length=1, max_length=250, pattern=TEXT_PATTERN)
+]
 
 Agb = Annotated[str, StringConstraints(pattern=r"^[0-9]{8}$")]
 Uzovi = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
@@ -97,6 +117,8 @@ SoftwareCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 Btwnummer = Annotated[str, StringConstraints(pattern=r"^NL[0-9]{9}B[0-9]{2}$")]
 Iban = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")]
 Prestatiecode = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{6}$")]
+#: a code of the (provisional) RESV region list ``mappings/codelists/werkgebieden.toml``
+Werkgebied = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4}$")]
 Retourcode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
 Datum = Annotated[
     date,

@@ -84,20 +84,20 @@ def retour_records(
                 summary.lines += 1
                 summary.rejected_lines += rejected
                 yield RetourPrestatie(
-                    Referentienummer=ref,
-                    IngediendBedrag=amount,
-                    IngediendDebetCredit=dc,
-                    ToegekendBedrag=given,
-                    ToegekendDebetCredit=dc,
+                    referentienummer=ref,
+                    ingediend_bedrag=amount,
+                    ingediend_debet_credit=dc,
+                    toegekend_bedrag=given,
+                    toegekend_debet_credit=dc,
                     Retourcode=codes,
                 )
         summary.submitted, summary.granted = submitted, granted
         yield RetourTotalen(
-            AantalPrestaties=summary.lines,
-            TotaalIngediendBedrag=abs(submitted),
-            IngediendDebetCredit="D" if submitted >= 0 else "C",
-            TotaalToegekendBedrag=abs(granted),
-            ToegekendDebetCredit="D" if granted >= 0 else "C",
+            aantal_prestaties=summary.lines,
+            totaal_ingediend_bedrag=abs(submitted),
+            ingediend_debet_credit="D" if submitted >= 0 else "C",
+            totaal_toegekend_bedrag=abs(granted),
+            toegekend_debet_credit="D" if granted >= 0 else "C",
         )
     finally:
         os.unlink(spill_path)
@@ -199,19 +199,19 @@ def _header(
     )
     retour = facts().retour
     return RetourHeader(
-        BerichtCode=retour.code,
-        BerichtVersie=retour.version,
-        BerichtSubversie=retour.subversion,
-        XsdVersie=facts().version,
-        SoortBericht=header.soort_bericht if header else "P",
-        AfzenderUzovi=header.ontvanger_uzovi if header else None,
-        AfzenderAgb=header.ontvanger_agb if header else None,
-        Ontvanger=header.afzender if header else None,
-        BerichtIdentificatie=ident,
-        Dagtekening=day,
-        ReferentieBerichtIdentificatie=header.bericht_identificatie if header else None,
-        ReferentieDagtekening=header.dagtekening if header else None,
-        Declaratienummer=header.declaratienummer if header else None,
+        bericht_code=retour.code,
+        bericht_versie=retour.version,
+        bericht_subversie=retour.subversion,
+        xsd_versie=facts().version,
+        soort_bericht=header.soort_bericht if header else "P",
+        afzender_uzovi=header.ontvanger_uzovi if header else None,
+        afzender_agb=header.ontvanger_agb if header else None,
+        ontvanger=header.afzender if header else None,
+        bericht_identificatie=ident,
+        dagtekening=day,
+        referentie_bericht_identificatie=header.bericht_identificatie if header else None,
+        referentie_dagtekening=header.dagtekening if header else None,
+        declaratienummer=header.declaratienummer if header else None,
         Retourcode=codes,
-        Toelichting=reason,
+        toelichting=reason,
     )

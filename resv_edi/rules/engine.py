@@ -12,15 +12,18 @@ from resv_edi.errors import Issue, Location, Severity
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, RETOUR, Entry, MessageKind
 from resv_edi.model.retour import RetourPrestatie
-from resv_edi.rules import record_rules as _record_rules  # noqa: F401  (registers the rules)
+from resv_edi.rules import parties as _parties  # noqa: F401  (registers the rules)
+from resv_edi.rules import record_rules as _record_rules  # noqa: F401
+from resv_edi.rules import regions as _regions  # noqa: F401
 from resv_edi.rules import retour_rules as _retour_rules  # noqa: F401
-from resv_edi.rules.message_checks import reference_issues, totals_issues
-from resv_edi.rules.record_rules import MessageContext
-from resv_edi.rules.references import ReferenceIndex
+from resv_edi.rules import service_dates as _service_dates  # noqa: F401
+from resv_edi.rules.message_checks import reference_issues, retired_issue, totals_issues
+from resv_edi.rules.record_rules import MessageContext, retired_release
+from resv_edi.rules.references import ReferenceIndex, line_values
 from resv_edi.rules.registry import message_rule, record_rules
 from resv_edi.standard.catalogue import issue
 
-for _code in ("R001", "R002", "R003", "R004", "R025"):
+for _code in ("R001", "R002", "R003", "R004", "R025", "R035", "R037"):
     message_rule(_code)
 for _code in ("R030", "R031", "R032"):
     message_rule(_code, kind=RETOUR.name)
@@ -46,11 +49,14 @@ class RuleEngine:
         self._file: str | None = None
         self._last_line: int | None = None  # the last line seen: where a missing part is due
         self._no_lines_reported = False
+        self.stopped = False  # True: the rest of the stream is not worth reading (F005)
 
     def run(self, stream: Iterable[Entry | Issue]) -> Iterator[Issue]:
         try:
             for item in stream:
                 yield from self.check(item)
+                if self.stopped:
+                    break
             yield from self.finish()
         finally:
             self.close()
@@ -74,21 +80,16 @@ class RuleEngine:
                 self._sums[0] += record.signed_amount
                 assert self._refs is not None
                 loc = item.location
-                credit = record.debet_credit == "C"
-                self._refs.add_values(
-                    item.index,
-                    loc.line,
-                    loc.path,
-                    record.referentienummer,
-                    record.vorig_referentienummer if credit else None,
-                    not credit,
-                    record.bedrag,
-                )
+                self._refs.add_values(item.index, loc.line, loc.path, line_values(record))
             elif isinstance(record, RetourPrestatie):
                 self._sums[0] += record.signed_submitted
                 self._sums[1] += record.signed_granted
         elif item.part == "header":
             self._ctx.header = record if isinstance(record, Header) else None
+            release = retired_release(record) if record is not None else None
+            if release is not None:  # a file of an earlier release: one clear error, no more
+                self.fatal = self.stopped = True
+                return [retired_issue(item.location.with_(field="XsdVersie"), release)]
         else:
             self._totals = item
         if record is None:
@@ -126,3 +127,4 @@ def _at(location: Location, record: object, field: str | None) -> Location:
         return location
     info = type(record).model_fields.get(field)  # type: ignore[attr-defined]
     return location.with_(field=(info.alias if info and info.alias else field))
+

@@ -1,5 +1,6 @@
 """The rules across a whole message, answered at its end: totals against the lines, and the
-references (R003 duplicates, R004/R025 credits). Public for callers that read a message in
+references (R003 duplicates, R004/R025 credits, R035 credits that differ from their debit,
+R037 one Werkgebied per ResvPlan). Public for callers that read a message in
 pieces (:mod:`resv_edi.batch.split`) and merge what the pieces counted."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from resv_edi.model.messages import Entry
 from resv_edi.model.retour import RetourTotalen
 from resv_edi.rules.references import ReferenceIndex, RefRow
 from resv_edi.standard.catalogue import issue
+from resv_edi.standard.facts import facts
 
 
 def totals_issues(totals: Entry, lines: int, sums: Sequence[int], unbound: int) -> Iterator[Issue]:
@@ -82,6 +84,31 @@ def reference_issues(refs: ReferenceIndex, file: str | None) -> Iterator[Issue]:
                 found=problem.credited,
                 expected=problem.debit_amount,
             )
+    for diff in refs.credit_differences():
+        yield issue(
+            "R035",
+            _row_location(file, diff.row).with_(field=diff.element),
+            reference=diff.row.previous,
+            field=diff.element,
+            found=diff.found or "-",
+            expected=diff.expected or "-",
+        )
+    for conflict in refs.region_conflicts():
+        yield issue(
+            "R037",
+            _row_location(file, conflict.row).with_(field="Werkgebied"),
+            found=conflict.row.region,
+            plan=conflict.row.plan,
+            expected=conflict.first_region,
+            first_line=conflict.first_source_line or conflict.first_index,
+        )
+
+
+def retired_issue(location: Location, release: str) -> Issue:
+    """F005: the file is written in a retired release of the standard."""
+    return issue(
+        "F005", location, found=release, supported=", ".join(facts().supported_releases)
+    )
 
 
 def _signed(cents: int) -> str:

@@ -49,8 +49,10 @@ def _alias(record: Any, name: str) -> str:
     return type(record).model_fields[name].alias or name
 
 
-def _bsn_findings(record: Any) -> Findings:
-    fields, texts_of = _free_text(record.__class__)
+def _bsn_findings(record: Any, scope: str = "free_text") -> Findings:
+    """A finding per field of ``record`` in ``scope`` (``free_text``: the free-text fields,
+    R016; ``reference``: the identifying fields, R042) that holds a possible BSN."""
+    fields, texts_of = _text_fields(record.__class__, scope)
     texts = texts_of(record)
     if not may_hold_bsn("|".join(filter(None, texts))):  # the usual case: no 9 digits
         return ()
@@ -62,11 +64,16 @@ def _bsn_findings(record: Any) -> Findings:
 
 
 @cache
-def _free_text(cls: type) -> tuple[tuple[tuple[str, str], ...], Callable[[Any], tuple[Any, ...]]]:
-    """(element, attribute) of the free-text fields of ``cls`` that the BSN guard scans, and a
-    getter returning their values as a tuple."""
+def _text_fields(
+    cls: type, scope: str
+) -> tuple[tuple[tuple[str, str], ...], Callable[[Any], tuple[Any, ...]]]:
+    """(element, attribute) of the fields of ``cls`` in ``scope`` (the element lists of
+    ``[privacy]`` in ``mappings/standard.toml``), and a getter of their values as a tuple."""
+    elements = facts().reference_fields if scope == "reference" else facts().free_text_fields
     by_alias = {f.alias or name: name for name, f in cls.model_fields.items()}  # type: ignore[attr-defined]
-    fields = tuple((e, by_alias[e]) for e in facts().free_text_fields if e in by_alias)
+    fields = tuple((e, by_alias[e]) for e in elements if e in by_alias)
+    if not fields:
+        return fields, lambda record: ()
     if len(fields) == 1:
         single = attrgetter(fields[0][1])
         return fields, lambda record: (single(record),)
@@ -89,6 +96,11 @@ def header_uzovi(header: Header, ctx: MessageContext) -> Findings:
 @rule("R016", "header")
 def header_bsn(header: Header, ctx: MessageContext) -> Findings:
     return _bsn_findings(header)
+
+
+@rule("R042", "header")
+def header_reference_bsn(header: Header, ctx: MessageContext) -> Findings:
+    return _bsn_findings(header, "reference")
 
 
 @rule("R021", "header")
@@ -121,11 +133,25 @@ def message_version(header: Header, ctx: MessageContext) -> Findings:
     return version_findings(header, facts().declaratie)
 
 
+@rule("R028", "header")
+def message_code(header: Header, ctx: MessageContext) -> Findings:
+    return code_findings(header, facts().declaratie)
+
+
+def code_findings(header: Any, message: Any) -> Findings:
+    """BerichtCode of this message (R028)."""
+    if header.bericht_code != message.code:
+        return [({"found": header.bericht_code, "expected": message.code}, "bericht_code")]
+    return ()
+
+
 def version_findings(header: Any, message: Any) -> Findings:
-    """BerichtCode, -Versie, -Subversie and the XsdVersie's major.minor of this standard."""
+    """BerichtVersie, -Subversie and the XsdVersie's major.minor of this release (R027); a
+    header of a retired release is F005 instead (the engine reports it)."""
+    if retired_release(header) is not None:
+        return ()
     found: list[Finding] = []
     for field, value, expected in (
-        ("bericht_code", header.bericht_code, message.code),
         ("bericht_versie", header.bericht_versie, message.version),
         ("bericht_subversie", header.bericht_subversie, message.subversion),
     ):
@@ -133,7 +159,7 @@ def version_findings(header: Any, message: Any) -> Findings:
             found.append(
                 ({"field": _alias(header, field), "found": value, "expected": expected}, field)
             )
-    major_minor = facts().version.rsplit(".", 1)[0]
+    major_minor = facts().release
     if header.xsd_versie.rsplit(".", 1)[0] != major_minor:
         found.append(
             (
@@ -142,6 +168,16 @@ def version_findings(header: Any, message: Any) -> Findings:
             )
         )
     return found
+
+
+def retired_release(header: Any) -> str | None:
+    """The retired release of the standard a header names (XsdVersie, or BerichtVersie and
+    -Subversie), or ``None``."""
+    return facts().retired_release(
+        xsd_version=header.xsd_versie,
+        version=header.bericht_versie,
+        subversion=header.bericht_subversie,
+    )
 
 
 # -- lines -----------------------------------------------------------------------------------
@@ -303,6 +339,11 @@ def line_uzovi(line: Prestatie, ctx: MessageContext) -> Findings:
 @rule("R016", "line")
 def line_bsn(line: Prestatie, ctx: MessageContext) -> Findings:
     return _bsn_findings(line)
+
+
+@rule("R042", "line")
+def line_reference_bsn(line: Prestatie, ctx: MessageContext) -> Findings:
+    return _bsn_findings(line, "reference")
 
 
 @rule("R017", "line")

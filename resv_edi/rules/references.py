@@ -1,4 +1,5 @@
-"""The reference index: rules across lines (R003 unique reference, R004/R025 credits).
+"""The reference index: rules across lines (R003 unique reference, R004/R025/R035 credits,
+R037 one Werkgebied per ResvPlan).
 
 Kept in a temporary SQLite file rather than in memory, so that a message of any size is
 checked with flat memory: lines are appended in batches while streaming, and the cross-line
@@ -7,12 +8,20 @@ questions are asked once at the end with indexed queries.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from operator import attrgetter
+from typing import Any
+
+from resv_edi.model.declaratie import Prestatie
+from resv_edi.standard.facts import facts
 
 _BATCH = 20_000
 
@@ -26,6 +35,59 @@ class RefRow:
     previous: str | None
     debit: bool
     amount: int
+    plan: str = ""
+    region: str = ""
+    facts: str = ""  # the elements a credit must repeat, as one text (see :func:`line_values`)
+
+
+#: the values of a line the index keeps: reference, credited reference (credits only), debit?,
+#: amount, ResvPlan, Werkgebied and the repr of the compared elements' values
+LineValues = tuple[str, str | None, bool, int, str, str, str]
+
+
+@cache
+def compared_elements() -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    """The element names a credit must repeat from its debit (R035), in schema order, and a
+    getter of their values from a :class:`Prestatie`."""
+    exempt = set(facts().credit_exempt)
+    fields = Prestatie.model_fields.items()
+    pairs = [(f.alias or n, n) for n, f in fields if (f.alias or n) not in exempt]
+    return tuple(e for e, _ in pairs), attrgetter(*(n for _, n in pairs))
+
+
+def line_values(record: Prestatie) -> LineValues:
+    """What the index keeps of one line (the per-line hot path of the engine and the split)."""
+    credit = record.debet_credit == "C"
+    compared = compared_elements()[1](record)
+    return (
+        record.referentienummer,
+        record.vorig_referentienummer if credit else None,
+        not credit,
+        record.bedrag,
+        record.resv_plan,
+        record.werkgebied,
+        str(compared),  # the tuple's repr: exact (None is not 'None') and cheap
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CreditDifference:
+    """An element in which a credit differs from the debit of the same message it credits."""
+
+    row: RefRow
+    element: str
+    found: str  # the credit's value ("" when absent)
+    expected: str  # the debit's value
+
+
+@dataclass(frozen=True, slots=True)
+class RegionConflict:
+    """A line whose Werkgebied differs from the first line with the same ResvPlan."""
+
+    row: RefRow
+    first_region: str
+    first_index: int
+    first_source_line: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +119,8 @@ class ReferenceIndex:
             PRAGMA temp_store = FILE;
             CREATE TABLE refs (
                 idx INTEGER PRIMARY KEY, src INTEGER, path TEXT, ref TEXT NOT NULL,
-                prev TEXT, debit INTEGER NOT NULL, amount INTEGER NOT NULL
+                prev TEXT, debit INTEGER NOT NULL, amount INTEGER NOT NULL,
+                plan TEXT NOT NULL, region TEXT NOT NULL, facts TEXT NOT NULL
             );
             """
         )
@@ -65,40 +128,41 @@ class ReferenceIndex:
 
     def add(self, row: RefRow) -> None:
         self.add_values(
-            row.index, row.source_line, row.path, row.reference, row.previous, row.debit, row.amount
+            row.index,
+            row.source_line,
+            row.path,
+            (row.reference, row.previous, row.debit, row.amount, row.plan, row.region, row.facts),
         )
 
     def add_values(
-        self,
-        index: int,
-        source_line: int | None,
-        path: str | None,
-        reference: str,
-        previous: str | None,
-        debit: bool,
-        amount: int,
+        self, index: int, source_line: int | None, path: str | None, values: LineValues
     ) -> None:
-        """:meth:`add` without building a :class:`RefRow` (the per-line hot path)."""
+        """:meth:`add` without building a :class:`RefRow` (the per-line hot path); ``values``
+        from :func:`line_values`."""
         pending = self._pending
-        pending.append((index, source_line, path, reference, previous, debit, amount))
+        pending.append((index, source_line, path, *values))
         if len(pending) >= _BATCH:
             self._flush()
 
     def _flush(self) -> None:
         if self._pending:
-            self._db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending)
+            self._db.executemany(
+                "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._pending
+            )
             self._pending.clear()
 
     def _finish(self) -> None:
         self._flush()
         self._db.execute("CREATE INDEX IF NOT EXISTS refs_ref ON refs (ref, idx)")
         self._db.execute("CREATE INDEX IF NOT EXISTS refs_prev ON refs (prev, idx)")
+        self._db.execute("CREATE INDEX IF NOT EXISTS refs_plan ON refs (plan, idx)")
 
     def duplicates(self) -> Iterator[Duplicate]:
         """Every line whose reference was used by an earlier line, in line order."""
         self._finish()
         query = """
-            SELECT r.idx, r.src, r.path, r.ref, r.prev, r.debit, r.amount, f.idx, f.src
+            SELECT r.idx, r.src, r.path, r.ref, r.prev, r.debit, r.amount, r.plan, r.region,
+                   r.facts, f.idx, f.src
             FROM refs r
             JOIN refs f ON f.ref = r.ref
               AND f.idx = (SELECT MIN(idx) FROM refs m WHERE m.ref = r.ref)
@@ -106,14 +170,15 @@ class ReferenceIndex:
             ORDER BY r.idx
         """
         for row in self._db.execute(query):
-            yield Duplicate(_row(row), row[7], row[8])
+            yield Duplicate(_row(row), row[10], row[11])
 
     def credit_problems(self) -> Iterator[CreditProblem]:
         """Credits that name an earlier line of this message which is not a debit or is
         smaller than the credit (R004, R025); credits of lines outside it are not judged."""
         self._finish()
         query = """
-            SELECT c.idx, c.src, c.path, c.ref, c.prev, c.debit, c.amount,
+            SELECT c.idx, c.src, c.path, c.ref, c.prev, c.debit, c.amount, c.plan, c.region,
+                   c.facts,
                    (SELECT MAX(d.amount) FROM refs d
                      WHERE d.ref = c.prev AND d.debit = 1 AND d.idx < c.idx) AS debit_amount,
                    EXISTS (SELECT 1 FROM refs o WHERE o.ref = c.prev) AS known,
@@ -125,11 +190,47 @@ class ReferenceIndex:
         """
         for row in self._db.execute(query):
             credit = _row(row)
-            debit_amount, known, credited = row[7], row[8], row[9]
+            debit_amount, known, credited = row[10], row[11], row[12]
             if credit.previous is None or (known and debit_amount is None):
                 yield CreditProblem(credit, None)
             elif debit_amount is not None and credited > debit_amount:
                 yield CreditProblem(credit, debit_amount, credited)
+
+    def credit_differences(self) -> Iterator[CreditDifference]:
+        """Every element (R035) in which a credit differs from the debit it credits, when that
+        debit is an earlier line of this message; in line order, then schema order."""
+        self._finish()
+        query = """
+            SELECT c.idx, c.src, c.path, c.ref, c.prev, c.debit, c.amount, c.plan, c.region,
+                   c.facts, d.facts
+            FROM refs c
+            JOIN refs d ON d.idx = (SELECT MAX(x.idx) FROM refs x
+                                     WHERE x.ref = c.prev AND x.debit = 1 AND x.idx < c.idx)
+            WHERE c.debit = 0 AND c.facts != d.facts
+            ORDER BY c.idx
+        """
+        names = compared_elements()[0]
+        for row in self._db.execute(query):
+            credit = _row(row)
+            found, expected = _shown(credit.facts), _shown(str(row[10]))
+            for name, mine, theirs in zip(names, found, expected, strict=True):
+                if mine != theirs:
+                    yield CreditDifference(credit, name, mine, theirs)
+
+    def region_conflicts(self) -> Iterator[RegionConflict]:
+        """Every line (R037) whose Werkgebied differs from the first line of the message with
+        the same ResvPlan, in line order."""
+        self._finish()
+        query = """
+            SELECT r.idx, r.src, r.path, r.ref, r.prev, r.debit, r.amount, r.plan, r.region,
+                   r.facts, f.region, f.idx, f.src
+            FROM refs r
+            JOIN refs f ON f.idx = (SELECT MIN(m.idx) FROM refs m WHERE m.plan = r.plan)
+            WHERE r.region != f.region
+            ORDER BY r.idx
+        """
+        for row in self._db.execute(query):
+            yield RegionConflict(_row(row), row[10], row[11], row[12])
 
     def close(self) -> None:
         self._db.close()
@@ -144,5 +245,23 @@ class ReferenceIndex:
 
 
 def _row(row: tuple[object, ...]) -> RefRow:
-    idx, src, path, ref, prev, debit, amount = row[:7]
-    return RefRow(idx, src, path, ref, prev, bool(debit), amount)  # type: ignore[arg-type]
+    idx, src, path, ref, prev, debit, amount, plan, region, joined = row[:10]
+    return RefRow(idx, src, path, ref, prev, bool(debit), amount, plan, region, joined)  # type: ignore[arg-type]
+
+
+def _shown(text: str) -> list[str]:
+    """The values of a stored ``str(tuple)`` of compared elements as shown in a message:
+    texts as they are, numbers and dates (``datetime.date(2027, 1, 31)``) as written in XML,
+    an absent element as ``""``. Only literals and ``datetime.date`` calls are read."""
+    node = ast.parse(text, mode="eval").body
+    assert isinstance(node, ast.Tuple)
+    shown: list[str] = []
+    for item in node.elts:
+        if isinstance(item, ast.Constant):
+            shown.append("" if item.value is None else str(item.value))
+        elif isinstance(item, ast.Call) and all(isinstance(a, ast.Constant) for a in item.args):
+            parts = [int(a.value) for a in item.args if isinstance(a, ast.Constant)]
+            shown.append(date(*parts).isoformat())
+        else:
+            raise ValueError("unexpected value in the reference index")
+    return shown

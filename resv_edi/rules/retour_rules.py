@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from resv_edi.model.retour import RetourPrestatie
-from resv_edi.rules.record_rules import version_findings
+from resv_edi.rules.record_rules import code_findings, version_findings
 from resv_edi.rules.registry import Findings, rule
 from resv_edi.standard.facts import facts
 
@@ -21,3 +21,8 @@ def granted_not_above_submitted(line: RetourPrestatie, ctx: Any) -> Findings:
 @rule("R027", "header", kind="retour")
 def retour_version(header: Any, ctx: Any) -> Findings:
     return version_findings(header, facts().retour)
+
+
+@rule("R028", "header", kind="retour")
+def retour_code(header: Any, ctx: Any) -> Findings:
+    return code_findings(header, facts().retour)

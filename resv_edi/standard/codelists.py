@@ -35,6 +35,7 @@ class CodeList:
     version: str
     provisional: bool
     codes: dict[str, Code]
+    meta: dict[str, Any] = field(default_factory=dict)  # the file's [meta] table
 
     def __contains__(self, code: object) -> bool:
         return code in self.codes
@@ -69,4 +70,5 @@ def codelist(name: str) -> CodeList:
         version=str(meta.get("version", "")),
         provisional=bool(meta.get("provisional", False)),
         codes=codes,
+        meta=dict(meta),
     )

@@ -19,6 +19,16 @@ class MessageFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class RetiredRelease:
+    """An earlier release of the standard, recognised only to be refused clearly (F005)."""
+
+    release: str  # "1.0"
+    namespaces: tuple[str, ...]
+    version: int
+    subversion: int
+
+
+@dataclass(frozen=True, slots=True)
 class StandardFacts:
     version: str
     basisschema_version: str
@@ -33,6 +43,34 @@ class StandardFacts:
     vat_amount_digits: int
     total_amount_digits: int
     free_text_fields: tuple[str, ...]
+    reference_fields: tuple[str, ...] = ()
+    credit_exempt: tuple[str, ...] = ()
+    supported_releases: tuple[str, ...] = ()
+    retired: tuple[RetiredRelease, ...] = ()
+
+    @property
+    def release(self) -> str:
+        """This release as major.minor (``1.1``)."""
+        return self.version.rsplit(".", 1)[0]
+
+    def retired_release(
+        self,
+        *,
+        namespace: str | None = None,
+        xsd_version: str | None = None,
+        version: int | None = None,
+        subversion: int | None = None,
+    ) -> str | None:
+        """The retired release a document names by its namespace, its XsdVersie or its
+        BerichtVersie and -Subversie; ``None`` when it names none."""
+        for old in self.retired:
+            if namespace is not None and namespace in old.namespaces:
+                return old.release
+            if xsd_version is not None and xsd_version.rsplit(".", 1)[0] == old.release:
+                return old.release
+            if version is not None and (version, subversion) == (old.version, old.subversion):
+                return old.release
+        return None
 
 
 @cache
@@ -55,4 +93,11 @@ def facts() -> StandardFacts:
         vat_amount_digits=raw["amount_digits"]["vat"],
         total_amount_digits=raw["amount_digits"]["total"],
         free_text_fields=tuple(raw["privacy"]["free_text_fields"]),
+        reference_fields=tuple(raw["privacy"]["reference_fields"]),
+        credit_exempt=tuple(raw["credits"]["exempt"]),
+        supported_releases=tuple(raw["versions"]["supported"]),
+        retired=tuple(
+            RetiredRelease(name, tuple(old["namespaces"]), old["version"], old["subversion"])
+            for name, old in raw["versions"].get("retired", {}).items()
+        ),
     )

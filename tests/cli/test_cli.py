@@ -171,7 +171,7 @@ def test_validate_json_output(generated: Path) -> None:
     assert wrong["status"] == "invalid" and wrong["errors"] >= 1
     issue = wrong["issues"][0]
     assert issue["code"] == "R003"
-    assert issue["severity"] == "error" and issue["return_code"] == "0501"
+    assert issue["severity"] == "error" and issue["return_code"] == "7501"
     assert issue["location"]["file"] == str(bad) and issue["location"]["line"] > 0
 
 

@@ -55,6 +55,7 @@ def optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 dates = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
 amounts = st.integers(min_value=0, max_value=MAX_AMOUNT)
 alnum_upper = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=6, max_size=6)
+region_codes = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=4, max_size=4)
 
 
 @st.composite
@@ -95,11 +96,12 @@ def lines(draw: st.DrawFn) -> Prestatie:
         Prestatiecode=draw(alnum_upper),
         Hoofdtaak=draw(st.sampled_from(["1", "2", "3", "4", "4a", "4b", "5"])),
         Overeenkomst=draw(text(20)),
+        OpdrachtOvereenkomst=draw(optional(text(20))),
         ResvPlan=draw(text(20)),
         Zorgverzekeraar=draw(digits(4)),
         UitvoerendeZorgaanbieder=draw(optional(digits(8))),
         OpdrachtgevendeZorgaanbieder=draw(optional(digits(8))),
-        Werkgebied=draw(text(10)),
+        Werkgebied=draw(region_codes),
         Begindatum=draw(dates),
         Einddatum=draw(dates),
         Bedrag=draw(amounts),

@@ -22,7 +22,7 @@ def _declaration(path: Path, provider: str, insurer: str, amounts: dict[str, int
     """A prestatie-1 declaration of ``provider`` for 2027-Q1, one line per hoofdtaak."""
     records: list = [
         Header(
-            BerichtCode="901", BerichtVersie=1, BerichtSubversie=0, XsdVersie="1.0.0",
+            BerichtCode="901", BerichtVersie=1, BerichtSubversie=1, XsdVersie="1.1.0",
             SoortBericht="T", Afzender=provider, OntvangerUzovi=insurer,
             BerichtIdentificatie="OVL1", Dagtekening=date(2027, 4, 15), Declaratienummer="D1",
             DeclaratieperiodeBegin=date(2027, 1, 1), DeclaratieperiodeEinde=date(2027, 3, 31),
@@ -34,7 +34,7 @@ def _declaration(path: Path, provider: str, insurer: str, amounts: dict[str, int
             Prestatie(
                 Referentienummer=f"R{i}", Prestatiesoort="1", Prestatiecode="RESV01",
                 Hoofdtaak=task, Overeenkomst="OVK", ResvPlan="PLAN", Zorgverzekeraar=insurer,
-                Werkgebied="TWENTE", Begindatum=date(2027, 1, 1), Einddatum=date(2027, 3, 31),
+                Werkgebied="W004", Begindatum=date(2027, 1, 1), Einddatum=date(2027, 3, 31),
                 Bedrag=cents, DebetCredit="D",
             )
         )  # fmt: skip
@@ -77,7 +77,7 @@ def test_no_flags_without_declaration_overlap(tmp_path: Path) -> None:
     claims = tmp_path / "ha.ei"
     write_claims(claims, "HA304", 40, seed=5, codes=["39901"])
     decl = tmp_path / "decl.xml"
-    _declaration(decl, "98123456", "3999", {"4": 1000})
+    _declaration(decl, "98123456", "3311", {"4": 1000})
     out = tmp_path / "o.json"
     args = ["overlap", "--declarations", str(decl), "--claims", str(claims), "-o", str(out)]
     result = CliRunner().invoke(cli, args)

@@ -86,9 +86,9 @@ def test_every_implementation_is_in_the_catalogue() -> None:
 
 
 def test_rule_codes() -> None:
-    """The catalogue holds R001..R025 (R018 withdrawn) for the declaratie and R030..R033 for
-    the retourbericht."""
-    expected = {f"R{n:03d}" for n in (*range(1, 28), *range(30, 34))} - {"R018"}
+    """The catalogue holds R001..R028 (R018 withdrawn) and R034..R042 (standard 1.1) for the
+    declaratie and R030..R033 for the retourbericht."""
+    expected = {f"R{n:03d}" for n in (*range(1, 29), *range(30, 43))} - {"R018"}
     assert _catalogue_rule_codes() == expected
 
 

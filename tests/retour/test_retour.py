@@ -29,11 +29,12 @@ DAY = date(2028, 2, 1)
 
 #: line number -> (field changes, the return code the fault must raise)
 FAULTS: dict[int, tuple[dict[str, object], str]] = {
-    5: ({"Einddatum": date(2027, 1, 1), "Begindatum": date(2027, 2, 1)}, "0503"),
-    8: ({"Prestatiecode": "XXXX01"}, "0506"),
-    15: ({"Omschrijving": "patient 111222333 besproken"}, "0514"),
-    21: ({"UitvoerendeZorgaanbieder": "01000000"}, "0512"),
-    26: ({"Werkgebied": " TWENTE"}, "0002"),  # schema level: no leading space
+    # line 6, not 5: line 20 credits line 5, and a credit must repeat its debit (R035)
+    6: ({"Einddatum": date(2027, 1, 1), "Begindatum": date(2027, 2, 1)}, "8007"),
+    8: ({"Prestatiecode": "XXXX01"}, "0582"),
+    15: ({"Omschrijving": "patient 111222333 besproken"}, "7514"),
+    21: ({"UitvoerendeZorgaanbieder": "01000000"}, "7512"),
+    26: ({"Werkgebied": " W004"}, "7001"),  # schema level: no leading space
 }
 DUPLICATE_OF = {12: 3}  # line 12 repeats the reference of line 3 -> 0501 on line 12 only
 
@@ -78,7 +79,7 @@ def test_codes_on_exactly_the_faulty_lines(tmp_path: Path, fmt: str) -> None:
     assert isinstance(header, RetourHeader) and isinstance(totals, RetourTotalen)
     assert header.retourcodes == ["0200"]
     expected = {n: [code] for n, (_, code) in FAULTS.items()}
-    expected.update({n: ["0501"] for n in DUPLICATE_OF})
+    expected.update({n: ["7501"] for n in DUPLICATE_OF})
     for number, line in enumerate(lines, 1):
         assert isinstance(line, RetourPrestatie)
         assert line.retourcodes == expected.get(number, ["0200"]), number
@@ -132,7 +133,7 @@ def test_reconcile_counts_the_faults(tmp_path: Path) -> None:
     assert result.matched_lines == result.declared_lines == 40
     assert result.rejected_lines == len(FAULTS) + len(DUPLICATE_OF)
     per_code = {c.code: c.lines for c in result.per_code}
-    assert per_code == {"0002": 1, "0501": 1, "0503": 1, "0506": 1, "0512": 1, "0514": 1}
+    assert per_code == {"7001": 1, "7501": 1, "8007": 1, "0582": 1, "7512": 1, "7514": 1}
     assert all(c.nl and c.en for c in result.per_code)
 
 
@@ -171,12 +172,12 @@ def test_message_level_fault_rejects_every_line(tmp_path: Path) -> None:
     records[-1] = totals.model_copy(update={"totaal_bedrag": totals.totaal_bedrag + 1})
     source = _write(records, tmp_path / "decl.xml")
     retour, summary = _retour(source)
-    assert retour[0].retourcodes == ["0031"]  # type: ignore[attr-defined]
+    assert retour[0].retourcodes == ["7031"]  # type: ignore[attr-defined]
     assert summary.rejected_lines == 12
     assert all(line.toegekend_bedrag == 0 for line in retour[1:-1])  # type: ignore[attr-defined]
     faulty = set(FAULTS) | set(DUPLICATE_OF)
     clean = [line for n, line in enumerate(retour[1:-1], 1) if n not in faulty]
-    assert all(line.retourcodes == ["0001"] for line in clean)  # type: ignore[attr-defined]
+    assert all(line.retourcodes == ["7599"] for line in clean)  # type: ignore[attr-defined]
 
 
 def test_unreadable_declaration_gets_a_message_rejection(tmp_path: Path) -> None:

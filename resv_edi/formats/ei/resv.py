@@ -1,6 +1,6 @@
 """The EI fixed-width form of the RESV messages: model records <-> EI records.
 
-The layouts (``mappings/ei/RESV901_v1.0.json``, ``RESV902_v1.0.json``) name for every field the
+The layouts (``mappings/ei/RESV901_v1.1.json``, ``RESV902_v1.1.json``) name for every field the
 model element it carries (``element``, plus ``index`` for the repeated Retourcode); this module
 only maps by those names. Structure (record length, CR LF, order, digits, dates, trailer counts
 and totals) is checked by the generic EI reader; the fields by the model, as in every format.

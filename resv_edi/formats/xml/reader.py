@@ -36,6 +36,7 @@ from resv_edi.model.binding import bind, issues_from_error
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.source import Prefixed, Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
+from resv_edi.standard.facts import facts
 
 #: list-valued fields: element name -> allowed repetitions (others appear at most once)
 _REPEATED = {"Retourcode"}
@@ -94,6 +95,15 @@ def read_xml(
                 return
             found = kind_for_root(prolog.root, prolog.namespace)
             expected = kind or found or DECLARATIE
+            release = facts().retired_release(namespace=prolog.namespace)
+            if found is None and release is not None:  # a file of an earlier release
+                yield issue(
+                    "F005",
+                    where.with_(line=1, path="/" + prolog.root),
+                    found=release,
+                    supported=", ".join(facts().supported_releases),
+                )
+                return
             if found is not expected:
                 yield issue(
                     "X003",

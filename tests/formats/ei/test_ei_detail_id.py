@@ -84,7 +84,7 @@ def test_duplicated_id_is_reported_in_every_claim_standard(layout: Layout) -> No
         DETAIL_ID_NAME,
     )
     assert f"line {a + 1}" in hit.message and "repeats" in hit.message
-    assert hit.return_code == "0806"
+    assert hit.return_code == "7806"
 
 
 @pytest.mark.parametrize("layout", CLAIMS, ids=lambda la: la.name)
