@@ -12,6 +12,14 @@ from conftest import FIXTURES
 R001 = FIXTURES / "invalid" / "R001_total_mismatch.xml"
 
 
+def _r001(client) -> dict:
+    """The R001 issue of the fixture, as the API reports it."""
+    answer = client.post("/v1/validate", files={"file": (R001.name, R001.read_bytes())})
+    (found,) = answer.json()["files"][0]["issues"]
+    assert found["code"] == "R001"
+    return found
+
+
 def test_page_is_dutch_with_an_english_switch(client) -> None:
     dutch = client.get("/")
     assert dutch.status_code == 200 and '<html lang="nl">' in dutch.text
@@ -47,8 +55,13 @@ def test_checking_renders_verdict_and_issues_in_dutch(client) -> None:
     row = re.search(r'<tr data-severity="error">(.*?)</tr>', html).group(1)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells[0] == "R001" and cells[1] == "fout"
-    assert cells[2] == "67 · /Declaratiebericht/Totalen · TotaalBedrag"
-    assert cells[3].startswith("Totaalbedrag 10370708 D is niet gelijk aan de som")
+    found = _r001(client)
+    assert cells[2] == f"{found['location']['line']} · /Declaratiebericht/Totalen · TotaalBedrag"
+    amounts = re.findall(r"\d+ [DC]", found["message"])  # the file's own total and sum
+    assert cells[3] == (
+        f"Totaalbedrag {amounts[0]} is niet gelijk aan de som van de prestaties "
+        f"(debet min credit) {amounts[1]}"
+    )
     assert cells[4].startswith("Tel de regelbedragen opnieuw op")
 
 
@@ -61,7 +74,7 @@ def test_fragment_in_english_and_escaped_names(client) -> None:
     )
     html = response.text
     assert html.startswith("<h2>Result for") and "<html" not in html
-    assert "<img" not in html and "Total amount 10370708 D does not equal" in html
+    assert "<img" not in html and f"<td>{_r001(client)['message']}</td>" in html
     assert "Add up the line amounts again" in html
 
 
@@ -96,4 +109,5 @@ def test_an_archive_names_the_member_of_each_issue(client) -> None:
     response = client.post("/", files={"file": ("batch.zip", buf.getvalue())})
     assert "Formaat ZIP" in response.text
     place = re.search(r'<td class="place"[^>]*>(.*?)</td>', response.text).group(1)
-    assert place == f"{R001.name} · 67 · /Declaratiebericht/Totalen · TotaalBedrag"
+    line = _r001(client)["location"]["line"]
+    assert place == f"{R001.name} · {line} · /Declaratiebericht/Totalen · TotaalBedrag"
