@@ -540,6 +540,8 @@ def _elements(exc: ValidationError) -> tuple[str, ...]:
     for error in exc.errors(include_url=False, include_context=False, include_input=False):
         loc = error.get("loc") or ()
         name = str(loc[0]) if loc else "record"
+        info = LumpSumRecord.model_fields.get(name)
+        name = info.alias if info is not None and info.alias else name  # the element's name
         if name not in names:
             names.append(name)
     return tuple(names)

@@ -260,7 +260,7 @@ def _shown(text: str) -> list[str]:
         if isinstance(item, ast.Constant):
             shown.append("" if item.value is None else str(item.value))
         elif isinstance(item, ast.Call) and all(isinstance(a, ast.Constant) for a in item.args):
-            parts = [int(a.value) for a in item.args if isinstance(a, ast.Constant)]
+            parts = [int(str(a.value)) for a in item.args if isinstance(a, ast.Constant)]
             shown.append(date(*parts).isoformat())
         else:
             raise ValueError("unexpected value in the reference index")
