@@ -22,6 +22,10 @@ COMMANDS = {
     "overlap": "resv_edi.cli.overlap",
     "report": "resv_edi.cli.report",
     "serve": "resv_edi.cli.serve",
+    "ledger": "resv_edi.cli.ledger",
+    "agreements": "resv_edi.cli.agreements",
+    "conformance": "resv_edi.cli.conformance",
+    "release": "resv_edi.cli.release",
 }
 
 

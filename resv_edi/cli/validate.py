@@ -17,6 +17,7 @@ from resv_edi.batch.options import batch_options, check_engine
 from resv_edi.batch.payload import validation_payload
 from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
+from resv_edi.cli.ledger_options import db_option, ledger_validator
 from resv_edi.cli.options import (
     input_format_option,
     limit_options,
@@ -36,6 +37,7 @@ from resv_edi.cli.options import (
     help="Validate each NDJSON, EI or XML file in N chunks in parallel (default 0: never). "
     "Faster on idle cores; memory then grows with the number of lines.",
 )
+@db_option("--ledger", required=False)
 @batch_options
 @limit_options
 def command(
@@ -47,12 +49,14 @@ def command(
     engine: str,
     scheduler: str | None,
     quiet: bool,
+    url: str | None,
     **kwargs: Any,
 ) -> None:
     """Validate declaration and return messages: FILES are files, directories or globs.
 
     Exit code 0: all valid; 1: errors found, or some files unreadable or unsafe; 2: no file
-    could be read, or a usage error.
+    could be read, the ledger is unreachable, or a usage error. With --ledger the rules across
+    messages (G001..G009) are applied too, one file after the other.
     """
     limits = limits_from(kwargs)
     check_engine(engine, scheduler)
@@ -69,8 +73,9 @@ def command(
                 bar.echo(result["summary_line"], err=True)
             bar.advance(result, sizes.get(result["file"], 0))
 
+        validate_files = ledger_validator(url) if url else validate_batch
         try:
-            results, summary = validate_batch(
+            results, summary = validate_files(
                 files,
                 fmt=fmt,
                 limits=limits,

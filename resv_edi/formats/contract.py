@@ -38,8 +38,9 @@ class FormatWriter(Protocol):
     """Writes the records (header, lines, totals, in that order) of one message of ``kind``
     to ``out``; returns the number of lines. ValueError/TypeError for records out of order."""
 
-    def __call__(self, records: Iterable[Record], out: IO[bytes], kind: MessageKind = ...) -> int:
-        ...
+    def __call__(
+        self, records: Iterable[Record], out: IO[bytes], kind: MessageKind = ...
+    ) -> int: ...
 
 
 #: True when the first bytes of a file (UTF-8 byte order mark removed) are in the format.

@@ -8,6 +8,8 @@ from resv_edi.formats.registry import formats
 from resv_edi.source import wide_encoding
 
 SNIFF_BYTES = 4096
+
+
 def detect_format(head: bytes) -> str:
     """The name of the registered format whose sniffer accepts the first bytes of a file
     (``xml``, ``json``, ``ndjson``, ``ei`` or ``csv``)."""

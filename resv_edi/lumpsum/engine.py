@@ -505,20 +505,23 @@ class LumpSumEngine:
         the values) when the record cannot hold them."""
         m = self.mapping
         provider, insurer, begin, hoofdtaak, code = key
-        return LumpSumRecord(
-            mapping=m.name,
-            bronstandaard=m.standard,
-            zorgaanbieder=provider,
-            zorgverzekeraar=insurer,
-            periode_begin=begin,
-            periode_einde=period_of(begin, self.period)[1],
-            hoofdtaak=hoofdtaak,
-            broncode=code,
-            aantal_regels=sums.lines,
-            aantal_prestaties=sums.quantity,
-            debet=sums.debit,
-            credit=sums.credit,
-            saldo=sums.debit - sums.credit,
+        # validated from element names: a refused value's error location names the element
+        return LumpSumRecord.model_validate(
+            {
+                "Mapping": m.name,
+                "Bronstandaard": m.standard,
+                "Zorgaanbieder": provider,
+                "Zorgverzekeraar": insurer,
+                "PeriodeBegin": begin,
+                "PeriodeEinde": period_of(begin, self.period)[1],
+                "Hoofdtaak": hoofdtaak,
+                "Broncode": code,
+                "AantalRegels": sums.lines,
+                "AantalPrestaties": sums.quantity,
+                "Debet": sums.debit,
+                "Credit": sums.credit,
+                "Saldo": sums.debit - sums.credit,
+            }
         )
 
 
@@ -540,8 +543,6 @@ def _elements(exc: ValidationError) -> tuple[str, ...]:
     for error in exc.errors(include_url=False, include_context=False, include_input=False):
         loc = error.get("loc") or ()
         name = str(loc[0]) if loc else "record"
-        info = LumpSumRecord.model_fields.get(name)
-        name = info.alias if info is not None and info.alias else name  # the element's name
         if name not in names:
             names.append(name)
     return tuple(names)

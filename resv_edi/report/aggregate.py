@@ -30,6 +30,8 @@ def resv_of(header: Header, line: Prestatie) -> str:
     if line.prestatiesoort == "2" and line.opdrachtgevende_zorgaanbieder:
         return line.opdrachtgevende_zorgaanbieder
     return header.afzender
+
+
 FactKey = tuple[int, str, str, str, str, str]
 
 

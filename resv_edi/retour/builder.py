@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -54,14 +54,19 @@ def retour_records(
     message_id: str | None = None,
     summary: RetourSummary | None = None,
     policy: RetourPolicy | None = None,
+    more_rules: Callable[[], Iterable[Issue]] | None = None,
 ) -> Iterator[Record]:
-    """Yield the Retourbericht (header, lines, totals) answering the declaration ``source``."""
+    """Yield the Retourbericht (header, lines, totals) answering the declaration ``source``
+    (:func:`resv_edi.retour.answer.answer_records` answers a zip archive too).
+
+    ``more_rules`` adds issues judged outside the message (e.g. the ledger's rules across
+    messages): called once after the declaration was read, when it was readable."""
     policy = policy or retour_policy()
     summary = summary if summary is not None else RetourSummary()
     fd, spill_path = tempfile.mkstemp(prefix="resv-retour-", suffix=".ndjson")
     try:
         with os.fdopen(fd, "wb") as spill:
-            state = _validate_into(source, fmt, limits, spill)
+            state = _validate_into(source, fmt, limits, spill, more_rules)
         summary.issues = state.issue_count
         summary.unreadable = any(i.severity is Severity.FATAL for i in state.message_issues)
         message_errors = [i for i in state.message_issues if i.is_error]
@@ -111,7 +116,13 @@ class _State:
     issue_count: int = 0
 
 
-def _validate_into(source: PathLike, fmt: str, limits: Limits, spill: object) -> _State:
+def _validate_into(
+    source: PathLike,
+    fmt: str,
+    limits: Limits,
+    spill: object,
+    more_rules: Callable[[], Iterable[Issue]] | None = None,
+) -> _State:
     """Pass 1: read and check the declaration; spill one JSON line per declaration line."""
     state = _State()
     engine = RuleEngine(DECLARATIE)
@@ -136,7 +147,10 @@ def _validate_into(source: PathLike, fmt: str, limits: Limits, spill: object) ->
                 state.message_issues.extend(own)
             else:
                 write(orjson.dumps(_line_row(item, own)) + b"\n")
-        for late in engine.finish():
+        found_late = list(engine.finish())
+        if more_rules is not None and not engine.fatal:
+            found_late.extend(more_rules())
+        for late in found_late:
             state.issue_count += 1
             index = late.location.index
             if index is None:
@@ -214,4 +228,30 @@ def _header(
         declaratienummer=header.declaratienummer if header else None,
         Retourcode=codes,
         toelichting=reason,
+    )
+
+
+def refusal_records(
+    issues: list[Issue],
+    *,
+    today: date | None = None,
+    message_id: str | None = None,
+    summary: RetourSummary | None = None,
+    policy: RetourPolicy | None = None,
+) -> Iterator[Record]:
+    """The Retourbericht of a message refused before any of it was read (an archive that
+    breaks VECOZO's rules): the header's codes and reason, no lines, zero totals."""
+    policy = policy or retour_policy()
+    summary = summary if summary is not None else RetourSummary()
+    state = _State(message_issues=list(issues), issue_count=len(issues))
+    summary.issues = state.issue_count
+    summary.unreadable = any(i.severity is Severity.FATAL for i in issues)
+    summary.message_codes = policy.codes(issues)
+    yield _header(state, summary.message_codes, today, message_id)
+    yield RetourTotalen(
+        aantal_prestaties=0,
+        totaal_ingediend_bedrag=0,
+        ingediend_debet_credit="D",
+        totaal_toegekend_bedrag=0,
+        toegekend_debet_credit="D",
     )

@@ -7,14 +7,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from datetime import date
 
-from resv_edi.errors import ExitCode
+from resv_edi.errors import ExitCode, Issue
 from resv_edi.formats.registry import get_format
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.messages import RETOUR
 from resv_edi.pipeline import PathLike
-from resv_edi.retour.builder import RetourSummary, retour_records
+from resv_edi.retour.answer import answer_records
+from resv_edi.retour.builder import RetourSummary
 from resv_edi.source import atomic_output
 
 
@@ -27,17 +29,20 @@ def write_retour(
     limits: Limits = DEFAULT_LIMITS,
     today: date | None = None,
     message_id: str | None = None,
+    more_rules: Callable[[], Iterable[Issue]] | None = None,
 ) -> RetourSummary:
-    """Write the retour of ``declaration`` to ``output`` in format ``to`` (atomically, in every
-    case: an unreadable declaration gets a retour that rejects it with 0001)."""
+    """Write the retour of ``declaration`` (or of a zip archive of one) to ``output`` in format
+    ``to``, atomically and in every case: an unreadable declaration gets a retour that rejects
+    it with 0001. ``more_rules``: see :func:`resv_edi.retour.answer.answer_records`."""
     summary = RetourSummary()
-    records = retour_records(
+    records = answer_records(
         declaration,
         fmt=fmt,
         limits=limits,
         today=today,
         message_id=message_id,
         summary=summary,
+        more_rules=more_rules,
     )
     with atomic_output(output) as out:
         get_format(to).writer(records, out, RETOUR)

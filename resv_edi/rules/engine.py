@@ -127,4 +127,3 @@ def _at(location: Location, record: object, field: str | None) -> Location:
         return location
     info = type(record).model_fields.get(field)  # type: ignore[attr-defined]
     return location.with_(field=(info.alias if info and info.alias else field))
-

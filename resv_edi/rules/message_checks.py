@@ -106,9 +106,7 @@ def reference_issues(refs: ReferenceIndex, file: str | None) -> Iterator[Issue]:
 
 def retired_issue(location: Location, release: str) -> Issue:
     """F005: the file is written in a retired release of the standard."""
-    return issue(
-        "F005", location, found=release, supported=", ".join(facts().supported_releases)
-    )
+    return issue("F005", location, found=release, supported=", ".join(facts().supported_releases))
 
 
 def _signed(cents: int) -> str:

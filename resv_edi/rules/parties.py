@@ -49,8 +49,10 @@ def insurer_in_register(line: Prestatie, ctx: MessageContext) -> Findings:
     if is_wlz_care_office(uzovi):
         return ()  # R040 says why
     entry = codelist(_REGISTER).get(uzovi)
-    if entry is not None and entry.attributes.get("kind") == "zvw" and entry.valid_on(
-        line.begindatum
+    if (
+        entry is not None
+        and entry.attributes.get("kind") == "zvw"
+        and entry.valid_on(line.begindatum)
     ):
         return ()
     return [({"value": uzovi, "date": line.begindatum}, "zorgverzekeraar")]

@@ -259,9 +259,9 @@ def _shown(text: str) -> list[str]:
     for item in node.elts:
         if isinstance(item, ast.Constant):
             shown.append("" if item.value is None else str(item.value))
-        elif isinstance(item, ast.Call) and all(isinstance(a, ast.Constant) for a in item.args):
-            parts = [int(str(a.value)) for a in item.args if isinstance(a, ast.Constant)]
-            shown.append(date(*parts).isoformat())
+        elif isinstance(item, ast.Call) and len(item.args) == 3:
+            year, month, day = (int(ast.literal_eval(a)) for a in item.args)  # literals only
+            shown.append(date(year, month, day).isoformat())
         else:
             raise ValueError("unexpected value in the reference index")
     return shown

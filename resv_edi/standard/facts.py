@@ -45,6 +45,7 @@ class StandardFacts:
     free_text_fields: tuple[str, ...]
     reference_fields: tuple[str, ...] = ()
     credit_exempt: tuple[str, ...] = ()
+    release_date: date | None = None  # of this version's release bundle
     supported_releases: tuple[str, ...] = ()
     retired: tuple[RetiredRelease, ...] = ()
 
@@ -95,6 +96,7 @@ def facts() -> StandardFacts:
         free_text_fields=tuple(raw["privacy"]["free_text_fields"]),
         reference_fields=tuple(raw["privacy"]["reference_fields"]),
         credit_exempt=tuple(raw["credits"]["exempt"]),
+        release_date=raw["standard"].get("release_date"),
         supported_releases=tuple(raw["versions"]["supported"]),
         retired=tuple(
             RetiredRelease(name, tuple(old["namespaces"]), old["version"], old["subversion"])

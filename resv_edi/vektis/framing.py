@@ -129,9 +129,7 @@ class FrameScanner:
     # -- the steps of one line ---------------------------------------------------------------
     def _utf8_issue(self, line_no: int, body: bytes) -> Issue | None:
         what = "byte order mark" if body.startswith(_BOM) else "multi-byte sequence"
-        reason = (
-            f"UTF-8 {what} on line {line_no}; EI files are single-byte (ASCII or ISO-8859-1)"
-        )
+        reason = f"UTF-8 {what} on line {line_no}; EI files are single-byte (ASCII or ISO-8859-1)"
         return self.report("F004", line_no, reason=reason)
 
     def _detect(self, body: bytes, line_no: int) -> Generator[Issue | None, None, bool]:

@@ -267,9 +267,7 @@ class EIReader:
             self.computed[total.field.key] = 0
         return sums
 
-    def _record(
-        self, frame: Frame, layout: Layout
-    ) -> tuple[EIRecord, list[Issue | None] | None]:
+    def _record(self, frame: Frame, layout: Layout) -> tuple[EIRecord, list[Issue | None] | None]:
         """The fields of ``frame`` decoded into a record, and their issues (None: none)."""
         body = frame.body
         text = body.decode("latin-1")
