@@ -41,7 +41,7 @@ def generate(fmt: str, records: int, target: Path) -> float:
         return 0.0
     start = time.perf_counter()
     subprocess.run(
-        [*EXE, "generate", "--format", fmt, "--records", str(records), "-o", str(target)],
+        [*EXE, "generate", "--to", fmt, "--records", str(records), "-o", str(target)],
         check=True,
         stderr=subprocess.DEVNULL,
     )

@@ -50,7 +50,7 @@ def main() -> int:
         else:
             src = folder / f"decl_{n}.{opts.format}"
             if not src.exists():
-                gen = [*exe, "generate", "--records", str(n), "--format", opts.format]
+                gen = [*exe, "generate", "--records", str(n), "--to", opts.format]
                 gen += ["-o", str(src)]
                 subprocess.run(gen, check=True)
         out = folder / f"out_{n}.{opts.to}"

@@ -7,14 +7,18 @@ so that the CLI and scripts agree on them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from enum import IntEnum, StrEnum
 from typing import Any
 
 
 class Severity(StrEnum):
-    """How bad an issue is. ``FATAL`` means the rest of the input could not be read."""
+    """How bad an issue is. ``FATAL`` means the rest of the input could not be read; ``INFO``
+    is a note (e.g. which check could not run and why) that never makes a file invalid."""
 
+    INFO = "info"
     WARNING = "warning"
     ERROR = "error"
     FATAL = "fatal"
@@ -72,30 +76,63 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """A coded finding. ``return_code`` is the 4-digit return code it raises in a retourbericht."""
+    """A coded finding. ``return_code`` is the 4-digit return code it raises in a retourbericht.
+
+    ``message`` is the English text; ``params`` are the values its placeholders were filled
+    with, kept so that the text can be rendered in another language
+    (:func:`resv_edi.standard.catalogue.render`). ``cause`` names the code of the finding this
+    one follows from (e.g. a prestatiecode not valid on a date outside the experiment): reports
+    for people fold it into that finding.
+    """
 
     code: str
     message: str
     severity: Severity = Severity.ERROR
     location: Location = field(default_factory=Location)
     return_code: str | None = None
+    params: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    cause: str | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:
-        return self.severity is not Severity.WARNING
+        return self.severity is Severity.ERROR or self.severity is Severity.FATAL
 
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        data["location"] = {
-            k: (_redact(v) if k in ("reference", "path") else v)
-            for k, v in data["location"].items()
-            if v is not None
+    def as_dict(self, message: str | None = None) -> dict[str, Any]:
+        """Plain data for JSON output; ``message`` replaces the English text (another language).
+
+        ``params`` holds the placeholder values as data: amounts in cents, dates as ISO text.
+        """
+        data = {
+            "code": self.code,
+            "message": self.message if message is None else message,
+            "severity": self.severity.value,
+            "location": {
+                k: (_redact(v) if k in ("reference", "path") else v)
+                for k, v in asdict(self.location).items()
+                if v is not None
+            },
+            "return_code": self.return_code,
         }
+        if self.params:
+            data["params"] = {k: _plain(v) for k, v in self.params.items()}
+        if self.cause:
+            data["cause"] = self.cause
         return data
 
     def __str__(self) -> str:
         return f"{self.location}: {self.severity.value} {self.code}: {self.message}"
+
+
+def _plain(value: Any) -> Any:
+    """A placeholder value as JSON data: numbers stay numbers (cents), dates become ISO text."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    plain = getattr(value, "plain", None)
+    return plain() if callable(plain) else str(value)
 
 
 def _redact(text: str) -> str:

@@ -10,17 +10,19 @@ import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from resv_edi.errors import (
     EmptyInputError,
     EncodingNotAcceptedError,
     Issue,
     Location,
+    ResvEdiError,
     UnknownFormatError,
 )
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
-from resv_edi.formats.ei.resv import claim_layout, claim_standard
 from resv_edi.formats.registry import get_format
+from resv_edi.formats.xml.positions import place_report
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
@@ -29,13 +31,17 @@ from resv_edi.rules.engine import RuleEngine
 from resv_edi.source import atomic_output
 from resv_edi.standard.catalogue import issue
 from resv_edi.transport.archive import Member, TransportRules, is_archive, unpack_archive
-from resv_edi.vektis.reader import read_records
 
 PathLike = str | os.PathLike[str]
 
 
 def sniff(path: PathLike) -> str:
-    """The format of the file at ``path``, from its content."""
+    """The format of the file at ``path``, from its content: ``xml``, ``json``, ``ndjson``,
+    ``ei`` or ``csv``; raises :class:`~resv_edi.errors.UnknownFormatError` when none fits.
+
+    >>> sniff("fixtures/valid/prestatie1_credit_correction.ndjson")  # doctest: +SKIP
+    'ndjson'
+    """
     with open(path, "rb") as fh:
         return detect_format(fh.read(SNIFF_BYTES))
 
@@ -47,7 +53,11 @@ def read(
     kind: MessageKind | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Entry | Issue]:
-    """Entries and reader issues of the message in ``path``, streamed."""
+    """Entries and reader issues of the message in ``path``, streamed (no rules applied).
+
+    >>> for item in read("declaratie.ndjson"):  # doctest: +SKIP
+    ...     print(item.part if isinstance(item, Entry) else item)
+    """
     name = os.fspath(path)
     if fmt == "auto":
         fmt, problem = _sniffed(path)
@@ -79,7 +89,10 @@ def validate(
     kind: MessageKind | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Issue]:
-    """All issues of the message in ``path``: reader, schema and catalogue rules."""
+    """All issues of the message in ``path``: reader, schema and catalogue rules, streamed.
+
+    >>> codes = [issue.code for issue in validate("declaratie.xml")]  # doctest: +SKIP
+    """
     stream = read(path, fmt, kind=kind, limits=limits)
     detected = _KindProbe(stream)
     yield from RuleEngine(kind or detected.kind).run(detected)
@@ -110,7 +123,15 @@ def check_file(
     kind: MessageKind | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> FileReport:
-    """Validate one file into a :class:`FileReport` (issues kept up to ``limits.max_errors``)."""
+    """Validate one file into a :class:`FileReport` (issues kept up to ``limits.max_errors``;
+    XML issues at their elements' lines and columns).
+
+    >>> report = check_file("declaratie.xml")  # doctest: +SKIP
+    >>> report.status, report.errors  # doctest: +SKIP
+    ('invalid', 2)
+    >>> from resv_edi.reporting import text_lines  # doctest: +SKIP
+    >>> print(*text_lines(report.issues, "nl"), sep="\n")  # in Dutch  # doctest: +SKIP
+    """
     name = os.fspath(path)
     if fmt == "auto" and is_archive(path):
         return archive_report(path, limits)
@@ -122,10 +143,12 @@ def check_file(
             report.issues.append(problem)
             return report
     report.format = fmt
-    claim = claim_layout(path, limits) if fmt == "ei" else None
+    claim = _claim_layout(path, limits) if fmt == "ei" else None
     if claim is not None:  # an existing Vektis standard: its structure is all there is to check
         report.message = claim.name
         service = claim.role_type("service")
+        from resv_edi.vektis.reader import read_records  # EI claim files only
+
         for found in read_records(path, claim, file=name, limits=limits):
             if isinstance(found, Issue):
                 report.keep(found, limits.max_errors)
@@ -145,6 +168,7 @@ def check_file(
     for found in RuleEngine(kind or probe.kind).run(counted()):
         report.keep(found, limits.max_errors)
     report.close(limits.max_errors)
+    place_report(report)  # XML: each issue at its element's own line and column
     return report
 
 
@@ -155,6 +179,9 @@ def check_archive(
     why it was refused (then no member is unpacked).
 
     Member reports are named ``archive.zip!member`` and so are the files of their issues.
+
+    >>> [r.status for r in check_archive("batch.zip")]  # doctest: +SKIP
+    ['valid', 'invalid']
     """
     return [_member_report(member, limits) for member in unpack_archive(path, limits, rules)]
 
@@ -184,7 +211,11 @@ def archive_report(
 ) -> FileReport:
     """:func:`check_archive` folded into one report for the archive (what ``check_file``
     returns for a zip): counts summed, issues of all members (named ``archive!member``) in
-    member order, up to ``limits.max_errors`` (fatal issues always kept)."""
+    member order, up to ``limits.max_errors`` (fatal issues always kept).
+
+    >>> archive_report("batch.zip").status  # doctest: +SKIP
+    'invalid'
+    """
     reports = check_archive(path, limits, rules)
     total = FileReport(os.fspath(path), format="zip")
     messages = {r.message for r in reports if r.message}
@@ -194,6 +225,7 @@ def archive_report(
         total.lines += report.lines
         total.errors += report.errors
         total.warnings += report.warnings
+        total.notes += report.notes
         total.fatal = total.fatal or report.fatal
         for item in report.issues:
             if not cap or len(total.issues) < cap or item.severity.value == "fatal":
@@ -201,15 +233,49 @@ def archive_report(
     return total
 
 
+def _claim_layout(path: PathLike, limits: Limits) -> Any:
+    """The layout of an existing Vektis claim standard at ``path``, or ``None`` (a RESV EI
+    message); the EI machinery is imported only for EI input."""
+    from resv_edi.formats.ei.resv import claim_layout
+
+    return claim_layout(path, limits)
+
+
 @dataclass
 class ConversionResult:
-    """What a conversion did. ``written`` is False when issues stopped it."""
+    """What a conversion did. ``written`` is False when issues stopped it; the result is then
+    falsy, and :meth:`raise_for_issues` raises :class:`ConversionError`.
+
+    >>> result = convert("declaratie.xml", "declaratie.asc", "ei")  # doctest: +SKIP
+    >>> if not result:  # nothing was written; result.issues say why  # doctest: +SKIP
+    ...     print(*result.issues, sep="\n")
+    """
 
     source: str
     target: str
     lines: int = 0
     written: bool = False
     issues: list[Issue] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.written
+
+    def raise_for_issues(self) -> ConversionResult:
+        """This result when the output was written; else raise :class:`ConversionError`."""
+        if not self.written:
+            raise ConversionError(self)
+        return self
+
+
+class ConversionError(ResvEdiError):
+    """A conversion wrote nothing: ``result.issues`` say why (raised by
+    :meth:`ConversionResult.raise_for_issues` and by ``convert(..., check=True)``)."""
+
+    def __init__(self, result: ConversionResult) -> None:
+        first = result.issues[0] if result.issues else None
+        more = f" (and {len(result.issues) - 1} more)" if len(result.issues) > 1 else ""
+        super().__init__(f"{result.source} not converted: {first or 'no output'}{more}")
+        self.result = result
 
 
 def convert(
@@ -221,15 +287,36 @@ def convert(
     kind: MessageKind | None = None,
     limits: Limits = DEFAULT_LIMITS,
     max_errors: int = 100,
+    check: bool = False,
 ) -> ConversionResult:
     """Convert ``source`` to format ``to`` at ``target``, atomically.
 
     The input is validated while it streams (schema and rules); any error stops the
-    conversion and no file is left at ``target``.
+    conversion and no file is left at ``target``. The result is falsy then (``written`` is
+    False, ``issues`` say why); with ``check=True`` :class:`ConversionError` is raised instead.
+
+    >>> convert("declaratie.xml", "declaratie.asc", "ei", check=True)  # doctest: +SKIP
+    ConversionResult(source='declaratie.xml', target='declaratie.asc', lines=11, written=True, ...)
     """
+    result = _convert(source, target, to, fmt=fmt, kind=kind, limits=limits, max_errors=max_errors)
+    return result.raise_for_issues() if check else result
+
+
+def _convert(
+    source: PathLike,
+    target: PathLike,
+    to: str,
+    *,
+    fmt: str,
+    kind: MessageKind | None,
+    limits: Limits,
+    max_errors: int,
+) -> ConversionResult:
     result = ConversionResult(os.fspath(source), os.fspath(target))
     writer = get_format(to).writer
     if fmt in ("auto", "ei") and (fmt == "ei" or _sniffed(source)[0] == "ei"):
+        from resv_edi.formats.ei.resv import claim_standard  # EI only (start-up stays light)
+
         claim = claim_standard(source, limits)
         if claim is not None:
             reason = f"{claim} is a claim file, not a RESV message (see `resv-edi lumpsum`)"

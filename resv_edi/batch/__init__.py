@@ -43,11 +43,13 @@ def validate_batch(
     split: int | None = None,
     on_result: OnResult | None = None,
     inputs: list[Input] | None = None,
+    lang: str = "en",
 ) -> tuple[list[dict[str, Any]], Summary]:
     """Validate files, directories and globs; results in input order, and the summary.
 
     ``split``: see :func:`resv_edi.batch.runner.plan_validation`. ``on_result`` is called with
-    each result as it completes; ``inputs`` replaces ``paths`` when already expanded.
+    each result as it completes; ``inputs`` replaces ``paths`` when already expanded; ``lang``
+    (``en`` or ``nl``) is the language of the results' texts.
     """
     inputs = inputs if inputs is not None else expand(list(paths))
     jobs = jobs or default_jobs()
@@ -55,7 +57,7 @@ def validate_batch(
     count = sum(len(chunks) if chunks else 1 for _, chunks in planned)
     return _collect(
         inputs,
-        lambda ex: run_validate(planned, fmt, limits, ex),
+        lambda ex: run_validate(planned, fmt, limits, ex, lang),
         make_executor(engine, jobs, count, scheduler),
         on_result,
     )
@@ -74,6 +76,7 @@ def convert_batch(
     skip_existing: bool = False,
     on_result: OnResult | None = None,
     inputs: list[Input] | None = None,
+    lang: str = "en",
 ) -> tuple[list[dict[str, Any]], Summary]:
     """Convert files, directories and globs into ``out_dir`` (relative paths kept, suffix of
     the target format); ``skip_existing`` leaves inputs whose output exists (a resumed run)."""
@@ -82,7 +85,9 @@ def convert_batch(
     jobs = jobs or default_jobs()
     return _collect(
         inputs,
-        lambda ex: run_convert(pairs, to, fmt, limits, ex, skip_existing=skip_existing),
+        lambda ex: run_convert(
+            pairs, to, fmt, limits, ex, skip_existing=skip_existing, lang=lang
+        ),
         make_executor(engine, jobs, len(pairs), scheduler),
         on_result,
     )

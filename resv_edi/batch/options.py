@@ -29,11 +29,15 @@ def batch_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "--scheduler",
             metavar="ADDRESS",
             default=None,
-            help="Dask scheduler (tcp://host:8786); without it a local Dask cluster is "
-            "started for the run.",
+            help="Dask scheduler (tcp://host:8786) [default: none; a local Dask cluster is "
+            "started for the run].",
         ),
         click.option(
-            "-q", "--quiet", is_flag=True, help="No progress bar (it only shows on a terminal)."
+            "-q",
+            "--quiet",
+            is_flag=True,
+            help="No progress bar (it shows only on a terminal) and no status lines on stderr; "
+            "reports and errors still show.",
         ),
     ]
     for option in reversed(options):

@@ -18,11 +18,15 @@ import concurrent.futures as cf
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from resv_edi.batch import split, tasks
+from resv_edi.batch import tasks
 from resv_edi.batch.plan import Input
+from resv_edi.interrupt import worker_init
 from resv_edi.limits import Limits
+
+if TYPE_CHECKING:  # split is imported when a file is cut (start-up stays light)
+    from resv_edi.batch import split
 
 
 class Executor(Protocol):
@@ -59,7 +63,7 @@ class LocalPool:
     """A pool of ``jobs`` worker processes on this machine."""
 
     def __init__(self, jobs: int) -> None:
-        self._pool = cf.ProcessPoolExecutor(max_workers=jobs)
+        self._pool = cf.ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
         self._pending: set[cf.Future[Any]] = set()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
@@ -75,9 +79,22 @@ class LocalPool:
                 yield future
 
     def close(self) -> None:
+        """Shut the pool down; when tasks are still pending (Ctrl-C, SIGTERM, an error), stop
+        the workers at once (SIGTERM: each removes its partial output), leaving no orphans."""
         for future in self._pending:
             future.cancel()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        if not self._pending:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            return
+        workers = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.terminate()
+        for process in workers:
+            process.join(10)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 def default_jobs() -> int:
@@ -116,6 +133,8 @@ def plan_validation(
     for item in inputs:
         chunks = None
         if split_into is not None and split_into > 1:
+            from resv_edi.batch import split
+
             chunks = split.plan_chunks(item.path, fmt, split_into, limits)
         planned.append((item, chunks))
     return planned
@@ -126,17 +145,23 @@ def run_validate(
     fmt: str,
     limits: Limits,
     executor: Executor,
+    lang: str = "en",
 ) -> Iterator[dict[str, Any]]:
     """Validate every planned input; yield one result per input as it completes."""
     tags: dict[Any, tuple[str, int]] = {}
     chunks: dict[int, list[split.ChunkResult]] = {}
+    if any(specs for _, specs in planned):
+        from resv_edi.batch import split
     for number, (item, specs) in enumerate(planned):
         if specs:
             chunks[number] = []
             for spec in specs:
                 tags[executor.submit(split.validate_chunk, spec)] = ("chunk", number)
         else:
-            tags[executor.submit(tasks.validate_file, item.path, fmt, limits)] = ("file", number)
+            tags[executor.submit(tasks.validate_file, item.path, fmt, limits, lang)] = (
+                "file",
+                number,
+            )
     for future in executor.completed():
         what, number = tags.pop(future)
         item, specs = planned[number]
@@ -159,10 +184,13 @@ def run_validate(
         except Exception:
             report = None
         if report is None:  # validate it in one piece instead
-            tags[executor.submit(tasks.validate_file, item.path, fmt, limits)] = ("file", number)
+            tags[executor.submit(tasks.validate_file, item.path, fmt, limits, lang)] = (
+                "file",
+                number,
+            )
             continue
         seconds = max(p.seconds for p in parts)
-        yield tasks.validation_result(report, seconds)
+        yield tasks.validation_result(report, seconds, lang)
 
 
 def run_convert(
@@ -173,6 +201,7 @@ def run_convert(
     executor: Executor,
     *,
     skip_existing: bool = False,
+    lang: str = "en",
 ) -> Iterator[dict[str, Any]]:
     """Convert every input to its output; yield one result per input as it completes."""
     tags: dict[Any, tuple[Input, str]] = {}
@@ -180,7 +209,7 @@ def run_convert(
         if skip_existing and os.path.exists(target):
             yield tasks.skipped(item.path, target, to)
             continue
-        future = executor.submit(tasks.convert_file, item.path, target, to, fmt, limits)
+        future = executor.submit(tasks.convert_file, item.path, target, to, fmt, limits, lang)
         tags[future] = (item, target)
     for future in executor.completed():
         item, target = tags.pop(future)

@@ -42,15 +42,30 @@ from typing import Any, BinaryIO
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.formats.ei.resv import trailer_count_issues
 from resv_edi.formats.registry import get_format
+from resv_edi.formats.xml.positions import place_report
 from resv_edi.limits import Limits
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
-from resv_edi.model.retour import RetourPrestatie
 from resv_edi.pipeline import sniff
 from resv_edi.reporting import FileReport
-from resv_edi.rules.message_checks import reference_issues, totals_issues
+from resv_edi.rules.message_checks import (
+    Skipped,
+    reference_issues,
+    skip_note_key,
+    skip_notes,
+    totals_issues,
+)
+from resv_edi.rules.partial import (
+    alias_of,
+    check_record,
+    doubted_field,
+    fold,
+    header_folds,
+    line_amounts,
+    reference_row,
+)
 from resv_edi.rules.record_rules import MessageContext, retired_release
-from resv_edi.rules.references import LineValues, ReferenceIndex, line_values
+from resv_edi.rules.references import LineValues, ReferenceIndex
 from resv_edi.rules.registry import record_rules
 from resv_edi.standard.catalogue import issue
 from resv_edi.vektis.layout import detect_layout
@@ -117,6 +132,8 @@ class ChunkResult:
     totals: Entry | None = None
     seconds: float = 0.0
     records: dict[str, int] = field(default_factory=dict)  # EI: records per type in the range
+    skipped: dict[str, Skipped] = field(default_factory=dict)  # checks a bad field stopped
+    amounts: Skipped = field(default_factory=Skipped)  # lines whose amount is unreadable
 
 
 # -- planning (parent) -----------------------------------------------------------------------
@@ -292,6 +309,8 @@ class _Chunk:
         self.kind = KINDS[spec.kind]
         self.rules = {p: record_rules(self.kind.name, p) for p in ("header", "line", "totals")}
         self.ctx = MessageContext()
+        self.header_folds: dict[str, str] = {}  # folded code -> its cause on the header
+        self.doubted: set[str] = set()  # fields named by reader issues since the last entry
         self.result = ChunkResult(spec.number)
         prefix_lines = spec.prefix.count(b"\n") if spec.prefix else 0
         self.delta = spec.first_line - 1 - prefix_lines
@@ -365,6 +384,15 @@ class _Chunk:
 
     def _context(self, entry: Entry) -> None:
         self.ctx.header = entry.record if isinstance(entry.record, Header) else None
+        if entry.record is None:  # the one-piece run checks the lines against what it can read
+            self.result.fallback = "a refused header"
+            return
+        found = [
+            issue(spec.code, entry.location, **params)
+            for spec in self.rules["header"]
+            for params, _ in spec.func(entry.record, self.ctx)  # type: ignore[misc]
+        ]
+        self.header_folds = header_folds(found)
 
     def _take(self, item: Entry | Issue, line: int | None) -> bool:
         """Record ``item``; False when the chunk must fall back."""
@@ -379,41 +407,67 @@ class _Chunk:
             if _is_trigger(item):
                 result.fallback = f"{item.code} at line {line}"
                 return False
+            self.doubted.add(doubted_field(item))
             result.issues.append(_moved(item, line))
             return True
         location = item.location.with_(line=line) if line != item.location.line else item.location
-        record = item.record
         if item.part == "header":
             if self.spec.number:
                 result.fallback = f"a header at line {line}"
                 return False
-            if record is not None and retired_release(record) is not None:
+            if item.record is not None and retired_release(item.record) is not None:
                 result.fallback = "a file of a retired release (F005)"
                 return False
             self._context(item)
-        elif item.part == "totals":
+            if item.record is None:
+                return False
+        moved = item if location is item.location else replace(item, location=location)
+        checked = check_record(
+            moved,
+            self.kind.record_class(item.part),
+            [(spec.code, spec.func) for spec in self.rules[item.part]],
+            self.ctx,
+            self.doubted,
+            False,
+            _field_at,
+        )
+        self.doubted.clear()
+        record = checked.record
+        if item.part == "totals":
             if not self.spec.last:
                 result.fallback = f"totals at line {line}"
                 return False
             result.totals = Entry(item.part, record, location, item.index, item.kind)
-        else:
+        elif item.part == "line":
             result.lines += 1
-            if record is None:
-                result.unbound += 1
-            elif isinstance(record, Prestatie):
-                result.sums[0] += record.signed_amount
-                result.rows.append((item.index, location.line, line_values(record)))
-                if result.row_path is None:
-                    result.row_path = location.path
-            elif isinstance(record, RetourPrestatie):
-                result.sums[0] += record.signed_submitted
-                result.sums[1] += record.signed_granted
-        if record is None:
-            return True
-        for spec in self.rules[item.part]:
-            for params, name in spec.func(record, self.ctx):  # type: ignore[misc]
-                result.issues.append(issue(spec.code, _field_at(location, record, name), **params))
+            self._count_line(moved, record, checked.unreadable)
+        for code, attribute in checked.skipped:
+            name = alias_of(record, attribute)
+            key, note = skip_note_key(moved, name, True)
+            result.skipped.setdefault(key, note).add(location.with_(field=name), (), code)
+        if item.part == "header":
+            self.header_folds = header_folds(checked.found)
+            result.issues.extend(fold(checked.found))
+        else:
+            inherited = self.header_folds if item.part == "line" else None
+            result.issues.extend(fold(checked.found, inherited))
         return True
+
+    def _count_line(self, item: Entry, record: Any, unreadable: tuple[str, ...]) -> None:
+        """The line's amounts and reference row, as the rule engine counts them."""
+        result = self.result
+        amounts = None if record is None else line_amounts(record)
+        if amounts is None:
+            result.unbound += 1
+            result.amounts.add(item.location, unreadable)
+            return
+        for n, amount in enumerate(amounts):
+            result.sums[n] += amount
+        row = reference_row(record, unreadable) if isinstance(record, Prestatie) else None
+        if row is not None:
+            result.rows.append((item.index, item.location.line, row))
+            if result.row_path is None:
+                result.row_path = item.location.path
 
 
 def _shift(line: int | None, delta: int) -> int | None:
@@ -449,11 +503,20 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
     indexed = f"/{kind.root}/{kind.lines_element}/{kind.line_element}["
     issues: list[Issue] = []
     refs = ReferenceIndex() if kind is DECLARATIE else None
-    offset = lines = unbound = 0
+    offset = lines = 0
     sums = [0, 0]
+    notes: list[Issue] = []
+    amounts = Skipped()
     try:
         for res in results:
             issues.extend(_reindexed(i, offset, indexed) for i in res.issues)
+            notes.extend(_reindexed(i, offset, indexed) for i in skip_notes(res.skipped, name))
+            if res.amounts.count:
+                if amounts.first is None and res.amounts.first is not None:
+                    first = Issue("", "", location=res.amounts.first)
+                    amounts.first = _reindexed(first, offset, indexed).location
+                amounts.count += res.amounts.count
+                amounts.fields.update(res.amounts.fields)
             if refs is not None:
                 for index, src, values in res.rows:
                     glob = index + offset
@@ -461,7 +524,6 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
                     refs.add_values(glob, src, path, values)
             offset += res.lines
             lines += res.lines
-            unbound += res.unbound
             sums[0] += res.sums[0]
             sums[1] += res.sums[1]
         if spec0.fmt == "ei":
@@ -473,12 +535,13 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
             return None  # the EI reader caps its own issues: leave that to the one-piece run
         if refs is not None:
             issues.extend(reference_issues(refs, name))
+        issues.extend(notes)
     finally:
         if refs is not None:
             refs.close()
     totals = results[-1].totals
-    if totals is not None:
-        issues.extend(totals_issues(totals, lines, sums, unbound))
+    if totals is not None and totals.record is not None:
+        issues.extend(totals_issues(totals, lines, sums, amounts, name))
     return _report(name, spec0.fmt, kind, lines, issues, limits)
 
 
@@ -578,4 +641,5 @@ def _report(
     for found in issues:
         report.keep(found, limits.max_errors)
     report.close(limits.max_errors)
+    place_report(report)  # as check_file does
     return report

@@ -25,9 +25,11 @@ class Summary:
     skipped: int = 0
     lines: int = 0
     seconds: float = 0.0
+    command: str = "validate"
 
     def add(self, result: dict[str, Any]) -> None:
         self.files += 1
+        self.command = result.get("command", self.command)
         status = result["status"]
         setattr(self, status, getattr(self, status) + 1)
         self.lines += result["lines"]
@@ -52,10 +54,14 @@ class Summary:
         }
 
     def text(self) -> str:
+        """One line for people, in the status words of every command (valid or written,
+        invalid, unreadable, skipped); the JSON keys stay ``ok`` and ``failed``."""
         rate = f", {self.lines / self.seconds:,.0f} lines/s" if self.seconds else ""
         skipped = f", {self.skipped} skipped" if self.skipped else ""
+        ok = "written" if self.command == "convert" else "valid"
         return (
-            f"{self.files} files: {self.ok} ok, {self.invalid} invalid, {self.failed} failed"
+            f"{self.files} files: {self.ok} {ok}, {self.invalid} invalid, "
+            f"{self.failed} unreadable"
             f"{skipped}; {self.lines:,} lines in {self.seconds:.1f} s{rate}; "
             f"exit code {self.exit_code}"
         )

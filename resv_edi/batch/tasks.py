@@ -18,25 +18,26 @@ from typing import Any
 from resv_edi.errors import ExitCode, Issue, Location, Severity
 from resv_edi.limits import Limits
 from resv_edi.pipeline import check_file, convert
-from resv_edi.reporting import FileReport, summary_line, text_line
-from resv_edi.standard.catalogue import issue
+from resv_edi.reporting import FileReport, summary_line, text_line, text_lines
+from resv_edi.standard.catalogue import issue, render
+from resv_edi.standard.wording import label
 
 Result = dict[str, Any]
 
 _STATUS = {"valid": "ok", "invalid": "invalid", "unreadable": "failed"}
 
 
-def validate_file(path: str, fmt: str, limits: Limits) -> Result:
-    """Validate one file (``check_file``) into a result."""
+def validate_file(path: str, fmt: str, limits: Limits, lang: str = "en") -> Result:
+    """Validate one file (``check_file``) into a result (texts in ``lang``)."""
     started = time.perf_counter()
     try:
         report = check_file(path, fmt, limits=limits)
     except Exception as exc:
         report = _failed_report(path, exc)
-    return validation_result(report, time.perf_counter() - started)
+    return validation_result(report, time.perf_counter() - started, lang)
 
 
-def validation_result(report: FileReport, seconds: float) -> Result:
+def validation_result(report: FileReport, seconds: float, lang: str = "en") -> Result:
     """The result of a validation, from its report."""
     return {
         "command": "validate",
@@ -47,13 +48,15 @@ def validation_result(report: FileReport, seconds: float) -> Result:
         "errors": report.errors,
         "warnings": report.warnings,
         "seconds": round(seconds, 4),
-        "report": report.as_dict(),
-        "text": [text_line(i) for i in report.issues],
-        "summary_line": summary_line(report),
+        "report": report.as_dict(lang),
+        "text": text_lines(report.issues, lang),
+        "summary_line": summary_line(report, lang),
     }
 
 
-def convert_file(source: str, target: str, to: str, fmt: str, limits: Limits) -> Result:
+def convert_file(
+    source: str, target: str, to: str, fmt: str, limits: Limits, lang: str = "en"
+) -> Result:
     """Convert one file (``convert``, written atomically) into a result."""
     started = time.perf_counter()
     try:
@@ -66,10 +69,12 @@ def convert_file(source: str, target: str, to: str, fmt: str, limits: Limits) ->
     fatal = any(i.severity is Severity.FATAL for i in issues)
     if written:
         status, code = "ok", ExitCode.OK
-        last = f"{source} -> {target} ({to}, {lines} lines)"
+        last = f"{source}: written {target} ({to}, {lines} {label('lines', lang)})"
     else:
         status, code = ("failed", ExitCode.USAGE) if fatal else ("invalid", ExitCode.INVALID)
-        last = f"{source}: not converted, {len(issues)} errors"
+        word = "unreadable" if fatal else "invalid"
+        counted = f"{len(issues)} {label('errors', lang)}"
+        last = f"{source}: {word}, {label('not_converted', lang)}, {counted}"
     return {
         "command": "convert",
         "file": source,
@@ -81,8 +86,8 @@ def convert_file(source: str, target: str, to: str, fmt: str, limits: Limits) ->
         "lines": lines,
         "errors": sum(1 for i in issues if i.is_error),
         "seconds": round(time.perf_counter() - started, 4),
-        "issues": [i.as_dict() for i in issues],
-        "text": [text_line(i) for i in issues],
+        "issues": [i.as_dict(render(i, lang)) for i in issues],
+        "text": text_lines(issues, lang),
         "summary_line": last,
     }
 
@@ -122,7 +127,7 @@ def failed(command: str, path: str, exc: BaseException, **extra: Any) -> Result:
         "seconds": 0.0,
         "issues": [problem.as_dict()],
         "text": [text_line(problem)],
-        "summary_line": f"{path}: not converted, 1 errors",
+        "summary_line": f"{path}: unreadable, not converted, 1 errors",
         **extra,
     }
 

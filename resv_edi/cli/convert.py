@@ -22,7 +22,9 @@ from resv_edi.batch.summary import Summary
 from resv_edi.batch.tasks import convert_file, skipped
 from resv_edi.cli.options import (
     WRITE_FORMATS,
+    exit_codes,
     input_format_option,
+    lang_option,
     limit_options,
     limits_from,
     output_format_option,
@@ -30,6 +32,7 @@ from resv_edi.cli.options import (
 from resv_edi.limits import Limits
 
 
+@exit_codes("a file is invalid (nothing written for it), or some files are unreadable")
 @click.command("convert")
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
@@ -48,6 +51,7 @@ from resv_edi.limits import Limits
     is_flag=True,
     help="Leave inputs whose output exists already (resume an interrupted batch).",
 )
+@lang_option()
 @batch_options
 @limit_options
 def command(
@@ -57,6 +61,7 @@ def command(
     fmt: str,
     output_format: str,
     skip_existing: bool,
+    lang: str,
     jobs: int | None,
     engine: str,
     scheduler: str | None,
@@ -64,12 +69,12 @@ def command(
     **kwargs: Any,
 ) -> None:
     """Convert messages to another format. The input is validated on the way; on any error
-    nothing is written for that file and the exit code is 1; 2 when no input could be read,
-    or on a usage error."""
+    nothing is written for that file and its issues are reported (stdout); the status of each
+    file (written, invalid, unreadable, skipped) goes to stderr."""
     limits = limits_from(kwargs)
     check_engine(engine, scheduler)
     if len(sources) == 1 and not is_batch_argument(sources[0]):
-        _single(sources[0], output, to, fmt, output_format, skip_existing, limits)
+        _single(sources[0], output, to, fmt, output_format, skip_existing, limits, lang, quiet)
         return
     if os.path.exists(output) and not os.path.isdir(output):
         raise click.BadParameter(
@@ -84,8 +89,9 @@ def command(
         def shown(result: dict[str, Any]) -> None:
             if output_format == "text":
                 for line in result["text"]:
-                    bar.echo(line, err=True)
-                bar.echo(result["summary_line"], err=True)
+                    bar.echo(line)
+                if not quiet:
+                    bar.echo(result["summary_line"], err=True)
             bar.advance(result, sizes.get(result["file"], 0))
 
         try:
@@ -101,12 +107,13 @@ def command(
                 skip_existing=skip_existing,
                 on_result=shown,
                 inputs=inputs,
+                lang=lang,
             )
         except PlanError as exc:
             raise click.UsageError(str(exc)) from exc
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
             raise click.UsageError(f"{engine} engine: {exc}") from exc
-    _finish(results, summary, output_format, batch=True)
+    _finish(results, summary, output_format, batch=not quiet)
 
 
 def _single(
@@ -117,6 +124,8 @@ def _single(
     output_format: str,
     skip_existing: bool,
     limits: Limits,
+    lang: str,
+    quiet: bool,
 ) -> None:
     """One file to one file, in this process."""
     if os.path.isdir(output):
@@ -124,11 +133,12 @@ def _single(
     if skip_existing and os.path.exists(output):
         result = skipped(source, output, to)
     else:
-        result = convert_file(source, output, to, fmt, limits)
+        result = convert_file(source, output, to, fmt, limits, lang)
     if output_format == "text":
         for line in result["text"]:
-            click.echo(line, err=True)
-        click.echo(result["summary_line"], err=True)
+            click.echo(line)
+        if not quiet:
+            click.echo(result["summary_line"], err=True)
     summary = Summary()
     summary.add(result)
     summary.seconds = result["seconds"]

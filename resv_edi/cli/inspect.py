@@ -7,11 +7,13 @@ from typing import Any
 
 import click
 
+from resv_edi.cli.options import exit_codes, lang_option, quiet_option
 from resv_edi.errors import ExitCode
 from resv_edi.formats.ei.inspect import inspect_file
+from resv_edi.standard.catalogue import render_data
 
 
-def _text(s: dict[str, Any]) -> str:
+def _text(s: dict[str, Any], lang: str) -> str:
     lines = [f"{s['file']}: {s['standard'] or 'unrecognised'} {s['version'] or ''}".rstrip()]
     if s["standard"]:
         lines.append(f"  message code {s['message_code']} ({s['kind']})")
@@ -29,12 +31,13 @@ def _text(s: dict[str, Any]) -> str:
         lines.append(f"  return code {code} x{info['count']}: {info['en']} / {info['nl']}")
     lines.append(f"  issues {s['issues']}")
     lines.extend(
-        f"    {i['code']} line {i['location'].get('line', '-')}: {i['message']}"
+        f"    {i['code']} line {i['location'].get('line', '-')}: {render_data(i, lang)}"
         for i in s["first_issues"]
     )
     return "\n".join(lines)
 
 
+@exit_codes("issues found in a file")
 @click.command("inspect")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(
@@ -44,17 +47,18 @@ def _text(s: dict[str, Any]) -> str:
     show_default=True,
     help="Human-readable text or one JSON document with a list of summaries.",
 )
-def command(files: tuple[str, ...], output_format: str) -> None:
-    """Show standard, version, record counts and totals of Vektis EI FILES.
+@lang_option()
+@quiet_option()
+def command(files: tuple[str, ...], output_format: str, lang: str, quiet: bool) -> None:
+    """Show standard, version, record counts and totals of Vektis EI FILES (on stdout).
 
-    Exit 0 when every file is structurally valid, 1 when issues were found, 2 when a file
-    is unreadable or its standard is not recognised.
+    Exit code 2 also when a file's standard is not recognised.
     """
     summaries = [inspect_file(f) for f in files]
     if output_format == "json":
         click.echo(json.dumps(summaries, indent=2, ensure_ascii=False, default=str))
     else:
-        click.echo("\n".join(_text(s) for s in summaries))
+        click.echo("\n".join(_text(s, lang) for s in summaries))
     if any(s["fatal"] for s in summaries):
         raise SystemExit(ExitCode.USAGE)
     if any(s["issues"] for s in summaries):

@@ -16,8 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import click
+import orjson
 
-from resv_edi.cli.options import WRITE_FORMATS, limit_options, limits_from
+from resv_edi.cli.options import (
+    WRITE_FORMATS,
+    exit_codes,
+    lang_option,
+    limit_options,
+    limits_from,
+    output_format_option,
+    output_option,
+    quiet_option,
+)
 from resv_edi.errors import ExitCode
 from resv_edi.formats.registry import format_names
 from resv_edi.lumpsum.draft import DraftError, DraftOptions
@@ -25,7 +35,8 @@ from resv_edi.lumpsum.mapping import PERIODS, MappingError, load_mapping
 from resv_edi.lumpsum.run import run_lumpsum, save_lumpsum
 from resv_edi.lumpsum.writers import RECORD_FORMATS
 from resv_edi.privacy import redact
-from resv_edi.reporting import text_line
+from resv_edi.reporting import text_lines
+from resv_edi.standard.catalogue import render
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -37,14 +48,27 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
         raise click.BadParameter("use CCYY-MM-DD") from None
 
 
+@exit_codes("errors in the claims (nothing written), or the draft declaration is not possible")
 @click.command("lumpsum")
 @click.argument("claims", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--mapping", "mapping_name", required=True, help="Mapping name or TOML path.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-@click.option("--to", "to", required=True, type=click.Choice(WRITE_FORMATS))
+@output_option("The lump-sum records (or the draft declaration) to write, atomically.")
+@click.option(
+    "--to",
+    "to",
+    required=True,
+    type=click.Choice(WRITE_FORMATS),
+    help="Output format (records: csv, json, ndjson, xml; a draft declaration: any).",
+)
 @click.option("--period", type=click.Choice(PERIODS), help="Period granularity (mapping default).")
 @click.option("--draft-declaration", is_flag=True, help="Write a draft RESV declaration.")
-@click.option("--prestatiesoort", type=click.Choice(["1", "2"]), default="1", show_default=True)
+@click.option(
+    "--prestatiesoort",
+    type=click.Choice(["1", "2"]),
+    default="1",
+    show_default=True,
+    help="Prestatiesoort of the draft declaration.",
+)
 @click.option("--sender", help="AGB code of the declaring party (draft).")
 @click.option("--insurer", help="UZOVI of the insurer to declare to (draft; needed if several).")
 @click.option("--commissioning", help="AGB of the commissioning provider (draft, prestatie 2).")
@@ -54,6 +78,9 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option("--subcontract", help="OpdrachtOvereenkomst (draft, prestatie 2).")
 @click.option("--date", "dagtekening", callback=_date, help="Dagtekening CCYY-MM-DD (draft).")
 @click.option("--production", is_flag=True, help="Mark the draft P (production), not T.")
+@output_format_option("text for people; json: the run's summary on stdout.")
+@lang_option()
+@quiet_option()
 @limit_options
 @click.pass_context
 def command(ctx: click.Context, **kwargs: Any) -> None:
@@ -91,6 +118,9 @@ def _run(
     subcontract: str | None,
     dagtekening: date | None,
     production: bool,
+    output_format: str,
+    lang: str,
+    quiet: bool,
     **kwargs: Any,
 ) -> None:
     limits = limits_from(kwargs)
@@ -110,10 +140,13 @@ def _run(
         click.echo(f"mapping {redact(mapping_name)}: {redact(str(exc))}", err=True)
         sys.exit(int(ExitCode.USAGE))
     run = run_lumpsum(claims, mapping, period, limits=limits)
-    for item in run.issues:
-        click.echo(text_line(item), err=True)
+    if output_format == "text":
+        for line in text_lines(list(run.issues), lang):
+            click.echo(line)
     if run.failed:
-        click.echo(f"{len(claims)} claim files: errors, nothing written", err=True)
+        _summary(output_format, claims, run, None, output, to, lang)
+        if not quiet:
+            click.echo(f"{output}: not written (errors in the claim files)", err=True)
         sys.exit(int(run.exit_code))
     draft = None
     if draft_declaration:
@@ -136,14 +169,42 @@ def _run(
             raise
         click.echo(f"draft declaration not possible: {redact(_short(exc))}", err=True)
         sys.exit(int(ExitCode.INVALID))
-    for item in saved.warnings:
-        click.echo(text_line(item), err=True)
-    click.echo(
-        f"{len(claims)} claim files, {run.lines} service lines, {run.counted} counted "
-        f"({mapping.name}) -> {output} ({to}, {saved.description})",
-        err=True,
-    )
+    if output_format == "text":
+        for line in text_lines(list(saved.warnings), lang):
+            click.echo(line)
+    _summary(output_format, claims, run, saved, output, to, lang)
+    if not quiet:
+        click.echo(f"{output}: written", err=True)
     sys.exit(int(ExitCode.OK))
+
+
+def _summary(
+    output_format: str,
+    claims: tuple[str, ...],
+    run: Any,
+    saved: Any,
+    output: str,
+    to: str,
+    lang: str,
+) -> None:
+    """What the run read and wrote, on stdout (text or JSON); never a claim value."""
+    if output_format == "json":
+        data = {
+            "claim_files": len(claims),
+            "service_lines": run.lines,
+            "counted": run.counted,
+            "mapping": run.mapping.name,
+            "output": output if saved is not None else None,
+            "to": to,
+            "written": saved is not None,
+            "issues": [i.as_dict(render(i, lang)) for i in run.issues],
+        }
+        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    elif saved is not None:
+        click.echo(
+            f"{len(claims)} claim files, {run.lines} service lines, {run.counted} counted "
+            f"-> {output} ({to}, {saved.description})"
+        )
 
 
 def _short(exc: Exception) -> str:

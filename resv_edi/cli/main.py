@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 
@@ -35,11 +36,43 @@ class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name, module in COMMANDS.items() if _available(module))
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the subcommand; Ctrl-C exits 130 and SIGTERM 143, after every ``finally`` ran
+        (workers stopped, temporary outputs removed)."""
+        from resv_edi.interrupt import INTERRUPTED, exit_on_sigterm
+
+        try:
+            with exit_on_sigterm():
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("\nresv-edi: interrupted / onderbroken", err=True)
+            ctx.exit(INTERRUPTED)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help`` from each module's docstring, without importing the
+        commands (``resv-edi --help`` starts fast)."""
+        rows = [(name, _summary(COMMANDS[name])) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = COMMANDS.get(name)
         if module is None or not _available(module):
             return None
         return importlib.import_module(module).command
+
+
+def _summary(module: str) -> str:
+    """The first sentence of a command module's docstring, after its ``resv-edi name``: part."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return ""
+    with open(spec.origin, encoding="utf-8") as fh:
+        doc = ast.get_docstring(ast.parse(fh.read())) or ""
+    first = " ".join(doc.split("\n\n", 1)[0].split())
+    text = first.split("``: ", 1)[-1]
+    return text[:1].upper() + text[1:]
 
 
 def _available(module: str) -> bool:

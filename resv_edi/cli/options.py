@@ -1,7 +1,14 @@
-"""Options shared by several commands: formats and limits."""
+"""Options shared by the commands: one vocabulary for every command.
+
+``--format`` (input format), ``--to`` (output format), ``-o/--output`` (output file, or directory
+where a command writes several files), ``--output-format text|json`` (the report), ``--lang nl|en``
+(messages), ``-q/--quiet`` (no progress or status on stderr) and the limits. Every command
+documents the same exit codes (:func:`exit_codes`), saying what 1 means for it.
+"""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +45,68 @@ def output_format_option(
         show_default=True,
         help=help_text,
     )
+
+
+def output_option(
+    help_text: str, *, required: bool = True, directory: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o/--output``: the output file, or the directory of a command that writes several."""
+    return click.option(
+        "-o",
+        "--output",
+        required=required,
+        type=click.Path(file_okay=not directory, dir_okay=directory),
+        help=help_text,
+    )
+
+
+def quiet_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-q/--quiet``: no progress or status lines on stderr (reports and errors still show)."""
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help="No progress or status lines on stderr; reports and errors still show.",
+    )
+
+
+def exit_codes(one: str) -> Callable[[click.Command], click.Command]:
+    """Append the exit codes, the same for every command, to its ``--help``; ``one`` says what
+    exit code 1 means for this command."""
+
+    def add(command: click.Command) -> click.Command:
+        text = inspect.cleandoc(command.help or "")
+        command.help = text + EXIT_CODES.format(one=one)
+        return command
+
+    return add
+
+
+#: the exit codes of every command (resv_edi.errors.ExitCode; 130/143 resv_edi.interrupt)
+EXIT_CODES = (
+    "\n\n\b\nExit codes:\n"
+    "  0    done, nothing to report\n"
+    "  1    {one}\n"
+    "  2    usage error, or input unreadable or unsafe\n"
+    "  130  interrupted (Ctrl-C); 143: stopped (SIGTERM); no partial output is left"
+)
+
+
+def lang_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--lang nl|en``: the language of messages; default from the locale, else Dutch."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["nl", "en"]),
+        default=None,
+        callback=lambda ctx, param, value: value or _locale_language(),
+        help="Language of the messages: nl or en. [default: from LC_ALL/LC_MESSAGES/LANG, else nl]",
+    )
+
+
+def _locale_language() -> str:
+    from resv_edi.standard.wording import language_from_env
+
+    return language_from_env()
 
 
 def limit_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,9 +1,9 @@
 """``resv-edi overlap``: RESV declarations beside overlapping claims; flags double funding.
 
-Exit 0 when no rule flags anything, 1 when flags were raised or an input had errors (the
-output is still written when the inputs were readable), 2 on usage errors and when a
-declaration cannot be read at all (nothing is written then: an unread declaration would
-look like one without overlap).
+Exit 0 when no rule flags anything, 1 when flags were raised (overlap found) or an input had
+errors (the output is still written when the inputs were readable), 2 on usage errors and when
+a declaration cannot be read at all (nothing is written then: an unread declaration would look
+like one without overlap).
 """
 
 from __future__ import annotations
@@ -13,14 +13,23 @@ from pathlib import Path
 from typing import Any
 
 import click
+import orjson
 
-from resv_edi.cli.options import limit_options, limits_from
+from resv_edi.cli.options import (
+    exit_codes,
+    lang_option,
+    limit_options,
+    limits_from,
+    output_format_option,
+    output_option,
+    quiet_option,
+)
 from resv_edi.errors import ExitCode
 from resv_edi.lumpsum.mapping import PERIODS, Mapping, MappingError, load_mapping, mapping_names
 from resv_edi.lumpsum.overlap import iter_flags
 from resv_edi.lumpsum.run import run_overlap, save_overlap
 from resv_edi.privacy import redact
-from resv_edi.reporting import text_line
+from resv_edi.reporting import text_lines
 
 
 class _ListOptionsCommand(click.Command):
@@ -46,6 +55,7 @@ class _ListOptionsCommand(click.Command):
         return super().parse_args(ctx, spread)
 
 
+@exit_codes("overlap found (flags raised), or an input had errors (the output is written)")
 @click.command("overlap", cls=_ListOptionsCommand)
 @click.option(
     "--declarations",
@@ -67,11 +77,24 @@ class _ListOptionsCommand(click.Command):
     multiple=True,
     help="Lump-sum mapping (name or path); default: every shipped mapping of each file's standard.",
 )
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-@click.option("--to", "to", type=click.Choice(["json", "csv"]), help="Default: from the suffix.")
-@click.option("--period", type=click.Choice(PERIODS), default="quarter", show_default=True)
+@output_option("The overlap table to write (.json or .csv), atomically.")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["json", "csv"]),
+    help="Format of the table [default: from the suffix of -o].",
+)
+@click.option(
+    "--period",
+    type=click.Choice(PERIODS),
+    default="quarter",
+    show_default=True,
+    help="Period over which declarations and claims are compared.",
+)
 @click.option("--rules", type=click.Path(dir_okay=False), help="Rules file (default shipped).")
-@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True)
+@output_format_option("text for people; json: the flags and counts on stdout.")
+@lang_option()
+@quiet_option()
 @limit_options
 def command(
     declarations: tuple[str, ...],
@@ -81,11 +104,14 @@ def command(
     to: str | None,
     period: str,
     rules: str | None,
+    output_format: str,
     lang: str,
+    quiet: bool,
     **kwargs: Any,
 ) -> None:
     """Put the amounts declared per RESV hoofdtaak beside the claims the lump-sum mappings
-    count, per provider, insurer and period, and flag overlaps (mappings/overlap/rules.toml)."""
+    count, per provider, insurer and period, and flag overlaps (mappings/overlap/rules.toml).
+    Issues and flags go to stdout; the output's status to stderr."""
     limits = limits_from(kwargs)
     fmt = to or Path(output).suffix.lstrip(".").lower()
     if fmt not in ("json", "csv"):
@@ -100,18 +126,29 @@ def command(
         click.echo(f"{path}: fatal F001: the claim file cannot be read; nothing written", err=True)
     if run.unreadable:  # an unread claim file would make "no overlap" look true
         sys.exit(int(ExitCode.USAGE))
-    for item in run.claim_issues:
-        click.echo(text_line(item), err=True)
+    for line in text_lines(list(run.claim_issues), lang):
+        click.echo(line)
     for path in run.unmapped:
-        click.echo(f"{path}: no mapping for this claim file; skipped", err=True)
-    for item in run.declaration_issues:
-        click.echo(text_line(item), err=True)
+        click.echo(f"{path}: skipped (no mapping for this claim file)", err=True)
+    for line in text_lines(list(run.declaration_issues), lang):
+        click.echo(line)
     if run.result is None:
         # a declaration that cannot be read (or is unsafe) would make "no overlap" look true
         click.echo("a declaration could not be read; nothing written", err=True)
         sys.exit(int(ExitCode.USAGE))
     save_overlap(run.result, output, fmt)
-    for line in iter_flags(run.result, lang):
-        click.echo(line, err=True)
-    click.echo(f"{len(run.result.rows)} rows, {len(run.result.flags)} flags -> {output}", err=True)
+    if output_format == "json":
+        data = {
+            "output": output,
+            "rows": len(run.result.rows),
+            "flags": list(iter_flags(run.result, lang)),
+            "exit_code": int(run.exit_code),
+        }
+        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        for line in iter_flags(run.result, lang):
+            click.echo(line)
+        click.echo(f"{len(run.result.rows)} rows, {len(run.result.flags)} flags")
+    if not quiet:
+        click.echo(f"{output}: written", err=True)
     sys.exit(int(run.exit_code))

@@ -7,7 +7,9 @@ import sys
 import click
 import orjson
 
+from resv_edi.cli.options import exit_codes, lang_option, output_format_option, quiet_option
 from resv_edi.errors import ExitCode, Severity
+from resv_edi.reporting import text_line
 from resv_edi.retour.reconcile import Reconciliation, reconcile
 
 
@@ -16,7 +18,7 @@ def _euro(cents: int) -> str:
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
-def _text(r: Reconciliation) -> str:
+def _text(r: Reconciliation, lang: str) -> str:
     out = [
         f"declaration {r.declaration}: {r.declared_lines} lines, submitted {_euro(r.submitted)}",
         f"retour      {r.retour}: {r.returned_lines} lines, granted {_euro(r.granted)}"
@@ -34,26 +36,33 @@ def _text(r: Reconciliation) -> str:
         )
     for name, refs in r.examples.items():
         out.append(f"{name.replace('_', ' ')}: {', '.join(refs)}")
-    out.extend(str(i) for i in r.issues)
-    out.append("reconciled" if r.reconciled else "NOT reconciled")
+    out.extend(text_line(i, lang) for i in r.issues)
+    verdict = "reconciled" if r.reconciled else "NOT reconciled"
+    if r.rejected_lines:  # the messages agree, but the insurer did not grant everything
+        verdict += (
+            f"; {r.rejected_lines} of {r.declared_lines} lines REJECTED: "
+            f"{_euro(r.submitted - r.granted)} not granted (see the return codes above)"
+        )
+    out.append(verdict)
     return "\n".join(out)
 
 
+@exit_codes("the messages do not reconcile, or lines were rejected")
 @click.command("reconcile")
 @click.argument("declaration", type=click.Path(dir_okay=False))
 @click.argument("retour", type=click.Path(dir_okay=False))
-@click.option(
-    "--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-def command(declaration: str, retour: str, output_format: str) -> None:
+@output_format_option()
+@lang_option()
+@quiet_option()
+def command(declaration: str, retour: str, output_format: str, lang: str, quiet: bool) -> None:
     """Compare DECLARATION with its RETOUR by reference: granted vs submitted, rejected lines
-    per return code, lines missing on either side. Exit 0 when everything reconciles, 1 when
-    not, 2 when a file cannot be read."""
+    per return code, lines missing on either side (the report goes to stdout)."""
     result = reconcile(declaration, retour)
     if output_format == "json":
         sys.stdout.buffer.write(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2) + b"\n")
     else:
-        click.echo(_text(result))
+        click.echo(_text(result, lang))
     if any(i.severity is Severity.FATAL for i in result.issues):
         sys.exit(int(ExitCode.USAGE))
-    sys.exit(int(ExitCode.OK if result.reconciled else ExitCode.INVALID))
+    clean = result.reconciled and result.rejected_lines == 0
+    sys.exit(int(ExitCode.OK if clean else ExitCode.INVALID))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
+from resv_edi.cli.options import exit_codes, lang_option, output_option, quiet_option
 from resv_edi.model.jsonschema import document_schema, ndjson_line_schema
 from resv_edi.model.messages import KINDS
 from resv_edi.standard.paths import xsd_dir
@@ -29,19 +30,32 @@ def json_schema_files() -> dict[str, bytes]:
     return files
 
 
+@exit_codes("(not used by this command)")
 @click.command("schema")
 @click.option(
-    "--type", "schema_type", type=click.Choice(["xsd", "json"]), default="xsd", show_default=True
+    "--type",
+    "schema_type",
+    type=click.Choice(["xsd", "json"]),
+    default="xsd",
+    show_default=True,
+    help="xsd: the published XSDs; json: the JSON Schemas generated from the model.",
 )
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Write the files here; without it the declaratie schema goes to stdout.",
+@output_option(
+    "Directory to write the files to [default: none; the declaratie schema goes to stdout].",
+    required=False,
+    directory=True,
 )
-def command(schema_type: str, output_dir: str | None) -> None:
-    """Export the XSDs (with their basisschema) or the JSON Schemas of the standard."""
+@click.option("--output-dir", "output_dir", hidden=True, help="Deprecated: use -o/--output.")
+@lang_option()
+@quiet_option()
+def command(
+    schema_type: str, output: str | None, output_dir: str | None, lang: str, quiet: bool
+) -> None:
+    """Export the XSDs (with their basisschema) or the JSON Schemas of the standard. The names
+    of the files written go to stderr."""
+    if output_dir is not None:
+        click.echo("resv-edi schema: --output-dir is deprecated; use -o/--output", err=True)
+    output_dir = output or output_dir
     if schema_type == "xsd":
         if output_dir is None:
             click.echo((xsd_dir() / "declaratie.xsd").read_text(encoding="utf-8"), nl=False)
@@ -49,7 +63,8 @@ def command(schema_type: str, output_dir: str | None) -> None:
         Path(output_dir).mkdir(parents=True, exist_ok=True)
         for name in XSD_FILES:
             shutil.copyfile(xsd_dir() / name, Path(output_dir) / name)
-            click.echo(str(Path(output_dir) / name), err=True)
+            if not quiet:
+                click.echo(f"{Path(output_dir) / name}: written", err=True)
         return
     files = json_schema_files()
     if output_dir is None:
@@ -58,4 +73,5 @@ def command(schema_type: str, output_dir: str | None) -> None:
     Path(output_dir).mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         (Path(output_dir) / name).write_bytes(content)
-        click.echo(str(Path(output_dir) / name), err=True)
+        if not quiet:
+            click.echo(f"{Path(output_dir) / name}: written", err=True)

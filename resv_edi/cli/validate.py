@@ -19,13 +19,16 @@ from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.cli.ledger_options import db_option, ledger_validator
 from resv_edi.cli.options import (
+    exit_codes,
     input_format_option,
+    lang_option,
     limit_options,
     limits_from,
     output_format_option,
 )
 
 
+@exit_codes("errors found, or some files unreadable or unsafe (2 when none could be read)")
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True)
 @input_format_option()
@@ -38,12 +41,14 @@ from resv_edi.cli.options import (
     "Faster on idle cores; memory then grows with the number of lines.",
 )
 @db_option("--ledger", required=False)
+@lang_option()
 @batch_options
 @limit_options
 def command(
     files: tuple[str, ...],
     fmt: str,
     output_format: str,
+    lang: str,
     split: int | None,
     jobs: int | None,
     engine: str,
@@ -57,6 +62,9 @@ def command(
     Exit code 0: all valid; 1: errors found, or some files unreadable or unsafe; 2: no file
     could be read, the ledger is unreachable, or a usage error. With --ledger the rules across
     messages (G001..G009) are applied too, one file after the other.
+
+    The issues go to stdout (text in --lang, or JSON); each file's status (valid, invalid,
+    unreadable) and the batch summary go to stderr.
     """
     limits = limits_from(kwargs)
     check_engine(engine, scheduler)
@@ -70,7 +78,8 @@ def command(
             if output_format == "text":
                 for line in result["text"]:
                     bar.echo(line)
-                bar.echo(result["summary_line"], err=True)
+                if not quiet:
+                    bar.echo(result["summary_line"], err=True)
             bar.advance(result, sizes.get(result["file"], 0))
 
         validate_files = ledger_validator(url) if url else validate_batch
@@ -85,12 +94,13 @@ def command(
                 split=split,
                 on_result=shown,
                 inputs=inputs,
+                lang=lang,
             )
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
             raise click.UsageError(f"{engine} engine: {exc}") from exc
     if output_format == "json":
         payload = validation_payload(results, summary, batch=batch)
         sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
-    elif batch:
+    elif batch and not quiet:
         click.echo(summary.text(), err=True)
     sys.exit(summary.exit_code)

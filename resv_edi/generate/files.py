@@ -99,7 +99,7 @@ def write_claim_file(
     if is_resv_layout(layout) is not None:
         raise GenerateError(
             f"{layout.name} is the EI form of this standard, not a claim file: "
-            "use --format ei (without --standard)"
+            "use --to ei (without --standard)"
         )
     first, last = date(year, 1, 1), date(year, 3, 31)
     try:

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location
 from resv_edi.model.base import Record
-from resv_edi.privacy import redact
 from resv_edi.standard.catalogue import issue
+from resv_edi.standard.wording import Phrase, explain
 
 #: maps a field (element) name to the location of that field, for precise positions
 FieldLocator = Callable[[str], Location]
@@ -57,13 +57,6 @@ def issues_from_error(
     return issues
 
 
-def _reason(err: Mapping[str, Any]) -> str:
-    msg = str(err.get("msg", "invalid"))
-    msg = msg.removeprefix("Value error, ")
-    value = err.get("input")
-    if isinstance(value, str | int) and not isinstance(value, bool):
-        shown = str(value)
-        if len(shown) > 40:
-            shown = shown[:37] + "..."
-        return f"{msg} (value {redact(shown)!r})"
-    return msg
+def _reason(err: Mapping[str, Any]) -> Phrase:
+    """What the field must be and what was found, in words (never a pattern or pydantic text)."""
+    return explain(err)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from resv_edi.model.base import Record, one_of_required
 from resv_edi.model.types import (
@@ -70,7 +71,11 @@ class Header(Record):
     @model_validator(mode="after")
     def _one_receiver(self) -> Header:
         if (self.ontvanger_uzovi is None) == (self.ontvanger_agb is None):
-            raise ValueError("exactly one of OntvangerUzovi and OntvangerAgb is required")
+            raise PydanticCustomError(
+                "resv_one_receiver",
+                "exactly one of OntvangerUzovi and OntvangerAgb is required",
+                {"both": self.ontvanger_uzovi is not None},
+            )
         return self
 
     @property

@@ -8,6 +8,7 @@ return codes at message level, and totals submitted and granted.
 from __future__ import annotations
 
 from pydantic import ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from resv_edi.model.base import Record, at_most_one_of
 from resv_edi.model.types import (
@@ -53,7 +54,9 @@ class RetourHeader(Record):
     @model_validator(mode="after")
     def _one_sender(self) -> RetourHeader:
         if self.afzender_uzovi is not None and self.afzender_agb is not None:
-            raise ValueError("at most one of AfzenderUzovi and AfzenderAgb is allowed")
+            raise PydanticCustomError(
+                "resv_one_sender", "at most one of AfzenderUzovi and AfzenderAgb is allowed"
+            )
         return self
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 from annotated_types import Ge, Le
 from pydantic import BeforeValidator, StringConstraints, ValidationInfo, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 # Printable ISO-8859-1 without leading or trailing space: every text fits an EI file unchanged.
 _TEXT_CHAR = "\x20-\x7e\xa0-\xff"
@@ -48,20 +49,24 @@ def _as_int(value: Any, info: ValidationInfo) -> Any:
         return value
     if kind is str:
         if _from_json(info):
-            raise ValueError("a whole number is required, not text")
+            raise PydanticCustomError(
+                "resv_number_not_text", "a whole number is required, not text"
+            )
         if value.isdigit() and value.isascii():
             return int(value)  # the common case from XML and EI text
         text = value.strip(_XML_SPACE)
         if _DIGITS.fullmatch(text):
             return int(text)
-        raise ValueError("only digits are allowed")
+        raise PydanticCustomError("resv_digits", "only digits are allowed")
     if kind is bool:
-        raise ValueError("a whole number is required, not a boolean")
+        raise PydanticCustomError("resv_whole_number", "a whole number is required, not a boolean")
     if isinstance(value, float | Decimal):
         # standard 1.1: 950000.0, 6.0 and 9.5e5 are refused, never truncated, rounded or
         # accepted, although JSON Schema's "integer" admits 6.0 (the same number to it)
-        raise ValueError("a whole number is required, without a fraction or exponent")
-    raise ValueError("a whole number is required")
+        raise PydanticCustomError(
+            "resv_fraction", "a whole number is required, without a fraction or exponent"
+        )
+    raise PydanticCustomError("resv_whole_number", "a whole number is required")
 
 
 def _as_date(value: Any, info: ValidationInfo) -> Any:
@@ -70,7 +75,7 @@ def _as_date(value: Any, info: ValidationInfo) -> Any:
         return value
     if isinstance(value, str):
         return _parse_date(value if _from_json(info) else value.strip(_XML_SPACE))
-    raise ValueError("a date CCYY-MM-DD is required")
+    raise PydanticCustomError("resv_date", "a date CCYY-MM-DD is required")
 
 
 @lru_cache(maxsize=4096)
@@ -80,8 +85,10 @@ def _parse_date(text: str) -> date:
         try:
             return date.fromisoformat(text)
         except ValueError as exc:
-            raise ValueError(f"not a calendar date: {text}") from exc
-    raise ValueError("a date CCYY-MM-DD is required")
+            raise PydanticCustomError(
+                "resv_calendar_date", "not a calendar date: {text}", {"text": text}
+            ) from exc
+    raise PydanticCustomError("resv_date", "a date CCYY-MM-DD is required")
 
 
 # Texts of 1..n printable Latin-1 characters, by maximum length n: real type aliases, twins

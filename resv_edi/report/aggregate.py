@@ -3,22 +3,26 @@
 Each valid Prestatie line adds its amount to one fact keyed by year (of its Begindatum),
 hoofdtaak, prestatiesoort, RESV (the declaring party, Afzender), insurer (Zorgverzekeraar) and
 region (Werkgebied). A file with any error (reader, schema or catalogue rule) is left out as a
-whole, so that no half file is counted. Memory grows with the number of distinct facts only.
+whole, so that no half file is counted. A message given twice (the same sender, message id and
+content) is counted once, with a warning (W001); the same message id with other content is
+counted and warned about (W002). Memory grows with the number of distinct facts only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from resv_edi.errors import Issue
+from resv_edi.errors import Issue, Location
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.pipeline import read
 from resv_edi.rules.engine import RuleEngine
+from resv_edi.standard.catalogue import issue
 
 #: fact dimensions, in key order
 DIMENSIONS = ("year", "hoofdtaak", "prestatiesoort", "resv", "insurer", "region")
@@ -59,6 +63,7 @@ class Aggregate:
     files: list[str] = field(default_factory=list)
     excluded: dict[str, int] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    duplicates: dict[str, str] = field(default_factory=dict)  # file -> the file it repeats
 
     def table(self, *dims: str) -> list[dict[str, Any]]:
         """Rows grouped by ``dims`` (a subset of :data:`DIMENSIONS`), sorted by key."""
@@ -94,6 +99,7 @@ def aggregate(
 ) -> Aggregate:
     """Read and check every file; aggregate the lines of the valid ones."""
     agg = Aggregate()
+    seen: dict[tuple[str, str], tuple[str, str]] = {}  # (sender, message id) -> (file, digest)
     for path in paths:
         name = os.fspath(path)
         agg.files.append(name)
@@ -138,6 +144,34 @@ def aggregate(
         if errors:
             agg.excluded[name] = errors
             continue
+        if header is not None and _repeated(agg, seen, name, header, local, max_issues):
+            continue
         for key, sums in local.items():
             agg.facts.setdefault(key, Sums()).add(sums)
     return agg
+
+
+def _repeated(
+    agg: Aggregate,
+    seen: dict[tuple[str, str], tuple[str, str]],
+    name: str,
+    header: Header,
+    local: dict[FactKey, Sums],
+    max_issues: int,
+) -> bool:
+    """Whether ``name`` repeats a message already counted (then it is not counted again)."""
+    content = sorted((key, s.debit, s.credit, s.lines) for key, s in local.items())
+    digest = hashlib.sha256(repr((header.declaratienummer, content)).encode()).hexdigest()
+    ident = (header.afzender, header.bericht_identificatie)
+    first = seen.get(ident)
+    if first is None:
+        seen[ident] = (name, digest)
+        return False
+    code = "W001" if first[1] == digest else "W002"
+    if len(agg.issues) < max_issues:
+        where = Location(file=name, record_type="Header", field="BerichtIdentificatie")
+        params = {"ident": ident[1], "sender": ident[0], "first": first[0]}
+        agg.issues.append(issue(code, where, **params))
+    if code == "W001":
+        agg.duplicates[name] = first[0]
+    return code == "W001"

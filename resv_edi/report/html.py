@@ -20,11 +20,25 @@ _POS = "#2b6cb0"
 _NEG = "#c53030"
 
 
+#: characters of a chart label that fit left of the bars (12 px text, about 7 px each)
+_LABEL_CHARS = _LABEL // 7
+
+
 def euros(cents: int) -> str:
     """``-1,234.56`` from ``-123456`` cents, exact."""
     sign = "-" if cents < 0 else ""
     whole, part = divmod(abs(cents), 100)
     return f"{sign}{whole:,}.{part:02d}"
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis:
+    a chart label is never cut in the middle of a word."""
+    if len(text) <= limit:
+        return text
+    words = text[: limit - 1].rsplit(" ", 1)
+    head = words[0] if len(words) > 1 and text[limit - 1] != " " else text[: limit - 1]
+    return head.rstrip(" :,;-") + "…"
 
 
 def bar_chart(title: str, items: Sequence[tuple[str, int]], chart_id: str) -> str:
@@ -47,8 +61,10 @@ def bar_chart(title: str, items: Sequence[tuple[str, int]], chart_id: str) -> st
         x = zero if value >= 0 else zero - width
         colour = _POS if value >= 0 else _NEG
         text = escape(label)
+        shown = escape(shortened(label, _LABEL_CHARS))
         parts.append(
-            f'<text x="{_LABEL - 6}" y="{y + 15}" font-size="12" text-anchor="end">{text}</text>'
+            f'<text x="{_LABEL - 6}" y="{y + 15}" font-size="12" text-anchor="end">'
+            f"<title>{text}</title>{shown}</text>"
         )
         parts.append(
             f'<rect class="bar" x="{x:.1f}" y="{y}" width="{max(width, 1):.1f}" '
@@ -102,7 +118,7 @@ def render_html(
         for row in rows[:25]:
             label = str(row[dim])
             if dim == "hoofdtaak":
-                label = f"{label} {tasks.text(label, 'nl')[:24]}".strip()
+                label = f"{label} {tasks.text(label, 'nl')}".strip()
             items.append((label, int(row["net"])))
         charts.append(bar_chart(f"Net amount per {dim} (EUR)", items, f"chart-{name}"))
     excluded = "".join(

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import orjson
 
@@ -29,6 +30,7 @@ from resv_edi.pipeline import PathLike, read
 from resv_edi.privacy import redact
 from resv_edi.retour.policy import RetourPolicy, retour_policy
 from resv_edi.rules.engine import RuleEngine
+from resv_edi.rules.partial import partial_record
 from resv_edi.standard.facts import facts
 
 
@@ -43,6 +45,8 @@ class RetourSummary:
     granted: int = 0  # signed cents
     issues: int = 0
     unreadable: bool = False  # the declaration could not be read (a fatal issue)
+    #: header elements of the declaration that could not be read, so not copied to the retour
+    header_not_copied: list[str] = field(default_factory=list)
 
 
 def retour_records(
@@ -72,7 +76,7 @@ def retour_records(
         message_errors = [i for i in state.message_issues if i.is_error]
         reject_all = bool(message_errors) and policy.reject_all_on_message_error
         summary.message_codes = policy.codes(state.message_issues)
-        yield _header(state, summary.message_codes, today, message_id)
+        yield _header(state, summary, today, message_id)
         submitted = granted = 0
         with open(spill_path, "rb") as lines:
             for raw in lines:
@@ -110,7 +114,8 @@ def retour_records(
 
 @dataclass
 class _State:
-    header: Header | None = None
+    header: Header | None = None  # partial (only its readable fields set) when refused
+    header_unreadable: tuple[str, ...] = ()
     message_issues: list[Issue] = field(default_factory=list)
     late: dict[int, list[Issue]] = field(default_factory=dict)
     issue_count: int = 0
@@ -141,7 +146,11 @@ def _validate_into(
             own = pending + found
             pending = []
             if item.part == "header":
-                state.header = item.record if isinstance(item.record, Header) else None
+                if isinstance(item.record, Header):
+                    state.header = item.record
+                elif item.raw is not None:  # refused: copy what can still be read
+                    header, unreadable = partial_record(Header, item.raw)
+                    state.header, state.header_unreadable = header, unreadable  # type: ignore[assignment]
                 state.message_issues.extend(own)
             elif item.part == "totals":
                 state.message_issues.extend(own)
@@ -196,10 +205,43 @@ def _issue_from(row: list[str]) -> Issue:
     return Issue(code, "", Severity(severity), Location(), return_code)
 
 
-def _header(
-    state: _State, codes: list[str], today: date | None, message_id: str | None
-) -> RetourHeader:
+#: header elements the retour copies from the declaration (declaration element -> retour)
+_COPIED = {
+    "SoortBericht": "SoortBericht",
+    "Afzender": "Ontvanger",
+    "OntvangerUzovi": "AfzenderUzovi",
+    "OntvangerAgb": "AfzenderAgb",
+    "BerichtIdentificatie": "ReferentieBerichtIdentificatie",
+    "Dagtekening": "ReferentieDagtekening",
+    "Declaratienummer": "Declaratienummer",
+}
+
+
+def _copied(state: _State) -> tuple[dict[str, Any], list[str]]:
+    """The retour's values copied from the declaration's header (as far as it could be read),
+    and the declaration elements that could not be copied."""
     header = state.header
+    if header is None:
+        return {}, []
+    values: dict[str, Any] = {}
+    for element, target in _COPIED.items():
+        attribute = next(n for n, f in Header.model_fields.items() if f.alias == element)
+        value = getattr(header, attribute, None)
+        if value is not None:
+            values[target] = value
+    missing = [e for e in _COPIED if e in state.header_unreadable]
+    if "AfzenderUzovi" in values and "AfzenderAgb" in values:  # both receivers: neither is sure
+        del values["AfzenderUzovi"], values["AfzenderAgb"]
+        missing += ["OntvangerUzovi", "OntvangerAgb"]
+    return values, missing
+
+
+def _header(
+    state: _State, summary: RetourSummary, today: date | None, message_id: str | None
+) -> RetourHeader:
+    codes = summary.message_codes
+    copied, missing = _copied(state)
+    summary.header_not_copied = missing
     day = today or date.today()
     fatal = next((i for i in state.message_issues if i.severity is Severity.FATAL), None)
     reason = None
@@ -208,24 +250,25 @@ def _header(
             redact(f"{fatal.code}: {fatal.message}").encode("latin-1", "replace").decode("latin-1")
         )
         reason = " ".join(text.split())[:150].strip() or None
-    ident = message_id or (
-        f"RET-{header.bericht_identificatie}"[:20] if header else f"RET-{day:%Y%m%d}"
-    )
+    elif missing:  # the header was refused: say what the retour could not copy from it
+        reason = f"Niet overgenomen uit de kop (onleesbaar): {', '.join(missing)}"[:150]
+    declared = copied.get("ReferentieBerichtIdentificatie")
+    ident = message_id or (f"RET-{declared}"[:20] if declared else f"RET-{day:%Y%m%d}")
     retour = facts().retour
     return RetourHeader(
         bericht_code=retour.code,
         bericht_versie=retour.version,
         bericht_subversie=retour.subversion,
         xsd_versie=facts().version,
-        soort_bericht=header.soort_bericht if header else "P",
-        afzender_uzovi=header.ontvanger_uzovi if header else None,
-        afzender_agb=header.ontvanger_agb if header else None,
-        ontvanger=header.afzender if header else None,
+        soort_bericht=copied.get("SoortBericht", "P"),
+        afzender_uzovi=copied.get("AfzenderUzovi"),
+        afzender_agb=copied.get("AfzenderAgb"),
+        ontvanger=copied.get("Ontvanger"),
         bericht_identificatie=ident,
         dagtekening=day,
-        referentie_bericht_identificatie=header.bericht_identificatie if header else None,
-        referentie_dagtekening=header.dagtekening if header else None,
-        declaratienummer=header.declaratienummer if header else None,
+        referentie_bericht_identificatie=declared,
+        referentie_dagtekening=copied.get("ReferentieDagtekening"),
+        declaratienummer=copied.get("Declaratienummer"),
         Retourcode=codes,
         toelichting=reason,
     )
@@ -247,7 +290,7 @@ def refusal_records(
     summary.issues = state.issue_count
     summary.unreadable = any(i.severity is Severity.FATAL for i in issues)
     summary.message_codes = policy.codes(issues)
-    yield _header(state, summary.message_codes, today, message_id)
+    yield _header(state, summary, today, message_id)
     yield RetourTotalen(
         aantal_prestaties=0,
         totaal_ingediend_bedrag=0,

@@ -23,13 +23,17 @@ class RetourPolicy:
     overrides: dict[str, str]  # return code -> accept | reject
 
     def rejects(self, found: Issue) -> bool:
+        if found.severity is Severity.INFO:
+            return False  # a note (a check that could not run) is no finding
         code = found.return_code or ""
         outcome = self.overrides.get(code) or self.outcome.get(found.severity.value, "reject")
         return outcome == "reject"
 
     def codes(self, issues: Iterable[Issue]) -> list[str]:
         """Distinct return codes, worst first, at most ``max_per_record``; else no remarks."""
-        ranked = sorted(issues, key=lambda i: _RANK[i.severity])
+        ranked = sorted(
+            (i for i in issues if i.severity is not Severity.INFO), key=lambda i: _RANK[i.severity]
+        )
         codes: list[str] = []
         for found in ranked:
             if found.return_code and found.return_code not in codes:

@@ -7,19 +7,35 @@ record arrives; rules across the message (totals, references) are answered at th
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, RETOUR, Entry, MessageKind
-from resv_edi.model.retour import RetourPrestatie
 from resv_edi.rules import parties as _parties  # noqa: F401  (registers the rules)
 from resv_edi.rules import record_rules as _record_rules  # noqa: F401
 from resv_edi.rules import regions as _regions  # noqa: F401
 from resv_edi.rules import retour_rules as _retour_rules  # noqa: F401
 from resv_edi.rules import service_dates as _service_dates  # noqa: F401
-from resv_edi.rules.message_checks import reference_issues, retired_issue, totals_issues
+from resv_edi.rules.message_checks import (
+    Skipped,
+    reference_issues,
+    retired_issue,
+    skip_note_key,
+    skip_notes,
+    totals_issues,
+)
+from resv_edi.rules.partial import (
+    alias_of,
+    check_record,
+    doubted_field,
+    fold,
+    header_folds,
+    line_amounts,
+    reference_row,
+)
 from resv_edi.rules.record_rules import MessageContext, retired_release
-from resv_edi.rules.references import ReferenceIndex, line_values
+from resv_edi.rules.references import ReferenceIndex
 from resv_edi.rules.registry import message_rule, record_rules
 from resv_edi.standard.catalogue import issue
 
@@ -49,6 +65,12 @@ class RuleEngine:
         self._file: str | None = None
         self._last_line: int | None = None  # the last line seen: where a missing part is due
         self._no_lines_reported = False
+        self._header_partial = False  # the header was refused: line rules may miss its fields
+        self._header_folds: dict[str, str] = {}
+        self._header_entry: Entry | None = None
+        self._doubted: set[str] = set()  # fields named by reader issues since the last entry
+        self._skipped: dict[str, Skipped] = {}  # unreadable field -> the checks it stopped
+        self._amounts = Skipped()  # lines whose amount could not be read (no R001)
         self.stopped = False  # True: the rest of the stream is not worth reading (F005)
 
     def run(self, stream: Iterable[Entry | Issue]) -> Iterator[Issue]:
@@ -68,40 +90,66 @@ class RuleEngine:
             self._last_line = item.location.line or self._last_line
             self.fatal = self.fatal or item.severity is Severity.FATAL
             self._no_lines_reported = self._no_lines_reported or item.code == "X005"
+            self._doubted.add(doubted_field(item))  # a field a reader complained about
             return [item]
-        record = item.record
+        if item.part == "header" and item.record is not None:
+            release = retired_release(item.record)
+            if release is not None:  # a file of an earlier release: one clear error, no more
+                self._ctx.header = item.record if isinstance(item.record, Header) else None
+                self.fatal = self.stopped = True
+                return [retired_issue(item.location.with_(field="XsdVersie"), release)]
+        checked = check_record(
+            item,
+            self.kind.record_class(item.part),
+            self._rules[item.part],
+            self._ctx,
+            self._doubted,
+            self._header_partial,
+            _at,
+        )
+        self._doubted.clear()
+        record, unreadable = checked.record, checked.unreadable
         self._file = item.location.file
         self._last_line = item.location.line or self._last_line
         if item.part == "line":
             self.lines += 1
-            if record is None:
-                self._unbound += 1
-            elif isinstance(record, Prestatie):
-                self._sums[0] += record.signed_amount
-                assert self._refs is not None
-                loc = item.location
-                self._refs.add_values(item.index, loc.line, loc.path, line_values(record))
-            elif isinstance(record, RetourPrestatie):
-                self._sums[0] += record.signed_submitted
-                self._sums[1] += record.signed_granted
+            self._count_line(item, record, unreadable)
         elif item.part == "header":
             self._ctx.header = record if isinstance(record, Header) else None
-            release = retired_release(record) if record is not None else None
-            if release is not None:  # a file of an earlier release: one clear error, no more
-                self.fatal = self.stopped = True
-                return [retired_issue(item.location.with_(field="XsdVersie"), release)]
+            self._header_partial = bool(unreadable)
+            self._header_entry = item
         else:
-            self._totals = item
-        if record is None:
-            return []
-        found: list[Issue] = []
-        ctx = self._ctx
-        for code, func in self._rules[item.part]:
-            findings = func(record, ctx)  # type: ignore[misc]
-            if findings:
-                for params, field in findings:
-                    found.append(issue(code, _at(item.location, record, field), **params))
-        return found
+            self._totals = item if record is item.record else replace(item, record=record)
+        for code, attribute in checked.skipped:
+            self._skip(code, attribute, item, record)
+        if item.part == "header":
+            self._header_folds = header_folds(checked.found)
+            return fold(checked.found)
+        return fold(checked.found, self._header_folds if item.part == "line" else None)
+
+    def _count_line(self, item: Entry, record: object, unreadable: tuple[str, ...]) -> None:
+        """Add a line to the sums and the references (when they can be read)."""
+        amounts = None if record is None else line_amounts(record)
+        if amounts is None:
+            self._unbound += 1
+            self._amounts.add(item.location, unreadable)
+            return
+        for n, amount in enumerate(amounts):
+            self._sums[n] += amount
+        row = reference_row(record, unreadable) if isinstance(record, Prestatie) else None
+        if row is not None and self._refs is not None:
+            loc = item.location
+            self._refs.add_values(item.index, loc.line, loc.path, row)
+
+    def _skip(self, code: str, attribute: str, item: Entry, record: object) -> None:
+        """Note that rule ``code`` could not run on ``item``: ``attribute`` is unreadable."""
+        own = attribute in getattr(type(record), "model_fields", {})
+        entry = item if own else self._header_entry
+        if entry is None:
+            return
+        name = alias_of(record if own else self._ctx.header, attribute)
+        key, skipped = skip_note_key(entry, name, own)
+        self._skipped.setdefault(key, skipped).add(entry.location.with_(field=name), (), code)
 
     def finish(self) -> Iterator[Issue]:
         """Issues across the message: references, totals. Nothing after a fatal issue."""
@@ -110,11 +158,16 @@ class RuleEngine:
         if self._refs is not None:
             yield from reference_issues(self._refs, self._file)
         totals = self._totals
+        yield from self._skipped_notes()
         if self.kind is DECLARATIE and self.lines == 0 and not self._no_lines_reported:
             where = totals.location if totals else Location(file=self._file, line=self._last_line)
             yield issue("X005", where, expected=self.kind.line_element, parent=self.kind.root)
-        if totals is not None:
-            yield from totals_issues(totals, self.lines, self._sums, self._unbound)
+        if totals is None or totals.record is None:
+            return
+        yield from totals_issues(totals, self.lines, self._sums, self._amounts, self._file)
+
+    def _skipped_notes(self) -> Iterator[Issue]:
+        yield from skip_notes(self._skipped, self._file)
 
     def close(self) -> None:
         if self._refs is not None:

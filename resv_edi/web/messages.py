@@ -1,48 +1,12 @@
-"""Issue texts for the page in the reader's language, and what to do about them.
-
-An :class:`~resv_edi.errors.Issue` carries its catalogue text in English with the placeholders
-filled. The Dutch text is the catalogue's ``nl`` template filled with the same values, read
-back from the English text by turning its template into a pattern.
-"""
+"""Issue texts for the page in the reader's language (the catalogue's, filled with the issue's
+own values by :func:`resv_edi.standard.catalogue.render_data`), and what to do about them."""
 
 from __future__ import annotations
 
-import re
-from functools import cache
 from typing import Any
 
 from resv_edi.standard.advice import advice
-from resv_edi.standard.catalogue import catalogue
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-@cache
-def _pattern(code: str) -> re.Pattern[str] | None:
-    entry = catalogue().get(code)
-    if entry is None:
-        return None
-    parts, seen, last = [], set(), 0
-    for m in _PLACEHOLDER.finditer(entry.en):
-        parts.append(re.escape(entry.en[last : m.start()]))
-        name = m.group(1)
-        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.*?)")
-        seen.add(name)
-        last = m.end()
-    parts.append(re.escape(entry.en[last:]))
-    return re.compile("".join(parts), re.DOTALL)
-
-
-def localized(code: str, message: str, lang: str) -> str:
-    """``message`` (the English text of ``code``) in ``lang``; unchanged when it cannot be
-    matched to its template or ``lang`` is English."""
-    if lang == "en":
-        return message
-    pattern = _pattern(code)
-    found = pattern.fullmatch(message) if pattern else None
-    if found is None:
-        return message
-    return _PLACEHOLDER.sub(lambda m: found.group(m.group(1)), catalogue()[code].nl)
+from resv_edi.standard.catalogue import render_data
 
 
 def place(location: dict[str, Any]) -> str:
@@ -69,6 +33,6 @@ def issue_row(item: dict[str, Any], lang: str) -> dict[str, str]:
         "severity": item["severity"],
         "line": str(location.get("line") or ""),
         "place": place(location),
-        "message": localized(item["code"], item["message"], lang),
+        "message": render_data(item, lang),
         "advice": advice(item["code"], lang),
     }

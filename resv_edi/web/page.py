@@ -14,7 +14,7 @@ from resv_edi.web.messages import issue_row
 from resv_edi.web.service import READ_FORMATS, WRITE_FORMATS
 from resv_edi.web.texts import TEXTS
 
-_SEVERITIES = ("fatal", "error", "warning")
+_SEVERITIES = ("fatal", "error", "warning", "info")
 _COLUMNS = ("code", "severity", "place", "message", "advice")
 
 

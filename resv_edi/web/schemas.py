@@ -19,7 +19,7 @@ ISSUE: dict[str, Any] = {
     "properties": {
         "code": {"type": "string", "pattern": "^[A-Z][0-9]{3}$"},
         "message": _TEXT,
-        "severity": {"enum": ["warning", "error", "fatal"]},
+        "severity": {"enum": ["info", "warning", "error", "fatal"]},
         "return_code": {"type": ["string", "null"]},
         "location": {
             "type": "object",

@@ -101,7 +101,7 @@ def test_validate_batch_text_and_json(inbox: Path) -> None:
     text = run("validate", str(inbox), "-j", "2")
     assert text.exit_code == 1
     assert "R001" in text.stdout and "F001" in text.stdout
-    assert "100 files: 98 ok, 1 invalid, 1 failed" in text.stderr
+    assert "100 files: 98 valid, 1 invalid, 1 unreadable" in text.stderr
     data = json.loads(run("validate", str(inbox), "--output-format", "json", "-j", "1").stdout)
     assert [f["file"] for f in data["files"]] == [i.path for i in expand([str(inbox)])]
     assert data["summary"]["lines"] == 99 * 20 and data["exit_code"] == 1

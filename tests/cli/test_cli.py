@@ -35,7 +35,7 @@ def issues_of(result: Result) -> list[dict[str, Any]]:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A generated 25-line prestatie-1 message in XML."""
     target = tmp_path_factory.mktemp("gen") / "msg.xml"
-    result = run("generate", "--records", "25", "--format", "xml", "-o", str(target), "--seed", "3")
+    result = run("generate", "--records", "25", "--to", "xml", "-o", str(target), "--seed", "3")
     assert result.exit_code == 0, result.output
     return target
 
@@ -49,11 +49,12 @@ def test_generate_writes_a_valid_message(tmp_path: Path, fmt: str, soort: str) -
     """generate -> validate gives exit code 0 and the requested number of lines."""
     target = tmp_path / f"out.{fmt}"
     result = run(
-        "generate", "--records", "12", "--format", fmt, "-o", str(target),
+        "generate", "--records", "12", "--to", fmt, "-o", str(target),
         "--seed", "9", "--prestatiesoort", soort,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "12 lines" in result.stderr
+    assert f"{target}: 12 lines ({fmt})" in result.stdout  # a human summary, never a dict
+    assert result.stderr == f"{target}: written\n"
     check = run("validate", "--output-format", "json", str(target))
     assert check.exit_code == 0, check.output
     report = json.loads(check.stdout)["files"][0]
@@ -273,7 +274,7 @@ def test_generate_any_layout_version(tmp_path: Path, standard: str, version: str
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["--standard", "RESV901"], "--format ei"),
+        (["--standard", "RESV901"], "--to ei"),
         (["--standard", "HA304", "--standard-version", "9.9"], "no EI layout for HA304 9.9"),
         (["--standard-version", "1.0"], "goes with --standard"),
     ],

@@ -35,6 +35,10 @@ NOT_FROM_A_DECLARATION = {
     "L001": "depends on the receiver's limits, not on the standard",
     "L002": "depends on the receiver's limits, not on the standard",
     **{f"M00{n}": "lump-sum mapping of claim files, not a declaration" for n in range(1, 9)},
+    **{
+        f"G00{n}": "a rule across messages: needs the receiver's ledger (tests/ledger)"
+        for n in range(1, 10)
+    },
 }
 
 

@@ -9,6 +9,8 @@ import zipfile
 
 from conftest import FIXTURES
 
+from resv_edi.standard.catalogue import render_data
+
 R001 = FIXTURES / "invalid" / "R001_total_mismatch.xml"
 
 
@@ -56,12 +58,10 @@ def test_checking_renders_verdict_and_issues_in_dutch(client) -> None:
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells[0] == "R001" and cells[1] == "fout"
     found = _r001(client)
-    assert cells[2] == f"{found['location']['line']} · /Declaratiebericht/Totalen · TotaalBedrag"
-    amounts = re.findall(r"\d+ [DC]", found["message"])  # the file's own total and sum
-    assert cells[3] == (
-        f"Totaalbedrag {amounts[0]} is niet gelijk aan de som van de prestaties "
-        f"(debet min credit) {amounts[1]}"
-    )
+    where = found["location"]
+    assert cells[2] == f"{where['line']}:{where['column']} · {where['path']} · TotaalBedrag"
+    assert cells[3] == render_data(found, "nl")
+    assert cells[3].startswith("Totaalbedrag €") and "is niet gelijk aan de som" in cells[3]
     assert cells[4].startswith("Tel de regelbedragen opnieuw op")
 
 
@@ -109,5 +109,7 @@ def test_an_archive_names_the_member_of_each_issue(client) -> None:
     response = client.post("/", files={"file": ("batch.zip", buf.getvalue())})
     assert "Formaat ZIP" in response.text
     place = re.search(r'<td class="place"[^>]*>(.*?)</td>', response.text).group(1)
-    line = _r001(client)["location"]["line"]
-    assert place == f"{R001.name} · {line} · /Declaratiebericht/Totalen · TotaalBedrag"
+    where = _r001(client)["location"]
+    assert place == (
+        f"{R001.name} · {where['line']}:{where['column']} · {where['path']} · TotaalBedrag"
+    )
