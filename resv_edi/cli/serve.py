@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from resv_edi.cli.options import limit_options, limits_from
+from resv_edi.cli.options import (
+    exit_codes,
+    lang_option,
+    limit_options,
+    limits_from,
+    quiet_option,
+)
 from resv_edi.errors import ExitCode
 
 MISSING = (
@@ -19,9 +25,16 @@ MISSING = (
 NOT_STARTED = "De dienst kon niet starten / the service could not start"
 
 
+@exit_codes("not used: the service runs until it is stopped")
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on.",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=1),
@@ -36,12 +49,23 @@ NOT_STARTED = "De dienst kon niet starten / the service could not start"
     show_default=True,
     help="Files worked on at once; further requests wait their turn.",
 )
+@lang_option()
+@quiet_option()
 @limit_options
-def command(host: str, port: int, timeout: float, workers: int, **kwargs: Any) -> None:
+def command(
+    host: str,
+    port: int,
+    timeout: float,
+    workers: int,
+    lang: str,
+    quiet: bool,
+    **kwargs: Any,
+) -> None:
     """Start the validation service: the page at http://HOST:PORT/ (Dutch, with an English
-    switch) and the API under /v1 (described at /openapi.json). Uploads have the same limits
-    as the other commands (--max-file-size: HTTP 413 beyond it). Exit code 2 when the 'web'
-    extra is not installed or the address is in use."""
+    switch; --lang sets the page's first language) and the API under /v1 (described at
+    /openapi.json). Uploads have the same limits as the other commands (--max-file-size: HTTP
+    413 beyond it). Exit code 2 when the 'web' extra is not installed or the address is in
+    use."""
     limits = limits_from(kwargs)
     if any(importlib.util.find_spec(m) is None for m in ("fastapi", "uvicorn", "python_multipart")):
         click.echo(MISSING, err=True)
@@ -50,8 +74,11 @@ def command(host: str, port: int, timeout: float, workers: int, **kwargs: Any) -
 
     from resv_edi.web.app import Settings, create_app
 
-    app = create_app(Settings(limits=limits, timeout=timeout, workers=workers))
-    click.echo(f"resv-edi: http://{host}:{port}/  (Ctrl-C stopt de dienst / stops it)", err=True)
+    app = create_app(Settings(limits=limits, timeout=timeout, workers=workers, lang=lang))
+    if not quiet:
+        click.echo(
+            f"resv-edi: http://{host}:{port}/  (Ctrl-C stopt de dienst / stops it)", err=True
+        )
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     except (OSError, SystemExit) as exc:  # e.g. the address is in use (uvicorn exits 3)

@@ -44,6 +44,7 @@ class Settings:
     limits: Limits = DEFAULT_LIMITS
     timeout: float = 300.0
     workers: int = 4
+    lang: str = "nl"  # the page's language unless the visitor switches
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -177,13 +178,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def home(lang: str | None = None) -> HTMLResponse:
-        return HTMLResponse(page.page(pick_lang(lang)))
+        return HTMLResponse(page.page(pick_lang(lang, settings.lang)))
 
     @app.post("/", response_class=HTMLResponse, include_in_schema=False)
     async def checked(request: Request, lang: str | None = None) -> Response:
         """The page with the verdict; only the results section when the script asks for it
         (header ``X-Resv-Fragment: 1``)."""
-        chosen = pick_lang(lang)
+        chosen = pick_lang(lang, settings.lang)
         fragment = request.headers.get("x-resv-fragment") == "1"
 
         def on_page(status: int, code: str, detail: str) -> Response:
@@ -191,7 +192,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             html = section if fragment else page.page(chosen, section)
             return HTMLResponse(html, status_code=status, headers={"X-Resv-Exit-Code": "2"})
 
-        return await run(request, partial(_page_check, lang, fragment, limits), on_page)
+        return await run(
+            request, partial(_page_check, lang or settings.lang, fragment, limits), on_page
+        )
 
     app.state.executor = executor
     app.router.on_shutdown.append(lambda: executor.shutdown(wait=False, cancel_futures=True))

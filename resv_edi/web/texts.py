@@ -90,7 +90,9 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def pick_lang(requested: str | None) -> str:
-    """``requested`` if it is a known language, else Dutch (whatever the browser prefers: the
-    page is Dutch first, with a visible switch)."""
-    return requested if requested in LANGS else "nl"
+def pick_lang(requested: str | None, default: str = "nl") -> str:
+    """``requested`` if it is a known language, else ``default`` (Dutch unless the service was
+    started with ``--lang en``), whatever the browser prefers: the page has a visible switch."""
+    if requested in LANGS:
+        return str(requested)
+    return default if default in LANGS else "nl"

@@ -26,7 +26,7 @@ SYNONYMS = {
     "--silent": "--quiet",
 }
 #: commands that write what they make, not a report about their inputs
-NOT_REPORTING = {"schema"}
+NOT_REPORTING = {"schema", "serve"}
 #: commands whose --to names a message format (the others write tables)
 MESSAGE_WRITERS = {"convert", "retour", "generate"}
 
