@@ -113,3 +113,13 @@ def test_an_archive_names_the_member_of_each_issue(client) -> None:
     assert place == (
         f"{R001.name} · {where['line']}:{where['column']} · {where['path']} · TotaalBedrag"
     )
+
+
+def test_the_service_can_start_in_english(workdir) -> None:
+    from conftest import TestClient
+
+    from resv_edi.web.app import Settings, create_app
+
+    with TestClient(create_app(Settings(lang="en"))) as c:
+        assert '<html lang="en">' in c.get("/").text
+        assert '<html lang="nl">' in c.get("/?lang=nl").text
