@@ -55,7 +55,9 @@ class Location:
         return Location(**values)
 
     def __str__(self) -> str:
-        parts = [self.file or "<input>"]
+        from resv_edi.terminal import printable
+
+        parts = [printable(self.file or "<input>")]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -71,7 +73,7 @@ class Location:
             )
             if value
         ]
-        return f"{text} ({', '.join(extra)})" if extra else text
+        return f"{text} ({printable(', '.join(extra))})" if extra else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +122,9 @@ class Issue:
         return data
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity.value} {self.code}: {self.message}"
+        from resv_edi.terminal import printable
+
+        return f"{self.location}: {self.severity.value} {self.code}: {printable(self.message)}"
 
 
 def _plain(value: Any) -> Any:

@@ -19,9 +19,11 @@ from resv_edi.errors import (
     Location,
     ResvEdiError,
     UnknownFormatError,
+    UnsafeInputError,
 )
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
 from resv_edi.formats.registry import get_format
+from resv_edi.formats.spool import readable_again
 from resv_edi.formats.xml.positions import place_report
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
@@ -53,23 +55,36 @@ def read(
     kind: MessageKind | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[Entry | Issue]:
-    """Entries and reader issues of the message in ``path``, streamed (no rules applied).
+    """Entries and reader issues of the message in ``path``, streamed (no rules applied). A
+    pipe or device is read once (:mod:`resv_edi.formats.spool`).
 
     >>> for item in read("declaratie.ndjson"):  # doctest: +SKIP
     ...     print(item.part if isinstance(item, Entry) else item)
     """
     name = os.fspath(path)
+    try:
+        with readable_again(path, limits) as real:
+            yield from _read(real, name, fmt, kind, limits)
+    except UnsafeInputError as exc:
+        yield issue("L001", Location(file=name), reason=str(exc))
+    except OSError as exc:
+        yield issue("F001", Location(file=name), reason=exc.strerror or str(exc))
+
+
+def _read(
+    path: str, name: str, fmt: str, kind: MessageKind | None, limits: Limits
+) -> Iterator[Entry | Issue]:
     if fmt == "auto":
-        fmt, problem = _sniffed(path)
+        fmt, problem = _sniffed(path, name)
         if problem is not None:
             yield problem
             return
     yield from get_format(fmt).reader(path, kind, file=name, limits=limits)
 
 
-def _sniffed(path: PathLike) -> tuple[str, Issue | None]:
+def _sniffed(path: PathLike, name: str | None = None) -> tuple[str, Issue | None]:
     """The detected format, or the issue that says why there is none."""
-    where = Location(file=os.fspath(path))
+    where = Location(file=name or os.fspath(path))
     try:
         return sniff(path), None
     except EmptyInputError:
@@ -124,7 +139,8 @@ def check_file(
     limits: Limits = DEFAULT_LIMITS,
 ) -> FileReport:
     """Validate one file into a :class:`FileReport` (issues kept up to ``limits.max_errors``;
-    XML issues at their elements' lines and columns).
+    XML issues at their elements' lines and columns). A pipe or device is read once
+    (:mod:`resv_edi.formats.spool`).
 
     >>> report = check_file("declaratie.xml")  # doctest: +SKIP
     >>> report.status, report.errors  # doctest: +SKIP
@@ -133,11 +149,44 @@ def check_file(
     >>> print(*text_lines(report.issues, "nl"), sep="\n")  # in Dutch  # doctest: +SKIP
     """
     name = os.fspath(path)
+    try:
+        with readable_again(path, limits) as real:
+            if real == name:
+                return _check_file(real, name, fmt, kind, limits)
+            return _renamed(_check_file(real, name, fmt, kind, limits), real, name)
+    except (UnsafeInputError, OSError) as exc:
+        report = FileReport(name)
+        code = "L001" if isinstance(exc, UnsafeInputError) else "F001"
+        reason = str(exc) if code == "L001" else getattr(exc, "strerror", None) or str(exc)
+        problem = issue(code, Location(file=name), reason=reason)
+        report.add(problem)
+        report.issues.append(problem)
+        return report
+
+
+def _renamed(report: FileReport, real: str, name: str) -> FileReport:
+    """``report`` of the private copy ``real`` under the input's own name (an archive's
+    members are named ``real!member``)."""
+
+    def renamed(file: str | None) -> str | None:
+        return name + file[len(real) :] if file and file.startswith(real) else file
+
+    report.file = renamed(report.file) or name
+    report.issues = [
+        dataclasses.replace(i, location=i.location.with_(file=renamed(i.location.file)))
+        for i in report.issues
+    ]
+    return report
+
+
+def _check_file(
+    path: str, name: str, fmt: str, kind: MessageKind | None, limits: Limits
+) -> FileReport:
     if fmt == "auto" and is_archive(path):
         return archive_report(path, limits)
     report = FileReport(name)
     if fmt == "auto":
-        fmt, problem = _sniffed(path)
+        fmt, problem = _sniffed(path, name)
         if problem is not None:
             report.add(problem)
             report.issues.append(problem)
@@ -156,7 +205,7 @@ def check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    probe = _KindProbe(read(path, fmt, kind=kind, limits=limits))
+    probe = _KindProbe(_read(path, name, fmt, kind, limits))
     report.message = (kind or probe.kind).root
 
     def counted() -> Iterator[Entry | Issue]:
@@ -313,8 +362,28 @@ def _convert(
     max_errors: int,
 ) -> ConversionResult:
     result = ConversionResult(os.fspath(source), os.fspath(target))
+    try:
+        with readable_again(source, limits) as real:
+            return _convert_readable(real, result, target, to, fmt, kind, limits, max_errors)
+    except (UnsafeInputError, OSError) as exc:
+        code = "L001" if isinstance(exc, UnsafeInputError) else "F001"
+        reason = str(exc) if code == "L001" else getattr(exc, "strerror", None) or str(exc)
+        result.issues.append(issue(code, Location(file=result.source), reason=reason))
+        return result
+
+
+def _convert_readable(
+    source: str,
+    result: ConversionResult,
+    target: PathLike,
+    to: str,
+    fmt: str,
+    kind: MessageKind | None,
+    limits: Limits,
+    max_errors: int,
+) -> ConversionResult:
     writer = get_format(to).writer
-    if fmt in ("auto", "ei") and (fmt == "ei" or _sniffed(source)[0] == "ei"):
+    if fmt in ("auto", "ei") and (fmt == "ei" or _sniffed(source, result.source)[0] == "ei"):
         from resv_edi.formats.ei.resv import claim_standard  # EI only (start-up stays light)
 
         claim = claim_standard(source, limits)
@@ -323,7 +392,7 @@ def _convert(
             result.issues.append(issue("F002", Location(file=result.source), reason=reason))
             return result
 
-    stream = read(source, fmt, kind=kind, limits=limits)
+    stream = _read(source, result.source, fmt, kind, limits)
     probe = _KindProbe(stream)
     message_kind = kind or probe.kind
     engine = RuleEngine(message_kind)

@@ -6,12 +6,14 @@ folded into it (``text_lines``). JSON output keeps every finding, with its ``cau
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from resv_edi.errors import ExitCode, Issue, Location, Severity
 from resv_edi.standard.catalogue import issue, render
 from resv_edi.standard.wording import label, severity_word
+from resv_edi.terminal import printable
 
 
 @dataclass
@@ -77,6 +79,34 @@ class FileReport:
         }
 
 
+class CappedIssues:
+    """The issues of one file, listed up to ``limit`` (0 = all; fatal ones always) and the
+    rest counted: memory and output stay bounded however broken the file; ``listed()`` ends
+    with an L002 that says how many were left out."""
+
+    def __init__(self, file: str, limit: int) -> None:
+        self.file, self.limit = file, limit
+        self.items: list[Issue] = []
+        self.count = 0
+
+    def append(self, item: Issue) -> None:
+        self.count += 1
+        if not self.limit or len(self.items) < self.limit or item.severity is Severity.FATAL:
+            self.items.append(item)
+
+    def extend(self, items: Iterable[Issue]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def listed(self) -> list[Issue]:
+        if self.count > len(self.items):
+            return [*self.items, issue("L002", Location(file=self.file), limit=self.limit)]
+        return list(self.items)
+
+
 def worst_exit(reports: list[FileReport]) -> ExitCode:
     return max((r.exit_code for r in reports), default=ExitCode.OK)
 
@@ -84,7 +114,7 @@ def worst_exit(reports: list[FileReport]) -> ExitCode:
 def text_line(item: Issue, lang: str = "en") -> str:
     """One issue as a line of text in ``lang``."""
     severity = severity_word(item.severity.value, lang)
-    return f"{where(item.location, lang)}: {severity} {item.code}: {render(item, lang)}"
+    return printable(f"{where(item.location, lang)}: {severity} {item.code}: {render(item, lang)}")
 
 
 def where(location: Location, lang: str = "en") -> str:
@@ -184,4 +214,5 @@ def summary_line(report: FileReport, lang: str = "en") -> str:
     ]
     if report.notes:
         counts.append(f"{report.notes} {label('notes', lang)}")
-    return f"{report.file}: {report.status} ({report.format or '?'}; {', '.join(counts)})"
+    detail = ", ".join(counts)
+    return printable(f"{report.file}: {report.status} ({report.format or '?'}; {detail})")

@@ -12,13 +12,13 @@ import io
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO, TypeVar
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.limits import Limits
+from resv_edi.output import open_output
 from resv_edi.standard.catalogue import issue
 
 T = TypeVar("T")
@@ -130,37 +130,10 @@ class Prefixed(io.RawIOBase):
         return len(data)
 
 
-@contextlib.contextmanager
-def atomic_output(target: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
-    """A binary file that appears at ``target`` only if the ``with`` block succeeds.
-
-    Its mode follows the user's umask like any Unix tool (``0644`` under umask 022), or keeps
-    the mode of the file it replaces (the temporary file itself is private until then).
-    """
-    path = Path(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb", buffering=1024 * 1024) as fh:
-            yield fh
-            fh.flush()
-            os.fchmod(fh.fileno(), _output_mode(path))
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _output_mode(path: Path) -> int:
-    """The mode a new output gets: that of the file it replaces, else 0666 minus the umask."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        mask = os.umask(0o22)  # read the umask (and put it back at once)
-        os.umask(mask)
-        return 0o666 & ~mask
+def atomic_output(target: str | os.PathLike[str]) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """A binary file that appears at ``target`` only if the ``with`` block succeeds; ``-``, a
+    FIFO or a device is written as a stream instead (:mod:`resv_edi.output`)."""
+    return open_output(target)
 
 
 _CHUNK = 1024 * 1024

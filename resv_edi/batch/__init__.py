@@ -44,6 +44,7 @@ def validate_batch(
     on_result: OnResult | None = None,
     inputs: list[Input] | None = None,
     lang: str = "en",
+    timeout: float | None = None,
 ) -> tuple[list[dict[str, Any]], Summary]:
     """Validate files, directories and globs; results in input order, and the summary.
 
@@ -58,7 +59,7 @@ def validate_batch(
     return _collect(
         inputs,
         lambda ex: run_validate(planned, fmt, limits, ex, lang),
-        make_executor(engine, jobs, count, scheduler),
+        make_executor(engine, jobs, count, scheduler, timeout),
         on_result,
     )
 
@@ -77,6 +78,7 @@ def convert_batch(
     on_result: OnResult | None = None,
     inputs: list[Input] | None = None,
     lang: str = "en",
+    timeout: float | None = None,
 ) -> tuple[list[dict[str, Any]], Summary]:
     """Convert files, directories and globs into ``out_dir`` (relative paths kept, suffix of
     the target format); ``skip_existing`` leaves inputs whose output exists (a resumed run)."""
@@ -88,7 +90,7 @@ def convert_batch(
         lambda ex: run_convert(
             pairs, to, fmt, limits, ex, skip_existing=skip_existing, lang=lang
         ),
-        make_executor(engine, jobs, len(pairs), scheduler),
+        make_executor(engine, jobs, len(pairs), scheduler, timeout),
         on_result,
     )
 

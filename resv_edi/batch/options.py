@@ -7,9 +7,12 @@ from typing import Any
 
 import click
 
+from resv_edi.batch.dask_runner import DEFAULT_TIMEOUT, valid_scheduler_address
+from resv_edi.terminal import printable
+
 
 def batch_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--jobs``, ``--engine``, ``--scheduler`` and ``--quiet``."""
+    """Add ``--jobs``, ``--engine``, ``--scheduler``, ``--timeout`` and ``--quiet``."""
     options = [
         click.option(
             "-j",
@@ -33,6 +36,14 @@ def batch_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "started for the run].",
         ),
         click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            help="Seconds to wait for the Dask scheduler to answer and for a worker to join "
+            "(exit code 2 after that).",
+        ),
+        click.option(
             "-q",
             "--quiet",
             is_flag=True,
@@ -49,6 +60,11 @@ def check_engine(engine: str, scheduler: str | None) -> None:
     """Usage errors of the engine options (exit code 2)."""
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
+    if scheduler and not valid_scheduler_address(scheduler):
+        raise click.UsageError(
+            f"--scheduler {printable(scheduler)!r} is no scheduler address: give "
+            "tcp://host:port (also tls://, ws://, wss://, ucx://) / geen scheduleradres"
+        )
     if engine == "dask":
         import importlib.util
 

@@ -105,7 +105,25 @@ def plan_outputs(inputs: list[Input], out_dir: str, suffix: str) -> list[tuple[I
             clashes.append(f"{item.path} would overwrite itself")
     if clashes:
         raise PlanError("outputs clash: " + "; ".join(clashes))
+    outside = [f"{item.path} -> {target}" for item, target in pairs if not _inside(out_dir, target)]
+    if outside:
+        raise PlanError("outputs outside the output directory: " + "; ".join(outside))
     return pairs
+
+
+def _inside(out_dir: str, target: str) -> bool:
+    """Whether ``target`` stays in ``out_dir``: no ``..`` that climbs out of it (a glob with
+    ``..`` after a wildcard), and no symbolic link in its existing folders that leads out."""
+    base, path = os.path.abspath(out_dir), os.path.abspath(target)
+    relative = os.path.relpath(path, base)
+    if relative == os.curdir or relative.split(os.sep)[0] == os.pardir:
+        return False
+    root = os.path.realpath(base)
+    folder = os.path.dirname(path)
+    while folder != base and not os.path.lexists(folder):  # the deepest that exists decides
+        folder = os.path.dirname(folder)
+    real = os.path.realpath(folder)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def file_size(path: str) -> int:

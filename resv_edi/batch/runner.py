@@ -101,12 +101,14 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def make_executor(engine: str, jobs: int, tasks_count: int, scheduler: str | None) -> Executor:
+def make_executor(
+    engine: str, jobs: int, tasks_count: int, scheduler: str | None, timeout: float | None = None
+) -> Executor:
     """The executor for ``--engine``; ``local`` with one job or one task runs in-process."""
     if engine == "dask":
-        from resv_edi.batch.dask_runner import DaskExecutor
+        from resv_edi.batch.dask_runner import DEFAULT_TIMEOUT, DaskExecutor
 
-        return DaskExecutor(scheduler, jobs)
+        return DaskExecutor(scheduler, jobs, timeout or DEFAULT_TIMEOUT)
     if jobs <= 1 or tasks_count <= 1:
         return InProcess()
     return LocalPool(min(jobs, tasks_count))
@@ -206,10 +208,9 @@ def run_convert(
     """Convert every input to its output; yield one result per input as it completes."""
     tags: dict[Any, tuple[Input, str]] = {}
     for item, target in pairs:
-        if skip_existing and os.path.exists(target):
-            yield tasks.skipped(item.path, target, to)
-            continue
-        future = executor.submit(tasks.convert_file, item.path, target, to, fmt, limits, lang)
+        future = executor.submit(
+            tasks.convert_file, item.path, target, to, fmt, limits, lang, skip_existing
+        )
         tags[future] = (item, target)
     for future in executor.completed():
         item, target = tags.pop(future)

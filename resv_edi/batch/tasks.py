@@ -12,6 +12,8 @@ file, as it prints them for a single file); validate results also hold ``report`
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from typing import Any
 
@@ -21,6 +23,7 @@ from resv_edi.pipeline import check_file, convert
 from resv_edi.reporting import FileReport, summary_line, text_line, text_lines
 from resv_edi.standard.catalogue import issue, render
 from resv_edi.standard.wording import label
+from resv_edi.terminal import printable
 
 Result = dict[str, Any]
 
@@ -55,9 +58,18 @@ def validation_result(report: FileReport, seconds: float, lang: str = "en") -> R
 
 
 def convert_file(
-    source: str, target: str, to: str, fmt: str, limits: Limits, lang: str = "en"
+    source: str,
+    target: str,
+    to: str,
+    fmt: str,
+    limits: Limits,
+    lang: str = "en",
+    skip_existing: bool = False,
 ) -> Result:
-    """Convert one file (``convert``, written atomically) into a result."""
+    """Convert one file (``convert``, written atomically) into a result; with
+    ``skip_existing``, an input whose output is complete already is skipped."""
+    if skip_existing and is_complete_output(target, to, limits):
+        return skipped(source, target, to)
     started = time.perf_counter()
     try:
         result = convert(
@@ -69,12 +81,12 @@ def convert_file(
     fatal = any(i.severity is Severity.FATAL for i in issues)
     if written:
         status, code = "ok", ExitCode.OK
-        last = f"{source}: written {target} ({to}, {lines} {label('lines', lang)})"
+        last = printable(f"{source}: written {target} ({to}, {lines} {label('lines', lang)})")
     else:
         status, code = ("failed", ExitCode.USAGE) if fatal else ("invalid", ExitCode.INVALID)
         word = "unreadable" if fatal else "invalid"
         counted = f"{len(issues)} {label('errors', lang)}"
-        last = f"{source}: {word}, {label('not_converted', lang)}, {counted}"
+        last = printable(f"{source}: {word}, {label('not_converted', lang)}, {counted}")
     return {
         "command": "convert",
         "file": source,
@@ -92,6 +104,23 @@ def convert_file(
     }
 
 
+def is_complete_output(target: str, to: str, limits: Limits) -> bool:
+    """Whether ``target`` is a complete, valid earlier output in format ``to``: a regular
+    file (not a link, not empty, not a folder) that validates without errors. Anything else
+    (a half file from elsewhere, an empty file, a folder) is converted again."""
+    try:
+        st = os.lstat(target)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+        return False
+    try:
+        report = check_file(target, to, limits=limits)
+    except Exception:
+        return False
+    return report.errors == 0 and not report.fatal
+
+
 def skipped(source: str, target: str, to: str) -> Result:
     """The result of an input whose output exists already (``--skip-existing``)."""
     return {
@@ -107,7 +136,7 @@ def skipped(source: str, target: str, to: str) -> Result:
         "seconds": 0.0,
         "issues": [],
         "text": [],
-        "summary_line": f"{source}: skipped, {target} exists",
+        "summary_line": printable(f"{source}: skipped, {target} is complete already"),
     }
 
 
@@ -127,7 +156,7 @@ def failed(command: str, path: str, exc: BaseException, **extra: Any) -> Result:
         "seconds": 0.0,
         "issues": [problem.as_dict()],
         "text": [text_line(problem)],
-        "summary_line": f"{path}: unreadable, not converted, 1 errors",
+        "summary_line": printable(f"{path}: unreadable, not converted, 1 errors"),
         **extra,
     }
 

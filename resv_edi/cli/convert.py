@@ -12,14 +12,13 @@ import sys
 from typing import Any
 
 import click
-import orjson
 
 from resv_edi.batch import convert_batch
 from resv_edi.batch.options import batch_options, check_engine
 from resv_edi.batch.plan import PlanError, expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.batch.summary import Summary
-from resv_edi.batch.tasks import convert_file, skipped
+from resv_edi.batch.tasks import convert_file
 from resv_edi.cli.options import (
     WRITE_FORMATS,
     exit_codes,
@@ -30,6 +29,7 @@ from resv_edi.cli.options import (
     output_format_option,
 )
 from resv_edi.limits import Limits
+from resv_edi.terminal import json_bytes, printable
 
 
 @exit_codes("a file is invalid (nothing written for it), or some files are unreadable")
@@ -72,7 +72,10 @@ def command(
     nothing is written for that file and its issues are reported (stdout); the status of each
     file (written, invalid, unreadable, skipped) goes to stderr."""
     limits = limits_from(kwargs)
+    timeout: float = kwargs.pop("timeout")
     check_engine(engine, scheduler)
+    if output == "-" and output_format == "json":
+        raise click.UsageError("-o - writes the message to stdout; --output-format json too")
     if len(sources) == 1 and not is_batch_argument(sources[0]):
         _single(sources[0], output, to, fmt, output_format, skip_existing, limits, lang, quiet)
         return
@@ -82,6 +85,10 @@ def command(
             param_hint="'-o' / '--output'",
         )
     inputs = expand(sources)
+    if not inputs:
+        raise click.UsageError(
+            "no files: the folders and patterns given hold no files / geen bestanden gevonden"
+        )
     sizes = {item.path: file_size(item.path) for item in inputs}
     show = should_show(quiet)
     with BatchProgress(len(inputs), sum(sizes.values()), show=show, label="convert") as bar:
@@ -108,11 +115,12 @@ def command(
                 on_result=shown,
                 inputs=inputs,
                 lang=lang,
+                timeout=timeout,
             )
         except PlanError as exc:
-            raise click.UsageError(str(exc)) from exc
+            raise click.UsageError(printable(str(exc))) from exc
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
-            raise click.UsageError(f"{engine} engine: {exc}") from exc
+            raise click.UsageError(printable(f"{engine} engine: {exc}")) from exc
     _finish(results, summary, output_format, batch=not quiet)
 
 
@@ -130,10 +138,7 @@ def _single(
     """One file to one file, in this process."""
     if os.path.isdir(output):
         raise click.BadParameter(f"File {output!r} is a directory.", param_hint="'-o' / '--output'")
-    if skip_existing and os.path.exists(output):
-        result = skipped(source, output, to)
-    else:
-        result = convert_file(source, output, to, fmt, limits, lang)
+    result = convert_file(source, output, to, fmt, limits, lang, skip_existing)
     if output_format == "text":
         for line in result["text"]:
             click.echo(line)
@@ -156,7 +161,7 @@ def _finish(
             "summary": summary.as_dict(),
             "exit_code": summary.exit_code,
         }
-        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(json_bytes(payload))
     elif batch:
         click.echo(summary.text(), err=True)
     sys.exit(summary.exit_code)

@@ -17,6 +17,7 @@ from resv_edi.cli.options import (
     quiet_option,
 )
 from resv_edi.generate.files import GenerateError, write_claim_file, write_declaration_file
+from resv_edi.terminal import printable
 
 
 @exit_codes("(not used by this command)")
@@ -138,14 +139,14 @@ def command(
                 text = f"{written.lines} lines ({fmt})"
                 done.append({"output": target, "text": text, "lines": written.lines})
             if not quiet:
-                click.echo(f"{target}: written", err=True)
+                click.echo(printable(f"{target}: written"), err=True)
     except GenerateError as exc:
         raise click.UsageError(str(exc)) from None
     if output_format == "json":
         sys.stdout.buffer.write(orjson.dumps({"files": done}, option=orjson.OPT_INDENT_2) + b"\n")
     else:
         for item in done:
-            click.echo(f"{item['output']}: {item['text']}")
+            click.echo(printable(f"{item['output']}: {item['text']}"))
 
 
 def _targets(output: str, files: int, suffix: str) -> list[str]:

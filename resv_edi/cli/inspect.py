@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -11,6 +10,7 @@ from resv_edi.cli.options import exit_codes, lang_option, quiet_option
 from resv_edi.errors import ExitCode
 from resv_edi.formats.ei.inspect import inspect_file
 from resv_edi.standard.catalogue import render_data
+from resv_edi.terminal import json_bytes, printable
 
 
 def _text(s: dict[str, Any], lang: str) -> str:
@@ -34,7 +34,7 @@ def _text(s: dict[str, Any], lang: str) -> str:
         f"    {i['code']} line {i['location'].get('line', '-')}: {render_data(i, lang)}"
         for i in s["first_issues"]
     )
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 @exit_codes("issues found in a file")
@@ -56,7 +56,7 @@ def command(files: tuple[str, ...], output_format: str, lang: str, quiet: bool) 
     """
     summaries = [inspect_file(f) for f in files]
     if output_format == "json":
-        click.echo(json.dumps(summaries, indent=2, ensure_ascii=False, default=str))
+        click.echo(json_bytes(summaries), nl=False)
     else:
         click.echo("\n".join(_text(s, lang) for s in summaries))
     if any(s["fatal"] for s in summaries):

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import orjson
 
 from resv_edi.cli.options import (
     WRITE_FORMATS,
@@ -34,9 +33,11 @@ from resv_edi.lumpsum.draft import DraftError, DraftOptions
 from resv_edi.lumpsum.mapping import PERIODS, MappingError, load_mapping
 from resv_edi.lumpsum.run import run_lumpsum, save_lumpsum
 from resv_edi.lumpsum.writers import RECORD_FORMATS
+from resv_edi.output import OutputPathError
 from resv_edi.privacy import redact
 from resv_edi.reporting import text_lines
 from resv_edi.standard.catalogue import render
+from resv_edi.terminal import json_bytes, printable
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -89,6 +90,8 @@ def command(ctx: click.Context, **kwargs: Any) -> None:
     try:
         _run(**kwargs)
     except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except OutputPathError:  # the output path given cannot be written: exit 2, with its path
         raise
     except Exception as exc:  # a bug: say where, never what (the message may hold a value)
         frames = traceback.extract_tb(exc.__traceback__)
@@ -171,7 +174,7 @@ def _run(
         sys.exit(int(ExitCode.INVALID))
     if output_format == "text":
         for line in text_lines(list(saved.warnings), lang):
-            click.echo(line)
+            click.echo(printable(line))
     _summary(output_format, claims, run, saved, output, to, lang)
     if not quiet:
         click.echo(f"{output}: written", err=True)
@@ -199,11 +202,13 @@ def _summary(
             "written": saved is not None,
             "issues": [i.as_dict(render(i, lang)) for i in run.issues],
         }
-        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(json_bytes(data) + b"\n")
     elif saved is not None:
         click.echo(
-            f"{len(claims)} claim files, {run.lines} service lines, {run.counted} counted "
-            f"-> {output} ({to}, {saved.description})"
+            printable(
+                f"{len(claims)} claim files, {run.lines} service lines, {run.counted} counted "
+                f"-> {output} ({to}, {saved.description})"
+            )
         )
 
 

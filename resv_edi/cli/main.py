@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+import errno
 import importlib
 import importlib.util
 
 import click
 
 from resv_edi import __version__
+from resv_edi.errors import ExitCode
+from resv_edi.output import OutputPathError
+from resv_edi.terminal import printable
 
 #: subcommand name -> module holding a click command named ``command``
 COMMANDS = {
@@ -30,6 +34,15 @@ COMMANDS = {
 }
 
 
+class CannotWrite(click.ClickException):
+    """An output path (or another file) the command cannot use: exit code 2."""
+
+    exit_code = int(ExitCode.USAGE)
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
+
+
 class _LazyGroup(click.Group):
     """Imports a subcommand's module only when it runs (fast start-up, small core)."""
 
@@ -38,7 +51,9 @@ class _LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the subcommand; Ctrl-C exits 130 and SIGTERM 143, after every ``finally`` ran
-        (workers stopped, temporary outputs removed)."""
+        (workers stopped, temporary outputs removed); an output it cannot write, or a file
+        system error no command handled, is exit code 2 with one line that says why, never a
+        traceback."""
         from resv_edi.interrupt import INTERRUPTED, exit_on_sigterm
 
         try:
@@ -47,6 +62,13 @@ class _LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("\nresv-edi: interrupted / onderbroken", err=True)
             ctx.exit(INTERRUPTED)
+        except OutputPathError as exc:
+            raise CannotWrite(str(exc)) from exc
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader went away: click handles it quietly
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CannotWrite(f"{where}{exc.strerror or exc}") from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of ``--help`` from each module's docstring, without importing the

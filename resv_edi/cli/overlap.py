@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import orjson
 
 from resv_edi.cli.options import (
     exit_codes,
@@ -26,10 +25,11 @@ from resv_edi.cli.options import (
 )
 from resv_edi.errors import ExitCode
 from resv_edi.lumpsum.mapping import PERIODS, Mapping, MappingError, load_mapping, mapping_names
-from resv_edi.lumpsum.overlap import iter_flags
+from resv_edi.lumpsum.overlap import RulesError, iter_flags
 from resv_edi.lumpsum.run import run_overlap, save_overlap
 from resv_edi.privacy import redact
 from resv_edi.reporting import text_lines
+from resv_edi.terminal import json_bytes, printable
 
 
 class _ListOptionsCommand(click.Command):
@@ -121,15 +121,21 @@ def command(
     except MappingError as exc:
         click.echo(redact(str(exc)), err=True)
         sys.exit(int(ExitCode.USAGE))
-    run = run_overlap(declarations, claims, chosen, period, rules=rules, limits=limits)
+    try:
+        run = run_overlap(declarations, claims, chosen, period, rules=rules, limits=limits)
+    except RulesError as exc:
+        raise click.UsageError(f"--rules: {printable(str(exc))}") from exc
     for path in run.unreadable:
-        click.echo(f"{path}: fatal F001: the claim file cannot be read; nothing written", err=True)
+        click.echo(
+            printable(f"{path}: fatal F001: the claim file cannot be read; nothing written"),
+            err=True,
+        )
     if run.unreadable:  # an unread claim file would make "no overlap" look true
         sys.exit(int(ExitCode.USAGE))
     for line in text_lines(list(run.claim_issues), lang):
         click.echo(line)
     for path in run.unmapped:
-        click.echo(f"{path}: skipped (no mapping for this claim file)", err=True)
+        click.echo(printable(f"{path}: skipped (no mapping for this claim file)"), err=True)
     for line in text_lines(list(run.declaration_issues), lang):
         click.echo(line)
     if run.result is None:
@@ -144,11 +150,11 @@ def command(
             "flags": list(iter_flags(run.result, lang)),
             "exit_code": int(run.exit_code),
         }
-        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(json_bytes(data) + b"\n")
     else:
         for line in iter_flags(run.result, lang):
-            click.echo(line)
+            click.echo(printable(line))
         click.echo(f"{len(run.result.rows)} rows, {len(run.result.flags)} flags")
     if not quiet:
-        click.echo(f"{output}: written", err=True)
+        click.echo(printable(f"{output}: written"), err=True)
     sys.exit(int(run.exit_code))

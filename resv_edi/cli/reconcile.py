@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
-import orjson
 
-from resv_edi.cli.options import exit_codes, lang_option, output_format_option, quiet_option
+from resv_edi.cli.options import (
+    exit_codes,
+    lang_option,
+    limit_options,
+    limits_from,
+    output_format_option,
+    quiet_option,
+)
 from resv_edi.errors import ExitCode, Severity
 from resv_edi.reporting import text_line
 from resv_edi.retour.reconcile import Reconciliation, reconcile
+from resv_edi.terminal import json_bytes, printable
 
 
 def _euro(cents: int) -> str:
@@ -44,7 +52,7 @@ def _text(r: Reconciliation, lang: str) -> str:
             f"{_euro(r.submitted - r.granted)} not granted (see the return codes above)"
         )
     out.append(verdict)
-    return "\n".join(out)
+    return "\n".join(printable(line) for line in out)
 
 
 @exit_codes("the messages do not reconcile, or lines were rejected")
@@ -54,12 +62,15 @@ def _text(r: Reconciliation, lang: str) -> str:
 @output_format_option()
 @lang_option()
 @quiet_option()
-def command(declaration: str, retour: str, output_format: str, lang: str, quiet: bool) -> None:
+@limit_options
+def command(
+    declaration: str, retour: str, output_format: str, lang: str, quiet: bool, **kwargs: Any
+) -> None:
     """Compare DECLARATION with its RETOUR by reference: granted vs submitted, rejected lines
     per return code, lines missing on either side (the report goes to stdout)."""
-    result = reconcile(declaration, retour)
+    result = reconcile(declaration, retour, limits=limits_from(kwargs))
     if output_format == "json":
-        sys.stdout.buffer.write(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(json_bytes(result.as_dict()))
     else:
         click.echo(_text(result, lang))
     if any(i.severity is Severity.FATAL for i in result.issues):

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import click
-import orjson
 
 from resv_edi.cli.ledger_options import db_option, opened
 from resv_edi.cli.options import (
@@ -30,6 +29,7 @@ from resv_edi.retour.answer import answer_records
 from resv_edi.retour.builder import RetourSummary
 from resv_edi.source import atomic_output
 from resv_edi.standard.wording import Money, label
+from resv_edi.terminal import json_bytes, printable
 
 
 @exit_codes("a line was rejected or the message has remarks (the retour is written)")
@@ -99,7 +99,7 @@ def command(
             get_format(to).writer(records, out, RETOUR)
     if output_format == "json":
         data = {"output": output, **summary.__dict__}
-        sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(json_bytes(data) + b"\n")
     else:
         click.echo(
             f"{summary.lines} {label('lines', lang)}, {summary.rejected_lines} "
@@ -111,7 +111,7 @@ def command(
         if summary.header_not_copied:
             click.echo(f"{label('not_copied', lang)}: {', '.join(summary.header_not_copied)}")
     if not quiet:
-        click.echo(f"{output}: written", err=True)
+        click.echo(printable(f"{output}: written"), err=True)
     if summary.unreadable:  # the retour says so (0001); scripts see it as exit 2
         sys.exit(int(ExitCode.USAGE))
     clean = summary.rejected_lines == 0 and summary.message_codes == ["0200"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
@@ -11,7 +10,9 @@ import orjson
 from resv_edi.cli.options import exit_codes, lang_option, output_option, quiet_option
 from resv_edi.model.jsonschema import document_schema, ndjson_line_schema
 from resv_edi.model.messages import KINDS
+from resv_edi.source import atomic_output
 from resv_edi.standard.paths import xsd_dir
+from resv_edi.terminal import printable
 
 XSD_FILES = ("basisschema.xsd", "declaratie.xsd", "retour.xsd")
 
@@ -60,18 +61,21 @@ def command(
         if output_dir is None:
             click.echo((xsd_dir() / "declaratie.xsd").read_text(encoding="utf-8"), nl=False)
             return
-        Path(output_dir).mkdir(parents=True, exist_ok=True)
-        for name in XSD_FILES:
-            shutil.copyfile(xsd_dir() / name, Path(output_dir) / name)
-            if not quiet:
-                click.echo(f"{Path(output_dir) / name}: written", err=True)
+        _write(
+            output_dir, {name: (xsd_dir() / name).read_bytes() for name in XSD_FILES}, quiet
+        )
         return
     files = json_schema_files()
     if output_dir is None:
         click.echo(files["declaratie.schema.json"].decode(), nl=False)
         return
-    Path(output_dir).mkdir(parents=True, exist_ok=True)
+    _write(output_dir, files, quiet)
+
+
+def _write(output_dir: str, files: dict[str, bytes], quiet: bool) -> None:
+    """Each file written atomically: a link planted at its name is replaced, not followed."""
     for name, content in files.items():
-        (Path(output_dir) / name).write_bytes(content)
+        with atomic_output(Path(output_dir) / name) as out:
+            out.write(content)
         if not quiet:
-            click.echo(f"{Path(output_dir) / name}: written", err=True)
+            click.echo(printable(f"{Path(output_dir) / name}: written"), err=True)

@@ -10,7 +10,6 @@ import sys
 from typing import Any
 
 import click
-import orjson
 
 from resv_edi.batch import validate_batch
 from resv_edi.batch.options import batch_options, check_engine
@@ -26,6 +25,7 @@ from resv_edi.cli.options import (
     limits_from,
     output_format_option,
 )
+from resv_edi.terminal import json_bytes, printable
 
 
 @exit_codes("errors found, or some files unreadable or unsafe (2 when none could be read)")
@@ -67,8 +67,13 @@ def command(
     unreadable) and the batch summary go to stderr.
     """
     limits = limits_from(kwargs)
+    timeout: float = kwargs.pop("timeout")
     check_engine(engine, scheduler)
     inputs = expand(files)
+    if not inputs:
+        raise click.UsageError(
+            "no files: the folders and patterns given hold no files / geen bestanden gevonden"
+        )
     batch = len(inputs) != 1 or any(is_batch_argument(f) for f in files)
     sizes = {item.path: file_size(item.path) for item in inputs}
     show = batch and should_show(quiet)
@@ -95,12 +100,13 @@ def command(
                 on_result=shown,
                 inputs=inputs,
                 lang=lang,
+                timeout=timeout,
             )
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
-            raise click.UsageError(f"{engine} engine: {exc}") from exc
+            raise click.UsageError(printable(f"{engine} engine: {exc}")) from exc
     if output_format == "json":
         payload = validation_payload(results, summary, batch=batch)
-        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.buffer.write(json_bytes(payload))
     elif batch and not quiet:
         click.echo(summary.text(), err=True)
     sys.exit(summary.exit_code)

@@ -11,7 +11,6 @@ declaring party; its insurer is the line's Zorgverzekeraar.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tomllib
@@ -30,7 +29,9 @@ from resv_edi.lumpsum.records import LumpSumRecord, period_label, period_of
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.pipeline import read
+from resv_edi.reporting import CappedIssues
 from resv_edi.rules.engine import RuleEngine
+from resv_edi.spreadsheet import SafeDictWriter
 from resv_edi.standard.paths import mappings_dir
 
 Cell = tuple[str, str, date]  # provider, insurer, period begin
@@ -74,9 +75,26 @@ def _rules_at(path: Path) -> tuple[OverlapRule, ...]:
     return tuple(rules)
 
 
+class RulesError(ValueError):
+    """An overlap rules file that cannot be used: unreadable, not TOML, a rule without its
+    fields, or no rule at all (an analysis without rules would flag nothing: fail closed)."""
+
+
 def load_rules(path: str | os.PathLike[str] | None = None) -> tuple[OverlapRule, ...]:
-    """The overlap rules of ``path`` (default ``mappings/overlap/rules.toml``)."""
-    return _rules_at(Path(path or mappings_dir() / "overlap" / "rules.toml").resolve())
+    """The overlap rules of ``path`` (default ``mappings/overlap/rules.toml``); raises
+    :class:`RulesError` when they cannot be used."""
+    where = Path(path or mappings_dir() / "overlap" / "rules.toml").resolve()
+    try:
+        rules = _rules_at(where)
+    except OSError as exc:
+        raise RulesError(f"{where}: cannot be read ({exc.strerror or exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{where}: not valid TOML ({exc})") from exc
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise RulesError(f"{where}: a rule is incomplete or malformed ({exc!r})") from exc
+    if not rules:
+        raise RulesError(f"{where}: holds no [[rule]]: nothing would be flagged")
+    return rules
 
 
 def split_by_period(
@@ -117,7 +135,7 @@ def declared_amounts(
         header: Header | None = None
         engine = RuleEngine(DECLARATIE)
         local: dict[Cell, dict[str, int]] = {}
-        problems: list[Issue] = []
+        problems = CappedIssues(os.fspath(path), limits.max_errors)
         try:
             for item in read(path, kind=DECLARATIE, limits=limits):
                 problems.extend(p for p in engine.check(item) if p.is_error)
@@ -135,7 +153,7 @@ def declared_amounts(
         finally:
             engine.close()
         if problems:
-            found.extend(problems)
+            found.extend(problems.listed())
             continue
         for cell, tasks in local.items():
             merged = cells.setdefault(cell, {})
@@ -266,7 +284,7 @@ def write_overlap(result: OverlapResult, out: IO[bytes], fmt: str) -> None:
     if fmt != "csv":
         raise ValueError("overlap is written as json or csv")
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = SafeDictWriter(buf, COLUMNS)
     writer.writeheader()
     writer.writerows(result.rows)
     out.write(buf.getvalue().encode("utf-8"))

@@ -164,7 +164,10 @@ def run_overlap(
     limits: Limits = DEFAULT_LIMITS,
 ) -> OverlapRun:
     """Sum the claims under every mapping of their standard, read the declarations, and
-    flag overlaps by the rules (default ``mappings/overlap/rules.toml``)."""
+    flag overlaps by the rules (default ``mappings/overlap/rules.toml``). Rules that cannot
+    be read or hold no rule raise :class:`~resv_edi.lumpsum.overlap.RulesError` before any
+    file is read (fail closed: without rules nothing would be flagged)."""
+    overlap_rules = load_rules(rules)
     unreadable = tuple(os.fspath(c) for c in claims if not _readable(c))
     if unreadable:
         return OverlapRun(unreadable, (), (), (), False, None)
@@ -187,7 +190,7 @@ def run_overlap(
     declared, problems = declared_amounts(declarations, period, limits=limits)
     if any(item.severity is Severity.FATAL for item in problems):
         return OverlapRun((), tuple(issues), unmapped, tuple(problems), failed, None)
-    result = analyse(declared, claims_amounts(records), load_rules(rules), period)
+    result = analyse(declared, claims_amounts(records), overlap_rules, period)
     return OverlapRun((), tuple(issues), unmapped, tuple(problems), failed, result)
 
 

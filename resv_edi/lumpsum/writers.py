@@ -8,7 +8,6 @@ which field carries which element is read from that file.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +19,7 @@ from xml.sax.saxutils import escape
 import orjson
 
 from resv_edi.lumpsum.records import LumpSumRecord
+from resv_edi.spreadsheet import SafeWriter
 from resv_edi.vektis.layout import Layout, load_layout
 from resv_edi.vektis.writer import format_record, write_texts
 
@@ -35,7 +35,7 @@ def _plain(value: Any) -> Any:
 
 def write_csv(records: Iterable[LumpSumRecord], out: IO[bytes]) -> int:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = SafeWriter(buf)
     writer.writerow(COLUMNS)
     n = 0
     for record in records:

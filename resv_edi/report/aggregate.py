@@ -26,6 +26,10 @@ from resv_edi.standard.catalogue import issue
 
 #: fact dimensions, in key order
 DIMENSIONS = ("year", "hoofdtaak", "prestatiesoort", "resv", "insurer", "region")
+#: most distinct facts kept (``--max-facts``); beyond it, RESV, insurer and region of a new
+#: fact are counted as :data:`OTHER`, so memory stays bounded and the totals stay right
+MAX_FACTS = 100_000
+OTHER = "*"
 
 
 def resv_of(header: Header, line: Prestatie) -> str:
@@ -64,6 +68,8 @@ class Aggregate:
     excluded: dict[str, int] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     duplicates: dict[str, str] = field(default_factory=dict)  # file -> the file it repeats
+    #: lines counted under OTHER because ``max_facts`` distinct facts were reached
+    folded_lines: int = 0
 
     def table(self, *dims: str) -> list[dict[str, Any]]:
         """Rows grouped by ``dims`` (a subset of :data:`DIMENSIONS`), sorted by key."""
@@ -96,8 +102,11 @@ def aggregate(
     *,
     limits: Limits = DEFAULT_LIMITS,
     max_issues: int = 100,
+    max_facts: int = MAX_FACTS,
 ) -> Aggregate:
-    """Read and check every file; aggregate the lines of the valid ones."""
+    """Read and check every file; aggregate the lines of the valid ones. At most
+    ``max_facts`` distinct facts are kept (0 = no cap); lines of new facts beyond it are
+    counted with RESV, insurer and region :data:`OTHER` (``folded_lines``)."""
     agg = Aggregate()
     seen: dict[tuple[str, str], tuple[str, str]] = {}  # (sender, message id) -> (file, digest)
     for path in paths:
@@ -128,6 +137,14 @@ def aggregate(
                         record.zorgverzekeraar,
                         record.werkgebied,
                     )
+                    if (
+                        max_facts
+                        and key not in local
+                        and key not in agg.facts
+                        and len(agg.facts) + len(local) >= max_facts
+                    ):
+                        key = (*key[:3], OTHER, OTHER, OTHER)
+                        agg.folded_lines += 1
                     sums = local.setdefault(key, Sums())
                     sums.lines += 1
                     if record.debet_credit == "C":

@@ -79,10 +79,17 @@ def bar_chart(title: str, items: Sequence[tuple[str, int]], chart_id: str) -> st
     return "".join(parts)
 
 
-def _table(title: str, rows: list[dict[str, Any]], dims: Sequence[str]) -> str:
+#: most rows of one table on the page (``--page-size``); the CSV and JSON files hold them all
+PAGE_SIZE = 1000
+
+
+def _table(
+    title: str, rows: list[dict[str, Any]], dims: Sequence[str], page_size: int = PAGE_SIZE
+) -> str:
     head = "".join(f"<th>{escape(d)}</th>" for d in dims)
     body = []
-    for row in rows:
+    shown = rows[:page_size] if page_size else rows
+    for row in shown:
         cells = "".join(f"<td>{escape(str(row[d]))}</td>" for d in dims)
         amounts = "".join(
             f'<td class="num">{euros(row[k])}</td>' for k in ("debit", "credit", "net")
@@ -92,6 +99,12 @@ def _table(title: str, rows: list[dict[str, Any]], dims: Sequence[str]) -> str:
         f"<h3>{escape(title)}</h3><table><thead><tr>{head}<th>debit (EUR)</th>"
         f"<th>credit (EUR)</th><th>net (EUR)</th><th>lines</th></tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
+        + (
+            f"<p>{len(shown)} of {len(rows)} rows shown / rijen getoond; all rows are in "
+            f"{escape(title)}.csv and {escape(title)}.json.</p>"
+            if len(shown) < len(rows)
+            else ""
+        )
     )
 
 
@@ -105,7 +118,9 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 
 
 def render_html(
-    tables: dict[str, tuple[list[str], list[dict[str, Any]]]], meta: dict[str, Any]
+    tables: dict[str, tuple[list[str], list[dict[str, Any]]]],
+    meta: dict[str, Any],
+    page_size: int = PAGE_SIZE,
 ) -> str:
     """The report page: summary, one chart per one-dimension table, then all tables."""
     tasks = codelist("hoofdtaken")
@@ -130,7 +145,7 @@ def render_html(
         f"(debit {euros(meta['debit'])}, credit {euros(meta['credit'])}).</p>"
         + (f"<p>Left out (errors):</p><ul>{excluded}</ul>" if excluded else "")
     )
-    body = "".join(_table(name, rows, dims) for name, (dims, rows) in tables.items())
+    body = "".join(_table(name, rows, dims, page_size) for name, (dims, rows) in tables.items())
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>RESV monitoring report</title>"

@@ -5,7 +5,6 @@ Every file is written atomically. Amounts are integer cents in CSV and JSON.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from pathlib import Path
@@ -14,8 +13,10 @@ from typing import Any
 import orjson
 
 from resv_edi.report.aggregate import DIMENSIONS, Aggregate
-from resv_edi.report.html import render_html
+from resv_edi.report.html import PAGE_SIZE, render_html
 from resv_edi.source import atomic_output
+from resv_edi.spreadsheet import SafeDictWriter
+from resv_edi.terminal import printable_data
 
 #: table name -> dimensions it groups by
 TABLES: dict[str, tuple[str, ...]] = {
@@ -32,7 +33,7 @@ TABLES: dict[str, tuple[str, ...]] = {
 
 def _csv(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> bytes:
     buf = io.StringIO()
-    writer = csv.DictWriter(
+    writer = SafeDictWriter(
         buf, fieldnames=[*dims, "debit", "credit", "net", "lines"], lineterminator="\r\n"
     )
     writer.writeheader()
@@ -40,7 +41,9 @@ def _csv(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def write_report(agg: Aggregate, directory: str | os.PathLike[str]) -> list[Path]:
+def write_report(
+    agg: Aggregate, directory: str | os.PathLike[str], *, page_size: int = PAGE_SIZE
+) -> list[Path]:
     """Write all tables (``<name>.csv``, ``<name>.json``), ``report.json`` and
     ``report.html`` into ``directory``; the paths written."""
     target = Path(directory)
@@ -59,7 +62,7 @@ def write_report(agg: Aggregate, directory: str | os.PathLike[str]) -> list[Path
     total = agg.total
     meta = {
         "files": len(agg.files),
-        "excluded": agg.excluded,
+        "excluded": printable_data(agg.excluded),  # file names: maybe not UTF-8
         "lines": total.lines,
         "debit": total.debit,
         "credit": total.credit,
@@ -68,7 +71,7 @@ def write_report(agg: Aggregate, directory: str | os.PathLike[str]) -> list[Path
     document = {"meta": meta, "tables": {name: rows for name, (_, rows) in tables.items()}}
     for name, data in (
         ("report.json", orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"),
-        ("report.html", render_html(tables, meta).encode("utf-8")),
+        ("report.html", render_html(tables, meta, page_size).encode("utf-8")),
     ):
         with atomic_output(target / name) as out:
             out.write(data)

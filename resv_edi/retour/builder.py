@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,6 +30,7 @@ from resv_edi.privacy import redact
 from resv_edi.retour.policy import RetourPolicy, retour_policy
 from resv_edi.rules.engine import RuleEngine
 from resv_edi.rules.partial import partial_record
+from resv_edi.scratch import scratch_file
 from resv_edi.standard.facts import facts
 
 
@@ -67,9 +67,9 @@ def retour_records(
     messages): called once after the declaration was read, when it was readable."""
     policy = policy or retour_policy()
     summary = summary if summary is not None else RetourSummary()
-    fd, spill_path = tempfile.mkstemp(prefix="resv-retour-", suffix=".ndjson")
+    spill_path = scratch_file("retour", ".ndjson")
     try:
-        with os.fdopen(fd, "wb") as spill:
+        with open(spill_path, "wb") as spill:
             state = _validate_into(source, fmt, limits, spill, more_rules)
         summary.issues = state.issue_count
         summary.unreadable = any(i.severity is Severity.FATAL for i in state.message_issues)

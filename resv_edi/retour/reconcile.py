@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +20,10 @@ from resv_edi.model.declaratie import Prestatie, raw_signed_amount
 from resv_edi.model.messages import DECLARATIE, RETOUR
 from resv_edi.model.retour import RetourHeader, RetourPrestatie
 from resv_edi.pipeline import PathLike, read
+from resv_edi.reporting import CappedIssues
 from resv_edi.retour.builder import retour_reference
 from resv_edi.retour.policy import retour_policy
+from resv_edi.scratch import scratch_file
 from resv_edi.standard.codelists import codelist
 
 _BATCH = 10_000
@@ -80,8 +81,7 @@ def reconcile(
 ) -> Reconciliation:
     """Match the lines of ``retour`` to those of ``declaration`` by Referentienummer."""
     result = Reconciliation(os.fspath(declaration), os.fspath(retour))
-    fd, path = tempfile.mkstemp(prefix="resv-reconcile-", suffix=".db")
-    os.close(fd)
+    path = scratch_file("reconcile", ".db")
     db = sqlite3.connect(path)
     try:
         db.executescript(
@@ -143,10 +143,11 @@ def _load_retour(
 ) -> None:
     rows: list[tuple[str, int, int, str]] = []
     no_remarks = retour_policy().no_remarks
+    problems = CappedIssues(os.fspath(path), limits.max_errors)  # listed up to --max-errors
     for item in read(path, kind=RETOUR, limits=limits):
         if isinstance(item, Issue):
             if item.is_error:  # a retour that is not itself valid cannot be reconciled
-                result.issues.append(item)
+                problems.append(item)
             continue
         record = item.record
         if isinstance(record, RetourHeader):
@@ -163,6 +164,7 @@ def _load_retour(
                 db.executemany("INSERT INTO r VALUES (?, ?, ?, ?)", rows)
                 rows.clear()
     db.executemany("INSERT INTO r VALUES (?, ?, ?, ?)", rows)
+    result.issues.extend(problems.listed())
 
 
 def _summarise(db: sqlite3.Connection, result: Reconciliation) -> None:

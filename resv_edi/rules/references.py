@@ -12,7 +12,6 @@ import ast
 import contextlib
 import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +20,7 @@ from operator import attrgetter
 from typing import Any
 
 from resv_edi.model.declaratie import Prestatie
+from resv_edi.scratch import scratch_file
 from resv_edi.standard.facts import facts
 
 _BATCH = 20_000
@@ -108,8 +108,7 @@ class ReferenceIndex:
     """Collects (reference, credit reference, amount) of every line; answers at the end."""
 
     def __init__(self, directory: str | None = None) -> None:
-        fd, self._path = tempfile.mkstemp(prefix="resv-edi-refs-", suffix=".db", dir=directory)
-        os.close(fd)
+        self._path = scratch_file("refs", ".db", directory)
         self._db = sqlite3.connect(self._path)
         self._db.executescript(
             """
@@ -160,14 +159,16 @@ class ReferenceIndex:
     def duplicates(self) -> Iterator[Duplicate]:
         """Every line whose reference was used by an earlier line, in line order."""
         self._finish()
+        # one pass in (ref, idx) order: each line sees the first line of its reference
         query = """
-            SELECT r.idx, r.src, r.path, r.ref, r.prev, r.debit, r.amount, r.plan, r.region,
-                   r.facts, f.idx, f.src
-            FROM refs r
-            JOIN refs f ON f.ref = r.ref
-              AND f.idx = (SELECT MIN(idx) FROM refs m WHERE m.ref = r.ref)
-            WHERE r.idx > f.idx
-            ORDER BY r.idx
+            SELECT idx, src, path, ref, prev, debit, amount, plan, region, facts,
+                   first_idx, first_src
+            FROM (
+                SELECT *, FIRST_VALUE(idx) OVER w AS first_idx, FIRST_VALUE(src) OVER w AS first_src
+                FROM refs WINDOW w AS (PARTITION BY ref ORDER BY idx)
+            )
+            WHERE idx > first_idx
+            ORDER BY idx
         """
         for row in self._db.execute(query):
             yield Duplicate(_row(row), row[10], row[11])
@@ -176,17 +177,23 @@ class ReferenceIndex:
         """Credits that name an earlier line of this message which is not a debit or is
         smaller than the credit (R004, R025); credits of lines outside it are not judged."""
         self._finish()
+        # One pass in (debit reference, idx) order: a debit and the credits that name it
+        # share a key; running MAX and SUM give, at each credit, the largest earlier debit of
+        # that reference and the credits so far (per-credit subqueries were quadratic when
+        # one debit has many credits, or one reference many lines).
         query = """
-            SELECT c.idx, c.src, c.path, c.ref, c.prev, c.debit, c.amount, c.plan, c.region,
-                   c.facts,
-                   (SELECT MAX(d.amount) FROM refs d
-                     WHERE d.ref = c.prev AND d.debit = 1 AND d.idx < c.idx) AS debit_amount,
-                   EXISTS (SELECT 1 FROM refs o WHERE o.ref = c.prev) AS known,
-                   (SELECT SUM(x.amount) FROM refs x
-                     WHERE x.debit = 0 AND x.prev = c.prev AND x.idx <= c.idx) AS credited
-            FROM refs c
-            WHERE c.debit = 0
-            ORDER BY c.idx
+            SELECT idx, src, path, ref, prev, debit, amount, plan, region, facts,
+                   debit_amount,
+                   EXISTS (SELECT 1 FROM refs o WHERE o.ref = running.prev) AS known, credited
+            FROM (
+                SELECT *,
+                       MAX(CASE WHEN debit = 1 THEN amount END) OVER w AS debit_amount,
+                       SUM(CASE WHEN debit = 0 THEN amount ELSE 0 END) OVER w AS credited
+                FROM (SELECT *, CASE WHEN debit = 1 THEN ref ELSE prev END AS k FROM refs)
+                WINDOW w AS (PARTITION BY k ORDER BY idx ROWS UNBOUNDED PRECEDING)
+            ) AS running
+            WHERE debit = 0
+            ORDER BY idx
         """
         for row in self._db.execute(query):
             credit = _row(row)

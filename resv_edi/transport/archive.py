@@ -1,6 +1,9 @@
 """Archives as VECOZO accepts them: zip files of declaration messages, checked before unpacking.
 
-:func:`unpack_archive` reads the central directory and refuses the whole archive (issue
+:func:`unpack_archive` first reads the zip's end record (:mod:`resv_edi.transport.end_record`)
+and refuses a central directory with more entries or bytes than the rules allow before
+``zipfile`` loads it (its memory grows with the directory); then it reads the central
+directory and refuses the whole archive (issue
 ``F010``, fatal, one per problem) when any rule of ``mappings/transport/vecozo.toml`` is
 broken: too many files, a member too large for its format, a compression ratio or total size
 that betrays a zip bomb, overlapping members, an unsafe name (``..``, an absolute path, a
@@ -20,7 +23,6 @@ import itertools
 import os
 import re
 import stat
-import tempfile
 import tomllib
 import zipfile
 from collections.abc import Iterator
@@ -32,8 +34,11 @@ from typing import IO
 from resv_edi.errors import EmptyInputError, Issue, Location, UnknownFormatError
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
 from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.scratch import scratch_folder
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.paths import mappings_dir
+from resv_edi.transport.end_record import EndRecordError, read_end_record
+from resv_edi.vektis.layout import detect_layout
 
 PathLike = str | os.PathLike[str]
 
@@ -74,6 +79,8 @@ class TransportRules:
     allowed_methods: frozenset[int]
     nested: tuple[str, ...]
     formats: dict[str, FormatRule]
+    max_entries: int = 0
+    max_directory_size: int = 0
 
     @property
     def max_member_size(self) -> int:
@@ -98,6 +105,8 @@ def transport_rules(name: str = "vecozo") -> TransportRules:
             fmt: FormatRule(int(r.get("max_compressed", 0)), int(r.get("max_uncompressed", 0)))
             for fmt, r in raw["format"].items()
         },
+        max_entries=int(archive.get("max_entries", 0)),
+        max_directory_size=int(archive.get("max_directory_size", 0)),
     )
 
 
@@ -123,11 +132,17 @@ class Member:
     name: str | None
     path: Path | None = None
     refusals: tuple[Issue, ...] = ()
+    number: int = 0  # the member's position among the archive's files (1-based)
+    masked: bool = False  # a claim file: its name is not shown
 
     @property
     def shown(self) -> str:
-        """``archive.zip!member`` (or the archive's name for a refusal of the whole)."""
-        return self.archive if self.name is None else f"{self.archive}!{self.name}"
+        """``archive.zip!member`` (or the archive's name for a refusal of the whole). A claim
+        file is ``archive.zip!#3``, by its position: like every other value of a claim file,
+        its name may hold patient data."""
+        if self.name is None:
+            return self.archive
+        return f"{self.archive}!#{self.number}" if self.masked else f"{self.archive}!{self.name}"
 
 
 def unpack_archive(
@@ -140,19 +155,46 @@ def unpack_archive(
     rules = rules or transport_rules()
     name = os.fspath(path)
     try:
+        too_large = _end_record_problems(name, rules)
+        if too_large:
+            yield Member(name, None, refusals=tuple(too_large))
+            return
         with zipfile.ZipFile(path) as archive:
             members = [i for i in archive.infolist() if not i.is_dir()]
             problems = list(_directory_problems(archive, members, rules, limits, name))
             if problems:
                 yield Member(name, None, refusals=tuple(problems))
                 return
-            for info in members:
-                yield from _unpack_member(archive, info, rules, limits, name)
+            for number, info in enumerate(members, 1):
+                yield from _unpack_member(archive, info, rules, limits, name, number)
     except zipfile.BadZipFile as exc:
         yield Member(name, None, refusals=(_f010(name, None, f"not a valid zip file ({exc})"),))
     except OSError as exc:
         reason = exc.strerror or str(exc)
         yield Member(name, None, refusals=(issue("F001", Location(file=name), reason=reason),))
+
+
+def _end_record_problems(name: str, rules: TransportRules) -> list[Issue]:
+    """The rules the end record alone shows broken: too many entries, a central directory
+    too large. Checked before ``zipfile`` loads the directory (memory grows with it)."""
+    with open(name, "rb") as fh:
+        try:
+            end = read_end_record(fh)
+        except EndRecordError:
+            return []  # zipfile says why, in its own words
+    problems = []
+    if rules.max_entries and end.entries > rules.max_entries:
+        reason = (
+            f"the central directory declares {end.entries} entries, at most {rules.max_entries}"
+        )
+        problems.append(_f010(name, None, reason))
+    if rules.max_directory_size and end.directory_size > rules.max_directory_size:
+        reason = (
+            f"the central directory is {end.directory_size} bytes, at most "
+            f"{rules.max_directory_size}"
+        )
+        problems.append(_f010(name, None, reason))
+    return problems
 
 
 def _f010(archive: str, member: str | None, reason: str) -> Issue:
@@ -257,6 +299,7 @@ def _unpack_member(
     rules: TransportRules,
     limits: Limits,
     name: str,
+    number: int = 0,
 ) -> Iterator[Member]:
     """Stream one member out into a private folder and hand it out while the folder exists."""
     suffix = PurePosixPath(info.filename).suffix.lower()
@@ -266,8 +309,8 @@ def _unpack_member(
     def refused(reason: str) -> Member:
         return Member(name, info.filename, refusals=(_f010(name, info.filename, reason),))
 
-    with tempfile.TemporaryDirectory(prefix="resv-edi-zip-") as folder:
-        target = Path(folder) / f"member{suffix}"
+    with scratch_folder("zip") as folder:
+        target = folder / f"member{suffix}"
         try:
             with archive.open(info) as src, open(target, "xb") as out:
                 head = _copy(src, out, info, rules, limits)
@@ -284,7 +327,13 @@ def _unpack_member(
         if problem:
             yield refused(problem)
             return
-        yield Member(name, info.filename, path=target)
+        yield Member(name, info.filename, path=target, number=number, masked=_is_claim_file(head))
+
+
+def _is_claim_file(head: bytes) -> bool:
+    """Whether the first bytes of a member are the header of an EI claim file."""
+    layout = detect_layout(head.split(b"\n", 1)[0].rstrip(b"\r"))
+    return layout is not None and layout.carries_patient_data
 
 
 class _Refused(Exception):

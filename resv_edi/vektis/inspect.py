@@ -23,6 +23,23 @@ def vektis_code_texts(code: str, layout: Layout | None) -> dict[str, str]:
     return {"nl": info.nl, "en": info.en}
 
 
+#: what a claim file's value that is not shown is replaced by
+MASK = "***"
+_MASKED_CODE = {
+    "nl": "Geen retourcode (waarde niet getoond: mogelijk patiëntgegevens)",
+    "en": "Not a return code (value not shown: may be patient data)",
+}
+
+
+def _shown_code(code: str, layout: Layout | None) -> str:
+    """``code`` as it may be shown: in a claim layout only a value with the shape of a
+    Vektis return code (digits, of a width a Vektis list has); anything else there is
+    :data:`MASK`, since a shifted record may put patient data in the field."""
+    if layout is None or not layout.carries_patient_data:
+        return code
+    return code if code.isdigit() and explain(code).list_id is not None else MASK
+
+
 def inspect_file(
     path: Source, *, limits: Limits = DEFAULT_LIMITS, code_texts: CodeTexts = vektis_code_texts
 ) -> dict[str, Any]:
@@ -51,6 +68,7 @@ def inspect_file(
             for key in code_keys.get(item.record_type, ()):
                 code = item.values.get(key)
                 if isinstance(code, str) and code.strip("0 "):
+                    code = _shown_code(code, reader.layout)
                     codes[code] = codes.get(code, 0) + 1
             continue
         if item.severity is Severity.FATAL and item.code != "F004":
@@ -72,23 +90,13 @@ def inspect_file(
         "fatal": fatal or layout is None,
         "first_issues": [i.as_dict() for i in first],
         "return_codes": {
-            code: {"count": n, **code_texts(code, layout)} for code, n in sorted(codes.items())
+            code: {"count": n, **(_MASKED_CODE if code == MASK else code_texts(code, layout))}
+            for code, n in sorted(codes.items())
         },
     }
     if layout is None:
         return summary
-    trailer = reader.trailer_values or {}
-    for t in layout.totals:
-        net = reader.computed.get(t.field.key, 0)
-        found = trailer.get(t.field.key)
-        summary["totals"][t.field.key] = {
-            "trailer": {
-                "amount": found if isinstance(found, int) else None,
-                "dc": (trailer.get(t.dc.key) if t.dc else "D") if trailer else None,
-            },
-            "computed": {"amount": abs(net), "dc": "C" if net < 0 else "D"},
-            "net": net,
-        }
+    summary["totals"] = _totals(layout, reader)
     if layout.totals:
         summary["total"] = reader.computed.get(layout.totals[0].field.key, 0)
     header = reader.header_values or {}
@@ -102,3 +110,25 @@ def inspect_file(
             "end": end.isoformat() if isinstance(end, date) else None,
         }
     return summary
+
+
+def _totals(layout: Layout, reader: EIReader) -> dict[str, Any]:
+    """Per trailer total: the trailer's amount and D/C, what was computed, and the net. A
+    claim file's trailer value is shown only when it agrees with what was read (a shifted
+    trailer may hold patient data)."""
+    trailer = reader.trailer_values or {}
+    totals: dict[str, Any] = {}
+    for t in layout.totals:
+        net = reader.computed.get(t.field.key, 0)
+        found = trailer.get(t.field.key)
+        dc = (trailer.get(t.dc.key) if t.dc else "D") if trailer else None
+        shown: Any = found if isinstance(found, int) else None
+        agrees = isinstance(shown, int) and (-shown if dc == "C" else shown) == net
+        if layout.carries_patient_data and shown is not None and not agrees:
+            shown, dc = MASK, MASK
+        totals[t.field.key] = {
+            "trailer": {"amount": shown, "dc": dc},
+            "computed": {"amount": abs(net), "dc": "C" if net < 0 else "D"},
+            "net": net,
+        }
+    return totals

@@ -347,8 +347,11 @@ class EIReader:
     def _reconcile(
         self, layout: Layout, values: dict[str, Any], line: int
     ) -> Iterator[Issue | None]:
-        """Trailer counts and totals against what was read before it."""
+        """Trailer counts and totals against what was read before it. In a claim file the
+        trailer's own values are not echoed (a shifted trailer may hold patient data): what
+        was counted or computed is."""
         rtype = layout.trailer.type
+        masked = layout.carries_patient_data
         for count, found, expected in count_mismatches(layout, values, self.counts):
             yield self._issue(
                 "E009",
@@ -357,7 +360,7 @@ class EIReader:
                 path=count.field.id,
                 record_type=rtype,
                 field=count.field.name,
-                found=found,
+                found=_MASK if masked else found,
                 expected=expected,
             )
         for total in layout.totals:
@@ -375,7 +378,7 @@ class EIReader:
                     path=total.field.id,
                     record_type=rtype,
                     field=total.field.name,
-                    found=f"{amount} {dc}",
+                    found=_MASK if masked else f"{amount} {dc}",
                     expected=f"{abs(net)} {'C' if net < 0 else 'D'}",
                 )
 

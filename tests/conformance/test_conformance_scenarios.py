@@ -35,6 +35,9 @@ NOT_FROM_A_DECLARATION = {
     "L001": "depends on the receiver's limits, not on the standard",
     "L002": "depends on the receiver's limits, not on the standard",
     **{f"M00{n}": "lump-sum mapping of claim files, not a declaration" for n in range(1, 9)},
+    "I001": "a note that a check was not run, never a finding: it raises no return code",
+    "W001": "the monitoring report's check of a message given twice, not a declaration's",
+    "W002": "the monitoring report's check of a message given twice, not a declaration's",
     **{
         f"G00{n}": "a rule across messages: needs the receiver's ledger (tests/ledger)"
         for n in range(1, 10)

@@ -54,10 +54,12 @@ def postgres_server() -> Iterator[str]:
     if prefix:
         shutil.chown(base, "postgres")
         shutil.chown(sock, "postgres")
-    run = {"check": True, "capture_output": True, "cwd": "/tmp"}
+    # the server's own locale: C, whatever the test session pins (LANG=en_US.UTF-8 may not exist)
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
+    run = {"check": True, "capture_output": True, "cwd": "/tmp", "env": env}
     subprocess.run(
         [*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-         "--no-sync", "-E", "UTF8"],
+         "--no-sync", "-E", "UTF8", "--locale=C"],
         **run,
     )  # fmt: skip
     options = f"-k {sock} -c listen_addresses='' -c fsync=off -c full_page_writes=off"

@@ -5,8 +5,9 @@ the totals (in schema order, each name once). Each following row is one record: 
 says which (``Header``, ``Prestatie``, ``Totalen``) and the record's own cells are filled;
 an empty cell is an absent element. Values are in their XML text form (dates ``CCYY-MM-DD``,
 amounts in cents); repeated elements (``Retourcode``) are separated by spaces. UTF-8, comma,
-minimal quoting. A row's position is its line number in the file (texts cannot hold line
-breaks), and a field's position is its column name.
+minimal quoting; a cell a spreadsheet would run as a formula is written with a leading quote
+(:mod:`resv_edi.spreadsheet`), which the reader drops again. A row's position is its line
+number in the file (texts cannot hold line breaks), and a field's position is its column name.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from resv_edi.model.base import Record, field_pairs
 from resv_edi.model.binding import bind
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.source import Source, physical_lines, read_guarded
+from resv_edi.spreadsheet import SafeWriter, restore
 from resv_edi.standard.catalogue import issue
 
 RECORD_COLUMN = "Record"
@@ -147,7 +149,8 @@ def _rows(rows: Any, kind: MessageKind, name: str, limits: Limits) -> Iterator[E
         state = {"header": 1, "line": 1, "totals": 2}[part]
         data: dict[str, Any] = {}
         stray = []
-        for column, cell in zip(names[1:], row[1:], strict=True):
+        for column, written in zip(names[1:], row[1:], strict=True):
+            cell = restore(written)
             if not cell:
                 continue
             if len(cell) > max_text:
@@ -190,7 +193,7 @@ def write_csv(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DEC
     names = columns(kind)
     position = {n: i for i, n in enumerate(names)}
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = csv.writer(text, lineterminator="\n")
+    writer = SafeWriter(text, lineterminator="\n")
     writer.writerow(names)
     for record in records:
         part = order.accept(record)

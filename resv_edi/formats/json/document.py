@@ -259,14 +259,15 @@ class _Reader:
             if event != "map_key":
                 continue
             pointer = f"/{root}/{value}"
-            if value in seen:
+            repeated = value in seen
+            if repeated:  # its value is skipped: one header, one list of lines, one totals
                 yield issue("J004", head.with_(path=pointer), key=redact(value))
             elif value not in expected:
                 yield issue("J003", head.with_(path=pointer), reason=f"unknown key {value!r}")
             elif seen and expected.index(value) < expected.index(seen[-1]):
                 yield issue("J003", head.with_(path=pointer), reason=f"{value} out of order")
             self.at = pointer
-            if value not in expected:
+            if repeated or value not in expected:
                 event, _ = next(events)
                 self._skip_value(events, event)
                 continue
