@@ -5,9 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
+from resv_edi.cli.options import (
+    exit_codes,
+    lang_option,
+    output_format_option,
+    output_option,
+    quiet_option,
+)
+from resv_edi.cli.words import echo_json, say
 from resv_edi.conformance.kit import FAIL, MISSING, KitReport, check_answered, check_sent
 from resv_edi.conformance.report import STATUS_TEXT, write_html, write_json
 from resv_edi.conformance.scenarios import (
@@ -17,10 +26,13 @@ from resv_edi.conformance.scenarios import (
     version_mismatch,
 )
 from resv_edi.errors import ExitCode
+from resv_edi.reporting import text_line
+from resv_edi.terminal import printable
 
 _SHOWN = 3  # differences printed per failing scenario (the reports hold all)
 
 
+@exit_codes("a scenario failed or is missing (see the subcommands)")
 @click.group("conformance")
 def command() -> None:
     """Conformance kit: test the declarations and return messages of your software against
@@ -29,16 +41,17 @@ def command() -> None:
 
 
 def _check_options(func: Callable[..., None]) -> Callable[..., None]:
-    options = [
+    options: list[Callable[[Any], Any]] = [
         click.argument("directory", type=click.Path(exists=True, file_okay=False)),
         click.option(
             "-o",
-            "--report-dir",
+            "--output",
             type=click.Path(file_okay=False),
             default="conformance-report",
             show_default=True,
             help="Folder for the HTML and JSON report. / Map voor het rapport.",
         ),
+        click.option("--report-dir", hidden=True, help="Deprecated: use -o/--output."),
         click.option(
             "--scenario",
             "only",
@@ -58,52 +71,63 @@ def _check_options(func: Callable[..., None]) -> Callable[..., None]:
             help="Scenario folder of a pinned release (default: this package's). / "
             "Scenariomap van een vastgepinde release.",
         ),
+        output_format_option("text for people; json: the kit's report on stdout."),
+        lang_option(),
+        quiet_option(),
     ]
     for option in reversed(options):
         func = option(func)
     return func
 
 
+@exit_codes("a scenario failed, or is missing without --skip-missing")
 @command.command("check-sent")
 @_check_options
-def sent_command(
-    directory: str,
-    report_dir: str,
-    only: tuple[str, ...],
-    skip_missing: bool,
-    scenario_dir: str | None,
-) -> None:
+def sent_command(directory: str, only: tuple[str, ...], skip_missing: bool, **options: Any) -> None:
     """Validate the declarations your software made for the scenarios (DIRECTORY/<id>.xml,
     .json, .ndjson or .asc) and compare them with the scenarios. / Valideer de declaraties
     die uw software voor de scenario's maakte en vergelijk ze met de scenario's."""
-    _run(check_sent, directory, report_dir, only, skip_missing, scenario_dir)
+    _run(check_sent, directory, only, skip_missing, **options)
 
 
+@exit_codes("a scenario failed, or is missing without --skip-missing")
 @command.command("check-answered")
 @_check_options
 def answered_command(
-    directory: str,
-    report_dir: str,
-    only: tuple[str, ...],
-    skip_missing: bool,
-    scenario_dir: str | None,
+    directory: str, only: tuple[str, ...], skip_missing: bool, **options: Any
 ) -> None:
     """Compare the return messages your software gave to the scenarios' declarations
     (DIRECTORY/<id>.<ext>) with the expected ones, line by line. / Vergelijk de
     retourberichten van uw software regel voor regel met de verwachte."""
-    _run(check_answered, directory, report_dir, only, skip_missing, scenario_dir)
+    _run(check_answered, directory, only, skip_missing, **options)
 
 
+@exit_codes("(not used by this command)")
 @command.command("export")
-@click.option("-o", "--output-dir", required=True, type=click.Path(file_okay=False))
-def export_command(output_dir: str) -> None:
+@output_option("Folder to write the scenarios to.", required=False, directory=True)
+@click.option("--output-dir", hidden=True, help="Deprecated: use -o/--output.")
+@lang_option()
+@quiet_option()
+def export_command(output: str | None, output_dir: str | None, lang: str, quiet: bool) -> None:
     """Write every scenario (story, declaration in each format, expected return message) to
-    OUTPUT_DIR/<id>/. / Schrijf alle scenario's naar OUTPUT_DIR/<id>/."""
+    OUTPUT/<id>/. / Schrijf alle scenario's naar OUTPUT/<id>/. The status goes to stderr."""
+    folder = _deprecated(output, output_dir, "--output-dir", lang)
+    if folder is None:
+        raise click.UsageError("-o/--output is required / -o/--output is verplicht")
     try:
-        scenarios = export_scenarios(Path(output_dir))
+        scenarios = export_scenarios(Path(folder))
     except OSError as exc:
-        raise click.UsageError(f"{output_dir}: {exc.strerror or exc}") from exc
-    click.echo(f"{len(scenarios)} scenario's -> {output_dir}", err=True)
+        raise click.UsageError(f"{folder}: {exc.strerror or exc}") from exc
+    if not quiet:
+        done = say("scenarios_written", lang, count=len(scenarios), folder=folder)
+        click.echo(printable(f"{folder}: written ({done})"), err=True)
+
+
+def _deprecated(value: str | None, old_value: str | None, old: str, lang: str) -> str | None:
+    """The value of -o/--output, or of its deprecated spelling ``old`` (with a warning)."""
+    if old_value is not None:
+        click.echo(f"resv-edi: {say('deprecated', lang, old=old, new='-o/--output')}", err=True)
+    return value if value is not None else old_value
 
 
 def _scenarios(scenario_dir: str | None, only: tuple[str, ...]) -> list[Scenario]:
@@ -125,32 +149,59 @@ def _scenarios(scenario_dir: str | None, only: tuple[str, ...]) -> list[Scenario
 def _run(
     check: Callable[..., KitReport],
     directory: str,
-    report_dir: str,
     only: tuple[str, ...],
     skip_missing: bool,
+    *,
+    output: str,
+    report_dir: str | None,
     scenario_dir: str | None,
+    output_format: str,
+    lang: str,
+    quiet: bool,
 ) -> None:
+    if report_dir is not None:
+        output = _deprecated(None, report_dir, "--report-dir", lang) or output
+    report_dir = output
     scenarios = _scenarios(scenario_dir, only)
     try:
         report = check(directory, scenarios=scenarios, only=only, skip_missing=skip_missing)
         html = Path(report_dir) / f"{report.check}.html"
-        write_json(report, Path(report_dir) / f"{report.check}.json")
+        json_path = Path(report_dir) / f"{report.check}.json"
+        write_json(report, json_path)
         write_html(report, html)
     except OSError as exc:  # an unreadable folder, a report folder that cannot be written
         where = exc.filename or report_dir
         raise click.UsageError(f"{where}: {exc.strerror or exc}") from exc
+    code = ExitCode.OK if report.passed else ExitCode.INVALID
+    if output_format == "json":
+        echo_json(
+            {**report.as_dict(), "reports": [str(json_path), str(html)], "exit_code": int(code)}
+        )
+    else:
+        _text(report, lang)
+    if not quiet:
+        counts = ", ".join(f"{STATUS_TEXT[s]} {report.count(s)}" for s in STATUS_TEXT)
+        verdict = "valid" if report.passed else "invalid"
+        summary = say("kit_summary", lang, check=report.check, counts=counts)
+        click.echo(printable(f"{directory}: {verdict} ({summary})"), err=True)
+        for path in (json_path, html):
+            click.echo(printable(f"{path}: written"), err=True)
+    sys.exit(int(code))
+
+
+def _text(report: KitReport, lang: str) -> None:
+    """The failing and missing scenarios with their first issues and differences (stdout);
+    each status word as in the HTML and JSON reports."""
+    empty = say("empty", lang)
     for result in report.results:
         if result.status not in (FAIL, MISSING):
             continue
-        click.echo(f"{result.scenario.id}: {STATUS_TEXT[result.status]}")
+        click.echo(printable(f"{result.scenario.id}: {STATUS_TEXT[result.status]}"))
         for found in result.files:
             for i in found.issues[:_SHOWN]:
-                click.echo(f"  {found.file}: {i.code} {i.message}")
+                click.echo(f"  {found.file}: {text_line(i, lang)}")
             for d in found.differences[:_SHOWN]:
-                click.echo(
-                    f"  {found.file}: {d.where} {d.element}: verwacht/expected "
-                    f"{d.expected or '(leeg)'}, gevonden/found {d.found or '(leeg)'}"
+                both = say(
+                    "expected_found", lang, expected=d.expected or empty, found=d.found or empty
                 )
-    counts = ", ".join(f"{STATUS_TEXT[s]} {report.count(s)}" for s in STATUS_TEXT)
-    click.echo(f"{report.check}: {counts}; rapport/report {html}", err=True)
-    sys.exit(int(ExitCode.OK if report.passed else ExitCode.INVALID))
+                click.echo(f"  {found.file}: {d.where} {d.element}: {both}")

@@ -149,7 +149,7 @@ def _run(
     if run.failed:
         _summary(output_format, claims, run, None, output, to, lang)
         if not quiet:
-            click.echo(f"{output}: not written (errors in the claim files)", err=True)
+            click.echo(printable(f"{output}: not written (errors in the claim files)"), err=True)
         sys.exit(int(run.exit_code))
     draft = None
     if draft_declaration:
@@ -177,7 +177,7 @@ def _run(
             click.echo(printable(line))
     _summary(output_format, claims, run, saved, output, to, lang)
     if not quiet:
-        click.echo(f"{output}: written", err=True)
+        click.echo(printable(f"{output}: written"), err=True)
     sys.exit(int(ExitCode.OK))
 
 

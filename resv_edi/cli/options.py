@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -70,11 +70,14 @@ def quiet_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     )
 
 
-def exit_codes(one: str) -> Callable[[click.Command], click.Command]:
-    """Append the exit codes, the same for every command, to its ``--help``; ``one`` says what
-    exit code 1 means for this command."""
+_Command = TypeVar("_Command", bound=click.Command)
 
-    def add(command: click.Command) -> click.Command:
+
+def exit_codes(one: str) -> Callable[[_Command], _Command]:
+    """Append the exit codes, the same for every command, to its ``--help``; ``one`` says what
+    exit code 1 means for this command (a group keeps its type)."""
+
+    def add(command: _Command) -> _Command:
         text = inspect.cleandoc(command.help or "")
         command.help = text + EXIT_CODES.format(one=one)
         return command

@@ -154,7 +154,7 @@ def command(
     else:
         for line in iter_flags(run.result, lang):
             click.echo(printable(line))
-        click.echo(f"{len(run.result.rows)} rows, {len(run.result.flags)} flags")
+        click.echo(printable(f"{len(run.result.rows)} rows, {len(run.result.flags)} flags"))
     if not quiet:
         click.echo(printable(f"{output}: written"), err=True)
     sys.exit(int(run.exit_code))

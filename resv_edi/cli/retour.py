@@ -109,7 +109,9 @@ def command(
             f"{Money(summary.granted).render(lang)}"
         )
         if summary.header_not_copied:
-            click.echo(f"{label('not_copied', lang)}: {', '.join(summary.header_not_copied)}")
+            click.echo(
+                printable(f"{label('not_copied', lang)}: {', '.join(summary.header_not_copied)}")
+            )
     if not quiet:
         click.echo(printable(f"{output}: written"), err=True)
     if summary.unreadable:  # the retour says so (0001); scripts see it as exit 2

@@ -61,9 +61,7 @@ def command(
         if output_dir is None:
             click.echo((xsd_dir() / "declaratie.xsd").read_text(encoding="utf-8"), nl=False)
             return
-        _write(
-            output_dir, {name: (xsd_dir() / name).read_bytes() for name in XSD_FILES}, quiet
-        )
+        _write(output_dir, {name: (xsd_dir() / name).read_bytes() for name in XSD_FILES}, quiet)
         return
     files = json_schema_files()
     if output_dir is None:

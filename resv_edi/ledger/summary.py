@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from resv_edi.ledger.store import Ledger
+from resv_edi.standard.wording import Money, label, phrase
 
 #: the breakdowns shown: title -> column of ``lines``
 BREAKDOWNS = {"year": "year", "sender": "sender", "insurer": "insurer", "hoofdtaak": "hoofdtaak"}
@@ -54,21 +55,29 @@ def summarise(ledger: Ledger) -> LedgerSummary:
     return result
 
 
-def summary_text(s: LedgerSummary) -> list[str]:
+def summary_text(s: LedgerSummary, lang: str = "en") -> list[str]:
+    """The summary as lines of text in ``lang`` (amounts in euros with its separators)."""
+
+    def say(key: str, **params: Any) -> str:
+        return phrase("commands", key, **params).render(lang)
+
     out = [
-        f"ledger {s.url} (schema {s.schema_version})",
-        f"messages {s.messages}, lines {s.lines}, retours {s.retours}, agreements "
-        f"{s.agreements}; declared {_euro(s.amount)}",
+        say("ledger_header", url=s.url, schema=s.schema_version),
+        say(
+            "ledger_counts",
+            messages=s.messages,
+            lines=s.lines,
+            retours=s.retours,
+            agreements=s.agreements,
+            amount=Money(s.amount),
+        ),
     ]
+    lines, granted = label("lines", lang), label("granted", lang)
     for title, totals in s.per.items():
-        out.append(f"per {title}:")
+        out.append(say(f"per_{title}"))
         out.extend(
-            f"  {t.key:<12} {t.lines:>9} lines {_euro(t.amount):>15} granted {_euro(t.granted):>15}"
+            f"  {t.key:<12} {t.lines:>9} {lines} {Money(t.amount).render(lang):>15} "
+            f"{granted} {Money(t.granted).render(lang):>15}"
             for t in totals
         )
     return out
-
-
-def _euro(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"

@@ -26,17 +26,41 @@ SYNONYMS = {
     "--silent": "--quiet",
 }
 #: commands that write what they make, not a report about their inputs
-NOT_REPORTING = {"schema", "serve"}
+NOT_REPORTING = {
+    "schema",
+    "ledger init",
+    "ledger export",
+    "agreements schema",
+    "conformance export",
+    "serve",
+}
 #: commands whose --to names a message format (the others write tables)
 MESSAGE_WRITERS = {"convert", "retour", "generate"}
 
 
+def _walk(name: str, command: click.Command) -> list[tuple[str, click.Command]]:
+    """The command and, for a group, every subcommand below it (named ``group sub``)."""
+    found = [(name, command)]
+    if isinstance(command, click.Group):
+        for sub_name, sub in sorted(command.commands.items()):
+            found += _walk(f"{name} {sub_name}", sub)
+    return found
+
+
 def _commands() -> list[tuple[str, click.Command]]:
-    return [(name, importlib.import_module(module).command) for name, module in COMMANDS.items()]
+    return [
+        pair
+        for name, module in COMMANDS.items()
+        for pair in _walk(name, importlib.import_module(module).command)
+    ]
 
 
+#: every command and group: each needs help texts and its exit codes in --help
 COMMAND_LIST = _commands()
 IDS = [name for name, _ in COMMAND_LIST]
+#: the commands that run (not groups): each is held to the whole vocabulary
+LEAF_LIST = [(name, c) for name, c in COMMAND_LIST if not isinstance(c, click.Group)]
+LEAF_IDS = [name for name, _ in LEAF_LIST]
 
 
 def _options(command: click.Command) -> list[click.Option]:
@@ -131,7 +155,7 @@ def test_every_option_has_help_with_its_default(name: str, command: click.Comman
     assert help_problems(name, command) == []
 
 
-@pytest.mark.parametrize(("name", "command"), COMMAND_LIST, ids=IDS)
+@pytest.mark.parametrize(("name", "command"), LEAF_LIST, ids=LEAF_IDS)
 def test_one_vocabulary(name: str, command: click.Command) -> None:
     assert vocabulary_problems(name, command) == []
 
@@ -164,3 +188,25 @@ def test_the_walk_catches_what_it_should() -> None:
     assert any("--output-format" in p for p in problems)
     assert exit_code_problems("bad", bad) == ["bad: no exit codes in --help"]
     assert exit_code_problems("bad", exit_codes("something")(bad)) == []
+
+
+def test_the_walk_reaches_the_subcommands_of_groups() -> None:
+    """A subcommand is checked like a top-level command; so is a group's help."""
+
+    @click.group("tool")
+    def tool() -> None:
+        """A group without exit codes."""
+
+    @tool.command("run")
+    @click.option("--out", help="Where to write.")
+    def run(out: str) -> None:
+        """A subcommand that diverges."""
+
+    walked = dict(_walk("tool", tool))
+    assert list(walked) == ["tool", "tool run"]
+    assert exit_code_problems("tool", tool) == ["tool: no exit codes in --help"]
+    problems = vocabulary_problems("tool run", walked["tool run"])
+    assert "tool run --out: say -o/--output" in problems
+    assert "tool run: --lang nl|en" in problems and "tool run: -q/--quiet" in problems
+    names = [name for name, _ in COMMAND_LIST]
+    assert {"ledger add", "agreements import", "conformance check-sent", "release"} <= set(names)

@@ -35,12 +35,15 @@ def _start(tmp_path: Path, *, partial: bool) -> tuple[subprocess.Popen[bytes], P
     for source in VALID.glob("*.xml"):
         shutil.copy(source, inbox / source.name)
     out = tmp_path / "out"
+    scratch = tmp_path / "scratch"  # the run's working files (a pipe is spooled there first)
+    scratch.mkdir()
     command = [sys.executable, "-m", "resv_edi.cli.main", "convert", str(inbox), "-o", str(out)]
     process = subprocess.Popen(
         [*command, "--to", "json", "--format", "xml", "-j", "2", "--quiet"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a shell job has
+        env={**os.environ, "TMPDIR": str(scratch)},
     )
     if partial:
         threading.Thread(target=_feed, args=(inbox / "a.xml",), daemon=True).start()
@@ -66,13 +69,16 @@ def _busy_workers(
     process: subprocess.Popen[bytes], out: Path, partial: bool
 ) -> list[psutil.Process]:
     """The pool's workers, once both are busy: one waits at ``b.xml`` and the other waits at
-    ``a.xml`` too or (``partial``) is writing the output of ``a.xml``."""
+    ``a.xml`` too or (``partial``) is in the middle of ``a.xml``: it has read the first
+    megabytes into its working copy (a pipe is read once, :mod:`resv_edi.formats.spool`)."""
     deadline = time.monotonic() + 60
     parent = psutil.Process(process.pid)
     while time.monotonic() < deadline:
         workers = parent.children(recursive=True)
         waiting = [w for w in workers if _opens_a_pipe(w)]
-        writing = partial and any(out.rglob(".a.json.*.part"))
+        writing = partial and any(
+            p.stat().st_size > 0 for p in (out.parent / "scratch").glob("resv-edi-input-*")
+        )
         if (len(waiting) >= 2 and not partial) or (writing and waiting):
             return workers
         assert process.poll() is None, process.communicate()

@@ -126,7 +126,7 @@ def test_cli_release_and_verify(tmp_path: Path) -> None:
     runner = CliRunner()
     made = runner.invoke(cli, ["release", "-o", str(tmp_path)])
     assert made.exit_code == 0, made.output
-    path = Path(made.output.strip())
+    path = Path(made.stdout.strip())
     assert path.is_file()
     assert runner.invoke(cli, ["release", "--verify", str(path)]).exit_code == 0
     assert runner.invoke(cli, ["release"]).exit_code == 2
