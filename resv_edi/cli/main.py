@@ -26,6 +26,7 @@ COMMANDS = {
     "lumpsum": "resv_edi.cli.lumpsum",
     "overlap": "resv_edi.cli.overlap",
     "report": "resv_edi.cli.report",
+    "serve": "resv_edi.cli.serve",
     "ledger": "resv_edi.cli.ledger",
     "agreements": "resv_edi.cli.agreements",
     "conformance": "resv_edi.cli.conformance",

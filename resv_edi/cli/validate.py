@@ -13,6 +13,7 @@ import click
 
 from resv_edi.batch import validate_batch
 from resv_edi.batch.options import batch_options, check_engine
+from resv_edi.batch.payload import validation_payload
 from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.cli.ledger_options import db_option, ledger_validator
@@ -104,12 +105,7 @@ def command(
         except OSError as exc:  # e.g. a Dask scheduler that cannot be reached
             raise click.UsageError(printable(f"{engine} engine: {exc}")) from exc
     if output_format == "json":
-        payload: dict[str, Any] = {
-            "files": [r["report"] for r in results],
-            "exit_code": summary.exit_code,
-        }
-        if batch:
-            payload["summary"] = summary.as_dict()
+        payload = validation_payload(results, summary, batch=batch)
         sys.stdout.buffer.write(json_bytes(payload))
     elif batch and not quiet:
         click.echo(summary.text(), err=True)

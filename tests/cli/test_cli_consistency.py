@@ -32,6 +32,7 @@ NOT_REPORTING = {
     "ledger export",
     "agreements schema",
     "conformance export",
+    "serve",
 }
 #: commands whose --to names a message format (the others write tables)
 MESSAGE_WRITERS = {"convert", "retour", "generate"}
