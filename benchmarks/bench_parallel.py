@@ -58,11 +58,11 @@ def test_one_file_two_chunks(
 
     def one() -> None:
         results, _ = validate_batch([path], jobs=1, split=0)
-        whole["report"] = results[0]["report"]
+        whole["report"] = results[0].report
 
     def two() -> None:
         results, _ = validate_batch([path], jobs=2, split=2)
-        assert results[0]["report"] == whole["report"]
+        assert results[0].report == whole["report"]
 
     ratio = compare(benchmark, f"one {fmt} file, {LINES} lines, 2 chunks", one, two)
     benchmark.extra_info["speedup"] = round(ratio, 3)

@@ -4,18 +4,19 @@
 >>> results, summary = validate_batch(["inbox/"], jobs=4)
 >>> summary.exit_code
 
-Modules: ``plan`` (inputs and outputs), ``tasks`` (one file -> a plain dict), ``split`` (one
-large file in chunks with the single-process result), ``runner`` (local processes),
-``dask_runner`` (dask.distributed), ``progress`` and ``summary``.
+Modules: ``plan`` (inputs and outputs), ``tasks`` (one file -> a frozen dataclass of
+``results``), ``split`` (one large file in chunks with the single-process result), ``runner``
+(local processes), ``dask_runner`` (dask.distributed), ``progress`` and ``summary``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from resv_edi.batch.plan import Input, expand, plan_outputs
+from resv_edi.batch.results import FileConversion, FileResult, ValidationResult
 from resv_edi.batch.runner import (
     default_jobs,
     make_executor,
@@ -27,9 +28,19 @@ from resv_edi.batch.summary import Summary
 from resv_edi.formats.registry import get_format
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 
-__all__ = ["Input", "Summary", "convert_batch", "expand", "validate_batch"]
+__all__ = [
+    "FileConversion",
+    "FileResult",
+    "Input",
+    "Summary",
+    "ValidationResult",
+    "convert_batch",
+    "expand",
+    "validate_batch",
+]
 
-OnResult = Callable[[dict[str, Any]], None]
+OnResult = Callable[[Any], None]
+R = TypeVar("R", ValidationResult, FileConversion)
 
 
 def validate_batch(
@@ -45,7 +56,7 @@ def validate_batch(
     inputs: list[Input] | None = None,
     lang: str = "en",
     timeout: float | None = None,
-) -> tuple[list[dict[str, Any]], Summary]:
+) -> tuple[list[ValidationResult], Summary]:
     """Validate files, directories and globs; results in input order, and the summary.
 
     ``split``: see :func:`resv_edi.batch.runner.plan_validation`. ``on_result`` is called with
@@ -79,7 +90,7 @@ def convert_batch(
     inputs: list[Input] | None = None,
     lang: str = "en",
     timeout: float | None = None,
-) -> tuple[list[dict[str, Any]], Summary]:
+) -> tuple[list[FileConversion], Summary]:
     """Convert files, directories and globs into ``out_dir`` (relative paths kept, suffix of
     the target format); ``skip_existing`` leaves inputs whose output exists (a resumed run)."""
     inputs = inputs if inputs is not None else expand(list(paths))
@@ -87,9 +98,7 @@ def convert_batch(
     jobs = jobs or default_jobs()
     return _collect(
         inputs,
-        lambda ex: run_convert(
-            pairs, to, fmt, limits, ex, skip_existing=skip_existing, lang=lang
-        ),
+        lambda ex: run_convert(pairs, to, fmt, limits, ex, skip_existing=skip_existing, lang=lang),
         make_executor(engine, jobs, len(pairs), scheduler, timeout),
         on_result,
     )
@@ -97,14 +106,14 @@ def convert_batch(
 
 def _collect(
     inputs: list[Input],
-    run: Callable[[Any], Iterable[dict[str, Any]]],
+    run: Callable[[Any], Iterable[R]],
     executor: Any,
     on_result: OnResult | None,
-) -> tuple[list[dict[str, Any]], Summary]:
+) -> tuple[list[R], Summary]:
     order = {item.path: i for i, item in enumerate(inputs)}
     summary = Summary()
     started = time.perf_counter()
-    results: list[dict[str, Any]] = []
+    results: list[R] = []
     try:
         for result in run(executor):
             summary.add(result)
@@ -114,5 +123,5 @@ def _collect(
     finally:
         executor.close()
     summary.seconds = time.perf_counter() - started
-    results.sort(key=lambda r: order.get(r["file"], len(order)))
+    results.sort(key=lambda r: order.get(r.file, len(order)))
     return results, summary

@@ -13,6 +13,8 @@ from typing import IO, Any
 
 import click
 
+from resv_edi.batch.results import FileResult
+
 
 def should_show(quiet: bool, stream: IO[str] | None = None) -> bool:
     """True when a progress bar belongs on ``stream`` (default: stderr)."""
@@ -73,9 +75,9 @@ class BatchProgress:
             )
         return self
 
-    def advance(self, result: dict[str, Any], size: int) -> None:
+    def advance(self, result: FileResult, size: int) -> None:
         self.done += 1
-        self.lines += result.get("lines", 0)
+        self.lines += result.lines
         if self._progress is not None:
             elapsed = max(time.perf_counter() - self.started, 1e-9)
             self._progress.update(

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from resv_edi.batch import tasks
 from resv_edi.batch.plan import Input
+from resv_edi.batch.results import FileConversion, ValidationResult
 from resv_edi.interrupt import worker_init
 from resv_edi.limits import Limits
 
@@ -114,11 +115,20 @@ def make_executor(
     return LocalPool(min(jobs, tasks_count))
 
 
-def _outcome(future: Any, command: str, path: str, **extra: Any) -> Any:
+def _validated(future: Any, path: str) -> ValidationResult:
     try:
-        return future.result()
+        result: ValidationResult = future.result()
     except Exception as exc:  # the worker died or the task could not be sent
-        return tasks.failed(command, path, exc, **extra)
+        return tasks.failed_validation(path, exc)
+    return result
+
+
+def _converted(future: Any, path: str, target: str, to: str) -> FileConversion:
+    try:
+        result: FileConversion = future.result()
+    except Exception as exc:  # the worker died or the task could not be sent
+        return tasks.failed_conversion(path, exc, target, to)
+    return result
 
 
 def plan_validation(
@@ -148,7 +158,7 @@ def run_validate(
     limits: Limits,
     executor: Executor,
     lang: str = "en",
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[ValidationResult]:
     """Validate every planned input; yield one result per input as it completes."""
     tags: dict[Any, tuple[str, int]] = {}
     chunks: dict[int, list[split.ChunkResult]] = {}
@@ -168,7 +178,7 @@ def run_validate(
         what, number = tags.pop(future)
         item, specs = planned[number]
         if what == "file":
-            yield _outcome(future, "validate", item.path)
+            yield _validated(future, item.path)
             continue
         assert specs is not None
         try:
@@ -204,7 +214,7 @@ def run_convert(
     *,
     skip_existing: bool = False,
     lang: str = "en",
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[FileConversion]:
     """Convert every input to its output; yield one result per input as it completes."""
     tags: dict[Any, tuple[Input, str]] = {}
     for item, target in pairs:
@@ -214,4 +224,4 @@ def run_convert(
         tags[future] = (item, target)
     for future in executor.completed():
         item, target = tags.pop(future)
-        yield _outcome(future, "convert", item.path, output=target, to=to)
+        yield _converted(future, item.path, target, to)

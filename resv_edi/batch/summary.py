@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from resv_edi.batch.results import FileResult
 from resv_edi.errors import ExitCode
 
 
@@ -27,12 +28,12 @@ class Summary:
     seconds: float = 0.0
     command: str = "validate"
 
-    def add(self, result: dict[str, Any]) -> None:
+    def add(self, result: FileResult) -> None:
+        """Count one file's result."""
         self.files += 1
-        self.command = result.get("command", self.command)
-        status = result["status"]
-        setattr(self, status, getattr(self, status) + 1)
-        self.lines += result["lines"]
+        self.command = result.command
+        setattr(self, result.status, getattr(self, result.status) + 1)
+        self.lines += result.lines
 
     @property
     def exit_code(self) -> int:

@@ -17,6 +17,7 @@ from resv_edi.batch import convert_batch
 from resv_edi.batch.options import batch_options, check_engine
 from resv_edi.batch.plan import PlanError, expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
+from resv_edi.batch.results import FileConversion, FileResult
 from resv_edi.batch.summary import Summary
 from resv_edi.batch.tasks import convert_file
 from resv_edi.cli.options import (
@@ -93,13 +94,13 @@ def command(
     show = should_show(quiet)
     with BatchProgress(len(inputs), sum(sizes.values()), show=show, label="convert") as bar:
 
-        def shown(result: dict[str, Any]) -> None:
+        def shown(result: FileResult) -> None:
             if output_format == "text":
-                for line in result["text"]:
+                for line in result.text:
                     bar.echo(line)
                 if not quiet:
-                    bar.echo(result["summary_line"], err=True)
-            bar.advance(result, sizes.get(result["file"], 0))
+                    bar.echo(result.summary_line, err=True)
+            bar.advance(result, sizes.get(result.file, 0))
 
         try:
             results, summary = convert_batch(
@@ -140,24 +141,22 @@ def _single(
         raise click.BadParameter(f"File {output!r} is a directory.", param_hint="'-o' / '--output'")
     result = convert_file(source, output, to, fmt, limits, lang, skip_existing)
     if output_format == "text":
-        for line in result["text"]:
+        for line in result.text:
             click.echo(line)
         if not quiet:
-            click.echo(result["summary_line"], err=True)
+            click.echo(result.summary_line, err=True)
     summary = Summary()
     summary.add(result)
-    summary.seconds = result["seconds"]
+    summary.seconds = result.seconds
     _finish([result], summary, output_format, batch=False)
 
 
 def _finish(
-    results: list[dict[str, Any]], summary: Summary, output_format: str, *, batch: bool
+    results: list[FileConversion], summary: Summary, output_format: str, *, batch: bool
 ) -> None:
     if output_format == "json":
         payload = {
-            "files": [
-                {k: v for k, v in r.items() if k not in ("text", "summary_line")} for r in results
-            ],
+            "files": [r.as_dict() for r in results],
             "summary": summary.as_dict(),
             "exit_code": summary.exit_code,
         }

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from resv_edi.batch.plan import Input
+from resv_edi.batch.results import ValidationResult
 from resv_edi.batch.summary import Summary
 from resv_edi.errors import ExitCode
 from resv_edi.ledger import Ledger, LedgerError, open_ledger
@@ -43,7 +44,7 @@ def opened(url: str, *, create: bool = False) -> Iterator[Ledger]:
         sys.exit(int(ExitCode.USAGE))
 
 
-def ledger_validator(url: str) -> Callable[..., tuple[list[dict[str, Any]], Summary]]:
+def ledger_validator(url: str) -> Callable[..., tuple[list[ValidationResult], Summary]]:
     """A stand-in for :func:`resv_edi.batch.validate_batch` that also applies the rules of
     the ledger at ``url`` (files one after the other; the batch options do not apply)."""
 
@@ -52,10 +53,10 @@ def ledger_validator(url: str) -> Callable[..., tuple[list[dict[str, Any]], Summ
         *,
         fmt: str,
         limits: Limits,
-        on_result: Callable[[dict[str, Any]], None] | None = None,
+        on_result: Callable[[ValidationResult], None] | None = None,
         inputs: list[Input],
         **_batch: Any,
-    ) -> tuple[list[dict[str, Any]], Summary]:
+    ) -> tuple[list[ValidationResult], Summary]:
         with opened(url) as ledger:
             return validate_with_ledger(ledger, inputs, fmt=fmt, limits=limits, on_result=on_result)
 

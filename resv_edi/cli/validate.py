@@ -16,6 +16,7 @@ from resv_edi.batch.options import batch_options, check_engine
 from resv_edi.batch.payload import validation_payload
 from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
+from resv_edi.batch.results import FileResult
 from resv_edi.cli.ledger_options import db_option, ledger_validator
 from resv_edi.cli.options import (
     exit_codes,
@@ -79,13 +80,13 @@ def command(
     show = batch and should_show(quiet)
     with BatchProgress(len(inputs), sum(sizes.values()), show=show, label="validate") as bar:
 
-        def shown(result: dict[str, Any]) -> None:
+        def shown(result: FileResult) -> None:
             if output_format == "text":
-                for line in result["text"]:
+                for line in result.text:
                     bar.echo(line)
                 if not quiet:
-                    bar.echo(result["summary_line"], err=True)
-            bar.advance(result, sizes.get(result["file"], 0))
+                    bar.echo(result.summary_line, err=True)
+            bar.advance(result, sizes.get(result.file, 0))
 
         validate_files = ledger_validator(url) if url else validate_batch
         try:

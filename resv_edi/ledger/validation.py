@@ -1,17 +1,17 @@
 """``validate --ledger``: the usual validation of each file plus the ledger's rules.
 
 Files run one after the other in this process (one connection to the ledger); each result is
-the same plain dict a batch yields (:func:`resv_edi.batch.tasks.validation_result`), so the
-CLI prints both the same way.
+the same :class:`~resv_edi.batch.results.ValidationResult` a batch yields
+(:func:`resv_edi.batch.tasks.validation_result`), so the CLI prints both the same way.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from resv_edi.batch.plan import Input
+from resv_edi.batch.results import ValidationResult
 from resv_edi.batch.summary import Summary
 from resv_edi.batch.tasks import validation_result
 from resv_edi.ledger.rules import ledger_issues
@@ -26,12 +26,12 @@ def validate_with_ledger(
     *,
     fmt: str = "auto",
     limits: Limits = DEFAULT_LIMITS,
-    on_result: Callable[[dict[str, Any]], None] | None = None,
-) -> tuple[list[dict[str, Any]], Summary]:
+    on_result: Callable[[ValidationResult], None] | None = None,
+) -> tuple[list[ValidationResult], Summary]:
     """Validate each input and apply the ledger's rules to the declarations that could be read.
     Results in input order, and the summary."""
     summary = Summary()
-    results: list[dict[str, Any]] = []
+    results: list[ValidationResult] = []
     started = time.perf_counter()
     for item in inputs:
         began = time.perf_counter()

@@ -77,7 +77,7 @@ def validate_upload(upload: Upload, fmt: str, limits: Limits) -> Outcome:
     summary.add(result)
     document = relabel(validation_payload([result], summary, batch=False), upload)
     issues = document["files"][0]["issues"]
-    return Outcome(http_status(result["exit_code"], issues), result["exit_code"], document)
+    return Outcome(http_status(result.exit_code, issues), result.exit_code, document)
 
 
 def retour_upload(
@@ -106,27 +106,27 @@ def convert_upload(
     suffix = get_format(to).suffix
     target = workspace.path(f"converted{suffix}")
     result = convert_file(str(upload.path), str(target), to, fmt, limits)
-    if result["written"]:
+    if result.written:
         return Outcome(
             200,
-            result["exit_code"],
+            result.exit_code,
             file=target,
             filename=f"{_stem(upload.name)}{suffix}",
             media_type=MEDIA_TYPES[to],
         )
     document = relabel(
         {
-            "file": result["file"],
+            "file": result.file,
             "to": to,
-            "status": result["status"],
-            "errors": result["errors"],
-            "issues": result["issues"],
-            "exit_code": result["exit_code"],
+            "status": result.status,
+            "errors": result.errors,
+            "issues": list(result.issues),
+            "exit_code": result.exit_code,
         },
         upload,
     )
-    status = http_status(result["exit_code"], result["issues"])
-    return Outcome(422 if status == 200 else status, result["exit_code"], document)
+    status = http_status(result.exit_code, list(result.issues))
+    return Outcome(422 if status == 200 else status, result.exit_code, document)
 
 
 def report_upload(upload: Upload, workspace: Workspace, limits: Limits, as_html: bool) -> Outcome:

@@ -125,12 +125,13 @@ def test_batch_exit_code_is_two_only_when_nothing_was_read(tmp_path: Path) -> No
 
 def test_summary_exit_code_rule() -> None:
     """2 only when files failed and none was read (skipped ones were not read either)."""
+    from resv_edi.batch.results import FileConversion, Status
     from resv_edi.batch.summary import Summary
 
-    def code(*statuses: str) -> int:
+    def code(*statuses: Status) -> int:
         summary = Summary()
         for status in statuses:
-            summary.add({"status": status, "lines": 0, "exit_code": 0})
+            summary.add(FileConversion("f", "o", "xml", status, 0, False, 0, 0, 0.0, (), (), ""))
         return summary.exit_code
 
     assert code("ok", "skipped") == 0

@@ -58,7 +58,7 @@ def test_dask_chunks_equal_check_file(
         scheduler=cluster.scheduler_address,
         split=3,  # type: ignore[attr-defined]
     )
-    assert results[0]["report"] == check_file(str(path)).as_dict()
+    assert results[0].report == check_file(str(path)).as_dict()
     assert summary.exit_code == 1
 
 

@@ -57,15 +57,15 @@ def test_structure_fault_falls_back(tmp_path: Path, fmt: str) -> None:
     results, merged = chunked(path)
     assert merged is None and any(r.fallback for r in results)
     batch, summary = validate_batch([str(path)], jobs=2, split=4)
-    assert batch[0]["report"] == check_file(str(path)).as_dict()
-    assert summary.exit_code == batch[0]["exit_code"]
+    assert batch[0].report == check_file(str(path)).as_dict()
+    assert summary.exit_code == batch[0].exit_code
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_split_through_the_pool(tmp_path: Path, fmt: str) -> None:
     path = with_faults(write(tmp_path / f"d.{fmt}", 2000, fmt), fmt)
     batch, summary = validate_batch([str(path)], jobs=2, split=3)
-    assert batch[0]["report"] == check_file(str(path)).as_dict()
+    assert batch[0].report == check_file(str(path)).as_dict()
     assert summary.exit_code == 1
 
 
@@ -132,7 +132,7 @@ def test_ei_detail_number_out_of_order_at_a_cut(tmp_path: Path) -> None:
     _, merged = chunked(path)
     assert merged is None  # the cut is judged by the one-piece run
     batch, _ = validate_batch([str(path)], jobs=1, split=4)
-    assert batch[0]["report"] == expected
+    assert batch[0].report == expected
 
 
 def test_ei_overlong_line_falls_back(tmp_path: Path) -> None:
@@ -148,4 +148,4 @@ def test_ei_overlong_line_falls_back(tmp_path: Path) -> None:
     expected = check_file(str(path), limits=limits).as_dict()
     assert {"E001", "E009"} <= {i["code"] for i in expected["issues"]}
     batch, _ = validate_batch([str(path)], jobs=1, split=4, limits=limits)
-    assert batch[0]["report"] == expected
+    assert batch[0].report == expected
