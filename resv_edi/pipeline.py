@@ -10,7 +10,7 @@ import dataclasses
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resv_edi.errors import (
     EmptyInputError,
@@ -30,10 +30,12 @@ from resv_edi.model.base import Record
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.reporting import FileReport
 from resv_edi.rules.engine import RuleEngine
-from resv_edi.rules.ndjson_blocks import NdjsonCheck
 from resv_edi.source import atomic_output
 from resv_edi.standard.catalogue import issue
-from resv_edi.transport.archive import Member, TransportRules, is_archive, unpack_archive
+from resv_edi.transport.magic import is_archive
+
+if TYPE_CHECKING:  # the archive reader loads only for a zip
+    from resv_edi.transport.archive import Member, TransportRules
 
 PathLike = str | os.PathLike[str]
 
@@ -209,6 +211,8 @@ def _check_file(
         report.close(limits.max_errors)
         return report
     if fmt == "ndjson":  # checked in blocks: the same issues, far fewer per-line steps
+        from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
+
         blocks = NdjsonCheck(path, kind, limits, name=name)
         for found in blocks:
             report.keep(found, limits.max_errors)
@@ -243,6 +247,8 @@ def check_archive(
     >>> [r.status for r in check_archive("batch.zip")]  # doctest: +SKIP
     ['valid', 'invalid']
     """
+    from resv_edi.transport.archive import unpack_archive
+
     return [_member_report(member, limits) for member in unpack_archive(path, limits, rules)]
 
 

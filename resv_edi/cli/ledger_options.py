@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,9 +15,10 @@ from resv_edi.batch.plan import Input
 from resv_edi.batch.results import ValidationResult
 from resv_edi.batch.summary import Summary
 from resv_edi.errors import ExitCode
-from resv_edi.ledger import Ledger, LedgerError, open_ledger
-from resv_edi.ledger.validation import validate_with_ledger
 from resv_edi.limits import Limits
+
+if TYPE_CHECKING:  # the ledger (and the codecs it reads) loads only when --db is given
+    from resv_edi.ledger import Ledger
 
 ENV = "RESV_EDI_LEDGER"
 URL_HELP = (
@@ -33,6 +34,8 @@ def db_option(name: str = "--db", *, required: bool = True) -> Callable[[Any], A
 @contextlib.contextmanager
 def opened(url: str, *, create: bool = False) -> Iterator[Ledger]:
     """The ledger at ``url``, closed afterwards; a ledger error exits 2 with its message."""
+    from resv_edi.ledger import LedgerError, open_ledger
+
     try:
         ledger = open_ledger(url, create=create)
         try:
@@ -57,6 +60,8 @@ def ledger_validator(url: str) -> Callable[..., tuple[list[ValidationResult], Su
         inputs: list[Input],
         **_batch: Any,
     ) -> tuple[list[ValidationResult], Summary]:
+        from resv_edi.ledger.validation import validate_with_ledger
+
         with opened(url) as ledger:
             return validate_with_ledger(ledger, inputs, fmt=fmt, limits=limits, on_result=on_result)
 

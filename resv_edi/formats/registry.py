@@ -2,19 +2,17 @@
 
 A new format is a package under :mod:`resv_edi.formats` with a reader and a writer that keep
 the contracts of :mod:`resv_edi.formats.contract`, a sniffer in :mod:`resv_edi.formats.sniff`,
-and one :func:`register` call below.
+and one :func:`register` call below. Readers and writers are named by module path and
+imported on first use, so a command loads only the codecs of the formats it meets.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any, cast
+
 from resv_edi.formats.contract import Format, FormatReader, FormatWriter
-from resv_edi.formats.csv.codec import read_csv, write_csv
-from resv_edi.formats.ei.resv import read_ei, write_ei
-from resv_edi.formats.json.document import read_json, write_json
-from resv_edi.formats.json.ndjson import read_ndjson, write_ndjson
 from resv_edi.formats.sniff import is_csv, is_ei, is_json, is_ndjson, is_xml
-from resv_edi.formats.xml.reader import read_xml
-from resv_edi.formats.xml.writer import write_xml
 
 __all__ = [
     "FORMATS",
@@ -37,11 +35,80 @@ def register(fmt: Format) -> None:
     FORMATS[fmt.name] = fmt
 
 
-register(Format("xml", ".xml", read_xml, write_xml, is_xml))
-register(Format("json", ".json", read_json, write_json, is_json))
-register(Format("ndjson", ".ndjson", read_ndjson, write_ndjson, is_ndjson))
-register(Format("ei", ".asc", read_ei, write_ei, is_ei))
-register(Format("csv", ".csv", read_csv, write_csv, is_csv))
+class _Lazy:
+    """A reader or writer named ``module:function``, imported when first called."""
+
+    __slots__ = ("_function", "_target")
+
+    def __init__(self, target: str) -> None:
+        self._target = target
+        self._function: Any = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._function is None:
+            module, _, name = self._target.partition(":")
+            self._function = getattr(importlib.import_module(module), name)
+        return self._function(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<{self._target}>"
+
+
+def lazy_reader(target: str) -> FormatReader:
+    """The reader ``module:function``, imported on its first call."""
+    return cast(FormatReader, _Lazy(target))
+
+
+def lazy_writer(target: str) -> FormatWriter:
+    """The writer ``module:function``, imported on its first call."""
+    return cast(FormatWriter, _Lazy(target))
+
+
+register(
+    Format(
+        "xml",
+        ".xml",
+        lazy_reader("resv_edi.formats.xml.reader:read_xml"),
+        lazy_writer("resv_edi.formats.xml.writer:write_xml"),
+        is_xml,
+    )
+)
+register(
+    Format(
+        "json",
+        ".json",
+        lazy_reader("resv_edi.formats.json.document:read_json"),
+        lazy_writer("resv_edi.formats.json.document:write_json"),
+        is_json,
+    )
+)
+register(
+    Format(
+        "ndjson",
+        ".ndjson",
+        lazy_reader("resv_edi.formats.json.ndjson:read_ndjson"),
+        lazy_writer("resv_edi.formats.json.ndjson:write_ndjson"),
+        is_ndjson,
+    )
+)
+register(
+    Format(
+        "ei",
+        ".asc",
+        lazy_reader("resv_edi.formats.ei.resv:read_ei"),
+        lazy_writer("resv_edi.formats.ei.resv:write_ei"),
+        is_ei,
+    )
+)
+register(
+    Format(
+        "csv",
+        ".csv",
+        lazy_reader("resv_edi.formats.csv.codec:read_csv"),
+        lazy_writer("resv_edi.formats.csv.codec:write_csv"),
+        is_csv,
+    )
+)
 
 
 def get_format(name: str) -> Format:

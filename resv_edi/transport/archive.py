@@ -38,11 +38,11 @@ from resv_edi.scratch import scratch_folder
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.paths import mappings_dir
 from resv_edi.transport.end_record import EndRecordError, read_end_record
+from resv_edi.transport.magic import is_archive as is_archive  # re-exported
 from resv_edi.vektis.layout import detect_layout
 
 PathLike = str | os.PathLike[str]
 
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 #: first bytes of archive and compression formats (a member that is itself an archive)
 _NESTED_MAGIC = (
     b"PK\x03\x04",
@@ -108,16 +108,6 @@ def transport_rules(name: str = "vecozo") -> TransportRules:
         max_entries=int(archive.get("max_entries", 0)),
         max_directory_size=int(archive.get("max_directory_size", 0)),
     )
-
-
-def is_archive(path: PathLike) -> bool:
-    """True when ``path`` is a zip file (by its first bytes; ``.zip`` names an empty one)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4)
-    except OSError:
-        return False
-    return head.startswith(_ZIP_MAGIC) or (not head and os.fspath(path).lower().endswith(".zip"))
 
 
 @dataclass(frozen=True, slots=True)
