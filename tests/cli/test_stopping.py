@@ -112,6 +112,10 @@ def test_a_signal_stops_the_run_and_its_workers(
     finally:
         while _KEPT:
             os.close(_KEPT.pop())
+        if process.poll() is None:  # the test failed before its signal: leave no orphans
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
     assert process.returncode == code, err
     assert b"Traceback" not in err
     _, alive = psutil.wait_procs(workers, timeout=10)
