@@ -364,32 +364,18 @@ def convert(
     >>> convert("declaratie.xml", "declaratie.asc", "ei", check=True)  # doctest: +SKIP
     ConversionResult(source='declaratie.xml', target='declaratie.asc', lines=11, written=True, ...)
     """
-    result = _convert(source, target, to, fmt=fmt, kind=kind, limits=limits, max_errors=max_errors)
-    return result.raise_for_issues() if check else result
-
-
-def _convert(
-    source: PathLike,
-    target: PathLike,
-    to: str,
-    *,
-    fmt: str,
-    kind: MessageKind | None,
-    limits: Limits,
-    max_errors: int,
-) -> ConversionResult:
     result = ConversionResult(os.fspath(source), os.fspath(target))
     try:
         with readable_again(source, limits) as real:
-            return _convert_readable(real, result, target, to, fmt, kind, limits, max_errors)
+            _convert(real, result, target, to, fmt, kind, limits, max_errors)
     except (UnsafeInputError, OSError) as exc:
         code = "L001" if isinstance(exc, UnsafeInputError) else "F001"
         reason = str(exc) if code == "L001" else getattr(exc, "strerror", None) or str(exc)
         result.issues.append(issue(code, Location(file=result.source), reason=reason))
-        return result
+    return result.raise_for_issues() if check else result
 
 
-def _convert_readable(
+def _convert(
     source: str,
     result: ConversionResult,
     target: PathLike,
