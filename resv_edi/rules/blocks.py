@@ -18,7 +18,8 @@ inputs and generated ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
 from operator import itemgetter
@@ -30,7 +31,7 @@ from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import may_hold_bsn_block
 from resv_edi.rules.record_rules import MessageContext
-from resv_edi.rules.references import compared_elements
+from resv_edi.rules.references import RowValues, compared_elements
 from resv_edi.rules.registry import record_rules
 from resv_edi.standard.facts import facts
 
@@ -80,9 +81,13 @@ def _fields() -> tuple[tuple[str, str, TypeAdapter[list[Any]]], ...] | None:
     return tuple(found)
 
 
-def line_columns(data: Sequence[dict[str, Any]]) -> Columns | None:
-    """The validated columns (attribute -> values) of the lines' ``data`` (JSON objects
-    keyed by element name), or ``None`` when any line would not bind to the model."""
+def line_columns(
+    data: Sequence[dict[str, Any]], context: dict[str, Any] | None = JSON_CONTEXT
+) -> Columns | None:
+    """The validated columns (attribute -> values) of the lines' ``data`` (objects keyed by
+    element name), or ``None`` when any line would not bind to the model. ``context`` is the
+    model's validation context: :data:`JSON_CONTEXT` for JSON values, ``None`` for the text
+    values of XML and EI."""
     fields = _fields()
     if fields is None:
         return None
@@ -99,7 +104,7 @@ def line_columns(data: Sequence[dict[str, Any]]) -> Columns | None:
             if not set(map(type, raw)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
             distinct = list(dict.fromkeys(raw))
-            valid = adapter.validate_python(distinct, context=JSON_CONTEXT)
+            valid = adapter.validate_python(distinct, context=context)
             if valid == distinct:
                 columns[attr] = raw
             else:
@@ -107,6 +112,46 @@ def line_columns(data: Sequence[dict[str, Any]]) -> Columns | None:
     except ValidationError:
         return None
     return columns
+
+
+@dataclass(frozen=True, slots=True)
+class CleanRun:
+    """A run of declaratie lines that breaks no line rule: what the rule engine must still
+    count (:meth:`~resv_edi.rules.engine.RuleEngine.add_clean_lines`)."""
+
+    rows: list[RowValues]
+    signed_sum: int
+    last_line: int
+
+
+def clean_run(
+    columns: Columns, first_index: int, lines: Sequence[int], paths: Iterable[str]
+) -> CleanRun:
+    """The :class:`CleanRun` of a clean block: ``first_index`` is its first line's number
+    within the message, ``lines`` the source line of each line, ``paths`` their XPaths."""
+    amounts = columns["bedrag"]
+    signs = columns["debet_credit"]
+    n = len(amounts)
+    compared = [columns[attr] for attr in compared_attributes()]
+    facts_ = list(map(str, zip(*compared, strict=True) if len(compared) > 1 else compared[0]))
+    rows: list[RowValues] = [
+        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount, *rest)
+        for index, line, path, ref, prev, sign, amount, *rest in zip(
+            range(first_index, first_index + n),
+            lines,
+            paths,
+            columns["referentienummer"],
+            columns["vorig_referentienummer"],
+            signs,
+            amounts,
+            columns["resv_plan"],
+            columns["werkgebied"],
+            facts_,
+            strict=True,
+        )
+    ]
+    credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C")
+    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0)
 
 
 class RuleMemo:

@@ -14,7 +14,6 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import repeat
 from typing import IO, Any
 
@@ -24,24 +23,14 @@ from resv_edi.errors import Issue
 from resv_edi.formats.json.ndjson import ReadState, read_ndjson_lines
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
-from resv_edi.rules.blocks import RuleMemo, compared_attributes, line_columns, lines_clean
+from resv_edi.rules.blocks import CleanRun, RuleMemo, clean_run, line_columns, lines_clean
 from resv_edi.rules.engine import RuleEngine
-from resv_edi.rules.references import RowValues
 from resv_edi.source import read_guarded
 
 BLOCK = 2048
 _LINE_START = b'{"' + DECLARATIE.line_element.encode() + b'":'
 #: as the NDJSON reader's duplicate-key screen: white space before a colon defeats the count
 _SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r]+:')
-
-
-@dataclass(frozen=True, slots=True)
-class _Clean:
-    """A run of lines that breaks nothing: what the engine must still count."""
-
-    rows: list[RowValues]
-    signed_sum: int
-    last_line: int
 
 
 class NdjsonCheck:
@@ -77,7 +66,7 @@ class NdjsonCheck:
                     for early in waiting:
                         yield from engine.check(early)
                     waiting.clear()
-                if isinstance(item, _Clean):
+                if isinstance(item, CleanRun):
                     engine.add_clean_lines(self.name, item.last_line, item.rows, item.signed_sum)
                 else:
                     yield from engine.check(item)
@@ -101,7 +90,7 @@ class NdjsonCheck:
         self._engine = RuleEngine(self.kind or detected)
         return self._engine
 
-    def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | _Clean]:
+    def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
         at = ReadState()
         max_len = self.limits.max_line_length
         readline = fh.readline
@@ -148,7 +137,7 @@ class NdjsonCheck:
             and (not depth or depth >= 2)
         )
 
-    def _clean(self, lines: list[bytes], at: ReadState) -> _Clean | None:
+    def _clean(self, lines: list[bytes], at: ReadState) -> CleanRun | None:
         """The counts of ``lines`` when they certainly hold no issue, else ``None``."""
         cap = self.limits.max_records
         if cap and at.lines + len(lines) > cap:
@@ -173,7 +162,10 @@ class NdjsonCheck:
         assert self._engine is not None
         if columns is None or not lines_clean(columns, self._engine.context, self._memo):
             return None
-        return _clean_counts(columns, at, DECLARATIE.element("line"))
+        first = at.number + 1
+        lines_at = range(first, first + len(lines))
+        paths = repeat(f"/{DECLARATIE.element('line')}", len(lines))
+        return clean_run(columns, at.lines + 1, lines_at, paths)
 
 
 def _run_length(block: list[bytes], start: int) -> int:
@@ -183,30 +175,3 @@ def _run_length(block: list[bytes], start: int) -> int:
         if not (raw.startswith(_LINE_START) and raw.endswith(b"\n")):
             return n - start
     return len(block) - start
-
-
-def _clean_counts(columns: dict[str, list[Any]], at: ReadState, element: str) -> _Clean:
-    amounts = columns["bedrag"]
-    signs = columns["debet_credit"]
-    n = len(amounts)
-    first_index, first_line = at.lines + 1, at.number + 1
-    compared = [columns[attr] for attr in compared_attributes()]
-    facts = list(map(str, zip(*compared, strict=True) if len(compared) > 1 else compared[0]))
-    rows: list[RowValues] = [
-        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount, *rest)
-        for index, line, path, ref, prev, sign, amount, *rest in zip(
-            range(first_index, first_index + n),
-            range(first_line, first_line + n),
-            repeat(f"/{element}", n),
-            columns["referentienummer"],
-            columns["vorig_referentienummer"],
-            signs,
-            amounts,
-            columns["resv_plan"],
-            columns["werkgebied"],
-            facts,
-            strict=True,
-        )
-    ]
-    credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C")
-    return _Clean(rows, sum(amounts) - 2 * credit, first_line + n - 1)
