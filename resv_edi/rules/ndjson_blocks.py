@@ -11,7 +11,6 @@ the cross-line rules (R001-R004, R025) see every line either way.
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Iterator
 from itertools import repeat
@@ -21,11 +20,9 @@ import orjson
 
 from resv_edi.errors import Issue
 from resv_edi.formats.json.ndjson import ReadState, read_ndjson_lines
-from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
-from resv_edi.rules.blocks import CleanRun, RuleMemo, clean_run, line_columns, lines_clean
-from resv_edi.rules.engine import RuleEngine
-from resv_edi.source import read_guarded
+from resv_edi.model.messages import DECLARATIE, Entry
+from resv_edi.rules.block_check import BlockCheck
+from resv_edi.rules.blocks import CleanRun, clean_run, line_columns
 
 BLOCK = 2048
 _LINE_START = b'{"' + DECLARATIE.line_element.encode() + b'":'
@@ -33,62 +30,8 @@ _LINE_START = b'{"' + DECLARATIE.line_element.encode() + b'":'
 _SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r]+:')
 
 
-class NdjsonCheck:
+class NdjsonCheck(BlockCheck):
     """Issues of the NDJSON message at ``path`` (iterate once); ``lines`` counts its lines."""
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        kind: MessageKind | None,
-        limits: Limits = DEFAULT_LIMITS,
-        *,
-        name: str | None = None,
-    ) -> None:
-        self.path = os.fspath(path)
-        self.name = name or self.path  # the file named in issues
-        self.kind = kind
-        self.limits = limits
-        self.lines = 0
-        self._engine: RuleEngine | None = None
-        self._memo = RuleMemo()
-
-    def __iter__(self) -> Iterator[Issue]:
-        waiting: list[Entry | Issue] = []  # items before the first entry names the kind
-        items = read_guarded(self.path, self.name, self.limits, self._body)
-        try:
-            for item in items:
-                engine = self._engine
-                if engine is None:
-                    if not isinstance(item, Entry):
-                        waiting.append(item)  # type: ignore[arg-type]
-                        continue
-                    engine = self._start(KINDS.get(item.kind, DECLARATIE))
-                    for early in waiting:
-                        yield from engine.check(early)
-                    waiting.clear()
-                if isinstance(item, CleanRun):
-                    engine.add_clean_lines(self.name, item.last_line, item.rows, item.signed_sum)
-                else:
-                    yield from engine.check(item)
-                    if engine.stopped:
-                        break
-            engine = self._engine or self._start(DECLARATIE)
-            for early in waiting:
-                yield from engine.check(early)
-            yield from engine.finish()
-            self.lines = engine.lines
-        finally:
-            if self._engine is not None:
-                self._engine.close()
-
-    @property
-    def kind_root(self) -> str:
-        """The root element of the message kind checked (known once iterated)."""
-        return (self._engine.kind if self._engine is not None else self.kind or DECLARATIE).root
-
-    def _start(self, detected: MessageKind) -> RuleEngine:
-        self._engine = RuleEngine(self.kind or detected)
-        return self._engine
 
     def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
         at = ReadState()
@@ -126,16 +69,7 @@ class NdjsonCheck:
 
     def _fast(self, at: ReadState) -> bool:
         """Whether the lines from ``at`` on may be checked as a block."""
-        engine = self._engine
-        depth = self.limits.max_depth
-        return (
-            engine is not None
-            and engine.kind is DECLARATIE
-            and engine.plain
-            and at.state == 1
-            and at.current is DECLARATIE
-            and (not depth or depth >= 2)
-        )
+        return self.block_allowed() and at.state == 1 and at.current is DECLARATIE
 
     def _clean(self, lines: list[bytes], at: ReadState) -> CleanRun | None:
         """The counts of ``lines`` when they certainly hold no issue, else ``None``."""
@@ -159,8 +93,7 @@ class NdjsonCheck:
         ):
             return None
         columns = line_columns(data)
-        assert self._engine is not None
-        if columns is None or not lines_clean(columns, self._engine.context, self._memo):
+        if columns is None or not self.clean_lines(columns):
             return None
         first = at.number + 1
         lines_at = range(first, first + len(lines))

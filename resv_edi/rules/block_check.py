@@ -1,0 +1,101 @@
+"""The driver of every block check: a format's reader yields exact items and clean runs,
+the driver feeds them to one :class:`~resv_edi.rules.engine.RuleEngine`.
+
+A format subclasses :class:`BlockCheck` and writes :meth:`BlockCheck._body`: it reads the
+file in blocks, yields :class:`~resv_edi.rules.blocks.CleanRun` for a run of lines that a
+block check found certainly clean (:func:`~resv_edi.rules.blocks.line_columns`,
+:meth:`BlockCheck.clean_lines`), and the exact reader's entries and issues for anything
+doubtful, so the answer is the exact path's by construction.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import IO
+
+from resv_edi.errors import Issue
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
+from resv_edi.rules.blocks import CleanRun, Columns, RuleMemo, lines_clean
+from resv_edi.rules.engine import RuleEngine
+from resv_edi.source import read_guarded
+
+
+class BlockCheck:
+    """Issues of the message at ``path`` (iterate once); ``lines`` counts its lines."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        kind: MessageKind | None,
+        limits: Limits = DEFAULT_LIMITS,
+        *,
+        name: str | None = None,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.name = name or self.path  # the file named in issues
+        self.kind = kind
+        self.limits = limits
+        self.lines = 0
+        self._engine: RuleEngine | None = None
+        self._memo = RuleMemo()
+
+    def __iter__(self) -> Iterator[Issue]:
+        waiting: list[Entry | Issue] = []  # items before the first entry names the kind
+        items = read_guarded(self.path, self.name, self.limits, self._body)
+        try:
+            for item in items:
+                engine = self._engine
+                if engine is None:
+                    if not isinstance(item, Entry):
+                        waiting.append(item)  # type: ignore[arg-type]
+                        continue
+                    engine = self._start(KINDS.get(item.kind, DECLARATIE))
+                    for early in waiting:
+                        yield from engine.check(early)
+                    waiting.clear()
+                if isinstance(item, CleanRun):
+                    engine.add_clean_lines(self.name, item.last_line, item.rows, item.signed_sum)
+                else:
+                    yield from engine.check(item)
+                    if engine.stopped:
+                        break
+            engine = self._engine or self._start(DECLARATIE)
+            for early in waiting:
+                yield from engine.check(early)
+            yield from engine.finish()
+            self.lines = engine.lines
+        finally:
+            if self._engine is not None:
+                self._engine.close()
+
+    @property
+    def kind_root(self) -> str:
+        """The root element of the message kind checked (known once iterated)."""
+        return (self._engine.kind if self._engine is not None else self.kind or DECLARATIE).root
+
+    def _start(self, detected: MessageKind) -> RuleEngine:
+        self._engine = RuleEngine(self.kind or detected)
+        return self._engine
+
+    def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
+        """The file's exact items and clean runs, in order (the format's block reader)."""
+        raise NotImplementedError
+
+    def block_allowed(self) -> bool:
+        """Whether a declaratie line may be checked in a block now: the engine knows the
+        message is a declaratie and needs nothing line by line (:attr:`RuleEngine.plain`)."""
+        engine = self._engine
+        depth = self.limits.max_depth
+        return (
+            engine is not None
+            and engine.kind is DECLARATIE
+            and engine.plain
+            and (not depth or depth >= 2)
+        )
+
+    def clean_lines(self, columns: Columns) -> bool:
+        """Whether the block's validated ``columns`` break no line rule."""
+        assert self._engine is not None
+        return lines_clean(columns, self._engine.context, self._memo)
