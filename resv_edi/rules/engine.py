@@ -122,8 +122,11 @@ class RuleEngine:
         else:
             self._totals = item if record is item.record else replace(item, record=record)
         own: dict[str, Skipped] = {}  # the record's own notes: final now, so out they go
+        stopped: dict[str, list[str]] = {}  # unreadable attribute -> the rules it stopped
         for code, attribute in checked.skipped:
-            self._skip(code, attribute, item, record, own)
+            stopped.setdefault(attribute, []).append(code)
+        for attribute, codes in stopped.items():
+            self._skip(codes, attribute, item, record, own)
         if item.part == "header":
             self._header_folds = header_folds(checked.found)
             found = fold(checked.found)
@@ -171,9 +174,14 @@ class RuleEngine:
         self._refs.add_rows(rows)
 
     def _skip(
-        self, code: str, attribute: str, item: Entry, record: object, notes: dict[str, Skipped]
+        self,
+        codes: list[str],
+        attribute: str,
+        item: Entry,
+        record: object,
+        notes: dict[str, Skipped],
     ) -> None:
-        """Note that rule ``code`` could not run on ``item``: ``attribute`` is unreadable.
+        """Note that rules ``codes`` could not run on ``item``: ``attribute`` is unreadable.
         A field of the record itself is noted in ``notes`` (given out with the record's
         issues, so memory stays flat however many records are unreadable); a header field
         stopping a line's rule is noted once for the message, at the end."""
@@ -184,7 +192,7 @@ class RuleEngine:
         name = alias_of(record if own else self._ctx.header, attribute)
         key, skipped = skip_note_key(entry, name, own)
         kept = notes if own else self._skipped
-        kept.setdefault(key, skipped).add(entry.location.with_(field=name), (), code)
+        kept.setdefault(key, skipped).add(entry.location.with_(field=name), (), *codes)
 
     def finish(self) -> Iterator[Issue]:
         """Issues across the message: references, totals. Nothing after a fatal issue."""
