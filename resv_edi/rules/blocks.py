@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from itertools import repeat
 from operator import itemgetter
@@ -62,7 +63,8 @@ READS: dict[str, tuple[str, ...]] = {
 }
 
 Columns = dict[str, list[Any]]
-_SCALARS = frozenset({str, int, type(None)})
+#: the value types a block may hold (dates: EI values, converted by the EI reader)
+_SCALARS = frozenset({str, int, date, type(None)})
 
 
 @cache
@@ -97,10 +99,23 @@ def line_columns(
         keys.update(item)
     if not keys <= known:
         return None
+    return alias_columns(
+        {alias: list(map(dict.get, data, repeat(alias))) for alias in keys}, len(data), context
+    )
+
+
+def alias_columns(
+    values: dict[str, list[Any]], n: int, context: dict[str, Any] | None = None
+) -> Columns | None:
+    """:func:`line_columns` of ``n`` lines given as columns: element name -> the lines'
+    values (``None`` where a line has no such element; a missing name: no line has it)."""
+    fields = _fields()
+    if fields is None or not values.keys() <= {alias for _, alias, _ in fields}:
+        return None
     columns: Columns = {}
     try:
         for attr, alias, adapter in fields:
-            raw = list(map(dict.get, data, repeat(alias)))
+            raw = values[alias] if alias in values else [None] * n
             if not set(map(type, raw)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
             distinct = list(dict.fromkeys(raw))

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, overload
 
 from resv_edi.errors import Issue
 from resv_edi.limits import Limits
-from resv_edi.source import physical_lines, wide_encoding
+from resv_edi.source import Runs, physical_lines, wide_encoding
 from resv_edi.vektis.layout import Layout, RecordLayout, TrailerCount, detect_layout, header_ids
 
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
@@ -53,6 +53,24 @@ class Frame:
     record: RecordLayout
     body: bytes
     length_ok: bool
+
+
+@dataclass(slots=True)
+class FrameRun:
+    """Whole records in a row that a block reader checked at once (:mod:`resv_edi.rules.ei_blocks`):
+    what the scanner and the reader must still count. Its records are ``lines`` records of
+    the right length from ``first_line`` on: one record type with a parent (:attr:`main`)
+    and comment records, in an order the scanner accepts (:meth:`FrameScanner.takes_run`)."""
+
+    first_line: int
+    lines: int
+    main: str
+    counts: dict[str, int]  # records per type
+    last_role: str
+    last_id: int  # the IDENTIFICATIE DETAILRECORD of the last record, its type
+    last_type: str
+    sums: dict[str, int]  # per trailer total field key: the run's signed sum
+    payload: Any = None  # what the block reader keeps of it
 
 
 @dataclass(slots=True)
@@ -91,13 +109,29 @@ class FrameScanner:
         self.accept = accept
         self.counts: dict[str, int] = {}
         self.lines = 0
+        self.utf8_reported = False
         self._order = _Order()
 
-    def scan(self, stream: BinaryIO) -> Iterator[Frame | Issue | None]:
-        """Frames and framing issues of ``stream`` (``None`` for an issue beyond the cap)."""
-        utf8_reported = False
+    @overload
+    def scan(self, stream: BinaryIO, runs: None = None) -> Iterator[Frame | Issue | None]: ...
+
+    @overload
+    def scan(self, stream: BinaryIO, runs: Runs) -> Iterator[Frame | FrameRun | Issue | None]: ...
+
+    def scan(
+        self, stream: BinaryIO, runs: Runs | None = None
+    ) -> Iterator[Frame | FrameRun | Issue | None]:
+        """Frames and framing issues of ``stream`` (``None`` for an issue beyond the cap);
+        the :class:`FrameRun` items of a block reader ``runs`` in place of their lines."""
         line_no = 0
-        for body, eol, overlong in physical_lines(stream, self.limits.max_line_length):
+        lines: Iterator[Any] = physical_lines(stream, self.limits.max_line_length, runs)
+        for line in lines:
+            if type(line) is not tuple:  # records a block reader took at once
+                self._pass_run(line)
+                line_no = self.lines
+                yield line
+                continue
+            body, eol, overlong = line
             line_no += 1
             self.lines = line_no
             wide = wide_encoding(body) if line_no == 1 else None
@@ -110,8 +144,10 @@ class FrameScanner:
             if overlong:
                 yield self._length_issue(line_no, None, f"> {self.limits.max_line_length}")
                 continue
-            if not utf8_reported and ((line_no == 1 and body.startswith(_BOM)) or looks_utf8(body)):
-                utf8_reported = True
+            if not self.utf8_reported and (
+                (line_no == 1 and body.startswith(_BOM)) or looks_utf8(body)
+            ):
+                self.utf8_reported = True
                 yield self._utf8_issue(line_no, body)
                 if line_no == 1 and body.startswith(_BOM):
                     body = body[len(_BOM) :]
@@ -125,6 +161,40 @@ class FrameScanner:
             if frame is not None:
                 yield frame
         yield from self._end(line_no)
+
+    def takes_run(self, main: str) -> bool:
+        """Whether records of type ``main`` (each maybe followed by comment records) may
+        follow now as a :class:`FrameRun`: the header was read, the trailer not, and a
+        ``main`` record is in order here, so each would be framed without an issue."""
+        layout = self.layout
+        order = self._order
+        chain = order.chain
+        if layout is None or not order.header_seen or order.trailer_seen or chain is None:
+            return False
+        rl = layout.records.get(main)
+        if rl is None or rl.parent in (None, "*") or rl.max_per_parent or self.lines < 1:
+            return False
+        for step in chain:
+            if step[0] == rl.parent:
+                last = step[1]
+                return last is None or layout.records[last].order <= rl.order
+        return False
+
+    def _pass_run(self, run: FrameRun) -> None:
+        """Count the records of ``run`` and move the order on past them."""
+        assert self.layout is not None and self._order.chain is not None
+        self.lines += run.lines
+        counts = self.counts
+        for rtype, n in run.counts.items():
+            counts[rtype] = counts.get(rtype, 0) + n
+        chain = self._order.chain
+        parent = self.layout.records[run.main].parent
+        i = next(i for i, step in enumerate(chain) if step[0] == parent)
+        del chain[i + 1 :]
+        chain[i][1] = run.main
+        chain[i][2][run.main] = chain[i][2].get(run.main, 0) + run.counts[run.main]
+        chain.append([run.main, None, {}])
+        self._order.prev_role = run.last_role
 
     # -- the steps of one line ---------------------------------------------------------------
     def _utf8_issue(self, line_no: int, body: bytes) -> Issue | None:

@@ -36,18 +36,19 @@ repeats or goes down is an ``E004`` at the field (line, column, field id, record
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, BinaryIO
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.privacy import redact
-from resv_edi.source import Source, open_source, source_name
+from resv_edi.source import Runs, Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
-from resv_edi.vektis.framing import Frame, FrameScanner, count_mismatches
+from resv_edi.vektis.framing import Frame, FrameRun, FrameScanner, count_mismatches
 from resv_edi.vektis.layout import (
     AMOUNT,
     AN,
@@ -139,9 +140,63 @@ def parse_fields(
     return values, problems
 
 
+_COLUMN = 64  # values converted per call of parse_fields by parse_column
+
+
+@lru_cache(maxsize=256)
+def _column_layout(f: FieldSpec) -> RecordLayout:
+    """A record of :data:`_COLUMN` copies of field ``f`` side by side: :func:`parse_fields`
+    over it converts that many of ``f``'s values in one call."""
+    fields = tuple(replace(f, key=str(i), start=1 + i * f.length) for i in range(_COLUMN))
+    return RecordLayout(
+        type="",
+        name=f.name,
+        role="column",
+        parent=None,
+        max_per_parent=None,
+        order=0,
+        fields=fields,
+        getter=itemgetter(*(c.slice for c in fields)),
+        keys=tuple(c.key for c in fields),
+        checked=tuple(enumerate(fields)) if f.checked else (),
+    )
+
+
+def parse_column(f: FieldSpec, raws: list[str]) -> list[Any] | None:
+    """The values of ``raws`` (field ``f``'s raw texts in many records) as
+    :func:`parse_fields` reads them, each distinct text converted once; ``None`` when any
+    of them has a problem."""
+    distinct = list(dict.fromkeys(raws))
+    if not f.checked:
+        converted = list(map(str.rstrip, distinct))  # as parse_fields: sliced and stripped
+    else:
+        rl = _column_layout(f)
+        converted = []
+        for at in range(0, len(distinct), _COLUMN):
+            chunk = distinct[at : at + _COLUMN]
+            text = "".join(chunk) + chunk[0] * (_COLUMN - len(chunk))
+            if len(text) != _COLUMN * f.length:
+                return None
+            values, problems = parse_fields(rl, text)
+            if problems:
+                return None
+            converted.extend(list(values.values())[: len(chunk)])
+    if converted == distinct:
+        return raws
+    return list(map(dict(zip(distinct, converted, strict=True)).__getitem__, raws))
+
+
+#: a block reader for one :class:`EIReader`: given the reader (to see its state), the
+#: function that takes whole records from the buffer (:data:`~resv_edi.source.Runs`)
+Blocks = Callable[["EIReader"], Runs]
+
+
 class EIReader:
     """Iterate to read; afterwards :attr:`counts` (records per type) and :attr:`computed`
-    (net total per trailer total field key, in cents) hold what was read."""
+    (net total per trailer total field key, in cents) hold what was read.
+
+    ``blocks`` lets a block reader take runs of records that it checked at once
+    (:class:`~resv_edi.vektis.framing.FrameRun`, passed on in place of their records)."""
 
     def __init__(
         self,
@@ -150,6 +205,7 @@ class EIReader:
         *,
         file: str | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        blocks: Blocks | None = None,
     ) -> None:
         if not isinstance(limits, Limits):
             raise TypeError("limits must be a Limits")
@@ -165,6 +221,9 @@ class EIReader:
         self.header_values: dict[str, Any] | None = None
         self.issue_count = 0
         self.lines = 0
+        self.blocks = blocks
+        self.scanner: FrameScanner | None = None
+        self._last_id = (-1, 0, "")  # the last detail number seen, its line and record type
 
     # -- issues ---------------------------------------------------------------------------
     def _issue(self, code: str, line: int | None, **kw: Any) -> Issue | None:
@@ -200,7 +259,7 @@ class EIReader:
         )
 
     # -- reading --------------------------------------------------------------------------
-    def __iter__(self) -> Iterator[EIRecord | Issue]:
+    def __iter__(self) -> Iterator[EIRecord | Issue]:  # and FrameRun items of ``blocks``
         for item in self._read():
             if item is not None:
                 yield item
@@ -220,15 +279,19 @@ class EIReader:
     def _read_stream(self, stream: BinaryIO) -> Iterator[EIRecord | Issue | None]:
         """The frames of the scanner (:mod:`resv_edi.vektis.framing`), each decoded into its
         fields; the detail numbers, the record cap and the trailer's totals checked."""
-        scanner = FrameScanner(self._issue, self.limits, self.layout)
+        scanner = self.scanner = FrameScanner(self._issue, self.limits, self.layout)
         self.counts = scanner.counts
         sums: dict[str, list[tuple[str, str, str | None]]] | None = None
         detail = 0
-        self._last_id = (-1, 0, "")  # the last detail number seen, its line and record type
+        self._last_id = (-1, 0, "")
+        runs = self.blocks(self) if self.blocks is not None else None
         try:
-            for item in scanner.scan(stream):
+            for item in scanner.scan(stream, runs):
                 if not isinstance(item, Frame):
-                    yield item
+                    if isinstance(item, FrameRun):
+                        detail += item.lines
+                        self._pass_run(item)
+                    yield item  # type: ignore[misc]
                     continue
                 layout = scanner.layout
                 assert layout is not None
@@ -257,6 +320,29 @@ class EIReader:
             self.lines = scanner.lines
             if self.layout is None:
                 self.layout = scanner.layout
+
+    def takes_run(self, first_id: int, first_role: str, records: int) -> bool:
+        """Whether ``records`` detail records whose first has number ``first_id`` (and
+        role ``first_role``) may follow now: within the record cap, the number in order."""
+        cap = self.limits.max_records
+        layout = self.layout
+        if layout is None:
+            return False
+        if cap:
+            roles = layout.records
+            done = sum(
+                n for t, n in self.counts.items() if roles[t].role not in ("header", "trailer")
+            )
+            if done + records > cap:
+                return False
+        last = self._last_id[0]
+        return first_id > last or (first_id == last and first_role == "comment")
+
+    def _pass_run(self, run: FrameRun) -> None:
+        """Add a run's sums; its last detail number is the one to compare with next."""
+        self._last_id = (run.last_id, run.first_line + run.lines - 1, run.last_type)
+        for key, amount in run.sums.items():
+            self.computed[key] += amount
 
     def _running_sums(self, layout: Layout) -> dict[str, list[tuple[str, str, str | None]]]:
         """Per record type: (trailer total key, amount key, D/C key) of the totals it feeds."""
@@ -417,10 +503,11 @@ def read_records(
     *,
     file: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    blocks: Blocks | None = None,
 ) -> Iterator[EIRecord | Issue]:
     """Records and issues of an EI file (a path or a binary stream), in file order.
 
     The layout is detected from the header record when not given. ``file`` names the
-    source in issue locations.
+    source in issue locations. ``blocks``: see :class:`EIReader`.
     """
-    return iter(EIReader(source, layout, file=file, limits=limits))
+    return iter(EIReader(source, layout, file=file, limits=limits, blocks=blocks))
