@@ -148,10 +148,10 @@ def clean_run(
     signs = columns["debet_credit"]
     n = len(amounts)
     compared = [columns[attr] for attr in compared_attributes()]
-    facts_ = list(map(str, zip(*compared, strict=True) if len(compared) > 1 else compared[0]))
+    facts_ = _reprs(compared)
     rows: list[RowValues] = [
-        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount, *rest)
-        for index, line, path, ref, prev, sign, amount, *rest in zip(
+        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount, plan, area, f)
+        for index, line, path, ref, prev, sign, amount, plan, area, f in zip(
             range(first_index, first_index + n),
             lines,
             paths,
@@ -167,6 +167,18 @@ def clean_run(
     ]
     credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C")
     return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0)
+
+
+def _reprs(columns: list[list[Any]]) -> list[str]:
+    """``str`` of each line's tuple of the values in ``columns`` (one value: ``str`` of it),
+    built from each column's distinct values' ``repr``, as ``str(tuple)`` joins them."""
+    if len(columns) == 1:
+        return list(map(str, columns[0]))
+    parts = []
+    for column in columns:
+        shown = {value: repr(value) for value in dict.fromkeys(column)}
+        parts.append(map(shown.__getitem__, column))
+    return list(map("({})".format, map(", ".join, zip(*parts, strict=True))))
 
 
 class RuleMemo:

@@ -16,10 +16,11 @@ doubtful is read record by record, so the answer is the exact path's by construc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
+from operator import itemgetter
 from typing import IO, Any
 
 from resv_edi.errors import Issue
@@ -155,17 +156,19 @@ class EiCheck(BlockCheck):
         first_line = reader.scanner.lines + 1
         mains = [j for j, t in enumerate(types) if t == plan.main_b]
         notes = [j for j, t in enumerate(types) if t != plan.main_b]
-        main = _fields_of(plan.main, [text[j * stride : j * stride + length] for j in mains])
+        size = BLOCK
+        if len(types) < size:  # the block padded to its full size: one set of getters
+            text += " " * (stride * (size - len(types)))
+        main = _fields_of(plan.main, text, mains, size)
         if main is None:
             return None
         elements: dict[str, list[Any]] = {}
         for fm in plan.rl.fields[plan.main.type]:
-            elements[fm.element] = element_column(fm, main[fm.spec.key])
+            elements[fm.element] = list(element_column(fm, main[fm.spec.key]))
         ids = list(map(int, main[plan.main.detail_id.key]))  # type: ignore[union-attr]
         if notes:
             assert plan.comment is not None and plan.comment.detail_id is not None
-            rows = [text[j * stride : j * stride + length] for j in notes]
-            comment = _fields_of(plan.comment, rows)
+            comment = _fields_of(plan.comment, text, notes, size)
             if comment is None:
                 return None
             at = {j: i for i, j in enumerate(mains)}
@@ -216,29 +219,48 @@ class EiCheck(BlockCheck):
         )
 
 
-def _fields_of(rl: RecordLayout, records: list[str]) -> dict[str, list[Any]] | None:
-    """Every field's column of values (by key), as the reader reads them, or ``None`` when
-    any value has a problem."""
-    raws = list(zip(*map(rl.getter, records), strict=True))
-    columns: dict[str, list[Any]] = {}
-    for f, column in zip(rl.fields, raws, strict=True):
-        values = parse_column(f, list(column)) if _needed(f, rl) else column
+def _fields_of(
+    rl: RecordLayout, text: str, rows: list[int], size: int
+) -> dict[str, Sequence[Any]] | None:
+    """Every needed field's column of values (by key) in records ``rows`` of the block
+    ``text`` (``size`` records at the stride), as the reader reads them; ``None`` when any
+    value has a problem."""
+    count = len(rows)
+    if count != size:  # the records of ``rows`` alone, at the same stride
+        stride = len(text) // size
+        size = min(size, 1 << (count - 1).bit_length())  # few rows: fewer getters
+        picked = "".join([text[j * stride : (j + 1) * stride] for j in rows])
+        text = picked + " " * (stride * (size - count))
+    columns: dict[str, Sequence[Any]] = {}
+    for f, getter in _column_getters(rl.type, size):
+        raws = getter(text)
+        values = parse_column(f, raws[:count] if count < size else raws)
         if values is None:
             return None
-        columns[f.key] = values  # type: ignore[assignment]
+        columns[f.key] = values
     return columns
 
 
-def _needed(f: FieldSpec, rl: RecordLayout) -> bool:
-    """Whether the block needs ``f``'s values (it is checked or mapped), not only its bytes."""
-    return f.checked or f.key not in _unmapped(rl.type)
-
-
 @cache
-def _unmapped(rtype: str) -> frozenset[str]:
+def _column_getters(
+    rtype: str, size: int
+) -> tuple[tuple[FieldSpec, Callable[[str], tuple[str, ...]]], ...]:
+    """Per field of record type ``rtype`` that the block needs (checked or mapped): the
+    getter of its texts in ``size`` records at the record stride."""
     rl = resv_layout(DECLARATIE.name)
     mapped = {fm.spec.key for fm in rl.fields.get(rtype, ())}
-    return frozenset(f.key for f in rl.layout.records[rtype].fields if f.key not in mapped)
+    stride = rl.layout.record_length + 2
+    getters: list[tuple[FieldSpec, Callable[[str], tuple[str, ...]]]] = []
+    for f in rl.layout.records[rtype].fields:
+        if f.checked or f.key in mapped:
+            at = f.start - 1
+            slices = [slice(j + at, j + at + f.length) for j in range(0, size * stride, stride)]
+            getters.append((f, itemgetter(*slices) if size > 1 else _one(slices[0])))
+    return tuple(getters)
+
+
+def _one(where: slice) -> Callable[[str], tuple[str, ...]]:
+    return lambda text: (text[where],)
 
 
 def _framed(buf: bytes, pos: int, n: int, length: int) -> int:

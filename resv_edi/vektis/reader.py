@@ -36,7 +36,7 @@ repeats or goes down is an ``E004`` at the field (line, column, field id, record
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -162,13 +162,18 @@ def _column_layout(f: FieldSpec) -> RecordLayout:
     )
 
 
-def parse_column(f: FieldSpec, raws: list[str]) -> list[Any] | None:
+def parse_column(f: FieldSpec, raws: Sequence[str]) -> Sequence[Any] | None:
     """The values of ``raws`` (field ``f``'s raw texts in many records) as
     :func:`parse_fields` reads them, each distinct text converted once; ``None`` when any
     of them has a problem."""
     distinct = list(dict.fromkeys(raws))
-    if not f.checked:
-        converted = list(map(str.rstrip, distinct))  # as parse_fields: sliced and stripped
+    if len(distinct) * 2 > len(raws):
+        distinct = list(raws)  # mostly distinct: converted as they are, not mapped back
+    if not distinct:
+        return []
+    screened = _screened(f, distinct)
+    if screened is not None:
+        converted = screened
     else:
         rl = _column_layout(f)
         converted = []
@@ -183,7 +188,24 @@ def parse_column(f: FieldSpec, raws: list[str]) -> list[Any] | None:
             converted.extend(list(values.values())[: len(chunk)])
     if converted == distinct:
         return raws
+    if len(distinct) == len(raws):
+        return converted
     return list(map(dict(zip(distinct, converted, strict=True)).__getitem__, raws))
+
+
+def _screened(f: FieldSpec, raws: list[str]) -> list[Any] | None:
+    """The values of ``raws`` when a test of the whole column shows that none of them has a
+    problem in :func:`parse_fields` (text, all-digit numbers); ``None``: ask it per value."""
+    if f.allowed is not None or f.regex is not None:
+        return None
+    if f.kind == AN:
+        values = list(map(str.rstrip, raws))
+        return values if not f.mandatory or all(values) else None
+    if f.kind == N or f.kind == AMOUNT:
+        joined = "".join(raws)
+        if joined.isdigit() and joined.isascii() and all(raws):
+            return raws if f.kind == N else list(map(int, raws))
+    return None
 
 
 #: a block reader for one :class:`EIReader`: given the reader (to see its state), the

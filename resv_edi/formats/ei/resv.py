@@ -12,7 +12,7 @@ Optional numeric identifiers are digits or spaces (absent), so conversions are l
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import IO, Any
@@ -347,13 +347,13 @@ def trailer_count_issues(
     return found_issues
 
 
-def element_column(fm: _FieldMap, values: list[Any]) -> list[Any]:
+def element_column(fm: _FieldMap, values: Sequence[Any]) -> Sequence[Any]:
     """The element values the reader makes of a column of field ``fm``'s read ``values``
     (``None`` where the element is absent), each distinct value converted once."""
     if fm.index is not None:
         raise ValueError(f"field {fm.spec.id} is repeated: no column of its own")
     if not fm.digits:  # as :func:`_put`: the value itself, absent when empty
-        return [None if value == "" else value for value in values]
+        return [None if value == "" else value for value in values] if "" in values else values
     made: dict[Any, Any] = {}
     for value in dict.fromkeys(values):
         data: dict[str, Any] = {}
