@@ -123,9 +123,47 @@ class FrameScanner:
     ) -> Iterator[Frame | FrameRun | Issue | None]:
         """Frames and framing issues of ``stream`` (``None`` for an issue beyond the cap);
         the :class:`FrameRun` items of a block reader ``runs`` in place of their lines."""
+        return self._scan(stream, runs)  # type: ignore[return-value]  # no Frames without runs
+
+    def scan_batches(
+        self, stream: BinaryIO, runs: Runs | None = None
+    ) -> Iterator[Frame | Frames | FrameRun | Issue | None]:
+        """:meth:`scan`, where frames that have no issue come in lists (:class:`Frames`):
+        whole records in a row, framed right on bytes (:func:`framed_lines`), are taken
+        from the buffer at once, without a regular expression per line."""
+        return self._scan(stream, runs or self._framed)
+
+    def _scan(
+        self, stream: BinaryIO, runs: Runs | None
+    ) -> Iterator[Frame | Frames | FrameRun | Issue | None]:
         line_no = 0
         lines: Iterator[Any] = physical_lines(stream, self.limits.max_line_length, runs)
         for line in lines:
+            if type(line) is _Bodies:  # records framed right on bytes
+                report = self.report
+                deferred = _Deferred()
+                batch: Frames = Frames()
+                for body in line:
+                    line_no += 1
+                    self.lines = line_no
+                    self.report = deferred  # issues are made after the batch before them
+                    try:
+                        frame, problems = self._frame(body, line_no, False)
+                    finally:
+                        self.report = report
+                    if problems is None and frame is not None and frame.record.role not in _ENDS:
+                        batch.append(frame)
+                        continue
+                    if batch:
+                        yield batch
+                        batch = Frames()
+                    if problems is not None:
+                        yield from deferred.made(report, problems)
+                    if frame is not None:
+                        yield frame
+                if batch:
+                    yield batch
+                continue
             if type(line) is not tuple:  # records a block reader took at once
                 self._pass_run(line)
                 line_no = self.lines
@@ -227,14 +265,40 @@ class FrameScanner:
         self.layout = layout
         return True
 
-    def _frame(self, body: bytes, line_no: int) -> tuple[Frame | None, _Found]:
+    def _framed(self, buf: bytes, pos: int) -> tuple[_Bodies, int] | None:
+        """The records from ``pos`` in ``buf`` that are framed right (:func:`framed_lines`),
+        once the header named the layout."""
+        layout = self.layout
+        if layout is None or self.lines < 1 or layout.record_length > self.limits.max_line_length:
+            return None
+        length = layout.record_length
+        stride = length + 2
+        if buf[pos + length : pos + stride] != b"\r\n":
+            return None
+        count = framed_lines(buf, pos, min((len(buf) - pos) // stride, _BATCH), length)
+        if count and not self.utf8_reported:
+            view = buf[pos : pos + count * stride]
+            if not view.isascii():
+                count = next(
+                    (j for j in range(count) if looks_utf8(view[j * stride : j * stride + length])),
+                    count,
+                )
+        if not count:
+            return None
+        end = pos + count * stride
+        return _Bodies([buf[at : at + length] for at in range(pos, end, stride)]), end
+
+    def _frame(
+        self, body: bytes, line_no: int, control: bool = True
+    ) -> tuple[Frame | None, _Found]:
         """One record's :class:`Frame` (``None`` for an unknown record type) and the issues of
-        its framing (``None`` when there are none)."""
+        its framing (``None`` when there are none). ``control``: look for control characters
+        (not in records framed on bytes already)."""
         layout = self.layout
         assert layout is not None
         rtype = body[:2].decode("latin-1")
         found: _Found = None
-        bad = _CONTROL.search(body)
+        bad = _CONTROL.search(body) if control else None
         if bad is not None:
             found = [self._control_issue(body, bad.start(), rtype, line_no)]
         rl = layout.records.get(rtype)
@@ -370,6 +434,61 @@ def _check_parent(rl: RecordLayout, layout: Layout, chain: list[list[Any]]) -> s
     parent[1] = rl.type
     chain.append([rl.type, None, {}])
     return reason
+
+
+#: records taken from the buffer at once (see :meth:`FrameScanner._framed`)
+_BATCH = 1024
+#: every byte that is no control character (control: 0x00-0x1F, 0x7F-0x9F), to delete
+NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 or 0x7F <= b <= 0x9F))
+
+
+_ENDS = ("header", "trailer")  # records the reader checks against the counts so far
+
+
+class _Deferred:
+    """A :class:`Report` that keeps what it is asked; :meth:`made` makes the issues later,
+    in the same order, so that a caller's count and cap see them where they belong."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[object, str, int | None, dict[str, Any]]] = []
+
+    def __call__(self, code: str, line: int | None, **params: Any) -> Issue | None:
+        token = object()
+        self.asked.append((token, code, line, params))
+        return token  # type: ignore[return-value]  # replaced in made()
+
+    def made(self, report: Report, problems: list[Issue | None]) -> list[Issue | None]:
+        real = {id(token): report(code, line, **params) for token, code, line, params in self.asked}
+        self.asked.clear()
+        return [real[id(p)] for p in problems]
+
+
+class _Bodies(list[bytes]):
+    """Record bodies framed right on bytes (a batch of :meth:`FrameScanner._framed`)."""
+
+
+class Frames(list[Frame]):
+    """Frames in a row that have no framing issue (with :attr:`FrameScanner.batches`)."""
+
+
+def framed_lines(buf: bytes, pos: int, n: int, length: int) -> int:
+    """How many of the ``n`` lines from ``pos`` in ``buf`` are records of ``length`` bytes
+    ending in CR LF with no control character: lines the scanner's checks of line ends,
+    lengths and characters pass without an issue (compared at the stride, one ``translate``)."""
+    stride = length + 2
+    view = buf[pos : pos + n * stride]
+    ends = view[length::stride]
+    feeds = view[length + 1 :: stride]
+    if ends.count(b"\r") != n or feeds.count(b"\n") != n:
+        n = next(j for j in range(n) if ends[j] != 0x0D or feeds[j] != 0x0A)
+        view = view[: n * stride]
+    if view.translate(None, NOT_CONTROL) != b"\r\n" * n:
+        n = next(
+            j
+            for j in range(n)
+            if view[j * stride : j * stride + length].translate(None, NOT_CONTROL)
+        )
+    return n
 
 
 def count_mismatches(

@@ -36,11 +36,12 @@ repeats or goes down is an ``E004`` at the field (line, column, field id, record
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import eq, itemgetter, lt
 from typing import Any, BinaryIO
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
@@ -48,7 +49,7 @@ from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.privacy import redact
 from resv_edi.source import Runs, Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
-from resv_edi.vektis.framing import Frame, FrameRun, FrameScanner, count_mismatches
+from resv_edi.vektis.framing import Frame, FrameRun, Frames, FrameScanner, count_mismatches
 from resv_edi.vektis.layout import (
     AMOUNT,
     AN,
@@ -61,6 +62,7 @@ from resv_edi.vektis.layout import (
 )
 
 _MASK = "***"
+_ENDS = ("header", "trailer")
 
 
 @dataclass(slots=True)
@@ -208,6 +210,22 @@ def _screened(f: FieldSpec, raws: list[str]) -> list[Any] | None:
     return None
 
 
+def _digits(text: str) -> bool:
+    return text.isdigit() and text.isascii()
+
+
+def _net(amounts: Sequence[Any], signs: Sequence[Any] | None) -> int:
+    """The net sum of the whole-number ``amounts`` (credit where the sign is ``C``), as
+    :meth:`EIReader._detail_checks` adds them."""
+    if signs is None:
+        return sum(a for a in amounts if isinstance(a, int))
+    if set(map(type, amounts)) == {int}:
+        return sum(amounts) - 2 * sum(compress(amounts, map(eq, signs, repeat("C"))))
+    return sum(
+        (-a if s == "C" else a) for a, s in zip(amounts, signs, strict=True) if isinstance(a, int)
+    )
+
+
 #: a block reader for one :class:`EIReader`: given the reader (to see its state), the
 #: function that takes whole records from the buffer (:data:`~resv_edi.source.Runs`)
 Blocks = Callable[["EIReader"], Runs]
@@ -308,40 +326,138 @@ class EIReader:
         self._last_id = (-1, 0, "")
         runs = self.blocks(self) if self.blocks is not None else None
         try:
-            for item in scanner.scan(stream, runs):
-                if not isinstance(item, Frame):
-                    if isinstance(item, FrameRun):
-                        detail += item.lines
-                        self._pass_run(item)
-                    yield item  # type: ignore[misc]
+            for found in scanner.scan_batches(stream, runs):
+                if type(found) is Frames:  # frames without issue: read by columns
+                    frames: Iterable[Any] = found
+                    cut = next(
+                        (at for at, f in enumerate(found) if f.record.role in _ENDS), len(found)
+                    )
+                    if sums is not None and cut:
+                        batch = self._batch(found[:cut], sums, detail)
+                        if batch is not None:
+                            detail += len(batch)
+                            yield from batch
+                            frames = found[cut:]
+                elif not isinstance(found, Frame):
+                    if isinstance(found, FrameRun):
+                        detail += found.lines
+                        self._pass_run(found)
+                    yield found  # type: ignore[misc]
                     continue
-                layout = scanner.layout
-                assert layout is not None
-                if sums is None:
-                    self.layout = layout
-                    sums = self._running_sums(layout)
-                # plain calls that return their rare issues: a generator per line costs more
-                record, problems = self._record(item, layout)
-                if problems is not None:
-                    yield from problems
-                role = item.record.role
-                if role not in ("header", "trailer"):
-                    detail += 1
-                    if self.limits.max_records and detail > self.limits.max_records:
-                        reason = f"more than {self.limits.max_records} detail records"
-                        yield self._issue("L001", item.line, reason=reason)
+                else:
+                    frames = (found,)
+                for item in frames:
+                    record_detail = yield from self._one(item, scanner, sums, detail)
+                    if record_detail is None:
                         return
-                    disorder = self._detail_checks(item, record.values, sums)
-                    if disorder is not None:
-                        yield disorder
-                elif role == "trailer" and self.trailer_values is None:
-                    self.trailer_values = record.values
-                    yield from self._reconcile(layout, record.values, item.line)
-                yield record
+                    sums, detail = record_detail
         finally:
             self.lines = scanner.lines
             if self.layout is None:
                 self.layout = scanner.layout
+
+    def _one(
+        self,
+        item: Frame,
+        scanner: FrameScanner,
+        sums: dict[str, list[tuple[str, str, str | None]]] | None,
+        detail: int,
+    ) -> Generator[EIRecord | Issue | None, None, tuple[Any, int] | None]:
+        """One frame read the exact way; (sums, detail count) after it, ``None``: stop."""
+        layout = scanner.layout
+        assert layout is not None
+        if sums is None:
+            self.layout = layout
+            sums = self._running_sums(layout)
+        # plain calls that return their rare issues: a generator per line costs more
+        record, problems = self._record(item, layout)
+        if problems is not None:
+            yield from problems
+        role = item.record.role
+        if role not in ("header", "trailer"):
+            detail += 1
+            if self.limits.max_records and detail > self.limits.max_records:
+                reason = f"more than {self.limits.max_records} detail records"
+                yield self._issue("L001", item.line, reason=reason)
+                return None
+            disorder = self._detail_checks(item, record.values, sums)
+            if disorder is not None:
+                yield disorder
+        elif role == "trailer" and self.trailer_values is None:
+            self.trailer_values = record.values
+            yield from self._reconcile(layout, record.values, item.line)
+        yield record
+        return sums, detail
+
+    def _batch(
+        self,
+        frames: list[Frame],
+        sums: dict[str, list[tuple[str, str, str | None]]],
+        detail: int,
+    ) -> list[EIRecord] | None:
+        """The records of detail ``frames`` (no framing issue) read by columns: each field's
+        values converted as :func:`parse_fields` converts them (:func:`parse_column`); their
+        detail numbers in order and their amounts added. ``None`` when any of them has an
+        issue (or is no detail record): then they are read one by one, the exact way."""
+        cap = self.limits.max_records
+        if cap and detail + len(frames) > cap:
+            return None
+        types = [frame.record_type for frame in frames]
+        rows: list[Any] = [None] * len(frames)
+        texts: list[str] = [""] * len(frames)
+        numbers: list[int | None] = [None] * len(frames)
+        nets = dict.fromkeys(self.computed, 0)
+        for rtype in dict.fromkeys(types):
+            ats = [at for at, t in enumerate(types) if t == rtype]
+            rl = frames[ats[0]].record
+            text = b"".join([frames[at].body for at in ats]).decode("latin-1")
+            length = len(text) // len(ats)
+            records = [text[i : i + length] for i in range(0, len(text), length)]
+            columns: list[Sequence[Any]] = list(zip(*map(rl.getter, records), strict=True))
+            for i, f in rl.checked:
+                values = parse_column(f, columns[i])
+                if values is None:
+                    return None
+                columns[i] = values
+            checked = {i for i, _ in rl.checked}
+            for i in range(len(columns)):
+                if i not in checked:
+                    columns[i] = list(map(str.rstrip, columns[i]))
+            by_key = dict(zip(rl.keys, columns, strict=True))
+            for key, amount_key, dc_key in sums.get(rtype, ()):
+                nets[key] += _net(by_key[amount_key], by_key[dc_key] if dc_key else None)
+            made = map(dict, map(zip, repeat(rl.keys), zip(*columns, strict=True)))
+            idents = by_key[rl.detail_id.key] if rl.detail_id is not None else repeat(None)
+            for at, record, row, ident in zip(ats, records, made, idents, strict=False):
+                rows[at] = row
+                texts[at] = record
+                numbers[at] = int(ident) if ident is not None and _digits(ident) else None
+        if not self._in_order(frames, numbers):
+            return None
+        for key, net in nets.items():
+            self.computed[key] += net
+        lines = [frame.line for frame in frames]
+        return list(map(EIRecord, types, lines, rows, texts))
+
+    def _in_order(self, frames: list[Frame], numbers: list[int | None]) -> bool:
+        """Whether the detail ``numbers`` of ``frames`` (``None``: none to compare) keep the
+        order :meth:`_detail_checks` checks (then the last one is noted)."""
+        last = self._last_id
+        found = [n for n in numbers if n is not None]
+        if not found:
+            return True
+        if last[0] < found[0] and all(map(lt, found, found[1:])):  # the common case
+            at = max(at for at, n in enumerate(numbers) if n is not None)
+            self._last_id = (numbers[at], frames[at].line, frames[at].record_type)  # type: ignore[assignment]
+            return True
+        for frame, number in zip(frames, numbers, strict=True):
+            if number is None:
+                continue
+            if number < last[0] or (number == last[0] and frame.record.role != "comment"):
+                return False
+            last = (number, frame.line, frame.record_type)
+        self._last_id = last
+        return True
 
     def takes_run(self, first_id: int, first_role: str, records: int) -> bool:
         """Whether ``records`` detail records whose first has number ``first_id`` (and
