@@ -1,0 +1,110 @@
+"""Start-up cost of the command: import time by ``python -X importtime``, never asserted.
+
+    python benchmarks/startup.py                       # median of 7 runs per command
+    python benchmarks/startup.py --runs 9 --baseline /tmp/old-checkout
+    python benchmarks/startup.py --top 25              # the costliest modules of ``validate``
+
+The figure is the sum of the ``self`` column of ``-X importtime`` (every module's own import
+time, so nothing is counted twice), for the installed console script and ``python -m
+resv_edi``. With ``--baseline DIR`` (a checkout of an earlier commit, e.g. ``git archive
+REV | tar -x -C DIR``) each run alternates between that tree and this one, so a busy machine
+slows both alike; the baseline is put first on ``PYTHONPATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL_XML = ROOT / "fixtures" / "valid" / "prestatie1_credit_correction.xml"
+
+
+def commands(tree: Path) -> dict[str, list[str]]:
+    """The command lines measured, by label: console script and ``python -m`` for each."""
+    script = shutil.which("resv-edi") or str(Path(sys.executable).with_name("resv-edi"))
+    # an old tree may lack resv_edi/__main__.py: the command group's own module then
+    main = "resv_edi" if (tree / "resv_edi" / "__main__.py").is_file() else "resv_edi.cli.main"
+    xml = str(SMALL_XML)
+    return {
+        "resv-edi --help": [sys.executable, script, "--help"],
+        "resv-edi validate small.xml": [sys.executable, script, "validate", xml],
+        "python -m resv_edi --help": [sys.executable, "-m", main, "--help"],
+        "python -m resv_edi validate small.xml": [sys.executable, "-m", main, "validate", xml],
+    }
+
+
+def import_times(argv: list[str], tree: Path) -> list[tuple[str, int, int, int]]:
+    """(module, self µs, cumulative µs, depth) for every import of one run of ``argv``."""
+    env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1", PYTHONPATH=str(tree))
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    rows = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, total, name = line.removeprefix("import time:").split("|", 2)
+        depth = (len(name) - len(name.lstrip(" "))) // 2
+        rows.append((name.strip(), int(own), int(total), depth))
+    return rows
+
+
+def total_seconds(rows: list[tuple[str, int, int, int]]) -> float:
+    return sum(own for _, own, _, _ in rows) / 1e6
+
+
+def top(rows: list[tuple[str, int, int, int]], count: int) -> list[str]:
+    """The costliest top-level packages (sum of self time) and modules (cumulative)."""
+    packages: dict[str, int] = defaultdict(int)
+    for name, own, _, _ in rows:
+        packages[name.split(".")[0]] += own
+    lines = ["self time by top-level package:"]
+    for name, own in sorted(packages.items(), key=lambda item: -item[1])[:count]:
+        lines.append(f"  {own / 1000:7.1f} ms  {name}")
+    lines.append("cumulative time by module:")
+    for name, _, total, _ in sorted(rows, key=lambda row: -row[2])[:count]:
+        lines.append(f"  {total / 1000:7.1f} ms  {name}")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--baseline", type=Path, help="checkout of an earlier commit")
+    parser.add_argument("--top", type=int, default=0, help="list the N costliest imports")
+    args = parser.parse_args()
+    trees = {"now": ROOT}
+    if args.baseline:
+        trees = {"baseline": args.baseline.resolve(), "now": ROOT}
+    figures: dict[tuple[str, str], list[float]] = defaultdict(list)
+    last: list[tuple[str, int, int, int]] = []
+    for _ in range(args.runs):
+        for label in commands(ROOT):
+            for name, tree in trees.items():  # alternating, run by run
+                rows = import_times(commands(tree)[label], tree)
+                figures[(label, name)].append(total_seconds(rows))
+                if name == "now" and label == "resv-edi validate small.xml":
+                    last = rows
+    print(f"median of {args.runs} runs, seconds of import time (sum of -X importtime self):")
+    for label in commands(ROOT):
+        cells = []
+        for name in trees:
+            values = figures[(label, name)]
+            cells.append(
+                f"{name} {statistics.median(values):.3f} (min {min(values):.3f}, "
+                f"max {max(values):.3f})"
+            )
+        print(f"  {label:40s} " + "   ".join(cells))
+    if args.top:
+        print("\n".join(top(last, args.top)))
+
+
+if __name__ == "__main__":
+    main()
