@@ -6,15 +6,21 @@
 
 The figure is the sum of the ``self`` column of ``-X importtime`` (every module's own import
 time, so nothing is counted twice), for the installed console script and ``python -m
-resv_edi``. With ``--baseline DIR`` (a checkout of an earlier commit, e.g. ``git archive
-REV | tar -x -C DIR``) each run alternates between that tree and this one, so a busy machine
-slows both alike; the baseline is put first on ``PYTHONPATH``.
+resv_edi``; beside it the CPU time (user + system) of the whole process, start to exit, which
+a busy machine disturbs less than the wall-clock times ``-X importtime`` adds up.
+
+With ``--baseline DIR`` (a checkout of an earlier commit, e.g. ``git archive REV | tar -x -C
+DIR``) each run alternates between that tree and this one, so a busy machine slows both alike;
+the tree measured is put first on ``PYTHONPATH``. Compile both trees first (``python -m
+compileall -q resv_edi DIR/resv_edi``) when ``PYTHONDONTWRITEBYTECODE`` is set: an installed
+wheel has its bytecode, and compiling the sources on every run would be measured instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,10 +46,17 @@ def commands(tree: Path) -> dict[str, list[str]]:
     }
 
 
-def import_times(argv: list[str], tree: Path) -> list[tuple[str, int, int, int]]:
-    """(module, self µs, cumulative µs, depth) for every import of one run of ``argv``."""
+Rows = list[tuple[str, int, int, int]]
+
+
+def import_times(argv: list[str], tree: Path) -> tuple[Rows, float]:
+    """(module, self µs, cumulative µs, depth) for every import of one run of ``argv``, and
+    the CPU seconds the run took."""
     env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1", PYTHONPATH=str(tree))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
     rows = []
@@ -53,14 +66,14 @@ def import_times(argv: list[str], tree: Path) -> list[tuple[str, int, int, int]]
         own, total, name = line.removeprefix("import time:").split("|", 2)
         depth = (len(name) - len(name.lstrip(" "))) // 2
         rows.append((name.strip(), int(own), int(total), depth))
-    return rows
+    return rows, cpu
 
 
-def total_seconds(rows: list[tuple[str, int, int, int]]) -> float:
+def total_seconds(rows: Rows) -> float:
     return sum(own for _, own, _, _ in rows) / 1e6
 
 
-def top(rows: list[tuple[str, int, int, int]], count: int) -> list[str]:
+def top(rows: Rows, count: int) -> list[str]:
     """The costliest top-level packages (sum of self time) and modules (cumulative)."""
     packages: dict[str, int] = defaultdict(int)
     for name, own, _, _ in rows:
@@ -84,24 +97,30 @@ def main() -> None:
     if args.baseline:
         trees = {"baseline": args.baseline.resolve(), "now": ROOT}
     figures: dict[tuple[str, str], list[float]] = defaultdict(list)
-    last: list[tuple[str, int, int, int]] = []
+    cpu: dict[tuple[str, str], list[float]] = defaultdict(list)
+    last: Rows = []
     for _ in range(args.runs):
         for label in commands(ROOT):
             for name, tree in trees.items():  # alternating, run by run
-                rows = import_times(commands(tree)[label], tree)
+                rows, seconds = import_times(commands(tree)[label], tree)
                 figures[(label, name)].append(total_seconds(rows))
+                cpu[(label, name)].append(seconds)
                 if name == "now" and label == "resv-edi validate small.xml":
                     last = rows
-    print(f"median of {args.runs} runs, seconds of import time (sum of -X importtime self):")
-    for label in commands(ROOT):
-        cells = []
-        for name in trees:
-            values = figures[(label, name)]
-            cells.append(
-                f"{name} {statistics.median(values):.3f} (min {min(values):.3f}, "
-                f"max {max(values):.3f})"
-            )
-        print(f"  {label:40s} " + "   ".join(cells))
+    for title, table in (
+        ("seconds of import time (sum of -X importtime self)", figures),
+        ("CPU seconds of the whole process (user + system)", cpu),
+    ):
+        print(f"median of {args.runs} runs, {title}:")
+        for label in commands(ROOT):
+            cells = []
+            for name in trees:
+                values = table[(label, name)]
+                cells.append(
+                    f"{name} {statistics.median(values):.3f} (min {min(values):.3f}, "
+                    f"max {max(values):.3f})"
+                )
+            print(f"  {label:38s} " + "   ".join(cells))
     if args.top:
         print("\n".join(top(last, args.top)))
 
