@@ -19,7 +19,6 @@ class Record(BaseModel):
         populate_by_name=True,
         frozen=True,
         str_strip_whitespace=False,
-        defer_build=True,  # a record's validator is built when first used (start-up)
     )
 
     #: the element / JSON key names in schema order, filled in by ``__pydantic_init_subclass__``

@@ -94,30 +94,6 @@ def test_validate_xml_loads_the_xml_reader() -> None:
     assert "resv_edi.formats.xml.reader" in names
 
 
-def test_validate_builds_the_validators_of_the_records_it_reads_only() -> None:
-    """Records build their pydantic validators on first use: a declaration's validation
-    builds its header, line and totals validators, and none of the retour's."""
-    code = (
-        "import sys\nfrom resv_edi.cli.main import cli\n"
-        "from resv_edi import model\n"
-        "try:\n    cli(prog_name='resv-edi')\n"
-        "except SystemExit:\n    pass\n"
-        "built = [n for n in model.__all__ if getattr(getattr(model, n), "
-        "'__pydantic_complete__', False)]\n"
-        "sys.stderr.write('BUILT ' + ' '.join(sorted(built)) + '\\n')\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, "validate", str(XML)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-    assert "valid" in done.stderr, done.stderr[-2000:]
-    built = [line for line in done.stderr.splitlines() if line.startswith("BUILT ")]
-    assert built == ["BUILT Header Prestatie Totalen"]
-
-
 def test_python_m_resv_edi_is_the_command() -> None:
     """``python -m resv_edi`` runs the same command group as the ``resv-edi`` script."""
     done = subprocess.run(
