@@ -3,6 +3,7 @@
     python benchmarks/startup.py                       # median of 7 runs per command
     python benchmarks/startup.py --runs 9 --baseline /tmp/old-checkout
     python benchmarks/startup.py --top 25              # the costliest modules of ``validate``
+    python benchmarks/startup.py --instructions --baseline /tmp/old-checkout   # valgrind
 
 The figure is the sum of the ``self`` column of ``-X importtime`` (every module's own import
 time, so nothing is counted twice), for the installed console script and ``python -m
@@ -11,17 +12,22 @@ a busy machine disturbs less than the wall-clock times ``-X importtime`` adds up
 disturbed by a busy machine, the sum over the modules of each module's *fastest* self time in
 the runs (a module slowed down in one run by other work counts with its time in another).
 
+``--instructions`` counts the machine instructions of one run of each command under valgrind's
+callgrind instead (slow, ~50x, but the same count on a busy machine as on an idle one).
+
 With ``--baseline DIR`` (a checkout of an earlier commit, e.g. ``git archive REV | tar -x -C
 DIR``) each run alternates between that tree and this one, so a busy machine slows both alike;
-the tree measured is put first on ``PYTHONPATH``. Compile both trees first (``python -m
-compileall -q resv_edi DIR/resv_edi``) when ``PYTHONDONTWRITEBYTECODE`` is set: an installed
-wheel has its bytecode, and compiling the sources on every run would be measured instead.
+the tree measured is put first on ``PYTHONPATH`` and is the working directory (``python -m``
+puts that first on ``sys.path``). Compile both trees first (``python -m compileall -q
+resv_edi DIR/resv_edi``) when ``PYTHONDONTWRITEBYTECODE`` is set: an installed wheel has its
+bytecode, and compiling the sources on every run would be measured instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -56,7 +62,7 @@ def import_times(argv: list[str], tree: Path) -> tuple[Rows, float]:
     the CPU seconds the run took."""
     env = dict(os.environ, PYTHONPROFILEIMPORTTIME="1", PYTHONPATH=str(tree))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=tree, timeout=120)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if done.returncode not in (0, 1):
@@ -69,6 +75,29 @@ def import_times(argv: list[str], tree: Path) -> tuple[Rows, float]:
         depth = (len(name) - len(name.lstrip(" "))) // 2
         rows.append((name.strip(), int(own), int(total), depth))
     return rows, cpu
+
+
+def instructions(argv: list[str], tree: Path) -> int:
+    """The instructions one run of ``argv`` executes (valgrind --tool=callgrind)."""
+    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONHASHSEED="0")
+    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    done = subprocess.run(
+        [*valgrind, *argv], capture_output=True, text=True, env=env, cwd=tree, timeout=1200
+    )
+    found = re.search(r"Collected : ([0-9]+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind failed:\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def count_instructions(trees: dict[str, Path]) -> None:
+    print("instructions of one run (valgrind callgrind), millions:")
+    for label in commands(ROOT):
+        counts = {name: instructions(commands(tree)[label], tree) for name, tree in trees.items()}
+        cells = [f"{name} {count / 1e6:,.0f}" for name, count in counts.items()]
+        if len(counts) == 2:
+            cells.append(f"now/baseline {counts['now'] / counts['baseline']:.2f}")
+        print(f"  {label:38s} " + "   ".join(cells))
 
 
 def total_seconds(rows: Rows) -> float:
@@ -94,10 +123,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--baseline", type=Path, help="checkout of an earlier commit")
     parser.add_argument("--top", type=int, default=0, help="list the N costliest imports")
+    parser.add_argument("--instructions", action="store_true", help="count with valgrind")
     args = parser.parse_args()
     trees = {"now": ROOT}
     if args.baseline:
         trees = {"baseline": args.baseline.resolve(), "now": ROOT}
+    if args.instructions:
+        count_instructions(trees)
+        return
     figures: dict[tuple[str, str], list[float]] = defaultdict(list)
     cpu: dict[tuple[str, str], list[float]] = defaultdict(list)
     fastest: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
