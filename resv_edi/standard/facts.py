@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from resv_edi.standard.paths import mappings_dir
+from resv_edi.standard.toml_cache import load_toml
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +76,7 @@ class StandardFacts:
 
 @cache
 def facts() -> StandardFacts:
-    with (mappings_dir() / "standard.toml").open("rb") as fh:
-        raw = tomllib.load(fh)
+    raw = load_toml(mappings_dir() / "standard.toml")
     ns = raw["namespaces"]
     msgs = raw["messages"]
     return StandardFacts(
