@@ -6,6 +6,7 @@ themselves; they call :func:`issue` with a code and the placeholders.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -14,7 +15,6 @@ from typing import Any
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.privacy import redact
 from resv_edi.standard.paths import mappings_dir
-from resv_edi.standard.toml_cache import load_toml
 from resv_edi.standard.wording import Money, Phrase, fill, translated
 
 
@@ -40,7 +40,8 @@ class _Blank(dict[str, Any]):
 @cache
 def catalogue() -> dict[str, CatalogueEntry]:
     """All entries by code."""
-    raw = load_toml(mappings_dir() / "rules" / "catalogue.toml")
+    with (mappings_dir() / "rules" / "catalogue.toml").open("rb") as fh:
+        raw = tomllib.load(fh)
     raw.pop("meta", None)
     return {
         code: CatalogueEntry(

@@ -6,13 +6,13 @@ optional ``valid_to`` and any further attributes (texts, the prestatiesoort a co
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
 
 from resv_edi.standard.paths import mappings_dir
-from resv_edi.standard.toml_cache import load_toml
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,8 @@ class CodeList:
 @cache
 def codelist(name: str) -> CodeList:
     """The code list ``mappings/codelists/<name>.toml``."""
-    raw = load_toml(mappings_dir() / "codelists" / f"{name}.toml")
+    with (mappings_dir() / "codelists" / f"{name}.toml").open("rb") as fh:
+        raw = tomllib.load(fh)
     meta = raw.get("meta", {})
     codes: dict[str, Code] = {}
     for entry in raw.get("code", []):

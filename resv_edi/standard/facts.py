@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from resv_edi.standard.paths import mappings_dir
-from resv_edi.standard.toml_cache import load_toml
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +76,8 @@ class StandardFacts:
 
 @cache
 def facts() -> StandardFacts:
-    raw = load_toml(mappings_dir() / "standard.toml")
+    with (mappings_dir() / "standard.toml").open("rb") as fh:
+        raw = tomllib.load(fh)
     ns = raw["namespaces"]
     msgs = raw["messages"]
     return StandardFacts(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,6 @@ from typing import Any
 
 from resv_edi.privacy import redact
 from resv_edi.standard.paths import mappings_dir
-from resv_edi.standard.toml_cache import load_toml
 
 LANGUAGES = ("nl", "en")
 _SHOWN = 40  # longest value quoted in a message, in characters
@@ -30,7 +30,8 @@ _SHOWN = 40  # longest value quoted in a message, in characters
 
 @cache
 def _words() -> dict[str, Any]:
-    return load_toml(mappings_dir() / "rules" / "wording.toml")
+    with (mappings_dir() / "rules" / "wording.toml").open("rb") as fh:
+        return tomllib.load(fh)
 
 
 def default_language() -> str:
