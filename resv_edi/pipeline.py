@@ -35,6 +35,7 @@ from resv_edi.standard.catalogue import issue
 from resv_edi.transport.magic import is_archive
 
 if TYPE_CHECKING:  # the archive reader loads only for a zip
+    from resv_edi.rules.block_check import BlockCheck
     from resv_edi.transport.archive import Member, TransportRules
 
 PathLike = str | os.PathLike[str]
@@ -210,10 +211,16 @@ def _check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    if fmt == "ndjson":  # checked in blocks: the same issues, far fewer per-line steps
-        from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
+    if fmt in ("ndjson", "json"):  # checked in blocks: the same issues, far fewer steps
+        blocks: BlockCheck
+        if fmt == "ndjson":
+            from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
 
-        blocks = NdjsonCheck(path, kind, limits, name=name)
+            blocks = NdjsonCheck(path, kind, limits, name=name)
+        else:
+            from resv_edi.rules.json_blocks import JsonCheck  # JSON documents only
+
+            blocks = JsonCheck(path, kind, limits, name=name)
         for found in blocks:
             report.keep(found, limits.max_errors)
         report.lines = blocks.lines

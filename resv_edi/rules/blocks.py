@@ -97,10 +97,23 @@ def line_columns(
         keys.update(item)
     if not keys <= known:
         return None
+    raw = {attr: list(map(dict.get, data, repeat(alias))) for attr, alias, _ in fields}
+    return typed_columns(raw, context)
+
+
+def typed_columns(
+    raw_columns: Columns, context: dict[str, Any] | None = JSON_CONTEXT
+) -> Columns | None:
+    """The validated columns of ``raw_columns`` (every model attribute -> the lines' values,
+    ``None`` where a line lacks the field), or ``None`` when any line would not bind to the
+    model; ``context`` as for :func:`line_columns`."""
+    fields = _fields()
+    if fields is None:
+        return None
     columns: Columns = {}
     try:
-        for attr, alias, adapter in fields:
-            raw = list(map(dict.get, data, repeat(alias)))
+        for attr, _alias, adapter in fields:
+            raw = raw_columns[attr]
             if not set(map(type, raw)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
             distinct = list(dict.fromkeys(raw))
@@ -121,11 +134,11 @@ class CleanRun:
 
     rows: list[RowValues]
     signed_sum: int
-    last_line: int
+    last_line: int | None  # None: the format has no line numbers (JSON documents)
 
 
 def clean_run(
-    columns: Columns, first_index: int, lines: Sequence[int], paths: Iterable[str]
+    columns: Columns, first_index: int, lines: Sequence[int | None], paths: Iterable[str]
 ) -> CleanRun:
     """The :class:`CleanRun` of a clean block: ``first_index`` is its first line's number
     within the message, ``lines`` the source line of each line, ``paths`` their XPaths."""

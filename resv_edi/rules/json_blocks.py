@@ -1,0 +1,277 @@
+"""JSON document validation in blocks: the same issues as the exact path, at a fraction of its
+cost.
+
+The document is read in the exact reader's chunks, through its guard
+(:func:`~resv_edi.formats.json.document.guarded_stream`), so a refused byte is refused at the
+same place. The canonical shape ``{"Declaratiebericht": {"Header": {...}, "Prestaties": [...],
+"Totalen": {...}}}`` is found on the bytes; header and totals go through the exact reader's
+record step (:func:`~resv_edi.formats.json.document.read_json_record`). The lines array is cut
+at element boundaries (a cut is only accepted when ``[`` + the bytes + ``]`` decode, which is
+never so inside a string or a nested value), decoded a block at a time with msgspec into typed
+structs and checked as columns (:mod:`resv_edi.rules.blocks`). A doubtful block is halved
+until its doubtful lines go through the exact record step one by one.
+
+Anything else (another shape, a syntax error, a limit, a refused byte) sends the document to
+the exact reader, read again from its start; the items already handed out (header, lines up
+to the last one done) are skipped there, so the answer is the exact path's by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from operator import attrgetter
+from typing import IO, Any, BinaryIO, cast
+
+import msgspec
+
+from resv_edi.errors import Issue
+from resv_edi.formats.json.document import (
+    RecordRefused,
+    guarded_stream,
+    read_json,
+    read_json_record,
+)
+from resv_edi.model.declaratie import Prestatie
+from resv_edi.model.messages import DECLARATIE, Entry, Part
+from resv_edi.rules.block_check import BlockCheck
+from resv_edi.rules.blocks import CleanRun, clean_run, typed_columns
+
+BLOCK = 2048  # lines checked as one block
+SMALL = 8  # a doubtful block of at most this many lines is read line by line
+READ = 1 << 16  # the exact reader's chunk (ijson's buffer size)
+GATHER = 1 << 18  # bytes of lines gathered before they are cut and decoded
+MAX_EDGE = 1 << 20  # the header or the totals (with what surrounds them) in at most this
+MAX_LINE = 1 << 23  # a line (object of the lines array) longer than this goes the exact way
+
+_WS = rb"[ \t\n\r]*"
+_ROOT = DECLARATIE.root.encode()
+_TOP = re.compile(
+    _WS + rb"\{" + _WS + b'"' + _ROOT + b'"' + _WS + b":" + _WS + rb"\{" + _WS
+    + b'"' + DECLARATIE.header_element.encode() + b'"' + _WS + b":" + _WS
+    + rb"(\{[^{}\[\]]*\})" + _WS + b"," + _WS
+    + b'"' + DECLARATIE.lines_element.encode() + b'"' + _WS + b":" + _WS + rb"\["
+)  # fmt: skip
+_END = re.compile(
+    _WS + b"," + _WS + b'"' + DECLARATIE.totals_element.encode() + b'"' + _WS + b":" + _WS
+    + rb"(\{[^{}\[\]]*\})" + _WS + rb"\}" + _WS + rb"\}" + _WS
+)  # fmt: skip
+_AFTER_LINE = re.compile(_WS + rb"[,\]]")
+_SPACE_BEFORE_COLON = re.compile(rb'"[ \t\n\r]+:')
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_ATTRS = tuple(Prestatie.model_fields)
+_Line = msgspec.defstruct(
+    "_Line",
+    [(attr, str | int | None | msgspec.UnsetType, msgspec.UNSET) for attr in _ATTRS],
+    rename={a: f.alias or a for a, f in Prestatie.model_fields.items()},
+    forbid_unknown_fields=True,
+)
+_LINES = msgspec.json.Decoder(list[_Line])  # type: ignore[valid-type]
+_RAWS = msgspec.json.Decoder(list[msgspec.Raw])
+_GETTERS = tuple((attr, attrgetter(attr)) for attr in _ATTRS)
+_UNSET_AS_NONE = {msgspec.UNSET: None}
+
+
+class _Doubt(Exception):
+    """The rest of the document goes the exact way."""
+
+
+class JsonCheck(BlockCheck):
+    """Issues of the JSON document at ``path`` (iterate once); ``lines`` counts its lines."""
+
+    _done = -1  # what was handed out: -1 nothing, 0 the header, n lines 1..n
+
+    def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
+        start = fh.tell() if fh.seekable() else None
+        if start is not None and self.kind in (None, DECLARATIE) and self.limits.max_depth >= 2:
+            try:
+                yield from self._blocks(fh, name)
+                return
+            except _Doubt:
+                fh.seek(start)
+        exact = read_json(cast(BinaryIO, fh), self.kind, file=name, limits=self.limits)
+        yield from self._after_done(exact)
+
+    def _after_done(self, items: Iterator[Entry | Issue]) -> Iterator[Entry | Issue]:
+        """``items`` (the exact reader's) after those already handed out."""
+        done = self._done
+        passed = done < 0
+        for item in items:
+            if passed:
+                yield item
+            elif isinstance(item, Entry) and (
+                (item.part == "header" and done == 0)
+                or (item.part == "line" and item.index == done)
+            ):
+                passed = True
+
+    def _blocks(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
+        stream = guarded_stream(fh, self.limits)
+        if stream is None:
+            raise _Doubt
+        reader = _Chunks(stream)
+        top = reader.match(_TOP)
+        root = f"/{DECLARATIE.root}"
+        yield from self._record(top.group(1), "header", f"{root}/{DECLARATIE.header_element}", 0)
+        self._done = 0
+        pointer = f"{root}/{DECLARATIE.lines_element}"
+        index = 0  # lines so far
+        if reader.skip_empty_array():
+            pass
+        else:
+            while True:
+                raws, closed = reader.lines()
+                for at in range(0, len(raws), BLOCK):
+                    run = raws[at : at + BLOCK]
+                    yield from self._run(run, index + 1, pointer, name)
+                    index += len(run)
+                if closed:
+                    break
+        end = reader.match(_END, whole=True)
+        totals = f"{root}/{DECLARATIE.totals_element}"
+        yield from self._record(end.group(1), "totals", totals, 0)
+
+    def _record(self, raw: bytes, part: Part, pointer: str, index: int) -> list[Entry | Issue]:
+        """The exact reader's items for one record; a refusal ends the block path."""
+        try:
+            return read_json_record(raw, DECLARATIE, part, pointer, index, self.name, self.limits)
+        except RecordRefused:
+            raise _Doubt from None
+
+    def _run(
+        self, raws: list[msgspec.Raw], first: int, pointer: str, name: str
+    ) -> Iterator[Entry | Issue | CleanRun]:
+        """The items of lines ``first``.. (their bytes ``raws``): a clean run, or halves."""
+        cap = self.limits.max_records
+        if cap and first + len(raws) - 1 > cap:
+            raise _Doubt  # the exact reader stops at the line past the cap (L001)
+        clean = self._clean(raws, first, pointer) if self._fast() else None
+        if clean is not None:
+            yield clean
+            self._done = first + len(raws) - 1
+        elif len(raws) > SMALL:
+            half = len(raws) // 2
+            yield from self._run(raws[:half], first, pointer, name)
+            yield from self._run(raws[half:], first + half, pointer, name)
+        else:
+            for n, raw in enumerate(raws, start=first):
+                yield from self._record(bytes(raw), "line", f"{pointer}/{n - 1}", n)
+                self._done = n
+
+    def _fast(self) -> bool:
+        return self.block_allowed()
+
+    def _clean(self, raws: list[msgspec.Raw], first: int, pointer: str) -> CleanRun | None:
+        """The counts of the lines ``raws`` when they certainly hold no issue, else ``None``."""
+        joined = b",".join(raws)
+        try:
+            lines = _LINES.decode(b"[" + joined + b"]")
+        except (msgspec.DecodeError, RecursionError):
+            return None  # wrong JSON types, unknown keys, not an object: the exact way
+        if not joined.isascii():
+            try:
+                joined.decode()
+            except UnicodeDecodeError:
+                return None
+        max_len = self.limits.max_field_length
+        if (
+            max(map(len, raws)) > max_len
+            or _SURROGATE_ESCAPE.search(joined)
+            or _SPACE_BEFORE_COLON.search(joined)
+        ):
+            return None  # a string the exact reader may refuse; keys not counted below
+        n = len(lines)
+        raw_columns: dict[str, list[Any]] = {}
+        keys = 0
+        for attr, get in _GETTERS:
+            column = list(map(get, lines))
+            missing = column.count(msgspec.UNSET)
+            if missing:
+                column = list(map(_UNSET_AS_NONE.get, column, column))
+            keys += n - missing
+            raw_columns[attr] = column
+        # no key written twice: each key written is followed by '":', so the count equals the
+        # keys decoded only when msgspec dropped none as a duplicate
+        if joined.count(b'":') != keys:
+            return None
+        columns = typed_columns(raw_columns)
+        if columns is None or not self.clean_lines(columns):
+            return None
+        paths = [f"{pointer}/{i}" for i in range(first - 1, first - 1 + n)]
+        return clean_run(columns, first, [None] * n, paths)
+
+
+class _Chunks:
+    """The guarded stream, read in the exact reader's chunks, consumed from the front."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._buf = b""
+        self._eof = False
+
+    def _more(self) -> bool:
+        """Read one more chunk; False at the end. A refused chunk ends the block path."""
+        if self._eof:
+            return False
+        try:
+            data = self._stream.read(READ)
+        except ValueError:  # the guard refused a byte (a limit, a lone surrogate)
+            raise _Doubt from None
+        if not data:
+            self._eof = True
+            return False
+        self._buf += data
+        return True
+
+    def match(self, pattern: re.Pattern[bytes], whole: bool = False) -> re.Match[bytes]:
+        """``pattern`` at the front (all of the rest of the input when ``whole``), consumed."""
+        while True:
+            if not whole:
+                found = pattern.match(self._buf)
+                if found is not None:
+                    self._buf = self._buf[found.end() :]
+                    return found
+            elif self._eof:
+                found = pattern.fullmatch(self._buf)
+                if found is None:
+                    raise _Doubt
+                self._buf = b""
+                return found
+            if len(self._buf) > MAX_EDGE or (not self._more() and not whole):
+                raise _Doubt
+
+    def skip_empty_array(self) -> bool:
+        """Whether the lines array is empty (its ``]`` then consumed)."""
+        while not self._buf.strip() and self._more():
+            pass
+        stripped = self._buf.lstrip(b" \t\n\r")
+        if stripped.startswith(b"]"):
+            self._buf = stripped[1:]
+            return True
+        return False
+
+    def lines(self) -> tuple[list[msgspec.Raw], bool]:
+        """The next lines of the array (their bytes), and whether the array ended after them."""
+        while len(self._buf) < GATHER and self._more():
+            pass
+        buf = self._buf
+        end = len(buf)
+        failed = 0
+        while failed < 2:
+            cut = buf.rfind(b"}", 0, end)
+            if cut < 0:
+                break
+            end = cut
+            after = _AFTER_LINE.match(buf, cut + 1)
+            if after is None:
+                continue  # the '}' of a string, or the input ends right after it
+            try:
+                raws = _RAWS.decode(b"[" + buf[: cut + 1] + b"]")
+            except (msgspec.DecodeError, RecursionError):
+                failed += 1  # a '}' in a string, or broken JSON: one more try, then exact
+                continue
+            self._buf = buf[after.end() :]
+            return raws, buf[after.end() - 1 : after.end()] == b"]"
+        if not failed and len(buf) < MAX_LINE and self._more():
+            return [], False  # a line longer than what was gathered: gather more
+        raise _Doubt  # no line ends here: broken JSON, or a value that is not an object
