@@ -146,25 +146,46 @@ def clean_run(
     signs = columns["debet_credit"]
     n = len(amounts)
     compared = [columns[attr] for attr in compared_attributes()]
-    facts_ = list(map(str, zip(*compared, strict=True) if len(compared) > 1 else compared[0]))
-    rows: list[RowValues] = [
-        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount, *rest)
-        for index, line, path, ref, prev, sign, amount, *rest in zip(
+    credits = "C" in signs
+    if credits:
+        credited = zip(columns["vorig_referentienummer"], signs, strict=True)
+        previous = [p if s == "C" else None for p, s in credited]
+    else:
+        previous = [None] * n
+    rows: list[RowValues] = list(
+        zip(
             range(first_index, first_index + n),
             lines,
             paths,
             columns["referentienummer"],
-            columns["vorig_referentienummer"],
-            signs,
+            previous,
+            [s != "C" for s in signs],
             amounts,
             columns["resv_plan"],
             columns["werkgebied"],
-            facts_,
+            _facts(compared),
             strict=True,
         )
-    ]
-    credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C")
+    )
+    credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C") if credits else 0
     return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0)
+
+
+def _facts(compared: list[list[Any]]) -> list[str]:
+    """Each line's compared values as the exact path keeps them (``str`` of their tuple), built
+    from each column's distinct ``repr`` s: a tuple's ``str`` is its items' reprs joined."""
+    if len(compared) == 1:
+        return list(map(str, compared[0]))
+    parts: list[list[str]] = []
+    last = len(compared) - 1
+    for at, column in enumerate(compared):
+        shown = {value: repr(value) for value in dict.fromkeys(column)}
+        if at == 0:
+            shown = {value: "(" + text for value, text in shown.items()}
+        elif at == last:
+            shown = {value: text + ")" for value, text in shown.items()}
+        parts.append(list(map(shown.__getitem__, column)))
+    return list(map(", ".join, zip(*parts, strict=True)))
 
 
 class RuleMemo:

@@ -176,8 +176,8 @@ class JsonCheck(BlockCheck):
         max_len = self.limits.max_field_length
         if (
             max(map(len, raws)) > max_len
-            or _SURROGATE_ESCAPE.search(joined)
-            or _SPACE_BEFORE_COLON.search(joined)
+            or (b"\\u" in joined and _SURROGATE_ESCAPE.search(joined))
+            or (_colon_after_other(joined) and _SPACE_BEFORE_COLON.search(joined))
         ):
             return None  # a string the exact reader may refuse; keys not counted below
         n = len(lines)
@@ -199,6 +199,12 @@ class JsonCheck(BlockCheck):
             return None
         paths = [f"{pointer}/{i}" for i in range(first - 1, first - 1 + n)]
         return clean_run(columns, first, [None] * n, paths)
+
+
+def _colon_after_other(data: bytes) -> bool:
+    """Whether some colon does not follow a quote (compact JSON without colons in its texts:
+    none); two counts, cheaper than :data:`_SPACE_BEFORE_COLON`, searched only then."""
+    return data.count(b":") != data.count(b'":')
 
 
 class _Chunks:
