@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from operator import attrgetter
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, BinaryIO, cast
 
 import msgspec
 
@@ -32,10 +31,10 @@ from resv_edi.formats.json.document import (
     read_json,
     read_json_record,
 )
-from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry, Part
 from resv_edi.rules.block_check import BlockCheck
 from resv_edi.rules.blocks import CleanRun, clean_run, typed_columns
+from resv_edi.rules.json_columns import LINES, decode, raw_columns
 
 BLOCK = 2048  # lines checked as one block
 SMALL = 8  # a doubtful block of at most this many lines is read line by line
@@ -57,19 +56,7 @@ _END = re.compile(
     + rb"(\{[^{}\[\]]*\})" + _WS + rb"\}" + _WS + rb"\}" + _WS
 )  # fmt: skip
 _AFTER_LINE = re.compile(_WS + rb"[,\]]")
-_SPACE_BEFORE_COLON = re.compile(rb'"[ \t\n\r]+:')
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-_ATTRS = tuple(Prestatie.model_fields)
-_Line = msgspec.defstruct(
-    "_Line",
-    [(attr, str | int | None | msgspec.UnsetType, msgspec.UNSET) for attr in _ATTRS],
-    rename={a: f.alias or a for a, f in Prestatie.model_fields.items()},
-    forbid_unknown_fields=True,
-)
-_LINES = msgspec.json.Decoder(list[_Line])  # type: ignore[valid-type]
 _RAWS = msgspec.json.Decoder(list[msgspec.Raw])
-_GETTERS = tuple((attr, attrgetter(attr)) for attr in _ATTRS)
-_UNSET_AS_NONE = {msgspec.UNSET: None}
 
 
 class _Doubt(Exception):
@@ -164,47 +151,23 @@ class JsonCheck(BlockCheck):
     def _clean(self, raws: list[msgspec.Raw], first: int, pointer: str) -> CleanRun | None:
         """The counts of the lines ``raws`` when they certainly hold no issue, else ``None``."""
         joined = b",".join(raws)
-        try:
-            lines = _LINES.decode(b"[" + joined + b"]")
-        except (msgspec.DecodeError, RecursionError):
+        lines = decode(LINES, joined)
+        if lines is None:
             return None  # wrong JSON types, unknown keys, not an object: the exact way
         if not joined.isascii():
             try:
                 joined.decode()
             except UnicodeDecodeError:
                 return None
-        max_len = self.limits.max_field_length
-        if (
-            max(map(len, raws)) > max_len
-            or (b"\\u" in joined and _SURROGATE_ESCAPE.search(joined))
-            or (_colon_after_other(joined) and _SPACE_BEFORE_COLON.search(joined))
-        ):
-            return None  # a string the exact reader may refuse; keys not counted below
-        n = len(lines)
-        raw_columns: dict[str, list[Any]] = {}
-        keys = 0
-        for attr, get in _GETTERS:
-            column = list(map(get, lines))
-            missing = column.count(msgspec.UNSET)
-            if missing:
-                column = list(map(_UNSET_AS_NONE.get, column, column))
-            keys += n - missing
-            raw_columns[attr] = column
-        # no key written twice: each key written is followed by '":', so the count equals the
-        # keys decoded only when msgspec dropped none as a duplicate
-        if joined.count(b'":') != keys:
-            return None
-        columns = typed_columns(raw_columns)
+        if max(map(len, raws)) > self.limits.max_field_length:
+            return None  # a string the exact reader may refuse as too long
+        raw = raw_columns(lines, joined, 0)
+        columns = None if raw is None else typed_columns(raw)
         if columns is None or not self.clean_lines(columns):
             return None
+        n = len(lines)
         paths = [f"{pointer}/{i}" for i in range(first - 1, first - 1 + n)]
         return clean_run(columns, first, [None] * n, paths)
-
-
-def _colon_after_other(data: bytes) -> bool:
-    """Whether some colon does not follow a quote (compact JSON without colons in its texts:
-    none); two counts, cheaper than :data:`_SPACE_BEFORE_COLON`, searched only then."""
-    return data.count(b":") != data.count(b'":')
 
 
 class _Chunks:
