@@ -66,7 +66,7 @@ def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> dict[str, l
         else:
             keys += n
         if int in types:
-            numbers = [v for v in column if type(v) is int]
+            numbers = column if len(types) == 1 else [v for v in column if type(v) is int]
             if min(numbers) < _INT64[0] or max(numbers) > _INT64[1]:
                 return None
         columns[attr] = column
