@@ -38,6 +38,7 @@ from resv_edi.rules.json_columns import LINES, decode, raw_columns
 
 BLOCK = 2048  # lines checked as one block
 SMALL = 8  # a doubtful block of at most this many lines is read line by line
+DENSE = 256  # a doubtful run up to this long with no clean half is read line by line
 READ = 1 << 16  # the exact reader's chunk (ijson's buffer size)
 GATHER = 1 << 18  # bytes of lines gathered before they are cut and decoded
 MAX_EDGE = 1 << 20  # the header or the totals (with what surrounds them) in at most this
@@ -128,7 +129,7 @@ class JsonCheck(BlockCheck):
     def _run(
         self, raws: list[msgspec.Raw], first: int, pointer: str, name: str
     ) -> Iterator[Entry | Issue | CleanRun]:
-        """The items of lines ``first``.. (their bytes ``raws``): a clean run, or halves."""
+        """The items of lines ``first``.. (their bytes ``raws``): a clean run, or explained."""
         cap = self.limits.max_records
         if cap and first + len(raws) - 1 > cap:
             raise _Doubt  # the exact reader stops at the line past the cap (L001)
@@ -136,14 +137,30 @@ class JsonCheck(BlockCheck):
         if clean is not None:
             yield clean
             self._done = first + len(raws) - 1
-        elif len(raws) > SMALL:
-            half = len(raws) // 2
-            yield from self._run(raws[:half], first, pointer, name)
-            yield from self._run(raws[half:], first + half, pointer, name)
         else:
-            for n, raw in enumerate(raws, start=first):
-                yield from self._record(bytes(raw), "line", f"{pointer}/{n - 1}", n)
-                self._done = n
+            yield from self._explain(raws, first, pointer)
+
+    def _explain(
+        self, raws: list[msgspec.Raw], first: int, pointer: str
+    ) -> Iterator[Entry | Issue | CleanRun]:
+        """The items of doubtful lines: clean halves as runs, the rest line by line. When
+        neither half of a short run is clean, its lines go line by line at once (dense
+        errors: halving further would cost more than it saves)."""
+        if len(raws) > SMALL and self._fast():
+            half = len(raws) // 2
+            parts = ((raws[:half], first), (raws[half:], first + half))
+            cleans = [self._clean(part, at, pointer) for part, at in parts]
+            if any(cleans) or len(raws) > DENSE:
+                for (part, at), clean in zip(parts, cleans, strict=True):
+                    if clean is None:
+                        yield from self._explain(part, at, pointer)
+                    else:
+                        yield clean
+                        self._done = at + len(part) - 1
+                return
+        for n, raw in enumerate(raws, start=first):
+            yield from self._record(bytes(raw), "line", f"{pointer}/{n - 1}", n)
+            self._done = n
 
     def _fast(self) -> bool:
         return self.block_allowed()

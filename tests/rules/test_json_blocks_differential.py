@@ -41,6 +41,7 @@ def _same(
     """Both paths agree; lines are cut after every read of the guard (``gather`` bytes)."""
     monkeypatch.setattr(blocks, "BLOCK", block)
     monkeypatch.setattr(blocks, "SMALL", min(block, 2))
+    monkeypatch.setattr(blocks, "DENSE", 2 * block)
     monkeypatch.setattr(blocks, "GATHER", gather)
     exact = list(validate(path, "json", **kw))
     checked = JsonCheck(path, kw.get("kind"), kw.get("limits", Limits()))
@@ -366,3 +367,23 @@ def test_reference_rows_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     seen.clear()
     list(JsonCheck(path, None))
     assert seen == exact and len(exact) == 24
+
+
+@pytest.mark.parametrize(("bad", "most"), [({120: "bsn_in_text"}, 2), ({5: "code_unknown"}, 2)])
+def test_doubtful_lines_are_narrowed(
+    bad: dict[int, str], most: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A block with one doubtful line is halved until only a few lines (``SMALL``) go
+    through the exact record step; the clean halves stay blocks."""
+    path = _mutated(tmp_path, bad, n=200)
+    lines: list[int] = []
+    record = JsonCheck._record
+
+    def spy(self: JsonCheck, raw: bytes, part: Any, pointer: str, index: int) -> Any:
+        if part == "line":
+            lines.append(index)
+        return record(self, raw, part, pointer, index)
+
+    monkeypatch.setattr(JsonCheck, "_record", spy)
+    assert _same(path, 64, monkeypatch)
+    assert len(lines) <= most and min(bad) + 1 in lines
