@@ -102,11 +102,15 @@ def line_columns(
 
 
 def typed_columns(
-    raw_columns: Columns, context: dict[str, Any] | None = JSON_CONTEXT
+    raw_columns: Columns,
+    context: dict[str, Any] | None = JSON_CONTEXT,
+    distinct_values: Columns | None = None,
 ) -> Columns | None:
     """The validated columns of ``raw_columns`` (every model attribute -> the lines' values,
     ``None`` where a line lacks the field), or ``None`` when any line would not bind to the
-    model; ``context`` as for :func:`line_columns`."""
+    model; ``context`` as for :func:`line_columns`. ``distinct_values``: each column's
+    distinct values in first-seen order, when the caller has them and the values are known
+    to be text, whole numbers or null (a typed decode): then they are not screened again."""
     fields = _fields()
     if fields is None:
         return None
@@ -114,9 +118,12 @@ def typed_columns(
     try:
         for attr, _alias, adapter in fields:
             raw = raw_columns[attr]
-            if not set(map(type, raw)) <= _SCALARS:
+            if distinct_values is not None:
+                distinct = distinct_values[attr]
+            elif not set(map(type, raw)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
-            distinct = list(dict.fromkeys(raw))
+            else:
+                distinct = list(dict.fromkeys(raw))
             valid = adapter.validate_python(distinct, context=context)
             if valid == distinct:
                 columns[attr] = raw

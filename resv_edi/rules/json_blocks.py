@@ -179,7 +179,7 @@ class JsonCheck(BlockCheck):
         if max(map(len, raws)) > self.limits.max_field_length:
             return None  # a string the exact reader may refuse as too long
         raw = raw_columns(lines, joined, 0)
-        columns = None if raw is None else typed_columns(raw)
+        columns = None if raw is None else typed_columns(raw[0], distinct_values=raw[1])
         if columns is None or not self.clean_lines(columns):
             return None
         n = len(lines)

@@ -36,7 +36,6 @@ LINES = msgspec.json.Decoder(list[LineStruct])  # type: ignore[valid-type]
 WRAPPED = msgspec.json.Decoder(list[WrappedStruct])  # type: ignore[valid-type]
 unwrap = attrgetter("line")
 _GETTERS = tuple((attr, attrgetter(attr)) for attr in _ATTRS)
-_NONE = type(None)
 _SPACE_BEFORE_COLON = re.compile(rb'"[ \t\n\r]+:')
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _INT64 = (-(2**63), 2**63 - 1)  # orjson reads a whole number beyond these as a float
@@ -50,26 +49,27 @@ def decode(decoder: msgspec.json.Decoder[Any], joined: bytes) -> list[Any] | Non
         return None
 
 
-def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> dict[str, list[Any]] | None:
+def raw_columns(
+    lines: list[Any], joined: bytes, outer_keys: int
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]] | None:
     """The columns (attribute -> values, ``None`` where a line lacks the field) of decoded
-    ``lines``; ``None`` when the bytes ``joined`` they were decoded from may hold something
-    the decode hid: a key written twice (msgspec keeps the last), a lone surrogate escape, or
-    a whole number beyond 64 bits. ``outer_keys``: keys written around the lines' objects."""
+    ``lines`` and each column's distinct values; ``None`` when the bytes ``joined`` they were
+    decoded from may hold something the decode hid: a key written twice (msgspec keeps the
+    last), a lone surrogate escape, or a whole number beyond 64 bits. ``outer_keys``: keys
+    written around the lines' objects."""
     n = len(lines)
     columns: dict[str, list[Any]] = {}
+    distincts: dict[str, list[Any]] = {}
     keys = outer_keys  # keys holding a value other than null (a null counts as missing)
     for attr, get in _GETTERS:
         column = list(map(get, lines))
-        types = set(map(type, column))
-        if _NONE in types:
-            keys += n - column.count(None)
-        else:
-            keys += n
-        if int in types:
-            numbers = column if len(types) == 1 else [v for v in column if type(v) is int]
-            if min(numbers) < _INT64[0] or max(numbers) > _INT64[1]:
-                return None
+        distinct = list(dict.fromkeys(column))  # text, int, None: no two types compare equal
+        keys += n - column.count(None) if None in distinct else n
+        numbers = [v for v in distinct if type(v) is int]
+        if numbers and (min(numbers) < _INT64[0] or max(numbers) > _INT64[1]):
+            return None
         columns[attr] = column
+        distincts[attr] = distinct
     # every key is followed by '":' (a colon after anything else, white space say, sends the
     # block to the search), so the count equals the keys decoded only when none was dropped;
     # a key written with null is not counted above: a false alarm, settled the exact way
@@ -78,4 +78,4 @@ def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> dict[str, l
         return None
     if b"\\u" in joined and _SURROGATE_ESCAPE.search(joined):
         return None
-    return columns
+    return columns, distincts
