@@ -73,7 +73,7 @@ class JsonCheck(BlockCheck):
         start = fh.tell() if fh.seekable() else None
         if start is not None and self.kind in (None, DECLARATIE) and self.limits.max_depth >= 2:
             try:
-                yield from self._blocks(fh, name)
+                yield from self._blocks(fh)
                 return
             except _Doubt:
                 fh.seek(start)
@@ -93,7 +93,9 @@ class JsonCheck(BlockCheck):
             ):
                 passed = True
 
-    def _blocks(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
+    def _blocks(self, fh: IO[bytes]) -> Iterator[Entry | Issue | CleanRun]:
+        """The items of a document of the canonical shape; raises :class:`_Doubt` (after
+        the items handed out so far) where it is not, or where the exact reader stops."""
         stream = guarded_stream(fh, self.limits)
         if stream is None:
             raise _Doubt
@@ -104,17 +106,13 @@ class JsonCheck(BlockCheck):
         self._done = 0
         pointer = f"{root}/{DECLARATIE.lines_element}"
         index = 0  # lines so far
-        if reader.skip_empty_array():
-            pass
-        else:
-            while True:
-                raws, closed = reader.lines()
-                for at in range(0, len(raws), BLOCK):
-                    run = raws[at : at + BLOCK]
-                    yield from self._run(run, index + 1, pointer, name)
-                    index += len(run)
-                if closed:
-                    break
+        closed = reader.skip_empty_array()
+        while not closed:
+            raws, closed = reader.lines()
+            for at in range(0, len(raws), BLOCK):
+                run = raws[at : at + BLOCK]
+                yield from self._run(run, index + 1, pointer)
+                index += len(run)
         end = reader.match(_END, whole=True)
         totals = f"{root}/{DECLARATIE.totals_element}"
         yield from self._record(end.group(1), "totals", totals, 0)
@@ -127,7 +125,7 @@ class JsonCheck(BlockCheck):
             raise _Doubt from None
 
     def _run(
-        self, raws: list[msgspec.Raw], first: int, pointer: str, name: str
+        self, raws: list[msgspec.Raw], first: int, pointer: str
     ) -> Iterator[Entry | Issue | CleanRun]:
         """The items of lines ``first``.. (their bytes ``raws``): a clean run, or explained."""
         cap = self.limits.max_records
@@ -163,6 +161,7 @@ class JsonCheck(BlockCheck):
             self._done = n
 
     def _fast(self) -> bool:
+        """Whether lines may be checked as a block now (:meth:`BlockCheck.block_allowed`)."""
         return self.block_allowed()
 
     def _clean(self, raws: list[msgspec.Raw], first: int, pointer: str) -> CleanRun | None:
