@@ -34,7 +34,8 @@ from resv_edi.source import atomic_output
 from resv_edi.standard.catalogue import issue
 from resv_edi.transport.magic import is_archive
 
-if TYPE_CHECKING:  # the archive reader loads only for a zip
+if TYPE_CHECKING:  # loaded only where needed (a zip, a block check)
+    from resv_edi.rules.block_check import BlockCheck
     from resv_edi.transport.archive import Member, TransportRules
 
 PathLike = str | os.PathLike[str]
@@ -210,15 +211,14 @@ def _check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    if fmt == "ndjson":  # checked in blocks: the same issues, far fewer per-line steps
-        from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
-
-        blocks = NdjsonCheck(path, kind, limits, name=name)
+    if fmt in ("ndjson", "xml"):  # checked in blocks: the same issues, far fewer per-line steps
+        blocks = _block_check(fmt, path, kind, limits, name)
         for found in blocks:
             report.keep(found, limits.max_errors)
         report.lines = blocks.lines
         report.message = blocks.kind_root
         report.close(limits.max_errors)
+        place_report(report)  # XML: each issue at its element's own line and column
         return report
     probe = _KindProbe(_read(path, name, fmt, kind, limits))
     report.message = (kind or probe.kind).root
@@ -234,6 +234,19 @@ def _check_file(
     report.close(limits.max_errors)
     place_report(report)  # XML: each issue at its element's own line and column
     return report
+
+
+def _block_check(
+    fmt: str, path: str, kind: MessageKind | None, limits: Limits, name: str
+) -> BlockCheck:
+    """The block check of ``fmt`` (NDJSON or XML), imported only for that format."""
+    if fmt == "xml":
+        from resv_edi.rules.xml_blocks import XmlCheck
+
+        return XmlCheck(path, kind, limits, name=name)
+    from resv_edi.rules.ndjson_blocks import NdjsonCheck
+
+    return NdjsonCheck(path, kind, limits, name=name)
 
 
 def check_archive(

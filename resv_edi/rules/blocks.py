@@ -18,7 +18,7 @@ inputs and generated ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
@@ -97,18 +97,34 @@ def line_columns(
         keys.update(item)
     if not keys <= known:
         return None
+    raw = {alias: list(map(dict.get, data, repeat(alias))) for alias in known}
+    return field_columns(raw, context)
+
+
+def field_columns(
+    raw: Mapping[str, Sequence[Any]], context: dict[str, Any] | None = JSON_CONTEXT
+) -> Columns | None:
+    """:func:`line_columns` of lines already split into columns: element name -> the value of
+    each line (``None`` where a line lacks the element; every column as long). A name that is
+    no field of the model makes the block doubtful."""
+    fields = _fields()
+    if fields is None or not raw.keys() <= {alias for _, alias, _ in fields}:
+        return None
+    n = len(next(iter(raw.values()), ()))
+    absent = [None] * n
     columns: Columns = {}
     try:
         for attr, alias, adapter in fields:
-            raw = list(map(dict.get, data, repeat(alias)))
-            if not set(map(type, raw)) <= _SCALARS:
+            values = list(raw.get(alias, absent))
+            if not set(map(type, values)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
-            distinct = list(dict.fromkeys(raw))
+            distinct = list(dict.fromkeys(values))
             valid = adapter.validate_python(distinct, context=context)
             if valid == distinct:
-                columns[attr] = raw
+                columns[attr] = values
             else:
-                columns[attr] = list(map(dict(zip(distinct, valid, strict=True)).__getitem__, raw))
+                mapped = dict(zip(distinct, valid, strict=True))
+                columns[attr] = list(map(mapped.__getitem__, values))
     except ValidationError:
         return None
     return columns
