@@ -316,6 +316,12 @@ DOCUMENTS: dict[str, Callable[[str], str]] = {
     "truncated_in_tag": lambda doc: doc[: doc.index("</Bedrag>", len(doc) // 2) + 4],
     "no_totals": lambda doc: doc.replace(TOTALS, ""),
     "text_after_root": lambda doc: doc + "junk",
+    "deep_in_line": lambda doc: doc.replace(
+        "<Werkgebied>", "<Werkgebied>" + "<a>" * 300 + "x" + "</a>" * 300, 3
+    ),
+    "wide_between_lines": lambda doc: doc.replace(
+        "</Prestatie>", "</Prestatie><Foo>" + "<x/>" * 25_000 + "</Foo>", 1
+    ),
     "doctype": lambda doc: doc.replace("<Declaratiebericht", "<!DOCTYPE x>\n<Declaratiebericht", 1),
 }
 

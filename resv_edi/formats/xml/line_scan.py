@@ -33,6 +33,8 @@ SMALL = 16
 WINDOW = 2 * 1024 * 1024
 #: longest markup token (tag, comment, ...) followed; a longer one ends the scanning
 TOKEN_MAX = 64 * 1024
+#: most tokens followed outside the lines (or inside one element in the container)
+TOKENS_MAX = 20_000
 _READ = 1024 * 1024
 
 _WS = "[ \t\n\r]*"
@@ -112,6 +114,7 @@ class LineScan:
         self.mode = _OUTSIDE
         self.stack: list[tuple[bytes, bool]] = []  # open elements: name, plain (no xmlns)
         self.last = _OTHER
+        self.tokens = 0  # tokens followed since the last line in the container
 
     # -- the stream ------------------------------------------------------------------
 
@@ -165,7 +168,7 @@ class LineScan:
 
     def _tokens(self, size: int) -> bool:
         """Hand on tokens up to ``size`` bytes, or up to where a run may start."""
-        start_len = sum(map(len, self.out))
+        given = 0
         while self.mode != _PASS:
             self._fill(TOKEN_MAX)
             if self.i >= len(self.buf):
@@ -178,10 +181,14 @@ class LineScan:
                 self._lost()
                 break
             self._token(m)
+            given += m.end() - self.i
             self._give(m.end())
-            if self.mode == _LINES and len(self.stack) == 2 and self.last == _OPEN:
+            self.tokens += 1
+            if self.tokens > TOKENS_MAX:  # a deep or wide element: the parser's alone
+                self._lost()
+            elif self.mode == _LINES and len(self.stack) == 2 and self.last == _OPEN:
                 break  # the container's start: let the parser read the header first
-            if sum(map(len, self.out)) - start_len >= size or self._at_run():
+            elif given >= size or self._at_run():
                 break
         return bool(self.out) or self._advance(size)
 
@@ -225,6 +232,7 @@ class LineScan:
         closed, plain = stack.pop()
         if len(stack) == 2 and self.mode == _LINES:
             self.last = _LINE if closed == self.line_tag and plain else _OTHER
+            self.tokens = 0
         elif len(stack) == 1:
             self.mode = _OUTSIDE
         elif not stack:
@@ -302,6 +310,7 @@ class LineScan:
         else:
             self._give(i + size)
         self.last = _LINE
+        self.tokens = 0
         return True
 
 
