@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate, islice, repeat
+from operator import sub
 from typing import IO, Any
 
 from resv_edi.formats.xml.reader import ReadProgress
@@ -259,41 +261,28 @@ class LineScan:
             stop += 1
         stop = min(len(buf), stop + len(self.followers[1]))  # what follows the last line
         text = buf[i:stop].decode("utf-8", "surrogateescape")
-        match = self.pattern.match
-        found: list[re.Match[str]] = []
-        pos, limit, end = 0, self.limit, len(text)
-        while len(found) < limit:
-            m = match(text, pos)
-            if m is None or m.end() >= end:
-                break  # the last line in the window may go on: it is taken next time
-            pos = m.end()
-            found.append(m)
+        end = len(text)
+        # consecutive matches from the start, each where the last ended (C all the way)
+        scanner: Any = self.pattern.scanner(text)  # type: ignore[attr-defined]
+        found = list(islice(iter(scanner.match, None), self.limit))
+        if found and found[-1].end() >= end:
+            found.pop()  # the last line in the window may go on: it is taken next time
         # the last line is followed by another or the container's end: the exact reader keeps
         # the line read last in its tree and looks at it when an unexpected sibling follows
-        if found and not text.startswith(self.followers, pos):
+        if found and not text.startswith(self.followers, found[-1].end()):
             found.pop()
         if not found:
             return False
         pos = found[-1].end()
-        marker = len(self.names) + 1
-        body = text[: found[-1].start(marker)]
+        body = text[: found[-1].start(len(self.names) + 1)]
         if "]]>" in body:
             return False
-        line, first = self.line, 0
-        lines = []
-        for m in found:
-            start = m.start()
-            line += text.count("\n", first, start)
-            lines.append(line)
-            first = start
-        texts = list(zip(*[m.groups() for m in found], strict=True))
-        columns = {}
-        for name, column in zip(self.names, texts, strict=False):
-            values = list(column)
-            if "&" in "".join(filter(None, values)):
-                values = list(map(_unescape, values))
-            columns[name] = values
-        longest = max(m.start(marker) - m.start() for m in found)
+        starts = list(map(_START, found))
+        breaks = map(text.count, repeat("\n"), [0, *starts], starts)
+        lines = list(accumulate(breaks, initial=self.line))[1:]
+        longest = max(map(sub, [*starts[1:], len(body)], starts))
+        texts = zip(*map(_GROUPS, found), strict=True)
+        columns = dict(zip(self.names, map(_texts, texts), strict=False))
         run = LineRun(columns, lines, longest)
         size = pos if text.isascii() else len(text[:pos].encode("utf-8", "surrogateescape"))
         if self.judge(run, self.progress):
@@ -338,9 +327,22 @@ def plain_references(fh: IO[bytes]) -> bool:
         fh.seek(0)
 
 
-def _unescape(value: str | None) -> str | None:
-    if value is None or "&" not in value:
-        return value
+_START = re.Match.start
+_GROUPS = re.Match.groups
+
+
+def _texts(column: tuple[str | None, ...]) -> list[str | None]:
+    """A field's texts, the predefined entities replaced."""
+    values = list(column)
+    if "&" not in "".join(filter(None, values)):
+        return values
+    present: list[str] = [value for value in values if value is not None]
+    joined = "\0".join(present)  # NUL is in no text, and no entity makes one
+    replaced = iter(_unescape(joined).split("\0"))
+    return [None if value is None else next(replaced) for value in values]
+
+
+def _unescape(value: str) -> str:
     for entity, char in _ENTITIES:
         value = value.replace(entity, char)
     return value
