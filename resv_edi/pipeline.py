@@ -34,7 +34,7 @@ from resv_edi.source import atomic_output
 from resv_edi.standard.catalogue import issue
 from resv_edi.transport.magic import is_archive
 
-if TYPE_CHECKING:  # loaded only where needed (a zip, a block check)
+if TYPE_CHECKING:  # the archive reader loads only for a zip
     from resv_edi.rules.block_check import BlockCheck
     from resv_edi.transport.archive import Member, TransportRules
 
@@ -211,8 +211,8 @@ def _check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    if fmt in ("ndjson", "xml"):  # checked in blocks: the same issues, far fewer per-line steps
-        blocks = _block_check(fmt, path, kind, limits, name)
+    if fmt in ("ndjson", "ei", "xml"):  # checked in blocks: the same issues, far fewer steps
+        blocks = _block_check(fmt)(path, kind, limits, name=name)
         for found in blocks:
             report.keep(found, limits.max_errors)
         report.lines = blocks.lines
@@ -236,17 +236,19 @@ def _check_file(
     return report
 
 
-def _block_check(
-    fmt: str, path: str, kind: MessageKind | None, limits: Limits, name: str
-) -> BlockCheck:
-    """The block check of ``fmt`` (NDJSON or XML), imported only for that format."""
+def _block_check(fmt: str) -> type[BlockCheck]:
+    """The block check of ``fmt`` (its module loaded only for that format)."""
+    if fmt == "ei":
+        from resv_edi.rules.ei_blocks import EiCheck  # RESV EI only
+
+        return EiCheck
     if fmt == "xml":
-        from resv_edi.rules.xml_blocks import XmlCheck
+        from resv_edi.rules.xml_blocks import XmlCheck  # XML only
 
-        return XmlCheck(path, kind, limits, name=name)
-    from resv_edi.rules.ndjson_blocks import NdjsonCheck
+        return XmlCheck
+    from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
 
-    return NdjsonCheck(path, kind, limits, name=name)
+    return NdjsonCheck
 
 
 def check_archive(

@@ -22,7 +22,7 @@ from resv_edi.formats.xml.line_scan import LineRun
 from resv_edi.formats.xml.reader import ReadProgress, read_xml
 from resv_edi.model.messages import Entry
 from resv_edi.rules.block_check import BlockCheck
-from resv_edi.rules.blocks import CleanRun, clean_run, field_columns
+from resv_edi.rules.blocks import CleanRun, alias_columns, clean_run
 
 #: the depth of a line's fields: under a lower ``--max-depth`` every line is read exactly
 _FIELD_DEPTH = 4
@@ -65,7 +65,7 @@ class XmlCheck(BlockCheck):
             for value in column
         ):
             return None
-        columns = field_columns(run.columns, None)
+        columns = alias_columns(run.columns, n, None)
         if columns is None or not self.clean_lines(columns):
             return None
         kind = progress.kind

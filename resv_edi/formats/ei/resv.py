@@ -12,9 +12,10 @@ Optional numeric identifiers are digits or spaces (absent), so conversions are l
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from typing import IO, Any
 
 from pydantic import ValidationError
@@ -22,16 +23,16 @@ from pydantic import ValidationError
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.model.base import Record
+from resv_edi.model.base import Record, field_pairs
 from resv_edi.model.binding import issues_from_error
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.source import Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
-from resv_edi.vektis.framing import count_mismatches
+from resv_edi.vektis.framing import FrameRun, count_mismatches
 from resv_edi.vektis.layout import FieldSpec, Layout, detect_layout, load_layout
-from resv_edi.vektis.reader import EIRecord, parse_fields, read_records
-from resv_edi.vektis.writer import format_record, write_texts
+from resv_edi.vektis.reader import Blocks, EIRecord, parse_fields, read_records
+from resv_edi.vektis.writer import blank_record, field_formatter, format_record, write_texts
 
 #: structural trailer checks that rules R001/R002 (and their retour twins) make for the trailer
 #: fields the model carries; on the other trailer fields (comment and detail record counts)
@@ -114,6 +115,20 @@ def read_ei(
 ) -> Iterator[Entry | Issue]:
     """Entries of a RESV message in EI form; for any other EI standard only its structural
     issues (such files are claims, not RESV messages, and have no entries)."""
+    return read_ei_blocks(source, kind, file=file, limits=limits)  # type: ignore[return-value]
+
+
+def read_ei_blocks(
+    source: Source,
+    kind: MessageKind | None = None,
+    *,
+    file: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    blocks: Blocks | None = None,
+) -> Iterator[Entry | Issue | FrameRun]:
+    """:func:`read_ei` with a block reader (:class:`~resv_edi.vektis.reader.EIReader`'s
+    ``blocks``): its :class:`~resv_edi.vektis.framing.FrameRun` items come in place of the
+    entries of their records."""
     name = source_name(source, file)
     found = _detect(source, name, limits)
     if isinstance(found, Issue):
@@ -139,7 +154,7 @@ def read_ei(
         )
         return
     yield from _ResvReader(resv_layout(detected.name), name).run(
-        read_records(source, layout, file=name, limits=limits)
+        read_records(source, layout, file=name, limits=limits, blocks=blocks)
     )
 
 
@@ -184,8 +199,9 @@ class _ResvReader:
         self.pending: tuple[EIRecord, list[Issue]] | None = None
         self.ruled = rl.ruled_trailer_fields
 
-    def run(self, stream: Iterable[EIRecord | Issue]) -> Iterator[Entry | Issue]:
+    def run(self, stream: Iterable[EIRecord | Issue]) -> Iterator[Entry | Issue | FrameRun]:
         issues_of_record: list[Issue] = []
+        line_type = self.rl.record_type["line"]
         for item in stream:
             if isinstance(item, Issue):
                 if item.code in _LEFT_TO_RULES and item.location.path in self.ruled:
@@ -194,6 +210,13 @@ class _ResvReader:
                     self.pending[1].append(item)
                     continue
                 issues_of_record.append(item)
+                continue
+            if isinstance(item, FrameRun):  # lines a block reader checked: counted, passed on
+                yield from self._flush()
+                yield from issues_of_record
+                issues_of_record = []
+                self.lines += item.counts.get(line_type, 0)
+                yield item
                 continue
             rtype = item.record_type
             if rtype == self.rl.comment_type and self.pending is not None:
@@ -325,6 +348,21 @@ def trailer_count_issues(
     return found_issues
 
 
+def element_column(fm: _FieldMap, values: Sequence[Any]) -> Sequence[Any]:
+    """The element values the reader makes of a column of field ``fm``'s read ``values``
+    (``None`` where the element is absent), each distinct value converted once."""
+    if fm.index is not None:
+        raise ValueError(f"field {fm.spec.id} is repeated: no column of its own")
+    if not fm.digits:  # as :func:`_put`: the value itself, absent when empty
+        return [None if value == "" else value for value in values] if "" in values else values
+    made: dict[Any, Any] = {}
+    for value in dict.fromkeys(values):
+        data: dict[str, Any] = {}
+        _put(data, fm, value)
+        made[value] = data.get(fm.element)
+    return list(map(made.__getitem__, values))
+
+
 def _put(data: dict[str, Any], fm: _FieldMap, value: Any) -> None:
     if value is None or value == "":
         return
@@ -359,35 +397,130 @@ def write_ei(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECL
 
 def _texts(records: Iterable[Record], rl: ResvLayout, order: RecordOrder) -> Iterator[str]:
     """The EI record texts of ``records``: a 98 comment after a line with a Toelichting, the
-    detail numbers and the trailer's EI-only counts filled in."""
-    layout = rl.layout
+    detail numbers and the trailer's EI-only counts filled in. Lines are written in blocks
+    (:func:`_line_texts`)."""
     counts: dict[str, int] = {}
     detail = 0
+    lines: list[Record] = []
     for record in records:
         part = order.accept(record)
-        rtype = rl.record_type[part]
-        values = _values(rl, rtype, record.to_data())
         if part == "line":
-            detail += 1
-            values[layout.records[rtype].fields[1].key] = detail
-        elif part == "totals":
-            _fill_trailer_counts(rl, values, counts)
-        yield format_record(layout, rtype, values)
+            lines.append(record)
+            if len(lines) < _WRITE_BLOCK:
+                continue
+        if lines:
+            yield from _lines_and_comments(rl, lines, detail + 1, counts)
+            detail += len(lines)
+            lines = []
+        if part != "line":
+            rtype = rl.record_type[part]
+            values = _values(rl, rtype, record.to_data())
+            if part == "totals":
+                _fill_trailer_counts(rl, values, counts)
+            yield format_record(rl.layout, rtype, values)
+            counts[rtype] = counts.get(rtype, 0) + 1
+    if lines:
+        yield from _lines_and_comments(rl, lines, detail + 1, counts)
+    order.finish()
+
+
+_WRITE_BLOCK = 1024
+
+
+def _lines_and_comments(
+    rl: ResvLayout, lines: list[Record], first: int, counts: dict[str, int]
+) -> Iterator[str]:
+    """The texts of ``lines`` (detail numbers from ``first``), each followed by the 98
+    comment of its Toelichting; ``counts`` counted on."""
+    layout = rl.layout
+    rtype = rl.record_type["line"]
+    texts = _line_texts(rl.kind.name, lines, first)
+    for n, record in enumerate(lines, first):
+        text = texts[n - first] if texts is not None else None
+        if text is None:  # not the common values: written (or refused) the general way
+            values = _values(rl, rtype, record.to_data())
+            values[layout.records[rtype].fields[1].key] = n
+            text = format_record(layout, rtype, values)
+        yield text
         counts[rtype] = counts.get(rtype, 0) + 1
         toelichting = getattr(record, "toelichting", None)
-        if part == "line" and toelichting and rl.comment_type and rl.comment_field:
+        if toelichting and rl.comment_type and rl.comment_field:
             comment = layout.records[rl.comment_type]
             yield format_record(
                 layout,
                 rl.comment_type,
                 {
-                    comment.fields[1].key: detail,
+                    comment.fields[1].key: n,
                     comment.fields[2].key: 1,
                     rl.comment_field.spec.key: toelichting,
                 },
             )
             counts[rl.comment_type] = counts.get(rl.comment_type, 0) + 1
-    order.finish()
+
+
+def _line_texts(kind_name: str, lines: list[Record], first: int) -> list[str] | None:
+    """The texts of line records ``lines`` (detail numbers from ``first``), written by
+    columns: each field's distinct values formatted once by their precomputed formatter
+    (:func:`~resv_edi.vektis.writer.field_formatter`). ``None`` when a value is not a
+    common one: then each line is written by :func:`format_record`, which may refuse it."""
+    plan = _line_plan(kind_name)
+    if plan is None:
+        return None
+    template, steps, (number_at, number_text) = plan
+    found: list[Any] = list(template)
+    data = [record.__dict__ for record in lines]
+    try:
+        for at, attr, digits, width, formatted in steps:
+            values = [values[attr] for values in data]
+            shown: dict[Any, str] = {}
+            for value in dict.fromkeys(values):
+                if value is None:
+                    shown[value] = template[at]
+                    continue
+                text = formatted(str(value).rjust(width, "0") if digits else value)
+                if text is None:
+                    return None
+                shown[value] = text
+            found[at] = list(map(shown.__getitem__, values))
+    except TypeError:  # a value that is no dictionary key: the general way
+        return None
+    numbers = list(map(number_text, range(first, first + len(lines))))
+    if None in numbers:
+        return None
+    found[number_at] = numbers
+    columns = [part if isinstance(part, list) else repeat(part) for part in found]
+    return list(map("".join, zip(*columns, strict=False)))  # the constant parts repeat
+
+
+_Step = tuple[int, str, bool, int, Callable[[Any], "str | None"]]
+
+
+@cache
+def _line_plan(
+    kind_name: str,
+) -> tuple[tuple[str, ...], tuple[_Step, ...], tuple[int, Callable[[Any], str | None]]] | None:
+    """The empty line record, per mapped field (position, model attribute, digits, width,
+    formatter), and the detail number's position and formatter; ``None`` when a field has
+    no column of its own (a repeated one)."""
+    rl = resv_layout(kind_name)
+    rtype = rl.record_type["line"]
+    record_layout = rl.layout.records[rtype]
+    position = {f.key: i for i, f in enumerate(record_layout.fields)}
+    attrs = {alias: attr for attr, alias in field_pairs(rl.kind.record_class("line"))}
+    steps: list[_Step] = []
+    for fm in rl.fields[rtype]:
+        if fm.index is not None or fm.element not in attrs:
+            return None
+        spec = fm.spec
+        steps.append(
+            (position[spec.key], attrs[fm.element], fm.digits, spec.length, field_formatter(spec))
+        )
+    number = record_layout.fields[1]
+    return (
+        blank_record(rl.layout, rtype),
+        tuple(steps),
+        (position[number.key], field_formatter(number)),
+    )
 
 
 def _values(rl: ResvLayout, rtype: str, data: dict[str, Any]) -> dict[str, Any]:
