@@ -39,12 +39,12 @@ TOKEN_MAX = 64 * 1024
 TOKENS_MAX = 20_000
 _READ = 1024 * 1024
 
-_WS = "[ \t\n\r]*"
+# possessive (``*+``): what follows each part (``<``) is never in it, so the meaning is the
+# same and the matcher keeps no backtracking points (a quarter faster)
+_WS = "[ \t\n\r]*+"
+_CHAR = "[^<&\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 #: the text of a field: characters XML allows as they are, and the predefined entities
-_TEXT = (
-    "([^<&\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*"
-    "(?:&(?:amp|lt|gt|quot|apos);[^<&\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]*)*)"
-)
+_TEXT = f"(?:{_CHAR}*+(?:&(?:amp|lt|gt|quot|apos);{_CHAR}*+)*+)"
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 
 _TOKEN = re.compile(
@@ -83,7 +83,7 @@ Judge = Callable[[LineRun, ReadProgress], bool]
 @cache
 def _line_pattern(line: str, names: tuple[str, ...]) -> re.Pattern[str]:
     """A canonical line, then white space; the last (empty) group marks the line's end."""
-    fields = "".join(f"(?:{_WS}<{n}>{_TEXT}</{n}>)?" for n in names)
+    fields = "".join(f"(?:{_WS}<{n}>({_TEXT})</{n}>)?" for n in names)
     return re.compile(f"<{line}>{fields}{_WS}</{line}>(){_WS}")
 
 
