@@ -24,6 +24,10 @@ from resv_edi.model.messages import Entry
 from resv_edi.rules.block_check import BlockCheck
 from resv_edi.rules.blocks import CleanRun, alias_columns, clean_run
 
+#: most lines of clean runs held before the reader must give an item (one line is then read
+#: exactly): memory stays flat although a valid file's lines give no items
+HELD_LINES = 8192
+
 #: the depth of a line's fields: under a lower ``--max-depth`` every line is read exactly
 _FIELD_DEPTH = 4
 
@@ -32,22 +36,28 @@ class XmlCheck(BlockCheck):
     """Issues of the XML message at ``path`` (iterate once); ``lines`` counts its lines."""
 
     def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
-        counted: list[CleanRun] = []
+        counted: list[CleanRun] = []  # runs the parser passed, until the reader's next item
+        held = [0]  # lines in them
 
         def judge(run: LineRun, progress: ReadProgress) -> bool:
             found = self._clean(run, progress)
             if found is not None:
                 counted.append(found)
+                held[0] += len(found.rows)
             return found is not None
+
+        def ready() -> bool:  # a valid file gives no item between header and totals
+            return held[0] < HELD_LINES
 
         # an undefined entity puts the parser in a state that depends on how it was fed
         plain = fh.seekable() and line_scan.plain_references(fh)
-        scan = line_scan.line_scan(judge, line_scan.BLOCK) if plain else None
+        scan = line_scan.line_scan(judge, line_scan.BLOCK, ready) if plain else None
         stream = cast(BinaryIO, fh)
         for item in read_xml(stream, self.kind, file=name, limits=self.limits, line_filter=scan):
             if counted:  # runs the parser passed before this item
                 yield from counted
                 counted.clear()
+                held[0] = 0
             yield item
         yield from counted
 

@@ -403,3 +403,25 @@ def test_header_changes(
     path = _write(tmp_path, HEAD.replace(*change) + "\n    ".join(LINES) + TAIL)
     _same(path, 4, monkeypatch)
     _same(path, 2048, monkeypatch)
+
+
+def test_held_runs_stay_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A valid file gives the reader no item between header and totals: after HELD_LINES
+    clean lines one line is read exactly, so the runs held in memory stay few."""
+    monkeypatch.setattr(xml_blocks, "HELD_LINES", 5)
+    path = _mutated(tmp_path, {})
+    _same(path, 3, monkeypatch)
+    held, most = 0, 0
+    body = XmlCheck._body
+
+    def spy(self: XmlCheck, fh: Any, name: str) -> Any:
+        nonlocal held, most
+        for item in body(self, fh, name):
+            held = held + len(item.rows) if isinstance(item, CleanRun) else 0
+            most = max(most, held)
+            yield item
+
+    monkeypatch.setattr(XmlCheck, "_body", spy)
+    list(XmlCheck(path, None))
+    assert 5 <= most <= 5 + 3
+    assert 0 < _clean_lines(path) < 24

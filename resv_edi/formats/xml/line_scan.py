@@ -91,12 +91,18 @@ class LineScan:
     """The stream the parser reads: ``raw`` with runs of lines the ``judge`` took blanked."""
 
     def __init__(
-        self, raw: io.RawIOBase, progress: ReadProgress, judge: Judge, block: int = BLOCK
+        self,
+        raw: io.RawIOBase,
+        progress: ReadProgress,
+        judge: Judge,
+        block: int = BLOCK,
+        ready: Callable[[], bool] | None = None,
     ) -> None:
         kind: MessageKind = progress.kind
         self.src = io.BufferedReader(raw, _READ)
         self.progress = progress
         self.judge = judge
+        self.ready = ready  # False: the caller needs an item first, the next line goes exactly
         self.block = block
         self.limit = block  # lines in the next run (smaller after a refused run)
         self.names = kind.record_class("line").element_names
@@ -107,6 +113,7 @@ class LineScan:
         self.line_tag = kind.line_element.encode()
         self.line_open = b"<" + self.line_tag + b">"
         self.line_close = "</" + kind.line_element + ">"
+        self.width = 1024  # bytes of a line and the white space after it, on average
         self.followers = ("<" + kind.line_element + ">", "</" + kind.lines_element + ">")
         self.buf = b""
         self.i = 0  # scanning position in buf
@@ -251,9 +258,12 @@ class LineScan:
 
     def _run(self) -> bool:
         """Offer the canonical lines from ``i`` to the judge; False when there are none."""
-        self._fill(WINDOW)
+        one = self.ready is not None and not self.ready()
+        limit = 1 if one else self.limit
+        span = min(WINDOW, limit * self.width + TOKEN_MAX)  # what the lines may need
+        self._fill(span)
         buf, i = self.buf, self.i
-        cut = buf.rfind(self.line_close.encode(), i, i + WINDOW)
+        cut = buf.rfind(self.line_close.encode(), i, i + span)
         if cut < 0:
             return False
         stop = cut + len(self.line_close)
@@ -264,7 +274,7 @@ class LineScan:
         end = len(text)
         # consecutive matches from the start, each where the last ended (C all the way)
         scanner: Any = self.pattern.scanner(text)  # type: ignore[attr-defined]
-        found = list(islice(iter(scanner.match, None), self.limit))
+        found = list(islice(iter(scanner.match, None), limit))
         if found and found[-1].end() >= end:
             found.pop()  # the last line in the window may go on: it is taken next time
         # the last line is followed by another or the container's end: the exact reader keeps
@@ -274,6 +284,13 @@ class LineScan:
         if not found:
             return False
         pos = found[-1].end()
+        size = pos if text.isascii() else len(text[:pos].encode("utf-8", "surrogateescape"))
+        self.width = max(64, size // len(found))
+        if one:  # one line to the parser: its entry lets the caller take the runs so far
+            self._give(i + size)
+            self.last = _LINE
+            self.tokens = 0
+            return True
         body = text[: found[-1].start(len(self.names) + 1)]
         if "]]>" in body:
             return False
@@ -284,7 +301,6 @@ class LineScan:
         texts = zip(*map(_GROUPS, found), strict=True)
         columns = dict(zip(self.names, map(_texts, texts), strict=False))
         run = LineRun(columns, lines, longest)
-        size = pos if text.isascii() else len(text[:pos].encode("utf-8", "surrogateescape"))
         if self.judge(run, self.progress):
             blank = _blank(body)
             self.out.append(blank)
@@ -357,10 +373,14 @@ def _blank(body: str) -> bytes:
     return b"<!--" + b" " * (len(body) - 7) + b"-->"
 
 
-def line_scan(judge: Judge, block: int = BLOCK) -> Callable[[io.RawIOBase, ReadProgress], Any]:
-    """The :data:`~resv_edi.formats.xml.reader.LineFilter` of ``judge``."""
+def line_scan(
+    judge: Judge, block: int = BLOCK, ready: Callable[[], bool] | None = None
+) -> Callable[[io.RawIOBase, ReadProgress], Any]:
+    """The :data:`~resv_edi.formats.xml.reader.LineFilter` of ``judge``; while ``ready()`` is
+    False, lines are handed to the parser (so that its entries come and the caller can pass
+    on what it holds)."""
 
     def wrap(raw: io.RawIOBase, progress: ReadProgress) -> LineScan:
-        return LineScan(raw, progress, judge, block)
+        return LineScan(raw, progress, judge, block, ready)
 
     return wrap
