@@ -18,6 +18,8 @@ from resv_edi.model.base import Record
 from resv_edi.standard.facts import facts
 
 Part = Literal["header", "line", "totals"]
+#: a part's place in :func:`record_classes`
+_PARTS: dict[str, int] = {"header": 0, "line": 1, "totals": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ class MessageKind:
         return record_classes(self.records)[3]
 
     def record_class(self, part: Part) -> type[Record]:
-        return {"header": self.header, "line": self.line, "totals": self.totals}[part]
+        return record_classes(self.records)[_PARTS[part]]
 
     def element(self, part: Part) -> str:
         return {
