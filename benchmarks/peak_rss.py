@@ -1,15 +1,18 @@
 """Peak resident memory of a ``resv-edi`` command at two input sizes.
 
-    python benchmarks/peak_rss.py validate --lines 10000 1000000 [--format xml]
+    python benchmarks/peak_rss.py validate --lines 10000 1000000 [--format xml] [--invalid]
 
 Generates a declaration of each size, runs the command in a child process and reports its
-peak RSS (``ru_maxrss`` of the child) and the ratio of the largest to the smallest.
+peak RSS (``ru_maxrss`` of the child) and the ratio of the largest to the smallest. With
+``--invalid`` every line's Begindatum gets month 13 (an S002 error on every line), to show
+that a file of only invalid lines still streams in flat memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,46 +33,126 @@ def peak_rss_mib(args: list[str]) -> tuple[float, float, int]:
     return usage.ru_maxrss / 1024, seconds, child.returncode
 
 
+_DATE_MONTH = {  # the Begindatum's month in each format: (pattern, replacement)
+    "xml": (rb"(<Begindatum>\d{4}-)\d\d", rb"\g<1>13"),
+    "json": (rb'("Begindatum":\s*"\d{4}-)\d\d', rb"\g<1>13"),
+    "ndjson": (rb'("Begindatum":\s*"\d{4}-)\d\d', rb"\g<1>13"),
+}
+
+
+def make_invalid(src: Path, dst: Path, fmt: str) -> None:
+    """Copy ``src`` to ``dst`` with month 13 in every line's Begindatum (streamed by line)."""
+    if fmt == "ei":
+        from resv_edi.formats.ei.resv import resv_layout
+
+        rl = resv_layout("declaratie")
+        line_type = rl.record_type["line"]
+        spec = next(f.spec for f in rl.fields[line_type] if f.element == "Begindatum")
+        at = spec.start - 1 + 4  # CCYY|MM|DD: the month follows the year
+
+        def fix(raw: bytes) -> bytes:
+            return raw[:at] + b"13" + raw[at + 2 :] if raw.startswith(line_type.encode()) else raw
+
+    else:
+        pattern, repl = _DATE_MONTH[fmt]
+        compiled = re.compile(pattern)
+
+        def fix(raw: bytes) -> bytes:
+            return compiled.sub(repl, raw)
+
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        fout.writelines(map(fix, fin))
+
+
+COMMANDS = (
+    "validate",
+    "convert",
+    "retour",
+    "lumpsum",
+    "inspect",
+    "report",
+    "reconcile",
+    "overlap",
+    "ledger-add",
+)
+
+
+def _generate(exe: list[str], dst: Path, n: int, fmt: str, standard: str | None = None) -> Path:
+    if not dst.exists():
+        gen = [*exe, "generate", "--records", str(n), "-o", str(dst), "-q"]
+        gen += ["--standard", standard, "--mapping", "ha304_oi"] if standard else ["--to", fmt]
+        subprocess.run(gen, check=True)
+    return dst
+
+
+def _input(exe: list[str], folder: Path, n: int, opts: argparse.Namespace) -> Path:
+    """The command's main input of ``n`` lines (generated once per folder)."""
+    if opts.command == "lumpsum":
+        return _generate(exe, folder / f"ha304_{n}.asc", n, "ei", "HA304")
+    fmt = "ei" if opts.command == "inspect" else opts.format
+    src = _generate(exe, folder / f"decl_{n}.{fmt}", n, fmt)
+    if opts.invalid:
+        bad = folder / f"decl_{n}_invalid.{fmt}"
+        if not bad.exists():
+            make_invalid(src, bad, fmt)
+        src = bad
+    return src
+
+
+def _command(
+    exe: list[str], folder: Path, n: int, src: Path, opts: argparse.Namespace
+) -> list[str]:
+    """The command line measured (its own outputs in ``folder``)."""
+    out = folder / f"out_{n}.{opts.to}"
+    if opts.command == "validate":
+        return [*exe, "validate", "--jobs", "1", str(src)]
+    if opts.command in ("convert", "retour"):
+        return [*exe, opts.command, str(src), "-o", str(out), "--to", opts.to]
+    if opts.command == "lumpsum":
+        return [*exe, "lumpsum", str(src), "--mapping", "ha304_oi", "-o", str(out), "--to", "csv"]
+    if opts.command == "inspect":
+        return [*exe, "inspect", str(src)]
+    if opts.command == "report":
+        return [*exe, "report", str(src), "-o", str(folder / f"report_{n}")]
+    if opts.command == "reconcile":
+        answer = folder / f"retour_{n}.xml"
+        if not answer.exists():
+            subprocess.run([*exe, "retour", str(src), "-o", str(answer), "-q"], check=False)
+        return [*exe, "reconcile", str(src), str(answer)]
+    if opts.command == "overlap":
+        claims = _generate(exe, folder / f"ha304_{n}.asc", n, "ei", "HA304")
+        table = folder / f"overlap_{n}.json"
+        return [
+            *exe,
+            "overlap",
+            "--declarations",
+            str(src),
+            "--claims",
+            str(claims),
+            "-o",
+            str(table),
+        ]
+    db = folder / f"ledger_{n}.sqlite"
+    db.unlink(missing_ok=True)
+    subprocess.run([*exe, "ledger", "init", "--db", str(db), "-q"], check=True)
+    return [*exe, "ledger", "add", str(src), "--db", str(db)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["validate", "convert", "retour", "lumpsum"])
+    parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("--lines", type=int, nargs="+", default=[10_000, 1_000_000])
     parser.add_argument("--format", default="xml")
     parser.add_argument("--to", default="ei")
     parser.add_argument("--dir", default=None)
+    parser.add_argument("--invalid", action="store_true", help="every line's date invalid")
     opts = parser.parse_args()
     exe = [sys.executable, "-m", "resv_edi.cli.main"]
     folder = Path(opts.dir or tempfile.mkdtemp(prefix="resv-rss-"))
     results = []
     for n in sorted(opts.lines):
-        if opts.command == "lumpsum":
-            src = folder / f"ha304_{n}.asc"
-            if not src.exists():
-                gen = [*exe, "generate", "--standard", "HA304", "--records", str(n), "-o", str(src)]
-                subprocess.run(gen, check=True)
-        else:
-            src = folder / f"decl_{n}.{opts.format}"
-            if not src.exists():
-                gen = [*exe, "generate", "--records", str(n), "--to", opts.format]
-                gen += ["-o", str(src)]
-                subprocess.run(gen, check=True)
-        out = folder / f"out_{n}.{opts.to}"
-        args = {
-            "validate": [*exe, "validate", "--jobs", "1", str(src)],
-            "convert": [*exe, "convert", str(src), "-o", str(out), "--to", opts.to],
-            "retour": [*exe, "retour", str(src), "-o", str(out), "--to", opts.to],
-            "lumpsum": [
-                *exe,
-                "lumpsum",
-                str(src),
-                "--mapping",
-                "ha304_oi",
-                "-o",
-                str(out),
-                "--to",
-                "csv",
-            ],
-        }[opts.command]
+        src = _input(exe, folder, n, opts)
+        args = _command(exe, folder, n, src, opts)
         rss, seconds, code = peak_rss_mib(args)
         size = src.stat().st_size / 2**20
         results.append((n, rss))
