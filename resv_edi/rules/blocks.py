@@ -122,13 +122,16 @@ class CleanRun:
     rows: list[RowValues]
     signed_sum: int
     last_line: int
+    #: the lines' validated attribute columns (what a converter writes), when kept
+    columns: Columns | None = None
 
 
 def clean_run(
     columns: Columns, first_index: int, lines: Sequence[int], paths: Iterable[str]
 ) -> CleanRun:
     """The :class:`CleanRun` of a clean block: ``first_index`` is its first line's number
-    within the message, ``lines`` the source line of each line, ``paths`` their XPaths."""
+    within the message, ``lines`` the source line of each line, ``paths`` their XPaths; the
+    run keeps ``columns`` (a reference, no copy) for a converter to write."""
     amounts = columns["bedrag"]
     signs = columns["debet_credit"]
     n = len(amounts)
@@ -151,7 +154,7 @@ def clean_run(
         )
     ]
     credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C")
-    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0)
+    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, columns)
 
 
 class RuleMemo:

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.model.base import Record, field_pairs
+from resv_edi.model.columns import LineBlock
 from resv_edi.model.messages import DECLARATIE, MessageKind
 
 
@@ -57,8 +58,31 @@ def _renderer(cls: type[Record], element: str, indent: str) -> Callable[[Record]
     return render
 
 
-def write_xml(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
-    """Write ``records`` (header, lines, totals) as one XML message; return the line count."""
+def _block_texts(block: LineBlock, element: str, indent: str) -> list[str]:
+    """The XML text of every line of ``block``, as :func:`_renderer` writes each record:
+    each field's distinct values are rendered once."""
+    inner = indent + "  "
+    columns: list[list[str]] = [[f"{indent}<{element}>\n"] * len(block)]
+    for attr, name in field_pairs(block.cls):
+        values = block.columns[attr]
+        try:
+            distinct = dict.fromkeys(values)
+        except TypeError:  # a repeated element (a list): record by record
+            return list(map(_renderer(block.cls, element, indent), block.records()))
+        rendered = {
+            value: "" if value is None else f"{inner}<{name}>{_text(value)}</{name}>\n"
+            for value in distinct
+        }
+        columns.append(list(map(rendered.__getitem__, values)))
+    columns.append([f"{indent}</{element}>\n"] * len(block))
+    return list(map("".join, zip(*columns, strict=True)))
+
+
+def write_xml(
+    records: Iterable[Record | LineBlock], out: IO[bytes], kind: MessageKind = DECLARATIE
+) -> int:
+    """Write ``records`` (header, lines, totals) as one XML message; return the line count.
+    Lines may come as :class:`~resv_edi.model.columns.LineBlock` items (the same bytes)."""
     header = _renderer(kind.header, kind.header_element, "  ")
     line = _renderer(kind.line, kind.line_element, "    ")
     totals = _renderer(kind.totals, kind.totals_element, "  ")
@@ -67,6 +91,12 @@ def write_xml(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DEC
     out.write(f'<{kind.root} xmlns="{kind.namespace}">\n'.encode())
     buffer: list[str] = []
     for record in records:
+        if isinstance(record, LineBlock):
+            order.accept_block(record)
+            buffer.extend(_block_texts(record, kind.line_element, "    "))
+            out.write("".join(buffer).encode())
+            buffer.clear()
+            continue
         part = order.accept(record)
         if part == "header":
             buffer.append(header(record))
