@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from resv_edi.model.base import Record
+from resv_edi.model.base import Record, field_pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,17 @@ class LineBlock:
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()), ()))
+
+    def data(self) -> list[dict[str, Any]]:
+        """Each line as :meth:`Record.to_data` gives it: element name -> value, absent fields
+        left out, in schema order."""
+        pairs = field_pairs(self.cls)
+        names = [name for _, name in pairs]
+        rows = zip(*(self.columns[attr] for attr, _ in pairs), strict=True)
+        return [
+            {name: value for name, value in zip(names, row) if value is not None}  # noqa: B905
+            for row in rows
+        ]
 
     def records(self) -> Iterator[Record]:
         """The block's lines as records (built without validating again)."""

@@ -20,10 +20,12 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
+from resv_edi.formats.ei.lines import LinePlan
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import issues_from_error
+from resv_edi.model.columns import LineBlock
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.source import Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
@@ -350,44 +352,90 @@ _INT_ELEMENTS = {"BtwBedrag"}
 # -- writing ---------------------------------------------------------------------------------
 
 
-def write_ei(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
-    """Write ``records`` (header, lines, totals) in the RESV EI form; return the line count."""
+def write_ei(
+    records: Iterable[Record | LineBlock], out: IO[bytes], kind: MessageKind = DECLARATIE
+) -> int:
+    """Write ``records`` (header, lines, totals) in the RESV EI form; return the line count.
+    Lines may come as :class:`~resv_edi.model.columns.LineBlock` items (the same bytes)."""
     order = RecordOrder(kind)
     write_texts(_texts(records, resv_layout(kind.name), order), out)
     return order.lines
 
 
-def _texts(records: Iterable[Record], rl: ResvLayout, order: RecordOrder) -> Iterator[str]:
+@cache
+def line_plan(kind_name: str) -> LinePlan:
+    """How the line records of ``kind_name`` are written (:mod:`resv_edi.formats.ei.lines`)."""
+    rl = resv_layout(kind_name)
+    line_type = rl.record_type["line"]
+    mapped = [(fm.spec, fm.element, fm.index, fm.digits) for fm in rl.fields[line_type]]
+    comment = rl.comment_field.spec if rl.comment_field else None
+    return LinePlan(rl.layout, rl.kind.line, line_type, mapped, rl.comment_type, comment)
+
+
+def _texts(
+    records: Iterable[Record | LineBlock], rl: ResvLayout, order: RecordOrder
+) -> Iterator[str]:
     """The EI record texts of ``records``: a 98 comment after a line with a Toelichting, the
     detail numbers and the trailer's EI-only counts filled in."""
     layout = rl.layout
-    counts: dict[str, int] = {}
+    plan = line_plan(rl.kind.name)
+    line_type = plan.line_type
+    counts: dict[str, int] = {line_type: 0}
+    if plan.comment_type:
+        counts[plan.comment_type] = 0
     detail = 0
+    pending: list[Record] = []  # line records not yet written: formatted by columns
+
+    def flush(block: LineBlock | None = None) -> list[str]:
+        """The texts of the pending line records, or of ``block``, counted."""
+        nonlocal detail
+        if block is None:
+            texts, comments = plan.records_texts(pending, detail)
+            lines = len(pending)
+            pending.clear()
+        else:
+            texts, comments = plan.block_texts(block, detail)
+            lines = len(block)
+        detail += lines
+        counts[line_type] += lines
+        if comments and plan.comment_type:
+            counts[plan.comment_type] += comments
+        return texts
+
     for record in records:
-        part = order.accept(record)
-        rtype = rl.record_type[part]
-        values = _values(rl, rtype, record.to_data())
+        try:
+            if isinstance(record, LineBlock):
+                order.accept_block(record)
+                part = None
+            else:
+                part = order.accept(record)
+        except (ValueError, TypeError):
+            if pending:  # a line before it that does not fit fails first, as it would alone
+                flush()
+            raise
         if part == "line":
-            detail += 1
-            values[layout.records[rtype].fields[1].key] = detail
-        elif part == "totals":
+            pending.append(record)  # type: ignore[arg-type]
+            if len(pending) >= _PENDING:
+                yield from flush()
+            continue
+        if pending:
+            yield from flush()
+        if part is None:
+            yield from flush(record)  # type: ignore[arg-type]
+            continue
+        rtype = rl.record_type[part]
+        values = _values(rl, rtype, record.to_data())  # type: ignore[union-attr]
+        if part == "totals":
             _fill_trailer_counts(rl, values, counts)
         yield format_record(layout, rtype, values)
         counts[rtype] = counts.get(rtype, 0) + 1
-        toelichting = getattr(record, "toelichting", None)
-        if part == "line" and toelichting and rl.comment_type and rl.comment_field:
-            comment = layout.records[rl.comment_type]
-            yield format_record(
-                layout,
-                rl.comment_type,
-                {
-                    comment.fields[1].key: detail,
-                    comment.fields[2].key: 1,
-                    rl.comment_field.spec.key: toelichting,
-                },
-            )
-            counts[rl.comment_type] = counts.get(rl.comment_type, 0) + 1
+    if pending:
+        yield from flush()
     order.finish()
+
+
+#: line records formatted together (by columns)
+_PENDING = 1024
 
 
 def _values(rl: ResvLayout, rtype: str, data: dict[str, Any]) -> dict[str, Any]:
