@@ -400,7 +400,7 @@ def _convert(
             reason = f"{claim} is a claim file, not a RESV message (see `resv-edi lumpsum`)"
             result.issues.append(issue("F002", Location(file=result.source), reason=reason))
             return result
-    checker = _block_check(detected)
+    checker = blocks_for(detected)
     if checker is not None:  # checked in blocks; clean blocks written as columns
         blocks = checker(source, kind, limits, name=result.source)
         return _convert_blocks(blocks, result, target, writes, max_errors)
@@ -441,20 +441,29 @@ def _convert(
     return result
 
 
-#: the block check of each input format that has one (``module:class``, a subclass of
-#: :class:`~resv_edi.rules.block_check.BlockCheck`): convert reads such input through it
+#: the block check of each input format (``module:class``, a subclass of
+#: :class:`~resv_edi.rules.block_check.BlockCheck`): convert reads such input through it and
+#: writes its clean runs as columns. An entry whose module is not there (yet) is skipped.
 BLOCK_CHECKS: dict[str, str] = {
     "ndjson": "resv_edi.rules.ndjson_blocks:NdjsonCheck",
+    "ei": "resv_edi.rules.ei_blocks:EiCheck",
+    "xml": "resv_edi.rules.xml_blocks:XmlCheck",
+    "json": "resv_edi.rules.json_blocks:JsonCheck",
 }
 
 
-def _block_check(fmt: str) -> type[BlockCheck] | None:
+def blocks_for(fmt: str) -> type[BlockCheck] | None:
     """The block check class of input format ``fmt`` (imported now), or ``None``."""
     target = BLOCK_CHECKS.get(fmt)
     if target is None:
         return None
     module, _, name = target.partition(":")
-    found: type[BlockCheck] = getattr(importlib.import_module(module), name)
+    try:
+        found: type[BlockCheck] = getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return None
     return found
 
 
