@@ -45,6 +45,21 @@ def field_text(spec: FieldSpec, value: Any) -> str:
         raise _Unfit from None
 
 
+def _field_texts(spec: FieldSpec, blank: str, values: list[Any]) -> list[str]:
+    """:func:`field_text` of each value (``blank`` for ``""``), a column at a time."""
+    kind = spec.kind
+    width = spec.length
+    if values:
+        kinds = set(map(type, values))
+        if kinds == {str} and kind in (AN, DC) and max(map(len, values)) <= width:
+            return [value.ljust(width) if value else blank for value in values]
+        if kinds == {int} and kind in (AMOUNT, N) and min(values) >= 0 and max(values) < 10**width:
+            return [str(value).rjust(width, "0") for value in values]
+        if kinds == {date} and kind == DATE and min(values).year >= 1000:
+            return [value.isoformat().replace("-", "") for value in values]
+    return [blank if value == "" else field_text(spec, value) for value in values]
+
+
 class LinePlan:
     """How the line records (``line_type``) of ``cls`` are written, with a comment record
     (``comment_type``, its text field ``comment``) after a line whose Toelichting is set."""
@@ -145,14 +160,20 @@ class LinePlan:
                 raise _Unfit
             values = columns[attr]
             blank = self._blanks[i]
-            rendered: dict[Any, str] = {}
-            for value in dict.fromkeys(values):
-                if value is None:
-                    rendered[value] = blank
-                    continue
-                text = str(value).rjust(spec.length, "0") if digits else value
-                rendered[value] = blank if text == "" else field_text(spec, text)
-            parts[i] = list(map(rendered.__getitem__, values))
+            distinct = dict.fromkeys(values)
+            absent = None in distinct
+            if absent:
+                del distinct[None]
+            keys = list(distinct)
+            given = [str(v).rjust(spec.length, "0") for v in keys] if digits else keys
+            texts = _field_texts(spec, blank, given)
+            if not absent and len(keys) == len(values):  # all distinct: already in order
+                parts[i] = texts
+                continue
+            lookup = dict(zip(keys, texts, strict=True))
+            if absent:
+                lookup[None] = blank
+            parts[i] = list(map(lookup.__getitem__, values))
         return parts
 
     def _exact(self, values: dict[str, Any], detail: int) -> str:

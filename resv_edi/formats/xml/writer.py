@@ -62,20 +62,45 @@ def _block_texts(block: LineBlock, element: str, indent: str) -> list[str]:
     """The XML text of every line of ``block``, as :func:`_renderer` writes each record:
     each field's distinct values are rendered once."""
     inner = indent + "  "
-    columns: list[list[str]] = [[f"{indent}<{element}>\n"] * len(block)]
+    n = len(block)
+    columns: list[list[str]] = [[f"{indent}<{element}>\n"] * n]
     for attr, name in field_pairs(block.cls):
         values = block.columns[attr]
         try:
-            distinct = dict.fromkeys(values)
+            column = _column(values, f"{inner}<{name}>{{}}</{name}>\n")
         except TypeError:  # a repeated element (a list): record by record
             return list(map(_renderer(block.cls, element, indent), block.records()))
-        rendered = {
-            value: "" if value is None else f"{inner}<{name}>{_text(value)}</{name}>\n"
-            for value in distinct
-        }
-        columns.append(list(map(rendered.__getitem__, values)))
-    columns.append([f"{indent}</{element}>\n"] * len(block))
+        columns.append(column)
+    columns.append([f"{indent}</{element}>\n"] * n)
     return list(map("".join, zip(*columns, strict=True)))
+
+
+def _column(values: list[Any], template: str) -> list[str]:
+    """Each value as its element (``template`` around its text; ``""`` for ``None``); the
+    texts of the distinct values made once (TypeError for a list)."""
+    distinct = dict.fromkeys(values)
+    absent = None in distinct
+    if absent:
+        del distinct[None]
+    keys = list(distinct)
+    kinds = set(map(type, keys))
+    if kinds == {str}:
+        joined = "".join(keys)
+        escape = "&" in joined or "<" in joined or ">" in joined
+        texts = list(map(_escape, keys)) if escape else keys
+    elif kinds == {date}:
+        texts = [value.isoformat() for value in keys]
+    elif kinds == {int}:
+        texts = list(map(str, keys))
+    else:
+        texts = list(map(_text, keys))
+    rendered = list(map(template.format, texts))
+    if not absent and len(keys) == len(values):  # all distinct: already in order
+        return rendered
+    lookup = dict(zip(keys, rendered, strict=True))
+    if absent:
+        lookup[None] = ""
+    return list(map(lookup.__getitem__, values))
 
 
 def write_xml(
