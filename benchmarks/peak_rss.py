@@ -1,15 +1,18 @@
 """Peak resident memory of a ``resv-edi`` command at two input sizes.
 
-    python benchmarks/peak_rss.py validate --lines 10000 1000000 [--format xml]
+    python benchmarks/peak_rss.py validate --lines 10000 1000000 [--format xml] [--invalid]
 
 Generates a declaration of each size, runs the command in a child process and reports its
-peak RSS (``ru_maxrss`` of the child) and the ratio of the largest to the smallest.
+peak RSS (``ru_maxrss`` of the child) and the ratio of the largest to the smallest. With
+``--invalid`` every line's Begindatum gets month 13 (an S002 error on every line), to show
+that a file of only invalid lines still streams in flat memory.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,6 +33,37 @@ def peak_rss_mib(args: list[str]) -> tuple[float, float, int]:
     return usage.ru_maxrss / 1024, seconds, child.returncode
 
 
+_DATE_MONTH = {  # the Begindatum's month in each format: (pattern, replacement)
+    "xml": (rb"(<Begindatum>\d{4}-)\d\d", rb"\g<1>13"),
+    "json": (rb'("Begindatum":\s*"\d{4}-)\d\d', rb"\g<1>13"),
+    "ndjson": (rb'("Begindatum":\s*"\d{4}-)\d\d', rb"\g<1>13"),
+}
+
+
+def make_invalid(src: Path, dst: Path, fmt: str) -> None:
+    """Copy ``src`` to ``dst`` with month 13 in every line's Begindatum (streamed by line)."""
+    if fmt == "ei":
+        from resv_edi.formats.ei.resv import resv_layout
+
+        rl = resv_layout("declaratie")
+        line_type = rl.record_type["line"]
+        spec = next(f.spec for f in rl.fields[line_type] if f.element == "Begindatum")
+        at = spec.start - 1 + 4  # CCYY|MM|DD: the month follows the year
+
+        def fix(raw: bytes) -> bytes:
+            return raw[:at] + b"13" + raw[at + 2 :] if raw.startswith(line_type.encode()) else raw
+
+    else:
+        pattern, repl = _DATE_MONTH[fmt]
+        compiled = re.compile(pattern)
+
+        def fix(raw: bytes) -> bytes:
+            return compiled.sub(repl, raw)
+
+    with src.open("rb") as fin, dst.open("wb") as fout:
+        fout.writelines(map(fix, fin))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["validate", "convert", "retour", "lumpsum"])
@@ -37,6 +71,7 @@ def main() -> int:
     parser.add_argument("--format", default="xml")
     parser.add_argument("--to", default="ei")
     parser.add_argument("--dir", default=None)
+    parser.add_argument("--invalid", action="store_true", help="every line's date invalid")
     opts = parser.parse_args()
     exe = [sys.executable, "-m", "resv_edi.cli.main"]
     folder = Path(opts.dir or tempfile.mkdtemp(prefix="resv-rss-"))
@@ -53,6 +88,11 @@ def main() -> int:
                 gen = [*exe, "generate", "--records", str(n), "--to", opts.format]
                 gen += ["-o", str(src)]
                 subprocess.run(gen, check=True)
+            if opts.invalid:
+                bad = folder / f"decl_{n}_invalid.{opts.format}"
+                if not bad.exists():
+                    make_invalid(src, bad, opts.format)
+                src = bad
         out = folder / f"out_{n}.{opts.to}"
         args = {
             "validate": [*exe, "validate", "--jobs", "1", str(src)],

@@ -215,10 +215,8 @@ def _check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    if fmt == "ndjson":  # checked in blocks: the same issues, far fewer per-line steps
-        from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
-
-        blocks = NdjsonCheck(path, kind, limits, name=name)
+    if fmt in ("ndjson", "ei"):  # checked in blocks: the same issues, far fewer per-line steps
+        blocks = _block_check(fmt)(path, kind, limits, name=name)
         for found in blocks:
             report.keep(found, limits.max_errors)
         report.lines = blocks.lines
@@ -239,6 +237,17 @@ def _check_file(
     report.close(limits.max_errors)
     place_report(report)  # XML: each issue at its element's own line and column
     return report
+
+
+def _block_check(fmt: str) -> type[BlockCheck]:
+    """The block check of ``fmt`` (its module loaded only for that format)."""
+    if fmt == "ei":
+        from resv_edi.rules.ei_blocks import EiCheck  # RESV EI only
+
+        return EiCheck
+    from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
+
+    return NdjsonCheck
 
 
 def check_archive(

@@ -14,7 +14,7 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, BinaryIO, TypeVar
+from typing import IO, Any, BinaryIO, TypeVar, overload
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.limits import Limits
@@ -140,19 +140,48 @@ _CHUNK = 1024 * 1024
 _LINE_END = re.compile(rb"\r\n|\n|\r")
 
 
-def physical_lines(stream: BinaryIO, max_line: int) -> Iterator[tuple[bytes, bytes, bool]]:
+#: a block reader's look at a buffer: ``runs(buf, pos)`` at the start of a line returns
+#: (item, position after it) for whole lines it takes as one item, or ``None``
+Runs = Callable[[bytes, int], "tuple[Any, int] | None"]
+
+
+@overload
+def physical_lines(
+    stream: BinaryIO, max_line: int, runs: None = None
+) -> Iterator[tuple[bytes, bytes, bool]]: ...
+
+
+@overload
+def physical_lines(stream: BinaryIO, max_line: int, runs: Runs) -> Iterator[Any]: ...
+
+
+def physical_lines(stream: BinaryIO, max_line: int, runs: Runs | None = None) -> Iterator[Any]:
     """(body, line ending, overlong) for every line of a binary stream; the ending is CR LF,
     LF, CR or ``b""`` at the end of the file. A line longer than ``max_line`` is cut
-    (overlong=True) and the rest of it skipped, so that memory stays bounded."""
+    (overlong=True) and the rest of it skipped, so that memory stays bounded.
+
+    ``runs`` (a block reader) is asked at the start of every line whether it takes the
+    lines from there as one item: then that item is yielded in their place and the split
+    goes on after them, exactly where it would have been (the lines are the same ones)."""
     buf = b""
     skipping = False
+    search = _LINE_END.search
     while True:
         chunk = stream.read(_CHUNK)
         if not chunk:
             break
         buf += chunk
         pos = 0
-        for m in _LINE_END.finditer(buf):
+        while True:
+            if runs is not None and not skipping:
+                taken = runs(buf, pos)
+                if taken is not None:
+                    item, pos = taken
+                    yield item
+                    continue
+            m = search(buf, pos)
+            if m is None:
+                break
             eol = m.group()
             if eol == b"\r" and m.end() == len(buf):
                 break  # may be the first half of CR LF: wait for the next chunk

@@ -133,7 +133,6 @@ class ChunkResult:
     totals: Entry | None = None
     seconds: float = 0.0
     records: dict[str, int] = field(default_factory=dict)  # EI: records per type in the range
-    skipped: dict[str, Skipped] = field(default_factory=dict)  # checks a bad field stopped
     amounts: Skipped = field(default_factory=Skipped)  # lines whose amount is unreadable
 
 
@@ -442,16 +441,18 @@ class _Chunk:
         elif item.part == "line":
             result.lines += 1
             self._count_line(moved, record, checked.unreadable)
+        own: dict[str, Skipped] = {}  # as the rule engine: the record's notes follow it
         for code, attribute in checked.skipped:
             name = alias_of(record, attribute)
             key, note = skip_note_key(moved, name, True)
-            result.skipped.setdefault(key, note).add(location.with_(field=name), (), code)
+            own.setdefault(key, note).add(location.with_(field=name), (), code)
         if item.part == "header":
             self.header_folds = header_folds(checked.found)
             result.issues.extend(fold(checked.found))
         else:
             inherited = self.header_folds if item.part == "line" else None
             result.issues.extend(fold(checked.found, inherited))
+        result.issues.extend(skip_notes(own, self.spec.path))
         return True
 
     def _count_line(self, item: Entry, record: Any, unreadable: tuple[str, ...]) -> None:
@@ -506,12 +507,10 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
     refs = PartitionedIndex() if kind is DECLARATIE else None
     offset = lines = 0
     sums = [0, 0]
-    notes: list[Issue] = []
     amounts = Skipped()
     try:
         for res in results:
             issues.extend(_reindexed(i, offset, indexed) for i in res.issues)
-            notes.extend(_reindexed(i, offset, indexed) for i in skip_notes(res.skipped, name))
             if res.amounts.count:
                 if amounts.first is None and res.amounts.first is not None:
                     first = Issue("", "", location=res.amounts.first)
@@ -536,7 +535,6 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
             return None  # the EI reader caps its own issues: leave that to the one-piece run
         if refs is not None:
             issues.extend(reference_issues(refs, name))
-        issues.extend(notes)
     finally:
         if refs is not None:
             refs.close()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from itertools import repeat
 from operator import itemgetter
@@ -62,7 +63,8 @@ READS: dict[str, tuple[str, ...]] = {
 }
 
 Columns = dict[str, list[Any]]
-_SCALARS = frozenset({str, int, type(None)})
+#: the value types a block may hold (dates: EI values, converted by the EI reader)
+_SCALARS = frozenset({str, int, date, type(None)})
 
 
 @cache
@@ -97,10 +99,23 @@ def line_columns(
         keys.update(item)
     if not keys <= known:
         return None
+    return alias_columns(
+        {alias: list(map(dict.get, data, repeat(alias))) for alias in keys}, len(data), context
+    )
+
+
+def alias_columns(
+    values: dict[str, list[Any]], n: int, context: dict[str, Any] | None = None
+) -> Columns | None:
+    """:func:`line_columns` of ``n`` lines given as columns: element name -> the lines'
+    values (``None`` where a line has no such element; a missing name: no line has it)."""
+    fields = _fields()
+    if fields is None or not values.keys() <= {alias for _, alias, _ in fields}:
+        return None
     columns: Columns = {}
     try:
         for attr, alias, adapter in fields:
-            raw = list(map(dict.get, data, repeat(alias)))
+            raw = values[alias] if alias in values else [None] * n
             if not set(map(type, raw)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
             distinct = list(dict.fromkeys(raw))
@@ -136,10 +151,10 @@ def clean_run(
     signs = columns["debet_credit"]
     n = len(amounts)
     compared = [columns[attr] for attr in compared_attributes()]
-    facts_ = list(map(str, zip(*compared, strict=True) if len(compared) > 1 else compared[0]))
+    facts_ = _reprs(compared)
     rows: list[RowValues] = [
-        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount, *rest)
-        for index, line, path, ref, prev, sign, amount, *rest in zip(
+        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount, plan, area, f)
+        for index, line, path, ref, prev, sign, amount, plan, area, f in zip(
             range(first_index, first_index + n),
             lines,
             paths,
@@ -155,6 +170,18 @@ def clean_run(
     ]
     credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C")
     return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, columns)
+
+
+def _reprs(columns: list[list[Any]]) -> list[str]:
+    """``str`` of each line's tuple of the values in ``columns`` (one value: ``str`` of it),
+    built from each column's distinct values' ``repr``, as ``str(tuple)`` joins them."""
+    if len(columns) == 1:
+        return list(map(str, columns[0]))
+    parts = []
+    for column in columns:
+        shown = {value: repr(value) for value in dict.fromkeys(column)}
+        parts.append(map(shown.__getitem__, column))
+    return list(map("({})".format, map(", ".join, zip(*parts, strict=True))))
 
 
 class RuleMemo:

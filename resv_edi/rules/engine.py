@@ -121,12 +121,18 @@ class RuleEngine:
             self._header_entry = item
         else:
             self._totals = item if record is item.record else replace(item, record=record)
+        own: dict[str, Skipped] = {}  # the record's own notes: final now, so out they go
+        stopped: dict[str, list[str]] = {}  # unreadable attribute -> the rules it stopped
         for code, attribute in checked.skipped:
-            self._skip(code, attribute, item, record)
+            stopped.setdefault(attribute, []).append(code)
+        for attribute, codes in stopped.items():
+            self._skip(codes, attribute, item, record, own)
         if item.part == "header":
             self._header_folds = header_folds(checked.found)
-            return fold(checked.found)
-        return fold(checked.found, self._header_folds if item.part == "line" else None)
+            found = fold(checked.found)
+        else:
+            found = fold(checked.found, self._header_folds if item.part == "line" else None)
+        return [*found, *skip_notes(own, self._file)] if own else found
 
     def _count_line(self, item: Entry, record: object, unreadable: tuple[str, ...]) -> None:
         """Add a line to the sums and the references (when they can be read)."""
@@ -167,15 +173,26 @@ class RuleEngine:
         self._sums[0] += signed_sum
         self._refs.add_rows(rows)
 
-    def _skip(self, code: str, attribute: str, item: Entry, record: object) -> None:
-        """Note that rule ``code`` could not run on ``item``: ``attribute`` is unreadable."""
+    def _skip(
+        self,
+        codes: list[str],
+        attribute: str,
+        item: Entry,
+        record: object,
+        notes: dict[str, Skipped],
+    ) -> None:
+        """Note that rules ``codes`` could not run on ``item``: ``attribute`` is unreadable.
+        A field of the record itself is noted in ``notes`` (given out with the record's
+        issues, so memory stays flat however many records are unreadable); a header field
+        stopping a line's rule is noted once for the message, at the end."""
         own = attribute in getattr(type(record), "model_fields", {})
         entry = item if own else self._header_entry
         if entry is None:
             return
         name = alias_of(record if own else self._ctx.header, attribute)
         key, skipped = skip_note_key(entry, name, own)
-        self._skipped.setdefault(key, skipped).add(entry.location.with_(field=name), (), code)
+        kept = notes if own else self._skipped
+        kept.setdefault(key, skipped).add(entry.location.with_(field=name), (), *codes)
 
     def finish(self) -> Iterator[Issue]:
         """Issues across the message: references, totals. Nothing after a fatal issue."""

@@ -107,15 +107,14 @@ class Skipped:
     fields: set[str] = field(default_factory=set)
     codes: set[str] = field(default_factory=set)
 
-    def add(self, where: Location, unreadable: Iterable[str], code: str | None = None) -> None:
+    def add(self, where: Location, unreadable: Iterable[str], *codes: str) -> None:
         if where != self.last:  # a record counts once, however many checks it stopped
             self.count += 1
             self.last = where
         if self.first is None:
             self.first = where
         self.fields.update(unreadable)
-        if code is not None:
-            self.codes.add(code)
+        self.codes.update(codes)
 
     def note(
         self,

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol, overload
 
 from resv_edi.errors import Issue
 from resv_edi.limits import Limits
-from resv_edi.source import physical_lines, wide_encoding
+from resv_edi.source import Runs, physical_lines, wide_encoding
 from resv_edi.vektis.layout import Layout, RecordLayout, TrailerCount, detect_layout, header_ids
 
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
@@ -53,6 +53,24 @@ class Frame:
     record: RecordLayout
     body: bytes
     length_ok: bool
+
+
+@dataclass(slots=True)
+class FrameRun:
+    """Whole records in a row that a block reader checked at once (:mod:`resv_edi.rules.ei_blocks`):
+    what the scanner and the reader must still count. Its records are ``lines`` records of
+    the right length from ``first_line`` on: one record type with a parent (:attr:`main`)
+    and comment records, in an order the scanner accepts (:meth:`FrameScanner.takes_run`)."""
+
+    first_line: int
+    lines: int
+    main: str
+    counts: dict[str, int]  # records per type
+    last_role: str
+    last_id: int  # the IDENTIFICATIE DETAILRECORD of the last record, its type
+    last_type: str
+    sums: dict[str, int]  # per trailer total field key: the run's signed sum
+    payload: Any = None  # what the block reader keeps of it
 
 
 @dataclass(slots=True)
@@ -91,13 +109,67 @@ class FrameScanner:
         self.accept = accept
         self.counts: dict[str, int] = {}
         self.lines = 0
+        self.utf8_reported = False
         self._order = _Order()
 
-    def scan(self, stream: BinaryIO) -> Iterator[Frame | Issue | None]:
-        """Frames and framing issues of ``stream`` (``None`` for an issue beyond the cap)."""
-        utf8_reported = False
+    @overload
+    def scan(self, stream: BinaryIO, runs: None = None) -> Iterator[Frame | Issue | None]: ...
+
+    @overload
+    def scan(self, stream: BinaryIO, runs: Runs) -> Iterator[Frame | FrameRun | Issue | None]: ...
+
+    def scan(
+        self, stream: BinaryIO, runs: Runs | None = None
+    ) -> Iterator[Frame | FrameRun | Issue | None]:
+        """Frames and framing issues of ``stream`` (``None`` for an issue beyond the cap);
+        the :class:`FrameRun` items of a block reader ``runs`` in place of their lines."""
+        return self._scan(stream, runs)  # type: ignore[return-value]  # no Frames without runs
+
+    def scan_batches(
+        self, stream: BinaryIO, runs: Runs | None = None
+    ) -> Iterator[Frame | Frames | FrameRun | Issue | None]:
+        """:meth:`scan`, where frames that have no issue come in lists (:class:`Frames`):
+        whole records in a row, framed right on bytes (:func:`framed_lines`), are taken
+        from the buffer at once, without a regular expression per line."""
+        return self._scan(stream, runs or self._framed)
+
+    def _scan(
+        self, stream: BinaryIO, runs: Runs | None
+    ) -> Iterator[Frame | Frames | FrameRun | Issue | None]:
         line_no = 0
-        for body, eol, overlong in physical_lines(stream, self.limits.max_line_length):
+        lines: Iterator[Any] = physical_lines(stream, self.limits.max_line_length, runs)
+        for line in lines:
+            if type(line) is _Bodies:  # records framed right on bytes
+                report = self.report
+                deferred = _Deferred()
+                batch: Frames = Frames()
+                for body in line:
+                    line_no += 1
+                    self.lines = line_no
+                    self.report = deferred  # issues are made after the batch before them
+                    try:
+                        frame, problems = self._frame(body, line_no, False)
+                    finally:
+                        self.report = report
+                    if problems is None and frame is not None and frame.record.role not in _ENDS:
+                        batch.append(frame)
+                        continue
+                    if batch:
+                        yield batch
+                        batch = Frames()
+                    if problems is not None:
+                        yield from deferred.made(report, problems)
+                    if frame is not None:
+                        yield frame
+                if batch:
+                    yield batch
+                continue
+            if type(line) is not tuple:  # records a block reader took at once
+                self._pass_run(line)
+                line_no = self.lines
+                yield line
+                continue
+            body, eol, overlong = line
             line_no += 1
             self.lines = line_no
             wide = wide_encoding(body) if line_no == 1 else None
@@ -110,8 +182,10 @@ class FrameScanner:
             if overlong:
                 yield self._length_issue(line_no, None, f"> {self.limits.max_line_length}")
                 continue
-            if not utf8_reported and ((line_no == 1 and body.startswith(_BOM)) or looks_utf8(body)):
-                utf8_reported = True
+            if not self.utf8_reported and (
+                (line_no == 1 and body.startswith(_BOM)) or looks_utf8(body)
+            ):
+                self.utf8_reported = True
                 yield self._utf8_issue(line_no, body)
                 if line_no == 1 and body.startswith(_BOM):
                     body = body[len(_BOM) :]
@@ -125,6 +199,40 @@ class FrameScanner:
             if frame is not None:
                 yield frame
         yield from self._end(line_no)
+
+    def takes_run(self, main: str) -> bool:
+        """Whether records of type ``main`` (each maybe followed by comment records) may
+        follow now as a :class:`FrameRun`: the header was read, the trailer not, and a
+        ``main`` record is in order here, so each would be framed without an issue."""
+        layout = self.layout
+        order = self._order
+        chain = order.chain
+        if layout is None or not order.header_seen or order.trailer_seen or chain is None:
+            return False
+        rl = layout.records.get(main)
+        if rl is None or rl.parent in (None, "*") or rl.max_per_parent or self.lines < 1:
+            return False
+        for step in chain:
+            if step[0] == rl.parent:
+                last = step[1]
+                return last is None or layout.records[last].order <= rl.order
+        return False
+
+    def _pass_run(self, run: FrameRun) -> None:
+        """Count the records of ``run`` and move the order on past them."""
+        assert self.layout is not None and self._order.chain is not None
+        self.lines += run.lines
+        counts = self.counts
+        for rtype, n in run.counts.items():
+            counts[rtype] = counts.get(rtype, 0) + n
+        chain = self._order.chain
+        parent = self.layout.records[run.main].parent
+        i = next(i for i, step in enumerate(chain) if step[0] == parent)
+        del chain[i + 1 :]
+        chain[i][1] = run.main
+        chain[i][2][run.main] = chain[i][2].get(run.main, 0) + run.counts[run.main]
+        chain.append([run.main, None, {}])
+        self._order.prev_role = run.last_role
 
     # -- the steps of one line ---------------------------------------------------------------
     def _utf8_issue(self, line_no: int, body: bytes) -> Issue | None:
@@ -157,14 +265,40 @@ class FrameScanner:
         self.layout = layout
         return True
 
-    def _frame(self, body: bytes, line_no: int) -> tuple[Frame | None, _Found]:
+    def _framed(self, buf: bytes, pos: int) -> tuple[_Bodies, int] | None:
+        """The records from ``pos`` in ``buf`` that are framed right (:func:`framed_lines`),
+        once the header named the layout."""
+        layout = self.layout
+        if layout is None or self.lines < 1 or layout.record_length > self.limits.max_line_length:
+            return None
+        length = layout.record_length
+        stride = length + 2
+        if buf[pos + length : pos + stride] != b"\r\n":
+            return None
+        count = framed_lines(buf, pos, min((len(buf) - pos) // stride, _BATCH), length)
+        if count and not self.utf8_reported:
+            view = buf[pos : pos + count * stride]
+            if not view.isascii():
+                count = next(
+                    (j for j in range(count) if looks_utf8(view[j * stride : j * stride + length])),
+                    count,
+                )
+        if not count:
+            return None
+        end = pos + count * stride
+        return _Bodies([buf[at : at + length] for at in range(pos, end, stride)]), end
+
+    def _frame(
+        self, body: bytes, line_no: int, control: bool = True
+    ) -> tuple[Frame | None, _Found]:
         """One record's :class:`Frame` (``None`` for an unknown record type) and the issues of
-        its framing (``None`` when there are none)."""
+        its framing (``None`` when there are none). ``control``: look for control characters
+        (not in records framed on bytes already)."""
         layout = self.layout
         assert layout is not None
         rtype = body[:2].decode("latin-1")
         found: _Found = None
-        bad = _CONTROL.search(body)
+        bad = _CONTROL.search(body) if control else None
         if bad is not None:
             found = [self._control_issue(body, bad.start(), rtype, line_no)]
         rl = layout.records.get(rtype)
@@ -300,6 +434,61 @@ def _check_parent(rl: RecordLayout, layout: Layout, chain: list[list[Any]]) -> s
     parent[1] = rl.type
     chain.append([rl.type, None, {}])
     return reason
+
+
+#: records taken from the buffer at once (see :meth:`FrameScanner._framed`)
+_BATCH = 1024
+#: every byte that is no control character (control: 0x00-0x1F, 0x7F-0x9F), to delete
+NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 or 0x7F <= b <= 0x9F))
+
+
+_ENDS = ("header", "trailer")  # records the reader checks against the counts so far
+
+
+class _Deferred:
+    """A :class:`Report` that keeps what it is asked; :meth:`made` makes the issues later,
+    in the same order, so that a caller's count and cap see them where they belong."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[object, str, int | None, dict[str, Any]]] = []
+
+    def __call__(self, code: str, line: int | None, **params: Any) -> Issue | None:
+        token = object()
+        self.asked.append((token, code, line, params))
+        return token  # type: ignore[return-value]  # replaced in made()
+
+    def made(self, report: Report, problems: list[Issue | None]) -> list[Issue | None]:
+        real = {id(token): report(code, line, **params) for token, code, line, params in self.asked}
+        self.asked.clear()
+        return [real[id(p)] for p in problems]
+
+
+class _Bodies(list[bytes]):
+    """Record bodies framed right on bytes (a batch of :meth:`FrameScanner._framed`)."""
+
+
+class Frames(list[Frame]):
+    """Frames in a row that have no framing issue (with :attr:`FrameScanner.batches`)."""
+
+
+def framed_lines(buf: bytes, pos: int, n: int, length: int) -> int:
+    """How many of the ``n`` lines from ``pos`` in ``buf`` are records of ``length`` bytes
+    ending in CR LF with no control character: lines the scanner's checks of line ends,
+    lengths and characters pass without an issue (compared at the stride, one ``translate``)."""
+    stride = length + 2
+    view = buf[pos : pos + n * stride]
+    ends = view[length::stride]
+    feeds = view[length + 1 :: stride]
+    if ends.count(b"\r") != n or feeds.count(b"\n") != n:
+        n = next(j for j in range(n) if ends[j] != 0x0D or feeds[j] != 0x0A)
+        view = view[: n * stride]
+    if view.translate(None, NOT_CONTROL) != b"\r\n" * n:
+        n = next(
+            j
+            for j in range(n)
+            if view[j * stride : j * stride + length].translate(None, NOT_CONTROL)
+        )
+    return n
 
 
 def count_mismatches(

@@ -36,18 +36,20 @@ repeats or goes down is an ``E004`` at the field (line, column, field id, record
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import eq, itemgetter, lt
 from typing import Any, BinaryIO
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.privacy import redact
-from resv_edi.source import Source, open_source, source_name
+from resv_edi.source import Runs, Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
-from resv_edi.vektis.framing import Frame, FrameScanner, count_mismatches
+from resv_edi.vektis.framing import Frame, FrameRun, Frames, FrameScanner, count_mismatches
 from resv_edi.vektis.layout import (
     AMOUNT,
     AN,
@@ -60,6 +62,7 @@ from resv_edi.vektis.layout import (
 )
 
 _MASK = "***"
+_ENDS = ("header", "trailer")
 
 
 @dataclass(slots=True)
@@ -139,9 +142,101 @@ def parse_fields(
     return values, problems
 
 
+_COLUMN = 64  # values converted per call of parse_fields by parse_column
+
+
+@lru_cache(maxsize=256)
+def _column_layout(f: FieldSpec) -> RecordLayout:
+    """A record of :data:`_COLUMN` copies of field ``f`` side by side: :func:`parse_fields`
+    over it converts that many of ``f``'s values in one call."""
+    fields = tuple(replace(f, key=str(i), start=1 + i * f.length) for i in range(_COLUMN))
+    return RecordLayout(
+        type="",
+        name=f.name,
+        role="column",
+        parent=None,
+        max_per_parent=None,
+        order=0,
+        fields=fields,
+        getter=itemgetter(*(c.slice for c in fields)),
+        keys=tuple(c.key for c in fields),
+        checked=tuple(enumerate(fields)) if f.checked else (),
+    )
+
+
+def parse_column(f: FieldSpec, raws: Sequence[str]) -> Sequence[Any] | None:
+    """The values of ``raws`` (field ``f``'s raw texts in many records) as
+    :func:`parse_fields` reads them, each distinct text converted once; ``None`` when any
+    of them has a problem."""
+    distinct = list(dict.fromkeys(raws))
+    if len(distinct) * 2 > len(raws):
+        distinct = list(raws)  # mostly distinct: converted as they are, not mapped back
+    if not distinct:
+        return []
+    screened = _screened(f, distinct)
+    if screened is not None:
+        converted = screened
+    else:
+        rl = _column_layout(f)
+        converted = []
+        for at in range(0, len(distinct), _COLUMN):
+            chunk = distinct[at : at + _COLUMN]
+            text = "".join(chunk) + chunk[0] * (_COLUMN - len(chunk))
+            if len(text) != _COLUMN * f.length:
+                return None
+            values, problems = parse_fields(rl, text)
+            if problems:
+                return None
+            converted.extend(list(values.values())[: len(chunk)])
+    if converted == distinct:
+        return raws
+    if len(distinct) == len(raws):
+        return converted
+    return list(map(dict(zip(distinct, converted, strict=True)).__getitem__, raws))
+
+
+def _screened(f: FieldSpec, raws: list[str]) -> list[Any] | None:
+    """The values of ``raws`` when a test of the whole column shows that none of them has a
+    problem in :func:`parse_fields` (text, all-digit numbers); ``None``: ask it per value."""
+    if f.allowed is not None or f.regex is not None:
+        return None
+    if f.kind == AN:
+        values = list(map(str.rstrip, raws))
+        return values if not f.mandatory or all(values) else None
+    if f.kind == N or f.kind == AMOUNT:
+        joined = "".join(raws)
+        if joined.isdigit() and joined.isascii() and all(raws):
+            return raws if f.kind == N else list(map(int, raws))
+    return None
+
+
+def _digits(text: str) -> bool:
+    return text.isdigit() and text.isascii()
+
+
+def _net(amounts: Sequence[Any], signs: Sequence[Any] | None) -> int:
+    """The net sum of the whole-number ``amounts`` (credit where the sign is ``C``), as
+    :meth:`EIReader._detail_checks` adds them."""
+    if signs is None:
+        return sum(a for a in amounts if isinstance(a, int))
+    if set(map(type, amounts)) == {int}:
+        return sum(amounts) - 2 * sum(compress(amounts, map(eq, signs, repeat("C"))))
+    return sum(
+        (-a if s == "C" else a) for a, s in zip(amounts, signs, strict=True) if isinstance(a, int)
+    )
+
+
+#: a block reader for one :class:`EIReader`: given the reader (to see its state), the
+#: function that takes whole records from the buffer (:data:`~resv_edi.source.Runs`)
+Blocks = Callable[["EIReader"], Runs]
+
+
 class EIReader:
     """Iterate to read; afterwards :attr:`counts` (records per type) and :attr:`computed`
-    (net total per trailer total field key, in cents) hold what was read."""
+    (net total per trailer total field key, in cents) hold what was read.
+
+    ``blocks`` lets a block reader take runs of records that it checked at once
+    (:class:`~resv_edi.vektis.framing.FrameRun`, passed on in place of their records)."""
 
     def __init__(
         self,
@@ -150,6 +245,7 @@ class EIReader:
         *,
         file: str | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        blocks: Blocks | None = None,
     ) -> None:
         if not isinstance(limits, Limits):
             raise TypeError("limits must be a Limits")
@@ -165,6 +261,9 @@ class EIReader:
         self.header_values: dict[str, Any] | None = None
         self.issue_count = 0
         self.lines = 0
+        self.blocks = blocks
+        self.scanner: FrameScanner | None = None
+        self._last_id = (-1, 0, "")  # the last detail number seen, its line and record type
 
     # -- issues ---------------------------------------------------------------------------
     def _issue(self, code: str, line: int | None, **kw: Any) -> Issue | None:
@@ -200,7 +299,7 @@ class EIReader:
         )
 
     # -- reading --------------------------------------------------------------------------
-    def __iter__(self) -> Iterator[EIRecord | Issue]:
+    def __iter__(self) -> Iterator[EIRecord | Issue]:  # and FrameRun items of ``blocks``
         for item in self._read():
             if item is not None:
                 yield item
@@ -220,43 +319,168 @@ class EIReader:
     def _read_stream(self, stream: BinaryIO) -> Iterator[EIRecord | Issue | None]:
         """The frames of the scanner (:mod:`resv_edi.vektis.framing`), each decoded into its
         fields; the detail numbers, the record cap and the trailer's totals checked."""
-        scanner = FrameScanner(self._issue, self.limits, self.layout)
+        scanner = self.scanner = FrameScanner(self._issue, self.limits, self.layout)
         self.counts = scanner.counts
         sums: dict[str, list[tuple[str, str, str | None]]] | None = None
         detail = 0
-        self._last_id = (-1, 0, "")  # the last detail number seen, its line and record type
+        self._last_id = (-1, 0, "")
+        runs = self.blocks(self) if self.blocks is not None else None
         try:
-            for item in scanner.scan(stream):
-                if not isinstance(item, Frame):
-                    yield item
+            for found in scanner.scan_batches(stream, runs):
+                if type(found) is Frames:  # frames without issue: read by columns
+                    frames: Iterable[Any] = found
+                    cut = next(
+                        (at for at, f in enumerate(found) if f.record.role in _ENDS), len(found)
+                    )
+                    if sums is not None and cut:
+                        batch = self._batch(found[:cut], sums, detail)
+                        if batch is not None:
+                            detail += len(batch)
+                            yield from batch
+                            frames = found[cut:]
+                elif not isinstance(found, Frame):
+                    if isinstance(found, FrameRun):
+                        detail += found.lines
+                        self._pass_run(found)
+                    yield found  # type: ignore[misc]
                     continue
-                layout = scanner.layout
-                assert layout is not None
-                if sums is None:
-                    self.layout = layout
-                    sums = self._running_sums(layout)
-                # plain calls that return their rare issues: a generator per line costs more
-                record, problems = self._record(item, layout)
-                if problems is not None:
-                    yield from problems
-                role = item.record.role
-                if role not in ("header", "trailer"):
-                    detail += 1
-                    if self.limits.max_records and detail > self.limits.max_records:
-                        reason = f"more than {self.limits.max_records} detail records"
-                        yield self._issue("L001", item.line, reason=reason)
+                else:
+                    frames = (found,)
+                for item in frames:
+                    record_detail = yield from self._one(item, scanner, sums, detail)
+                    if record_detail is None:
                         return
-                    disorder = self._detail_checks(item, record.values, sums)
-                    if disorder is not None:
-                        yield disorder
-                elif role == "trailer" and self.trailer_values is None:
-                    self.trailer_values = record.values
-                    yield from self._reconcile(layout, record.values, item.line)
-                yield record
+                    sums, detail = record_detail
         finally:
             self.lines = scanner.lines
             if self.layout is None:
                 self.layout = scanner.layout
+
+    def _one(
+        self,
+        item: Frame,
+        scanner: FrameScanner,
+        sums: dict[str, list[tuple[str, str, str | None]]] | None,
+        detail: int,
+    ) -> Generator[EIRecord | Issue | None, None, tuple[Any, int] | None]:
+        """One frame read the exact way; (sums, detail count) after it, ``None``: stop."""
+        layout = scanner.layout
+        assert layout is not None
+        if sums is None:
+            self.layout = layout
+            sums = self._running_sums(layout)
+        # plain calls that return their rare issues: a generator per line costs more
+        record, problems = self._record(item, layout)
+        if problems is not None:
+            yield from problems
+        role = item.record.role
+        if role not in ("header", "trailer"):
+            detail += 1
+            if self.limits.max_records and detail > self.limits.max_records:
+                reason = f"more than {self.limits.max_records} detail records"
+                yield self._issue("L001", item.line, reason=reason)
+                return None
+            disorder = self._detail_checks(item, record.values, sums)
+            if disorder is not None:
+                yield disorder
+        elif role == "trailer" and self.trailer_values is None:
+            self.trailer_values = record.values
+            yield from self._reconcile(layout, record.values, item.line)
+        yield record
+        return sums, detail
+
+    def _batch(
+        self,
+        frames: list[Frame],
+        sums: dict[str, list[tuple[str, str, str | None]]],
+        detail: int,
+    ) -> list[EIRecord] | None:
+        """The records of detail ``frames`` (no framing issue) read by columns: each field's
+        values converted as :func:`parse_fields` converts them (:func:`parse_column`); their
+        detail numbers in order and their amounts added. ``None`` when any of them has an
+        issue (or is no detail record): then they are read one by one, the exact way."""
+        cap = self.limits.max_records
+        if cap and detail + len(frames) > cap:
+            return None
+        types = [frame.record_type for frame in frames]
+        rows: list[Any] = [None] * len(frames)
+        texts: list[str] = [""] * len(frames)
+        numbers: list[int | None] = [None] * len(frames)
+        nets = dict.fromkeys(self.computed, 0)
+        for rtype in dict.fromkeys(types):
+            ats = [at for at, t in enumerate(types) if t == rtype]
+            rl = frames[ats[0]].record
+            text = b"".join([frames[at].body for at in ats]).decode("latin-1")
+            length = len(text) // len(ats)
+            records = [text[i : i + length] for i in range(0, len(text), length)]
+            columns: list[Sequence[Any]] = list(zip(*map(rl.getter, records), strict=True))
+            for i, f in rl.checked:
+                values = parse_column(f, columns[i])
+                if values is None:
+                    return None
+                columns[i] = values
+            checked = {i for i, _ in rl.checked}
+            for i in range(len(columns)):
+                if i not in checked:
+                    columns[i] = list(map(str.rstrip, columns[i]))
+            by_key = dict(zip(rl.keys, columns, strict=True))
+            for key, amount_key, dc_key in sums.get(rtype, ()):
+                nets[key] += _net(by_key[amount_key], by_key[dc_key] if dc_key else None)
+            made = map(dict, map(zip, repeat(rl.keys), zip(*columns, strict=True)))
+            idents = by_key[rl.detail_id.key] if rl.detail_id is not None else repeat(None)
+            for at, record, row, ident in zip(ats, records, made, idents, strict=False):
+                rows[at] = row
+                texts[at] = record
+                numbers[at] = int(ident) if ident is not None and _digits(ident) else None
+        if not self._in_order(frames, numbers):
+            return None
+        for key, net in nets.items():
+            self.computed[key] += net
+        lines = [frame.line for frame in frames]
+        return list(map(EIRecord, types, lines, rows, texts))
+
+    def _in_order(self, frames: list[Frame], numbers: list[int | None]) -> bool:
+        """Whether the detail ``numbers`` of ``frames`` (``None``: none to compare) keep the
+        order :meth:`_detail_checks` checks (then the last one is noted)."""
+        last = self._last_id
+        found = [n for n in numbers if n is not None]
+        if not found:
+            return True
+        if last[0] < found[0] and all(map(lt, found, found[1:])):  # the common case
+            at = max(at for at, n in enumerate(numbers) if n is not None)
+            self._last_id = (numbers[at], frames[at].line, frames[at].record_type)  # type: ignore[assignment]
+            return True
+        for frame, number in zip(frames, numbers, strict=True):
+            if number is None:
+                continue
+            if number < last[0] or (number == last[0] and frame.record.role != "comment"):
+                return False
+            last = (number, frame.line, frame.record_type)
+        self._last_id = last
+        return True
+
+    def takes_run(self, first_id: int, first_role: str, records: int) -> bool:
+        """Whether ``records`` detail records whose first has number ``first_id`` (and
+        role ``first_role``) may follow now: within the record cap, the number in order."""
+        cap = self.limits.max_records
+        layout = self.layout
+        if layout is None:
+            return False
+        if cap:
+            roles = layout.records
+            done = sum(
+                n for t, n in self.counts.items() if roles[t].role not in ("header", "trailer")
+            )
+            if done + records > cap:
+                return False
+        last = self._last_id[0]
+        return first_id > last or (first_id == last and first_role == "comment")
+
+    def _pass_run(self, run: FrameRun) -> None:
+        """Add a run's sums; its last detail number is the one to compare with next."""
+        self._last_id = (run.last_id, run.first_line + run.lines - 1, run.last_type)
+        for key, amount in run.sums.items():
+            self.computed[key] += amount
 
     def _running_sums(self, layout: Layout) -> dict[str, list[tuple[str, str, str | None]]]:
         """Per record type: (trailer total key, amount key, D/C key) of the totals it feeds."""
@@ -417,10 +641,11 @@ def read_records(
     *,
     file: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    blocks: Blocks | None = None,
 ) -> Iterator[EIRecord | Issue]:
     """Records and issues of an EI file (a path or a binary stream), in file order.
 
     The layout is detected from the header record when not given. ``file`` names the
-    source in issue locations.
+    source in issue locations. ``blocks``: see :class:`EIReader`.
     """
-    return iter(EIReader(source, layout, file=file, limits=limits))
+    return iter(EIReader(source, layout, file=file, limits=limits, blocks=blocks))

@@ -15,7 +15,7 @@ field that was blank, pass the values as a ``(record type, values)`` pair instea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import IO, Any, BinaryIO
 
@@ -113,6 +113,36 @@ def _plan(rl: RecordLayout) -> tuple[tuple[str, ...], dict[str, _Slot]]:
     return cached[1], cached[2]
 
 
+def blank_record(layout: Layout, record_type: str) -> tuple[str, ...]:
+    """The text of every field of an empty ``record_type`` record (its type filled in):
+    what :func:`format_record` writes where no value is given."""
+    return _plan(layout.records[record_type])[0]
+
+
+def field_formatter(f: FieldSpec) -> Callable[[Any], str | None]:
+    """The text :func:`format_record` writes for the common values of field ``f`` (text,
+    whole numbers, dates), or ``None`` for any other value (empty ones too), which only
+    :func:`format_record` may write (or refuse)."""
+    width = f.length
+    kind = f.kind
+    limit = 10**width
+
+    def text(value: Any) -> str | None:
+        if type(value) is str:
+            if not value or kind == DATE:
+                return None
+            if kind in (AN, DC):
+                return value.ljust(width) if len(value) <= width else None
+            return value.rjust(width, "0") if len(value) <= width else None
+        if type(value) is int and kind in (AMOUNT, N) and 0 <= value < limit:
+            return str(value).rjust(width, "0")
+        if type(value) is date and kind == DATE and value.year >= 1000:
+            return value.isoformat().replace("-", "")
+        return None
+
+    return text
+
+
 def encode_lines(texts: list[str], first: int = 1) -> bytes:
     """``texts`` (records numbered from ``first``) as ISO-8859-1 bytes, CR LF after each.
 
@@ -173,4 +203,12 @@ def write_records(
     )
 
 
-__all__ = ["encode_lines", "format_field", "format_record", "write_records", "write_texts"]
+__all__ = [
+    "blank_record",
+    "encode_lines",
+    "field_formatter",
+    "format_field",
+    "format_record",
+    "write_records",
+    "write_texts",
+]

@@ -130,3 +130,18 @@ def test_line_rules_that_need_an_unreadable_header_field_are_noted(tmp_path: Pat
     notes = [i for i in issues if i.code == "I001"]
     assert notes and all(i.location.field == "Dagtekening" for i in notes)
     assert len(notes) == 1 and notes[0].cause == "S002"
+
+
+def test_a_line_note_follows_its_line_so_memory_stays_flat(tmp_path: Path) -> None:
+    """The I001 note of a line's unreadable field comes right after that line's own issues,
+    before the next line's: the engine keeps no note per bad line until the end, so a file of
+    only bad lines streams (``benchmarks/peak_rss.py validate --invalid``)."""
+    path = _edited(tmp_path, ("Begindatum", 1, "2027-13-01"), ("Begindatum", 2, "2027-02-30"))
+    issues = [i for i in check_file(path).issues if i.location.field == "Begindatum"]
+    assert [(i.code, i.location.line) for i in issues] == [
+        ("S002", issues[0].location.line),
+        ("I001", issues[0].location.line),
+        ("S002", issues[2].location.line),
+        ("I001", issues[2].location.line),
+    ]
+    assert issues[0].location.line != issues[2].location.line

@@ -1,23 +1,24 @@
-"""The EI texts of RESV line records, from a plan made once per layout: by record, or a whole
-:class:`~resv_edi.model.columns.LineBlock` by columns (each field's distinct values formatted
-once).
+"""The EI texts of RESV line records, from a plan made once per layout: a whole
+:class:`~resv_edi.model.columns.LineBlock`, or up to 1 024 records, at a time, by columns
+(each field's distinct values formatted once).
 
-Byte for byte what :func:`~resv_edi.vektis.writer.format_record` writes for the values the
-RESV mapping gives it (``tests/formats/test_column_writers.py``); a value that does not fit
-its field is left to that function, so its error is the same too.
+The common values (text, whole numbers, dates) are formatted by
+:func:`~resv_edi.vektis.writer.field_formatter`; a block holding any other value is written
+record by record through :func:`~resv_edi.vektis.writer.format_record`, which writes or
+refuses it. So the bytes and the errors are that function's
+(``tests/formats/test_column_writers.py``, ``tests/formats/ei/test_ei_write_columns.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any
 
 from resv_edi.model.base import Record, field_pairs
 from resv_edi.model.columns import LineBlock
-from resv_edi.vektis.layout import AMOUNT, AN, DATE, DC, FieldSpec, Layout, N
-from resv_edi.vektis.writer import format_field, format_record
+from resv_edi.vektis.layout import FieldSpec, Layout
+from resv_edi.vektis.writer import blank_record, field_formatter, format_record
 
 #: a mapped field: the model element it carries, the index of a repeated element, and
 #: whether the value is written as zero-padded digits
@@ -25,39 +26,11 @@ Mapped = tuple[FieldSpec, str, int | None, bool]
 
 
 class _Unfit(Exception):
-    """A value the fast formatting does not take: the exact formatter decides."""
+    """A value that only :func:`format_record` may write (or refuse)."""
 
 
-def field_text(spec: FieldSpec, value: Any) -> str:
-    """The text of a present value (not ``None``, not ``""``) as :func:`format_record` writes
-    it; :class:`_Unfit` when only :func:`format_field` can say (an error, or a rare type)."""
-    kind = spec.kind
-    width = spec.length
-    if type(value) is str and kind in (AN, DC) and len(value) <= width:
-        return value.ljust(width)
-    if type(value) is int and kind in (AMOUNT, N) and 0 <= value < 10**width:
-        return str(value).rjust(width, "0")
-    if type(value) is date and kind == DATE and value.year >= 1000:
-        return value.isoformat().replace("-", "")
-    try:
-        return format_field(spec, value)
-    except ValueError:
-        raise _Unfit from None
-
-
-def _field_texts(spec: FieldSpec, blank: str, values: list[Any]) -> list[str]:
-    """:func:`field_text` of each value (``blank`` for ``""``), a column at a time."""
-    kind = spec.kind
-    width = spec.length
-    if values:
-        kinds = set(map(type, values))
-        if kinds == {str} and kind in (AN, DC) and max(map(len, values)) <= width:
-            return [value.ljust(width) if value else blank for value in values]
-        if kinds == {int} and kind in (AMOUNT, N) and min(values) >= 0 and max(values) < 10**width:
-            return [str(value).rjust(width, "0") for value in values]
-        if kinds == {date} and kind == DATE and min(values).year >= 1000:
-            return [value.isoformat().replace("-", "") for value in values]
-    return [blank if value == "" else field_text(spec, value) for value in values]
+_Format = Callable[[Any], "str | None"]
+_NONE = frozenset({type(None)})
 
 
 class LinePlan:
@@ -78,38 +51,23 @@ class LinePlan:
         self.comment_type = comment_type if comment is not None else None
         self._comment = comment
         record = layout.records[line_type]
-        self._blanks = [format_field(f, None) for f in record.fields]
-        if record.fields and len(record.type) == record.fields[0].length:
-            self._blanks[0] = record.type
+        self._blanks = blank_record(layout, line_type)
         position = {f.key: i for i, f in enumerate(record.fields)}
         attr_of = {element: attr for attr, element in field_pairs(cls)}
-        self._slots = tuple(
-            (position[spec.key], attr_of[element], index, digits, spec)
+        self._slots: tuple[tuple[int, str, int | None, bool, FieldSpec, _Format], ...] = tuple(
+            (position[spec.key], attr_of[element], index, digits, spec, field_formatter(spec))
             for spec, element, index, digits in mapped
         )
         self._detail = record.fields[1]  # the detail record number
+        self._number = field_formatter(self._detail)
         self._cls = cls
         self._attrs = tuple(cls.model_fields)
 
     def texts(self, record: Record, detail: int) -> list[str]:
-        """The texts of one line record (and of its comment), numbered ``detail``."""
+        """The texts of one line record (and of its comment), numbered ``detail``, through
+        :func:`format_record` (which refuses a value that does not fit)."""
         values = record.__dict__
-        parts = list(self._blanks)
-        try:
-            for i, attr, index, digits, spec in self._slots:
-                value = values[attr]
-                if index is not None:
-                    value = value[index] if isinstance(value, list) and len(value) > index else None
-                if value is None:
-                    continue
-                if digits:
-                    value = str(value).rjust(spec.length, "0")
-                if value != "":
-                    parts[i] = field_text(spec, value)
-            parts[1] = field_text(self._detail, detail)
-            found = ["".join(parts)]
-        except _Unfit:
-            found = [self._exact(values, detail)]  # raises the exact formatter's error
+        found = [self._exact(values, detail)]
         note = values.get("toelichting")
         if note and self.comment_type is not None:
             found.append(self._comment_text(detail, note))
@@ -149,30 +107,34 @@ class LinePlan:
         return found, len(found) - n
 
     def _columns(self, columns: dict[str, list[Any]], detail: int, n: int) -> list[Any]:
-        """Per field of the record, the text of every line (an endless repeat for a blank)."""
-        width = self._detail.length
-        if detail + n >= 10**width:
+        """Per field of the record, the text of every line (an endless repeat for a blank);
+        :class:`_Unfit` for a value only :func:`format_record` may write."""
+        parts: list[Any] = list(map(repeat, self._blanks))
+        numbers = list(map(self._number, range(detail + 1, detail + n + 1)))
+        if None in numbers:
             raise _Unfit
-        parts: list[Any] = [repeat(blank) for blank in self._blanks]
-        parts[1] = [str(d).rjust(width, "0") for d in range(detail + 1, detail + n + 1)]
-        for i, attr, index, digits, spec in self._slots:
+        parts[1] = numbers
+        for i, attr, index, digits, spec, formatted in self._slots:
             if index is not None:
                 raise _Unfit
             values = columns[attr]
-            blank = self._blanks[i]
-            distinct = dict.fromkeys(values)
+            if len(set(map(type, values)) - _NONE) > 1:
+                raise _Unfit  # 1 and True (or 1.0) would be one dictionary key
+            distinct = dict.fromkeys(values)  # TypeError for a list
             absent = None in distinct
             if absent:
                 del distinct[None]
             keys = list(distinct)
             given = [str(v).rjust(spec.length, "0") for v in keys] if digits else keys
-            texts = _field_texts(spec, blank, given)
+            texts = list(map(formatted, given))
+            if None in texts:
+                raise _Unfit
             if not absent and len(keys) == len(values):  # all distinct: already in order
                 parts[i] = texts
                 continue
             lookup = dict(zip(keys, texts, strict=True))
             if absent:
-                lookup[None] = blank
+                lookup[None] = self._blanks[i]
             parts[i] = list(map(lookup.__getitem__, values))
         return parts
 
@@ -180,7 +142,7 @@ class LinePlan:
         """The record through :func:`format_record`, given its values as the RESV mapping
         gives them (the path for values the plan does not take)."""
         given: dict[str, Any] = {}
-        for _, attr, index, digits, spec in self._slots:
+        for _, attr, index, digits, spec, _ in self._slots:
             value = values[attr]
             if index is not None:
                 value = value[index] if isinstance(value, list) and len(value) > index else None

@@ -12,7 +12,7 @@ Optional numeric identifiers are digits or spaces (absent), so conversions are l
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import IO, Any
@@ -30,9 +30,9 @@ from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.source import Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
 from resv_edi.standard.facts import facts
-from resv_edi.vektis.framing import count_mismatches
+from resv_edi.vektis.framing import FrameRun, count_mismatches
 from resv_edi.vektis.layout import FieldSpec, Layout, detect_layout, load_layout
-from resv_edi.vektis.reader import EIRecord, parse_fields, read_records
+from resv_edi.vektis.reader import Blocks, EIRecord, parse_fields, read_records
 from resv_edi.vektis.writer import format_record, write_texts
 
 #: structural trailer checks that rules R001/R002 (and their retour twins) make for the trailer
@@ -116,6 +116,20 @@ def read_ei(
 ) -> Iterator[Entry | Issue]:
     """Entries of a RESV message in EI form; for any other EI standard only its structural
     issues (such files are claims, not RESV messages, and have no entries)."""
+    return read_ei_blocks(source, kind, file=file, limits=limits)  # type: ignore[return-value]
+
+
+def read_ei_blocks(
+    source: Source,
+    kind: MessageKind | None = None,
+    *,
+    file: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    blocks: Blocks | None = None,
+) -> Iterator[Entry | Issue | FrameRun]:
+    """:func:`read_ei` with a block reader (:class:`~resv_edi.vektis.reader.EIReader`'s
+    ``blocks``): its :class:`~resv_edi.vektis.framing.FrameRun` items come in place of the
+    entries of their records."""
     name = source_name(source, file)
     found = _detect(source, name, limits)
     if isinstance(found, Issue):
@@ -141,7 +155,7 @@ def read_ei(
         )
         return
     yield from _ResvReader(resv_layout(detected.name), name).run(
-        read_records(source, layout, file=name, limits=limits)
+        read_records(source, layout, file=name, limits=limits, blocks=blocks)
     )
 
 
@@ -186,8 +200,9 @@ class _ResvReader:
         self.pending: tuple[EIRecord, list[Issue]] | None = None
         self.ruled = rl.ruled_trailer_fields
 
-    def run(self, stream: Iterable[EIRecord | Issue]) -> Iterator[Entry | Issue]:
+    def run(self, stream: Iterable[EIRecord | Issue]) -> Iterator[Entry | Issue | FrameRun]:
         issues_of_record: list[Issue] = []
+        line_type = self.rl.record_type["line"]
         for item in stream:
             if isinstance(item, Issue):
                 if item.code in _LEFT_TO_RULES and item.location.path in self.ruled:
@@ -196,6 +211,13 @@ class _ResvReader:
                     self.pending[1].append(item)
                     continue
                 issues_of_record.append(item)
+                continue
+            if isinstance(item, FrameRun):  # lines a block reader checked: counted, passed on
+                yield from self._flush()
+                yield from issues_of_record
+                issues_of_record = []
+                self.lines += item.counts.get(line_type, 0)
+                yield item
                 continue
             rtype = item.record_type
             if rtype == self.rl.comment_type and self.pending is not None:
@@ -325,6 +347,21 @@ def trailer_count_issues(
             issue("E009", where, field=count.field.name, found=found, expected=expected)
         )
     return found_issues
+
+
+def element_column(fm: _FieldMap, values: Sequence[Any]) -> Sequence[Any]:
+    """The element values the reader makes of a column of field ``fm``'s read ``values``
+    (``None`` where the element is absent), each distinct value converted once."""
+    if fm.index is not None:
+        raise ValueError(f"field {fm.spec.id} is repeated: no column of its own")
+    if not fm.digits:  # as :func:`_put`: the value itself, absent when empty
+        return [None if value == "" else value for value in values] if "" in values else values
+    made: dict[Any, Any] = {}
+    for value in dict.fromkeys(values):
+        data: dict[str, Any] = {}
+        _put(data, fm, value)
+        made[value] = data.get(fm.element)
+    return list(map(made.__getitem__, values))
 
 
 def _put(data: dict[str, Any], fm: _FieldMap, value: Any) -> None:

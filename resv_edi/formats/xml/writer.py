@@ -75,9 +75,14 @@ def _block_texts(block: LineBlock, element: str, indent: str) -> list[str]:
     return list(map("".join, zip(*columns, strict=True)))
 
 
+_NONE = frozenset({type(None)})
+
+
 def _column(values: list[Any], template: str) -> list[str]:
     """Each value as its element (``template`` around its text; ``""`` for ``None``); the
     texts of the distinct values made once (TypeError for a list)."""
+    if len(set(map(type, values)) - _NONE) > 1:
+        raise TypeError("mixed types")  # 1 and True (or 1.0) would be one dictionary key
     distinct = dict.fromkeys(values)
     absent = None in distinct
     if absent:

@@ -9,8 +9,9 @@ from resv_edi.generate.claims import generate_claims
 from resv_edi.vektis import EIRecord, Layout, read_records
 
 
-def generate(standard: str, n_lines: int = 6, *, version: str | None = None, seed: int = 7
-             ) -> tuple[bytes, dict]:
+def generate(
+    standard: str, n_lines: int = 6, *, version: str | None = None, seed: int = 7
+) -> tuple[bytes, dict]:
     buf = io.BytesIO()
     summary = generate_claims(standard, n_lines, buf, version=version, seed=seed)
     return buf.getvalue(), summary

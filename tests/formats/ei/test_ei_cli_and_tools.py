@@ -50,6 +50,9 @@ def test_conversion_reproduces_committed_files() -> None:
     conv = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conv)
     produced = conv.convert(SHARED)
-    committed = {p.name: p.read_text(encoding="utf-8") for p in layouts_dir().glob("*.json")
-                 if not p.name.startswith("RESV")}
+    committed = {
+        p.name: p.read_text(encoding="utf-8")
+        for p in layouts_dir().glob("*.json")
+        if not p.name.startswith("RESV")
+    }
     assert produced == committed

@@ -227,8 +227,15 @@ def test_record_limit() -> None:
 
 
 def test_garbage_never_raises() -> None:
-    for data in (b"\x00" * 5000, b"\r" * 700, b"01" + b"\xff" * 400, b"\n\n\n", b"99\r\n",
-                 b"01112\r\n" * 3, bytes(range(256)) * 10):
+    for data in (
+        b"\x00" * 5000,
+        b"\r" * 700,
+        b"01" + b"\xff" * 400,
+        b"\n\n\n",
+        b"99\r\n",
+        b"01112\r\n" * 3,
+        bytes(range(256)) * 10,
+    ):
         items = list(read_records(io.BytesIO(data)))
         assert all(not isinstance(i, EIRecord) or i.record_type for i in items)
 

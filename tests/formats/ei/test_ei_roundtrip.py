@@ -24,11 +24,33 @@ LAYOUTS = tuple(la for la in all_layouts() if la.role_type("insured"))
 
 def test_all_standards_present() -> None:
     names = {la.standard for la in LAYOUTS}
-    assert {"AP304", "AW319", "AW320", "EP301", "EP302", "HA304", "HA305", "LH307", "LH308",
-            "MZ301", "MZ302", "OS301", "OS302", "PM304", "PM305", "VK301", "VK302", "ZH308",
-            "ZH309"} <= names
+    assert {
+        "AP304",
+        "AW319",
+        "AW320",
+        "EP301",
+        "EP302",
+        "HA304",
+        "HA305",
+        "LH307",
+        "LH308",
+        "MZ301",
+        "MZ302",
+        "OS301",
+        "OS302",
+        "PM304",
+        "PM305",
+        "VK301",
+        "VK302",
+        "ZH308",
+        "ZH309",
+    } <= names
     assert {(la.standard, la.version, la.subversion) for la in LAYOUTS} >= {
-        ("AW319", 1, 3), ("AW319", 1, 4), ("AP304", 7, 2), ("AP304", 8, 0)}
+        ("AW319", 1, 3),
+        ("AW319", 1, 4),
+        ("AP304", 7, 2),
+        ("AP304", 8, 0),
+    }
 
 
 @pytest.mark.parametrize("layout", LAYOUTS, ids=lambda la: la.name)
