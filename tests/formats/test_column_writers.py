@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from resv_edi.formats.ei.resv import _fill_trailer_counts, _values, line_plan, resv_layout
 from resv_edi.formats.registry import format_names, get_format
@@ -22,7 +24,7 @@ from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.pipeline import read
 from resv_edi.retour.builder import retour_records
-from resv_edi.vektis.writer import format_record
+from resv_edi.vektis.writer import column_formatter, field_formatter, format_record
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -149,6 +151,36 @@ def test_ei_value_that_does_not_fit_fails_as_format_record_does() -> None:
         with pytest.raises(ValueError) as ours:
             _written("ei", items, DECLARATIE)
         assert str(ours.value) == str(exact.value)
+
+
+_FIELDS = [
+    f
+    for kind in KINDS.values()
+    for record in resv_layout(kind.name).layout.records.values()
+    for f in record.fields
+]
+_VALUES = st.one_of(
+    st.text(max_size=14),
+    st.sampled_from(["", "D", "C", "12345678", "0" * 12, "x" * 250]),
+    st.integers(-5, 10**14),
+    st.booleans(),
+    st.dates(),
+    st.none(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(index=st.integers(0, len(_FIELDS) - 1), values=st.lists(_VALUES, min_size=1, max_size=6))
+def test_column_formatter_is_field_formatter(index: int, values: list[Any]) -> None:
+    """The EI column formatter gives each value the text the one-value formatter gives it, or
+    ``None`` when that refuses any of them."""
+    spec = _FIELDS[index]
+    one = [field_formatter(spec)(value) for value in values]
+    found = column_formatter(spec)(values)
+    assert found == (None if None in one else one)
+    same_type = [v for v in values if type(v) is type(values[0])]
+    one = [field_formatter(spec)(value) for value in same_type]
+    assert column_formatter(spec)(same_type) == (None if None in one else one)
 
 
 def test_ei_plan_is_made_once() -> None:

@@ -3,7 +3,7 @@
 (each field's distinct values formatted once).
 
 The common values (text, whole numbers, dates) are formatted by
-:func:`~resv_edi.vektis.writer.field_formatter`; a block holding any other value is written
+:func:`~resv_edi.vektis.writer.column_formatter`; a block holding any other value is written
 record by record through :func:`~resv_edi.vektis.writer.format_record`, which writes or
 refuses it. So the bytes and the errors are that function's
 (``tests/formats/test_column_writers.py``, ``tests/formats/ei/test_ei_write_columns.py``).
@@ -18,7 +18,7 @@ from typing import Any
 from resv_edi.model.base import Record, field_pairs
 from resv_edi.model.columns import LineBlock
 from resv_edi.vektis.layout import FieldSpec, Layout
-from resv_edi.vektis.writer import blank_record, field_formatter, format_record
+from resv_edi.vektis.writer import blank_record, column_formatter, field_formatter, format_record
 
 #: a mapped field: the model element it carries, the index of a repeated element, and
 #: whether the value is written as zero-padded digits
@@ -29,7 +29,7 @@ class _Unfit(Exception):
     """A value that only :func:`format_record` may write (or refuse)."""
 
 
-_Format = Callable[[Any], "str | None"]
+_Format = Callable[[list[Any]], "list[str] | None"]
 _NONE = frozenset({type(None)})
 
 
@@ -55,7 +55,7 @@ class LinePlan:
         position = {f.key: i for i, f in enumerate(record.fields)}
         attr_of = {element: attr for attr, element in field_pairs(cls)}
         self._slots: tuple[tuple[int, str, int | None, bool, FieldSpec, _Format], ...] = tuple(
-            (position[spec.key], attr_of[element], index, digits, spec, field_formatter(spec))
+            (position[spec.key], attr_of[element], index, digits, spec, column_formatter(spec))
             for spec, element, index, digits in mapped
         )
         self._detail = record.fields[1]  # the detail record number
@@ -126,8 +126,8 @@ class LinePlan:
                 del distinct[None]
             keys = list(distinct)
             given = [str(v).rjust(spec.length, "0") for v in keys] if digits else keys
-            texts = list(map(formatted, given))
-            if None in texts:
+            texts = formatted(given) if given else []
+            if texts is None:
                 raise _Unfit
             if not absent and len(keys) == len(values):  # all distinct: already in order
                 parts[i] = texts
