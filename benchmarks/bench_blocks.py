@@ -1,5 +1,5 @@
-"""Issue 13: NDJSON validation in blocks against the exact path, and the partitioned
-reference index against the SQLite one, each as same-run ratios.
+"""Issue 13: NDJSON and JSON document validation in blocks against the exact path, and the
+partitioned reference index against the SQLite one, each as same-run ratios.
 
     pytest benchmarks/bench_blocks.py -s                         # 100 k lines
     RESV_BENCH_SIZES=10000,1000000 pytest benchmarks/bench_blocks.py -s
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.bench_formats import bare_orjson
+from benchmarks.bench_formats import bare_ijson, bare_orjson
 from benchmarks.conftest import best_of, compare
 from resv_edi.pipeline import check_file, validate
 from resv_edi.rules.ref_partitions import PartitionedIndex
@@ -34,6 +34,20 @@ def test_ndjson_blocks(benchmark: Any, declaration_files: Make, n: int) -> None:
         assert report.errors == 0 and report.lines == n
 
     ratio = compare(benchmark, f"ndjson blocks {n}", lambda: bare_orjson(path), ours)
+    ours_s = benchmark.stats.stats.min
+    print(f"exact path {exact:.3f}s: blocks are {exact / ours_s:.2f}x faster (ratio {ratio:.3f}x)")
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_json_blocks(benchmark: Any, declaration_files: Make, n: int) -> None:
+    path = declaration_files(n, "json")
+    exact = best_of(lambda: sum(1 for _ in validate(path, "json")), rounds=1)
+
+    def ours() -> None:
+        report = check_file(path, "json")
+        assert report.errors == 0 and report.lines == n
+
+    ratio = compare(benchmark, f"json blocks {n}", lambda: bare_ijson(path), ours)
     ours_s = benchmark.stats.stats.min
     print(f"exact path {exact:.3f}s: blocks are {exact / ours_s:.2f}x faster (ratio {ratio:.3f}x)")
 

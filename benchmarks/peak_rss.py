@@ -64,9 +64,83 @@ def make_invalid(src: Path, dst: Path, fmt: str) -> None:
         fout.writelines(map(fix, fin))
 
 
+COMMANDS = (
+    "validate",
+    "convert",
+    "retour",
+    "lumpsum",
+    "inspect",
+    "report",
+    "reconcile",
+    "overlap",
+    "ledger-add",
+)
+
+
+def _generate(exe: list[str], dst: Path, n: int, fmt: str, standard: str | None = None) -> Path:
+    if not dst.exists():
+        gen = [*exe, "generate", "--records", str(n), "-o", str(dst), "-q"]
+        gen += ["--standard", standard, "--mapping", "ha304_oi"] if standard else ["--to", fmt]
+        subprocess.run(gen, check=True)
+    return dst
+
+
+def _input(exe: list[str], folder: Path, n: int, opts: argparse.Namespace) -> Path:
+    """The command's main input of ``n`` lines (generated once per folder)."""
+    if opts.command == "lumpsum":
+        return _generate(exe, folder / f"ha304_{n}.asc", n, "ei", "HA304")
+    fmt = "ei" if opts.command == "inspect" else opts.format
+    src = _generate(exe, folder / f"decl_{n}.{fmt}", n, fmt)
+    if opts.invalid:
+        bad = folder / f"decl_{n}_invalid.{fmt}"
+        if not bad.exists():
+            make_invalid(src, bad, fmt)
+        src = bad
+    return src
+
+
+def _command(
+    exe: list[str], folder: Path, n: int, src: Path, opts: argparse.Namespace
+) -> list[str]:
+    """The command line measured (its own outputs in ``folder``)."""
+    out = folder / f"out_{n}.{opts.to}"
+    if opts.command == "validate":
+        return [*exe, "validate", "--jobs", "1", str(src)]
+    if opts.command in ("convert", "retour"):
+        return [*exe, opts.command, str(src), "-o", str(out), "--to", opts.to]
+    if opts.command == "lumpsum":
+        return [*exe, "lumpsum", str(src), "--mapping", "ha304_oi", "-o", str(out), "--to", "csv"]
+    if opts.command == "inspect":
+        return [*exe, "inspect", str(src)]
+    if opts.command == "report":
+        return [*exe, "report", str(src), "-o", str(folder / f"report_{n}")]
+    if opts.command == "reconcile":
+        answer = folder / f"retour_{n}.xml"
+        if not answer.exists():
+            subprocess.run([*exe, "retour", str(src), "-o", str(answer), "-q"], check=False)
+        return [*exe, "reconcile", str(src), str(answer)]
+    if opts.command == "overlap":
+        claims = _generate(exe, folder / f"ha304_{n}.asc", n, "ei", "HA304")
+        table = folder / f"overlap_{n}.json"
+        return [
+            *exe,
+            "overlap",
+            "--declarations",
+            str(src),
+            "--claims",
+            str(claims),
+            "-o",
+            str(table),
+        ]
+    db = folder / f"ledger_{n}.sqlite"
+    db.unlink(missing_ok=True)
+    subprocess.run([*exe, "ledger", "init", "--db", str(db), "-q"], check=True)
+    return [*exe, "ledger", "add", str(src), "--db", str(db)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["validate", "convert", "retour", "lumpsum"])
+    parser.add_argument("command", choices=COMMANDS)
     parser.add_argument("--lines", type=int, nargs="+", default=[10_000, 1_000_000])
     parser.add_argument("--format", default="xml")
     parser.add_argument("--to", default="ei")
@@ -77,39 +151,8 @@ def main() -> int:
     folder = Path(opts.dir or tempfile.mkdtemp(prefix="resv-rss-"))
     results = []
     for n in sorted(opts.lines):
-        if opts.command == "lumpsum":
-            src = folder / f"ha304_{n}.asc"
-            if not src.exists():
-                gen = [*exe, "generate", "--standard", "HA304", "--records", str(n), "-o", str(src)]
-                subprocess.run(gen, check=True)
-        else:
-            src = folder / f"decl_{n}.{opts.format}"
-            if not src.exists():
-                gen = [*exe, "generate", "--records", str(n), "--to", opts.format]
-                gen += ["-o", str(src)]
-                subprocess.run(gen, check=True)
-            if opts.invalid:
-                bad = folder / f"decl_{n}_invalid.{opts.format}"
-                if not bad.exists():
-                    make_invalid(src, bad, opts.format)
-                src = bad
-        out = folder / f"out_{n}.{opts.to}"
-        args = {
-            "validate": [*exe, "validate", "--jobs", "1", str(src)],
-            "convert": [*exe, "convert", str(src), "-o", str(out), "--to", opts.to],
-            "retour": [*exe, "retour", str(src), "-o", str(out), "--to", opts.to],
-            "lumpsum": [
-                *exe,
-                "lumpsum",
-                str(src),
-                "--mapping",
-                "ha304_oi",
-                "-o",
-                str(out),
-                "--to",
-                "csv",
-            ],
-        }[opts.command]
+        src = _input(exe, folder, n, opts)
+        args = _command(exe, folder, n, src, opts)
         rss, seconds, code = peak_rss_mib(args)
         size = src.stat().st_size / 2**20
         results.append((n, rss))

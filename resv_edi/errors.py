@@ -140,7 +140,7 @@ def _plain(value: Any) -> Any:
 
 
 def _redact(text: str) -> str:
-    from resv_edi.privacy import redact  # privacy imports stdnum: load it only when printing
+    from resv_edi.privacy import redact  # load the privacy guard only when printing
 
     return redact(text)
 

@@ -19,7 +19,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -97,6 +96,8 @@ def open_output(target: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
         return
     path = Path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here, not at start-up: most commands write no file
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb", buffering=1024 * 1024) as fh:

@@ -215,7 +215,7 @@ def _check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    if fmt in ("ndjson", "ei"):  # checked in blocks: the same issues, far fewer per-line steps
+    if fmt in ("ndjson", "ei", "json"):  # checked in blocks: the same issues, fewer steps
         blocks = _block_check(fmt)(path, kind, limits, name=name)
         for found in blocks:
             report.keep(found, limits.max_errors)
@@ -245,6 +245,10 @@ def _block_check(fmt: str) -> type[BlockCheck]:
         from resv_edi.rules.ei_blocks import EiCheck  # RESV EI only
 
         return EiCheck
+    if fmt == "json":
+        from resv_edi.rules.json_blocks import JsonCheck  # JSON documents only
+
+        return JsonCheck
     from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
 
     return NdjsonCheck

@@ -142,7 +142,7 @@ def where(location: Location, lang: str = "en") -> str:
 
 
 def _redacted(text: str) -> str:
-    from resv_edi.privacy import redact  # privacy imports stdnum: load it only when printing
+    from resv_edi.privacy import redact  # load the privacy guard only when printing
 
     return redact(text)
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import orjson
-
 #: C0 controls, DEL, C1 controls, the bidirectional marks, embeddings, overrides and
 #: isolates, the Unicode line and paragraph separators, and lone surrogates
 _UNSAFE = re.compile(
@@ -48,5 +46,7 @@ def printable_data(value: Any) -> Any:
 
 def json_bytes(value: Any, *, indent: bool = True) -> bytes:
     """``value`` as JSON (a line), every string passed through :func:`printable`."""
+    import orjson  # here, not at start-up: only JSON output needs it
+
     option = orjson.OPT_INDENT_2 if indent else 0
     return orjson.dumps(printable_data(value), option=option, default=str) + b"\n"

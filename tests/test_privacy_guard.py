@@ -66,3 +66,21 @@ def test_r016_in_grouped_digits_and_in_the_software_version(
     r016 = [i for i in report.issues if i.code == "R016"]
     assert len(r016) == 1 and r016[0].location.field == element
     assert "782" not in r016[0].message
+
+
+def test_the_eleven_test_agrees_with_stdnum() -> None:
+    """privacy.eleven_test answers as ``stdnum.nl.bsn.is_valid`` for every nine ASCII digits
+    it is given (the guard no longer loads python-stdnum at start-up)."""
+    import random
+
+    from stdnum.nl import bsn
+
+    from resv_edi.identifiers.bsn import fake
+    from resv_edi.privacy import eleven_test
+
+    draw = random.Random(16)
+    numbers = [f"{draw.randrange(10**9):09d}" for _ in range(20000)]
+    numbers += ["000000000", "111222333", "123456782", "999999999", "000000019"]
+    numbers += [fake(draw) for _ in range(200)]
+    assert sum(bsn.is_valid(n) for n in numbers) > 1000
+    assert [eleven_test(n) for n in numbers] == [bool(bsn.is_valid(n)) for n in numbers]

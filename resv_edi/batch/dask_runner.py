@@ -8,7 +8,6 @@ processes is started for the run and stopped after it.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -82,6 +81,8 @@ class DaskExecutor:
                     f"the scheduler {scheduler} has no worker after {timeout:g} s"
                 ) from exc
         else:
+            import logging
+
             self._cluster = LocalCluster(
                 n_workers=max(1, jobs),
                 threads_per_worker=1,

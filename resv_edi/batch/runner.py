@@ -14,7 +14,6 @@ validated in chunks (:mod:`resv_edi.batch.split`); its chunks are merged in this
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -26,7 +25,9 @@ from resv_edi.batch.results import FileConversion, ValidationResult
 from resv_edi.interrupt import worker_init
 from resv_edi.limits import Limits
 
-if TYPE_CHECKING:  # split is imported when a file is cut (start-up stays light)
+if TYPE_CHECKING:  # split is imported when a file is cut, the process pool when it starts
+    import concurrent.futures as cf
+
     from resv_edi.batch import split
 
 
@@ -36,25 +37,46 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
+class Task:
+    """A task for :class:`InProcess`: run when its turn comes, then its ``result()`` (what
+    a finished ``concurrent.futures.Future`` gives, without loading that package)."""
+
+    __slots__ = ("_args", "_error", "_fn", "_value")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self._fn = fn
+        self._args = args
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._value = self._fn(*self._args)
+        except BaseException as exc:  # tasks do not raise; this is a safety net
+            self._error = exc
+
+    def result(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 class InProcess:
     """Runs tasks in this process, one at a time, as their results are taken."""
 
     def __init__(self) -> None:
-        self._queue: deque[tuple[cf.Future[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
+        self._queue: deque[Task] = deque()
 
-    def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
-        future: cf.Future[Any] = cf.Future()
-        self._queue.append((future, fn, args))
-        return future
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Task:
+        task = Task(fn, args)
+        self._queue.append(task)
+        return task
 
-    def completed(self) -> Iterator[cf.Future[Any]]:
+    def completed(self) -> Iterator[Task]:
         while self._queue:
-            future, fn, args = self._queue.popleft()
-            try:
-                future.set_result(fn(*args))
-            except BaseException as exc:  # tasks do not raise; this is a safety net
-                future.set_exception(exc)
-            yield future
+            task = self._queue.popleft()
+            task.run()
+            yield task
 
     def close(self) -> None:
         self._queue.clear()
@@ -64,6 +86,8 @@ class LocalPool:
     """A pool of ``jobs`` worker processes on this machine."""
 
     def __init__(self, jobs: int) -> None:
+        import concurrent.futures as cf
+
         self._pool = cf.ProcessPoolExecutor(max_workers=jobs, initializer=worker_init)
         self._pending: set[cf.Future[Any]] = set()
 
@@ -73,6 +97,8 @@ class LocalPool:
         return future
 
     def completed(self) -> Iterator[cf.Future[Any]]:
+        import concurrent.futures as cf
+
         while self._pending:
             done, _ = cf.wait(self._pending, return_when=cf.FIRST_COMPLETED)
             for future in done:

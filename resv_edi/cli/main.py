@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import errno
 import importlib
 import importlib.util
@@ -87,6 +86,8 @@ class _LazyGroup(click.Group):
 
 def _summary(module: str) -> str:
     """The first sentence of a command module's docstring, after its ``resv-edi name``: part."""
+    import ast  # --help only
+
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         return ""

@@ -1,1 +1,1 @@
-"""Identifiers of Dutch healthcare: AGB, UZOVI, and a BSN guard (python-stdnum)."""
+"""Identifiers of Dutch healthcare: AGB, UZOVI, IBAN, and a BSN guard (python-stdnum)."""

@@ -99,9 +99,8 @@ def line_columns(
         keys.update(item)
     if not keys <= known:
         return None
-    return alias_columns(
-        {alias: list(map(dict.get, data, repeat(alias))) for alias in keys}, len(data), context
-    )
+    raw = {attr: list(map(dict.get, data, repeat(alias))) for attr, alias, _ in fields}
+    return typed_columns(raw, context)
 
 
 def alias_columns(
@@ -112,13 +111,33 @@ def alias_columns(
     fields = _fields()
     if fields is None or not values.keys() <= {alias for _, alias, _ in fields}:
         return None
+    raw = {attr: values[alias] if alias in values else [None] * n for attr, alias, _ in fields}
+    return typed_columns(raw, context)
+
+
+def typed_columns(
+    raw_columns: Columns,
+    context: dict[str, Any] | None = JSON_CONTEXT,
+    distinct_values: Columns | None = None,
+) -> Columns | None:
+    """The validated columns of ``raw_columns`` (every model attribute -> the lines' values,
+    ``None`` where a line lacks the field), or ``None`` when any line would not bind to the
+    model; ``context`` as for :func:`line_columns`. ``distinct_values``: each column's
+    distinct values in first-seen order, when the caller has them and the values are known
+    to be text, whole numbers or null (a typed decode): then they are not screened again."""
+    fields = _fields()
+    if fields is None:
+        return None
     columns: Columns = {}
     try:
-        for attr, alias, adapter in fields:
-            raw = values[alias] if alias in values else [None] * n
-            if not set(map(type, raw)) <= _SCALARS:
+        for attr, _alias, adapter in fields:
+            raw = raw_columns[attr]
+            if distinct_values is not None:
+                distinct = distinct_values[attr]
+            elif not set(map(type, raw)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
-            distinct = list(dict.fromkeys(raw))
+            else:
+                distinct = list(dict.fromkeys(raw))
             valid = adapter.validate_python(distinct, context=context)
             if valid == distinct:
                 columns[attr] = raw
@@ -136,13 +155,13 @@ class CleanRun:
 
     rows: list[RowValues]
     signed_sum: int
-    last_line: int
+    last_line: int | None  # None: the format has no line numbers (JSON documents)
     #: the lines' validated attribute columns (what a converter writes), when kept
     columns: Columns | None = None
 
 
 def clean_run(
-    columns: Columns, first_index: int, lines: Sequence[int], paths: Iterable[str]
+    columns: Columns, first_index: int, lines: Sequence[int | None], paths: Iterable[str]
 ) -> CleanRun:
     """The :class:`CleanRun` of a clean block: ``first_index`` is its first line's number
     within the message, ``lines`` the source line of each line, ``paths`` their XPaths; the
@@ -151,37 +170,46 @@ def clean_run(
     signs = columns["debet_credit"]
     n = len(amounts)
     compared = [columns[attr] for attr in compared_attributes()]
-    facts_ = _reprs(compared)
-    rows: list[RowValues] = [
-        (index, line, path, ref, prev if sign == "C" else None, sign != "C", amount, plan, area, f)
-        for index, line, path, ref, prev, sign, amount, plan, area, f in zip(
+    credits = "C" in signs
+    if credits:
+        credited = zip(columns["vorig_referentienummer"], signs, strict=True)
+        previous = [p if s == "C" else None for p, s in credited]
+    else:
+        previous = [None] * n
+    rows: list[RowValues] = list(
+        zip(
             range(first_index, first_index + n),
             lines,
             paths,
             columns["referentienummer"],
-            columns["vorig_referentienummer"],
-            signs,
+            previous,
+            [s != "C" for s in signs],
             amounts,
             columns["resv_plan"],
             columns["werkgebied"],
-            facts_,
+            _facts(compared),
             strict=True,
         )
-    ]
-    credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C")
+    )
+    credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C") if credits else 0
     return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, columns)
 
 
-def _reprs(columns: list[list[Any]]) -> list[str]:
-    """``str`` of each line's tuple of the values in ``columns`` (one value: ``str`` of it),
-    built from each column's distinct values' ``repr``, as ``str(tuple)`` joins them."""
-    if len(columns) == 1:
-        return list(map(str, columns[0]))
-    parts = []
-    for column in columns:
+def _facts(compared: list[list[Any]]) -> list[str]:
+    """Each line's compared values as the exact path keeps them (``str`` of their tuple), built
+    from each column's distinct ``repr`` s: a tuple's ``str`` is its items' reprs joined."""
+    if len(compared) == 1:
+        return list(map(str, compared[0]))
+    parts: list[list[str]] = []
+    last = len(compared) - 1
+    for at, column in enumerate(compared):
         shown = {value: repr(value) for value in dict.fromkeys(column)}
-        parts.append(map(shown.__getitem__, column))
-    return list(map("({})".format, map(", ".join, zip(*parts, strict=True))))
+        if at == 0:
+            shown = {value: "(" + text for value, text in shown.items()}
+        elif at == last:
+            shown = {value: text + ")" for value, text in shown.items()}
+        parts.append(list(map(shown.__getitem__, column)))
+    return list(map(", ".join, zip(*parts, strict=True)))
 
 
 class RuleMemo:

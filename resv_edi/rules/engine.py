@@ -160,7 +160,7 @@ class RuleEngine:
         return not self._header_partial
 
     def add_clean_lines(
-        self, file: str, last_line: int, rows: list[RowValues], signed_sum: int
+        self, file: str, last_line: int | None, rows: list[RowValues], signed_sum: int
     ) -> None:
         """Count declaratie lines that a block check (:mod:`resv_edi.rules.blocks`) found to
         be bound and to break no record rule, under a :attr:`plain` engine: as if each had
@@ -168,7 +168,8 @@ class RuleEngine:
         ``signed_sum`` their net amount in cents."""
         assert self._refs is not None and self.plain
         self._file = file
-        self._last_line = last_line
+        if last_line is not None:  # JSON documents have no line numbers: as check() keeps it
+            self._last_line = last_line
         self.lines += len(rows)
         self._sums[0] += signed_sum
         self._refs.add_rows(rows)

@@ -3,31 +3,28 @@
 The file is read in blocks of :data:`BLOCK` lines. Header, totals and any block in which
 something is doubtful go through the exact reader (:func:`read_ndjson_lines`, resumed where
 the last block left it) and the rule engine, line by line. A run of ``{"Prestatie": ...}``
-lines is first decoded as a block and checked by columns (:mod:`resv_edi.rules.blocks`):
-when it is certainly clean, only its counts, sums and reference rows go to the engine, so
-the cross-line rules (R001-R004, R025) see every line either way.
+lines is first decoded as a block (one msgspec call, :mod:`resv_edi.rules.json_columns`)
+and checked by columns (:mod:`resv_edi.rules.blocks`): when it is certainly clean, only its
+counts, sums and reference rows go to the engine, so the cross-line rules (R001-R004, R025)
+see every line either way.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from itertools import repeat
-from typing import IO, Any
-
-import orjson
+from typing import IO
 
 from resv_edi.errors import Issue
 from resv_edi.formats.json.ndjson import ReadState, read_ndjson_lines
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.rules.block_check import BlockCheck
-from resv_edi.rules.blocks import CleanRun, clean_run, line_columns
+from resv_edi.rules.blocks import CleanRun, clean_run, typed_columns
+from resv_edi.rules.json_columns import WRAPPED, decode, raw_columns, unwrap
 
 BLOCK = 2048
 _LINE_START = b'{"' + DECLARATIE.line_element.encode() + b'":'
-#: as the NDJSON reader's duplicate-key screen: white space before a colon defeats the count
-_SPACE_BEFORE_COLON = re.compile(rb'"[ \t\r]+:')
 
 
 class NdjsonCheck(BlockCheck):
@@ -76,23 +73,12 @@ class NdjsonCheck(BlockCheck):
         cap = self.limits.max_records
         if cap and at.lines + len(lines) > cap:
             return None
-        try:
-            objs = list(map(orjson.loads, lines))
-        except orjson.JSONDecodeError:
-            return None
-        if not all(type(obj) is dict and len(obj) == 1 for obj in objs):
-            return None
-        data: list[Any] = [obj.get(DECLARATIE.line_element) for obj in objs]
-        if set(map(type, data)) != {dict}:
-            return None
-        joined = b"".join(lines)
-        # no key written twice: every key is followed by '":' (no space before the colon),
-        # so the count equals the keys decoded only when none was dropped as a duplicate
-        if _SPACE_BEFORE_COLON.search(joined) or joined.count(b'":') != len(objs) + sum(
-            map(len, data)
-        ):
-            return None
-        columns = line_columns(data)
+        joined = b",".join(lines)
+        wrapped = decode(WRAPPED, joined)
+        if wrapped is None or len(wrapped) != len(lines):
+            return None  # not one {"Prestatie": {...}} a line, with values the block can judge
+        raw = raw_columns(list(map(unwrap, wrapped)), joined, len(wrapped))
+        columns = None if raw is None else typed_columns(raw[0], distinct_values=raw[1])
         if columns is None or not self.clean_lines(columns):
             return None
         first = at.number + 1

@@ -16,10 +16,7 @@ with the number of distinct plans, a handful per sender), conflicts spill past t
 from __future__ import annotations
 
 import contextlib
-import heapq
 import pickle
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
@@ -109,6 +106,8 @@ class PartitionedIndex:
 
     def _folder(self) -> str:
         if self._spill is None:
+            import tempfile  # only a large file spills (start-up stays light)
+
             self._spill = tempfile.mkdtemp(prefix="resv-edi-refs-", dir=self._directory)
         return self._spill
 
@@ -168,6 +167,8 @@ class PartitionedIndex:
         if not self._answer_files:
             self._spill_rows()
             self._answer_all()
+        import heapq
+
         yield from heapq.merge(
             *(_chunks(path) for path in self._answer_files[kind]), key=lambda a: a[0]
         )
@@ -197,6 +198,8 @@ class PartitionedIndex:
         self._answers = None
         self._conflicts = []
         if self._spill is not None:
+            import shutil
+
             shutil.rmtree(self._spill, ignore_errors=True)
             self._spill = None
 

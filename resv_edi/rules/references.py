@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -114,6 +113,8 @@ class ReferenceIndex:
     """Collects (reference, credit reference, amount) of every line; answers at the end."""
 
     def __init__(self, directory: str | None = None) -> None:
+        import sqlite3  # here: the partitioned index (no SQLite) answers the rules at run time
+
         self._path = scratch_file("refs", ".db", directory)
         self._db = sqlite3.connect(self._path)
         self._db.executescript(

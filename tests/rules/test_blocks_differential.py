@@ -95,6 +95,8 @@ MUTATIONS: dict[str, Callable[[dict[str, Any], list[bytes]], bytes]] = {
     "amount_bool": _field("Bedrag", True),
     "amount_negative": _field("Bedrag", -1),
     "amount_wide": _field("Bedrag", 10**13),
+    "amount_beyond_64_bits": _field("Bedrag", 2**64),
+    "vat_beyond_64_bits": _field("BtwBedrag", -(2**63) - 1),
     "vat_above_amount": _field("BtwBedrag", 10**9),
     "vat_null": _field("BtwBedrag", None),
     "date_impossible": _field("Begindatum", "2027-02-30"),
@@ -112,6 +114,13 @@ MUTATIONS: dict[str, Callable[[dict[str, Any], list[bytes]], bytes]] = {
     "nine_digits_no_bsn": _field("Omschrijving", "ordernummer 123456789"),
     "bsn_in_reference": _field("Referentienummer", "111222333"),
     "text_control_char": _field("Omschrijving", "a\tb"),
+    "text_lone_surrogate": _raw(
+        lambda b: b.replace(b'"Omschrijving":"', b'"Omschrijving":"\\udc00', 1)
+    ),
+    "text_escaped_accent": _raw(
+        lambda b: b.replace(b'"Omschrijving":"', b'"Omschrijving":"\\u00e9', 1)
+    ),
+    "null_and_value": _raw(lambda b: b.replace(b'"Bedrag":', b'"BtwBedrag":null,"Bedrag":', 1)),
     "text_too_long": _field("Omschrijving", "x" * 101),
     "required_null": _field("Prestatiesoort", None),
     "nested_value": _field("Bedrag", {"x": 1}),
@@ -139,6 +148,8 @@ MUTATIONS: dict[str, Callable[[dict[str, Any], list[bytes]], bytes]] = {
 #: mutations the exact path accepts (both paths must still agree)
 HARMLESS = {
     "vat_null",
+    "text_escaped_accent",
+    "null_and_value",
     "nine_digits_no_bsn",
     "colon_in_text",
     "previous_on_debit",

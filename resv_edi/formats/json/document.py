@@ -157,6 +157,54 @@ def read_json(
     )
 
 
+class RecordRefused(Exception):
+    """The exact reader would end the whole read at this record (a limit, a parse error):
+    raised by :func:`read_json_record`, whose caller then reads the document the exact way."""
+
+
+def guarded_stream(fh: IO[bytes], limits: Limits = DEFAULT_LIMITS) -> IO[bytes] | None:
+    """The document's bytes (after a BOM) as the exact reader's parser gets them: read in the
+    same chunks through the same guard (so a refusal happens at the same byte); ``None`` for
+    an empty document."""
+    head = fh.read(4096)
+    if head.startswith(b"\xef\xbb\xbf"):  # RFC 8259: a BOM may be ignored
+        head = head[3:]
+    if not head.strip():
+        return None
+    return io.BufferedReader(_Guard(Prefixed(head, fh), limits.max_field_length))
+
+
+def read_json_record(
+    raw: bytes,
+    kind: MessageKind,
+    part: Part,
+    pointer: str,
+    index: int,
+    file: str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[Entry | Issue]:
+    """The entries and issues the exact reader gives for one record (header, line or totals
+    object, its bytes ``raw``) at JSON pointer ``pointer``; raises :class:`RecordRefused`
+    where the exact reader would stop reading."""
+    reader = _Reader(kind, file, limits)
+    reader.at = pointer
+    try:
+        return list(
+            reader._record(
+                ijson.basic_parse(io.BytesIO(raw), use_float=False), kind, part, pointer, index
+            )
+        )
+    except (
+        StopIteration,
+        RuntimeError,
+        ijson.JSONError,
+        ValueError,
+        ArithmeticError,
+        RecursionError,
+    ) as exc:
+        raise RecordRefused(str(exc)) from exc
+
+
 class _Reader:
     def __init__(self, kind: MessageKind | None, file: str, limits: Limits) -> None:
         self.kind = kind

@@ -1,0 +1,262 @@
+"""JSON document validation in blocks: the same issues as the exact path, at a fraction of its
+cost.
+
+The document is read in the exact reader's chunks, through its guard
+(:func:`~resv_edi.formats.json.document.guarded_stream`), so a refused byte is refused at the
+same place. The canonical shape ``{"Declaratiebericht": {"Header": {...}, "Prestaties": [...],
+"Totalen": {...}}}`` is found on the bytes; header and totals go through the exact reader's
+record step (:func:`~resv_edi.formats.json.document.read_json_record`). The lines array is cut
+at element boundaries (a cut is only accepted when ``[`` + the bytes + ``]`` decode, which is
+never so inside a string or a nested value), decoded a block at a time with msgspec into typed
+structs and checked as columns (:mod:`resv_edi.rules.blocks`). A doubtful block is halved
+until its doubtful lines go through the exact record step one by one.
+
+Anything else (another shape, a syntax error, a limit, a refused byte) sends the document to
+the exact reader, read again from its start; the items already handed out (header, lines up
+to the last one done) are skipped there, so the answer is the exact path's by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import IO, BinaryIO, cast
+
+import msgspec
+
+from resv_edi.errors import Issue
+from resv_edi.formats.json.document import (
+    RecordRefused,
+    guarded_stream,
+    read_json,
+    read_json_record,
+)
+from resv_edi.model.messages import DECLARATIE, Entry, Part
+from resv_edi.rules.block_check import BlockCheck
+from resv_edi.rules.blocks import CleanRun, clean_run, typed_columns
+from resv_edi.rules.json_columns import LINES, decode, raw_columns
+
+BLOCK = 2048  # lines checked as one block
+SMALL = 8  # a doubtful block of at most this many lines is read line by line
+DENSE = 256  # a doubtful run up to this long with no clean half is read line by line
+READ = 1 << 16  # the exact reader's chunk (ijson's buffer size)
+GATHER = 1 << 18  # bytes of lines gathered before they are cut and decoded
+MAX_EDGE = 1 << 20  # the header or the totals (with what surrounds them) in at most this
+MAX_LINE = 1 << 23  # a line (object of the lines array) longer than this goes the exact way
+
+_WS = rb"[ \t\n\r]*"
+_ROOT = DECLARATIE.root.encode()
+_TOP = re.compile(
+    _WS + rb"\{" + _WS + b'"' + _ROOT + b'"' + _WS + b":" + _WS + rb"\{" + _WS
+    + b'"' + DECLARATIE.header_element.encode() + b'"' + _WS + b":" + _WS
+    + rb"(\{[^{}\[\]]*\})" + _WS + b"," + _WS
+    + b'"' + DECLARATIE.lines_element.encode() + b'"' + _WS + b":" + _WS + rb"\["
+)  # fmt: skip
+_END = re.compile(
+    _WS + b"," + _WS + b'"' + DECLARATIE.totals_element.encode() + b'"' + _WS + b":" + _WS
+    + rb"(\{[^{}\[\]]*\})" + _WS + rb"\}" + _WS + rb"\}" + _WS
+)  # fmt: skip
+_AFTER_LINE = re.compile(_WS + rb"[,\]]")
+_RAWS = msgspec.json.Decoder(list[msgspec.Raw])
+
+
+class _Doubt(Exception):
+    """The rest of the document goes the exact way."""
+
+
+class JsonCheck(BlockCheck):
+    """Issues of the JSON document at ``path`` (iterate once); ``lines`` counts its lines."""
+
+    _done = -1  # what was handed out: -1 nothing, 0 the header, n lines 1..n
+
+    def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
+        start = fh.tell() if fh.seekable() else None
+        if start is not None and self.kind in (None, DECLARATIE) and self.limits.max_depth >= 2:
+            try:
+                yield from self._blocks(fh)
+                return
+            except _Doubt:
+                fh.seek(start)
+        exact = read_json(cast(BinaryIO, fh), self.kind, file=name, limits=self.limits)
+        yield from self._after_done(exact)
+
+    def _after_done(self, items: Iterator[Entry | Issue]) -> Iterator[Entry | Issue]:
+        """``items`` (the exact reader's) after those already handed out."""
+        done = self._done
+        passed = done < 0
+        for item in items:
+            if passed:
+                yield item
+            elif isinstance(item, Entry) and (
+                (item.part == "header" and done == 0)
+                or (item.part == "line" and item.index == done)
+            ):
+                passed = True
+
+    def _blocks(self, fh: IO[bytes]) -> Iterator[Entry | Issue | CleanRun]:
+        """The items of a document of the canonical shape; raises :class:`_Doubt` (after
+        the items handed out so far) where it is not, or where the exact reader stops."""
+        stream = guarded_stream(fh, self.limits)
+        if stream is None:
+            raise _Doubt
+        reader = _Chunks(stream)
+        top = reader.match(_TOP)
+        root = f"/{DECLARATIE.root}"
+        yield from self._record(top.group(1), "header", f"{root}/{DECLARATIE.header_element}", 0)
+        self._done = 0
+        pointer = f"{root}/{DECLARATIE.lines_element}"
+        index = 0  # lines so far
+        closed = reader.skip_empty_array()
+        while not closed:
+            raws, closed = reader.lines()
+            for at in range(0, len(raws), BLOCK):
+                run = raws[at : at + BLOCK]
+                yield from self._run(run, index + 1, pointer)
+                index += len(run)
+        end = reader.match(_END, whole=True)
+        totals = f"{root}/{DECLARATIE.totals_element}"
+        yield from self._record(end.group(1), "totals", totals, 0)
+
+    def _record(self, raw: bytes, part: Part, pointer: str, index: int) -> list[Entry | Issue]:
+        """The exact reader's items for one record; a refusal ends the block path."""
+        try:
+            return read_json_record(raw, DECLARATIE, part, pointer, index, self.name, self.limits)
+        except RecordRefused:
+            raise _Doubt from None
+
+    def _run(
+        self, raws: list[msgspec.Raw], first: int, pointer: str
+    ) -> Iterator[Entry | Issue | CleanRun]:
+        """The items of lines ``first``.. (their bytes ``raws``): a clean run, or explained."""
+        cap = self.limits.max_records
+        if cap and first + len(raws) - 1 > cap:
+            raise _Doubt  # the exact reader stops at the line past the cap (L001)
+        clean = self._clean(raws, first, pointer) if self._fast() else None
+        if clean is not None:
+            yield clean
+            self._done = first + len(raws) - 1
+        else:
+            yield from self._explain(raws, first, pointer)
+
+    def _explain(
+        self, raws: list[msgspec.Raw], first: int, pointer: str
+    ) -> Iterator[Entry | Issue | CleanRun]:
+        """The items of doubtful lines: clean halves as runs, the rest line by line. When
+        neither half of a short run is clean, its lines go line by line at once (dense
+        errors: halving further would cost more than it saves)."""
+        if len(raws) > SMALL and self._fast():
+            half = len(raws) // 2
+            parts = ((raws[:half], first), (raws[half:], first + half))
+            cleans = [self._clean(part, at, pointer) for part, at in parts]
+            if any(cleans) or len(raws) > DENSE:
+                for (part, at), clean in zip(parts, cleans, strict=True):
+                    if clean is None:
+                        yield from self._explain(part, at, pointer)
+                    else:
+                        yield clean
+                        self._done = at + len(part) - 1
+                return
+        for n, raw in enumerate(raws, start=first):
+            yield from self._record(bytes(raw), "line", f"{pointer}/{n - 1}", n)
+            self._done = n
+
+    def _fast(self) -> bool:
+        """Whether lines may be checked as a block now (:meth:`BlockCheck.block_allowed`)."""
+        return self.block_allowed()
+
+    def _clean(self, raws: list[msgspec.Raw], first: int, pointer: str) -> CleanRun | None:
+        """The counts of the lines ``raws`` when they certainly hold no issue, else ``None``."""
+        joined = b",".join(raws)
+        lines = decode(LINES, joined)
+        if lines is None:
+            return None  # wrong JSON types, unknown keys, not an object: the exact way
+        if not joined.isascii():
+            try:
+                joined.decode()
+            except UnicodeDecodeError:
+                return None
+        if max(map(len, raws)) > self.limits.max_field_length:
+            return None  # a string the exact reader may refuse as too long
+        raw = raw_columns(lines, joined, 0)
+        columns = None if raw is None else typed_columns(raw[0], distinct_values=raw[1])
+        if columns is None or not self.clean_lines(columns):
+            return None
+        n = len(lines)
+        paths = [f"{pointer}/{i}" for i in range(first - 1, first - 1 + n)]
+        return clean_run(columns, first, [None] * n, paths)
+
+
+class _Chunks:
+    """The guarded stream, read in the exact reader's chunks, consumed from the front."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._buf = b""
+        self._eof = False
+
+    def _more(self) -> bool:
+        """Read one more chunk; False at the end. A refused chunk ends the block path."""
+        if self._eof:
+            return False
+        try:
+            data = self._stream.read(READ)
+        except ValueError:  # the guard refused a byte (a limit, a lone surrogate)
+            raise _Doubt from None
+        if not data:
+            self._eof = True
+            return False
+        self._buf += data
+        return True
+
+    def match(self, pattern: re.Pattern[bytes], whole: bool = False) -> re.Match[bytes]:
+        """``pattern`` at the front (all of the rest of the input when ``whole``), consumed."""
+        while True:
+            if not whole:
+                found = pattern.match(self._buf)
+                if found is not None:
+                    self._buf = self._buf[found.end() :]
+                    return found
+            elif self._eof:
+                found = pattern.fullmatch(self._buf)
+                if found is None:
+                    raise _Doubt
+                self._buf = b""
+                return found
+            if len(self._buf) > MAX_EDGE or (not self._more() and not whole):
+                raise _Doubt
+
+    def skip_empty_array(self) -> bool:
+        """Whether the lines array is empty (its ``]`` then consumed)."""
+        while not self._buf.strip() and self._more():
+            pass
+        stripped = self._buf.lstrip(b" \t\n\r")
+        if stripped.startswith(b"]"):
+            self._buf = stripped[1:]
+            return True
+        return False
+
+    def lines(self) -> tuple[list[msgspec.Raw], bool]:
+        """The next lines of the array (their bytes), and whether the array ended after them."""
+        while len(self._buf) < GATHER and self._more():
+            pass
+        buf = self._buf
+        end = len(buf)
+        failed = 0
+        while failed < 2:
+            cut = buf.rfind(b"}", 0, end)
+            if cut < 0:
+                break
+            end = cut
+            after = _AFTER_LINE.match(buf, cut + 1)
+            if after is None:
+                continue  # the '}' of a string, or the input ends right after it
+            try:
+                raws = _RAWS.decode(b"[" + buf[: cut + 1] + b"]")
+            except (msgspec.DecodeError, RecursionError):
+                failed += 1  # a '}' in a string, or broken JSON: one more try, then exact
+                continue
+            self._buf = buf[after.end() :]
+            return raws, buf[after.end() - 1 : after.end()] == b"]"
+        if not failed and len(buf) < MAX_LINE and self._more():
+            return [], False  # a line longer than what was gathered: gather more
+        raise _Doubt  # no line ends here: broken JSON, or a value that is not an object
