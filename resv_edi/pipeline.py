@@ -215,13 +215,14 @@ def _check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    if fmt in ("ndjson", "ei", "json"):  # checked in blocks: the same issues, fewer steps
+    if fmt in ("ndjson", "ei", "json", "xml"):  # checked in blocks: same issues, fewer steps
         blocks = _block_check(fmt)(path, kind, limits, name=name)
         for found in blocks:
             report.keep(found, limits.max_errors)
         report.lines = blocks.lines
         report.message = blocks.kind_root
         report.close(limits.max_errors)
+        place_report(report)  # XML: each issue at its element's own line and column
         return report
     probe = _KindProbe(_read(path, name, fmt, kind, limits))
     report.message = (kind or probe.kind).root
@@ -249,6 +250,10 @@ def _block_check(fmt: str) -> type[BlockCheck]:
         from resv_edi.rules.json_blocks import JsonCheck  # JSON documents only
 
         return JsonCheck
+    if fmt == "xml":
+        from resv_edi.rules.xml_blocks import XmlCheck  # XML only
+
+        return XmlCheck
     from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
 
     return NdjsonCheck
