@@ -189,6 +189,27 @@ def _renamed(report: FileReport, real: str, name: str) -> FileReport:
     return report
 
 
+#: the block check of each input format (``module:class``, a subclass of
+#: :class:`~resv_edi.rules.block_check.BlockCheck`), loaded only for that format: validation
+#: and convert read such input through it (convert writes its clean runs as columns)
+BLOCK_CHECKS: dict[str, str] = {
+    "ndjson": "resv_edi.rules.ndjson_blocks:NdjsonCheck",
+    "ei": "resv_edi.rules.ei_blocks:EiCheck",
+    "xml": "resv_edi.rules.xml_blocks:XmlCheck",
+    "json": "resv_edi.rules.json_blocks:JsonCheck",
+}
+
+
+def blocks_for(fmt: str) -> type[BlockCheck] | None:
+    """The block check class of input format ``fmt`` (imported now), or ``None``."""
+    target = BLOCK_CHECKS.get(fmt)
+    if target is None:
+        return None
+    module, _, name = target.partition(":")
+    found: type[BlockCheck] = getattr(importlib.import_module(module), name)
+    return found
+
+
 def _check_file(
     path: str, name: str, fmt: str, kind: MessageKind | None, limits: Limits
 ) -> FileReport:
@@ -215,8 +236,9 @@ def _check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    if fmt in ("ndjson", "ei", "json", "xml"):  # checked in blocks: same issues, fewer steps
-        blocks = _block_check(fmt)(path, kind, limits, name=name)
+    check = blocks_for(fmt)
+    if check is not None:  # checked in blocks: the same issues, far fewer steps per line
+        blocks = check(path, kind, limits, name=name)
         for found in blocks:
             report.keep(found, limits.max_errors)
         report.lines = blocks.lines
@@ -238,25 +260,6 @@ def _check_file(
     report.close(limits.max_errors)
     place_report(report)  # XML: each issue at its element's own line and column
     return report
-
-
-def _block_check(fmt: str) -> type[BlockCheck]:
-    """The block check of ``fmt`` (its module loaded only for that format)."""
-    if fmt == "ei":
-        from resv_edi.rules.ei_blocks import EiCheck  # RESV EI only
-
-        return EiCheck
-    if fmt == "json":
-        from resv_edi.rules.json_blocks import JsonCheck  # JSON documents only
-
-        return JsonCheck
-    if fmt == "xml":
-        from resv_edi.rules.xml_blocks import XmlCheck  # XML only
-
-        return XmlCheck
-    from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
-
-    return NdjsonCheck
 
 
 def check_archive(
@@ -457,32 +460,6 @@ def _convert(
         engine.close()
     result.written = True
     return result
-
-
-#: the block check of each input format (``module:class``, a subclass of
-#: :class:`~resv_edi.rules.block_check.BlockCheck`): convert reads such input through it and
-#: writes its clean runs as columns. An entry whose module is not there (yet) is skipped.
-BLOCK_CHECKS: dict[str, str] = {
-    "ndjson": "resv_edi.rules.ndjson_blocks:NdjsonCheck",
-    "ei": "resv_edi.rules.ei_blocks:EiCheck",
-    "xml": "resv_edi.rules.xml_blocks:XmlCheck",
-    "json": "resv_edi.rules.json_blocks:JsonCheck",
-}
-
-
-def blocks_for(fmt: str) -> type[BlockCheck] | None:
-    """The block check class of input format ``fmt`` (imported now), or ``None``."""
-    target = BLOCK_CHECKS.get(fmt)
-    if target is None:
-        return None
-    module, _, name = target.partition(":")
-    try:
-        found: type[BlockCheck] = getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return None
-    return found
 
 
 def _convert_blocks(

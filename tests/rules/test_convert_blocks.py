@@ -35,13 +35,13 @@ def _module(fmt: str) -> Any:
 
 
 def test_block_checks_resolve() -> None:
-    """NDJSON's check is there; every entry names a BlockCheck or a module not (yet) there."""
+    """Every format but CSV has a block check, each a BlockCheck."""
     from resv_edi.rules.block_check import BlockCheck
 
-    assert "ndjson" in SOURCES
+    assert SOURCES == ["ei", "json", "ndjson", "xml"]
     for fmt in pipeline.BLOCK_CHECKS:
         found = pipeline.blocks_for(fmt)
-        assert found is None or issubclass(found, BlockCheck)
+        assert found is not None and issubclass(found, BlockCheck)
     assert pipeline.blocks_for("csv") is None
 
 
