@@ -156,13 +156,16 @@ class CleanRun:
     rows: list[RowValues]
     signed_sum: int
     last_line: int | None  # None: the format has no line numbers (JSON documents)
+    #: the lines' validated attribute columns (what a converter writes), when kept
+    columns: Columns | None = None
 
 
 def clean_run(
     columns: Columns, first_index: int, lines: Sequence[int | None], paths: Iterable[str]
 ) -> CleanRun:
     """The :class:`CleanRun` of a clean block: ``first_index`` is its first line's number
-    within the message, ``lines`` the source line of each line, ``paths`` their XPaths."""
+    within the message, ``lines`` the source line of each line, ``paths`` their XPaths; the
+    run keeps ``columns`` (a reference, no copy) for a converter to write."""
     amounts = columns["bedrag"]
     signs = columns["debet_credit"]
     n = len(amounts)
@@ -189,7 +192,7 @@ def clean_run(
         )
     )
     credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C") if credits else 0
-    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0)
+    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, columns)
 
 
 def _facts(compared: list[list[Any]]) -> list[str]:

@@ -22,9 +22,9 @@ Structure (element order, unknown or misplaced elements) is checked here, fields
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol
 
 from lxml import etree
 from pydantic import ValidationError
@@ -68,17 +68,37 @@ def kind_for_root(root: str, namespace: str | None) -> MessageKind | None:
     return None
 
 
+class ReadProgress(Protocol):
+    """What a :data:`LineFilter` may see of the reader: the message kind, the structural state
+    (1: header seen, no totals yet) and the lines read so far."""
+
+    kind: MessageKind
+    state: int
+    lines: int
+
+    def skip(self, lines: int, size: int) -> None:
+        """Count ``lines`` lines the filter has taken out of the ``size`` bytes it hands on."""
+
+
+#: a stream the parser reads instead of the document: it may hand on runs of lines that its
+#: caller checked itself replaced by a comment of the same lines and last column, calling
+#: :meth:`ReadProgress.skip` (see ``rules/xml_blocks.py``)
+LineFilter = Callable[[io.RawIOBase, ReadProgress], Any]
+
+
 def read_xml(
     source: Source,
     kind: MessageKind | None = None,
     *,
     file: str | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    line_filter: LineFilter | None = None,
 ) -> Iterator[Entry | Issue]:
     """Yield the entries of an XML message, and issues where it is wrong.
 
     ``kind`` is detected from the root element when not given. A fatal issue ends the
-    stream; everything read before it has been yielded.
+    stream; everything read before it has been yielded. ``line_filter`` (for block checks)
+    wraps the stream the parser reads.
     """
     name = source_name(source, file)
     where = Location(file=name)
@@ -112,7 +132,8 @@ def read_xml(
                     expected=f"{{{expected.namespace}}}{expected.root}",
                 )
                 return
-            yield from _Reader(expected, name, limits).run(Prefixed(head, fh))
+            reader = _Reader(expected, name, limits, line_filter)
+            yield from reader.run(Prefixed(head, fh))
     except UnsafeInputError as exc:
         yield issue("L001", where, reason=str(exc))
     except OSError as exc:
@@ -122,8 +143,11 @@ def read_xml(
 class _Reader:
     """The state of one pass over one document."""
 
-    def __init__(self, kind: MessageKind, file: str, limits: Limits) -> None:
+    def __init__(
+        self, kind: MessageKind, file: str, limits: Limits, line_filter: LineFilter | None = None
+    ) -> None:
         self.kind = kind
+        self.line_filter = line_filter
         self.file = file
         self.limits = limits
         ns = "{" + kind.namespace + "}"
@@ -158,7 +182,10 @@ class _Reader:
 
     def run(self, stream: io.RawIOBase) -> Iterator[Entry | Issue]:
         budget = self.budget
-        budget.raw = io.BufferedReader(stream, 1024 * 1024)
+        if self.line_filter is None:
+            budget.raw = io.BufferedReader(stream, 1024 * 1024)
+        else:
+            budget.raw = self.line_filter(stream, self)
         parser = etree.iterparse(
             budget,
             events=("start", "end"),
@@ -215,6 +242,12 @@ class _Reader:
             yield issue("L001", exc.location, reason=exc.reason)
         except _Overflow:
             yield self._overflow_issue()
+
+    def skip(self, lines: int, size: int) -> None:
+        """``lines`` lines were checked by the caller and handed on as ``size`` bytes that
+        hold nothing to read (:data:`LineFilter`)."""
+        self.lines += lines
+        self.budget.mark += size
 
     # -- events and limits ---------------------------------------------------------------
 
