@@ -142,6 +142,14 @@ class EiCheck(BlockCheck):
             self._exact_until = scanner.lines + max(count, 1)
             return None
         run = self._run(view[: count * stride].decode("latin-1"), types[:count], plan, reader)
+        if run is None and count >= 2 * MIN_RUN:
+            # doubtful: its first half may be clean (one look, so dense errors cost little)
+            half = _in_order(types[: count // 2], plan, types[count // 2])
+            if half >= MIN_RUN:
+                run = self._run(view[: half * stride].decode("latin-1"), types[:half], plan, reader)
+                if run is not None:
+                    return run, pos + half * stride
+                count = half
         if run is None:
             self._exact_until = scanner.lines + count
             return None
