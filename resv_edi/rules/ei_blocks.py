@@ -49,6 +49,7 @@ class _Plan:
     comment: RecordLayout | None  # their comment records
     main_b: bytes
     comment_b: bytes | None
+    trailer_b: bytes
     path: str
 
 
@@ -74,6 +75,7 @@ def _plan() -> _Plan | None:
         comment,
         main.type.encode("latin-1"),
         comment.type.encode("latin-1") if comment else None,
+        layout.trailer.type.encode("latin-1"),
         DECLARATIE.element("line"),
     )
 
@@ -271,7 +273,10 @@ def _one(where: slice) -> Callable[[str], tuple[str, ...]]:
 
 def _in_order(types: list[bytes], plan: _Plan, after: bytes) -> int:
     """How many records from the first are line records each followed by at most one
-    comment record, ending where the record ``after`` them cannot be a comment of theirs."""
+    comment record, ending right before a line record or the trailer: any other record
+    after them (a comment, an unknown or broken record, the end of the buffer) may still be
+    followed by something the exact reader gives to the last line, so that line and its
+    comment go the exact way."""
     main, comment = plan.main_b, plan.comment_b
     previous = None
     n = len(types)
@@ -281,6 +286,8 @@ def _in_order(types: list[bytes], plan: _Plan, after: bytes) -> int:
             after = t
             break
         previous = t
-    if n and types[n - 1] == main and (len(after) < 2 or after == comment):
-        n -= 1  # its comment may follow: the line goes the exact way, with it
+    if n and after != main and after != plan.trailer_b:
+        while n and types[n - 1] != main:
+            n -= 1  # back over the last line's comment
+        n = max(n - 1, 0)  # and the last line itself
     return n

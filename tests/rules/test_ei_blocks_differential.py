@@ -163,6 +163,14 @@ MUTATIONS: dict[str, Mutation] = {
     "comment_number_blank": _raw(
         lambda b: b + (b"98" + b[2:14] + b"    tekst").ljust(310) + b"\r\n"
     ),
+    # found by the fuzz harness: a broken record between a line and its comment; the exact
+    # reader still gives that comment to the line, so the line may not end a clean run
+    "garbage_then_comment": lambda line, lines: (
+        line + b"0 broken\r\n" + (b"98" + line[2:14] + b"0001tekst").ljust(311) + b"\r\n"
+    ),
+    "garbage_then_comment_fits": lambda line, lines: (
+        line + b"0 broken\r\n" + (b"98" + line[2:14] + b"0001tekst").ljust(310) + b"\r\n"
+    ),
     "trailer_early": lambda line, lines: lines[-1],
     "header_again": lambda line, lines: lines[0],
     "duplicate_reference": lambda line, lines: lines[1],
