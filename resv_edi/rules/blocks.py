@@ -194,19 +194,30 @@ def clean_run(
 
 def _facts(compared: list[list[Any]]) -> list[str]:
     """Each line's compared values as the exact path keeps them (``str`` of their tuple), built
-    from each column's distinct ``repr`` s: a tuple's ``str`` is its items' reprs joined."""
+    from each column's distinct ``repr`` s: a tuple's ``str`` is its items' reprs joined. A
+    column with one value in the block is folded into its neighbour's texts, so that each line
+    joins only the columns that vary."""
     if len(compared) == 1:
         return list(map(str, compared[0]))
-    parts: list[list[str]] = []
-    last = len(compared) - 1
-    for at, column in enumerate(compared):
-        shown = {value: repr(value) for value in dict.fromkeys(column)}
-        if at == 0:
-            shown = {value: "(" + text for value, text in shown.items()}
-        elif at == last:
-            shown = {value: text + ")" for value, text in shown.items()}
-        parts.append(list(map(shown.__getitem__, column)))
-    return list(map(", ".join, zip(*parts, strict=True)))
+    varying: list[tuple[dict[Any, str], list[Any]]] = []
+    prefix = "("  # the texts of the constant columns before the next varying one
+    for column in compared:
+        distinct = dict.fromkeys(column)
+        if len(distinct) == 1:
+            prefix += repr(column[0]) + ", "
+            continue
+        shown = {value: prefix + repr(value) for value in distinct}
+        varying.append((shown, column))
+        prefix = ", "
+    end = prefix[:-2] + ")"  # the constants after the last varying one, and the tuple's end
+    if not varying:
+        return [end] * len(compared[0])
+    shown, column = varying[-1]
+    varying[-1] = ({value: text + end for value, text in shown.items()}, column)
+    if len(varying) == 1:
+        return list(map(varying[0][0].__getitem__, column))
+    parts = [list(map(shown.__getitem__, column)) for shown, column in varying]
+    return list(map("".join, zip(*parts, strict=True)))
 
 
 class RuleMemo:

@@ -16,10 +16,12 @@ with the number of distinct plans, a handful per sender), conflicts spill past t
 from __future__ import annotations
 
 import contextlib
+import marshal
 import pickle
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from operator import itemgetter
+from itertools import islice
+from operator import itemgetter, lt
 from typing import IO, Any
 
 from resv_edi.rules.references import (
@@ -37,6 +39,7 @@ from resv_edi.rules.references import (
 BOUND = 10_000  # rows held in memory before they are spilled to partitions
 PARTITIONS = 128
 _CHUNK = 2_000
+_NONE = (None,)  # no first line for this plan yet
 # the answers, in the order reference_issues asks for them
 _DUPLICATES, _CREDITS, _DIFFERENCES, _CONFLICTS = range(4)
 
@@ -56,6 +59,7 @@ class PartitionedIndex:
         self._conflicts: list[tuple[tuple[int, int], RegionConflict]] = []
         self._conflict_file: str | None = None
         self._last = 0
+        self._files: dict[int, IO[bytes]] = {}  # the partitions' spill files, open for appending
 
     # -- adding --------------------------------------------------------------------------
 
@@ -84,11 +88,24 @@ class PartitionedIndex:
 
     def add_rows(self, rows: list[RowValues]) -> None:
         """Add lines' rows, in line order (the index of each above the last one's)."""
+        if not rows:
+            return
+        indices = list(map(itemgetter(0), rows))
+        if indices[0] <= self._last or not all(map(lt, indices, islice(indices, 1, None))):
+            raise ValueError("reference rows must be added in line order")
+        self._last = indices[-1]
+        plans = self._plans
+        pairs = dict.fromkeys(zip(map(itemgetter(7), rows), map(itemgetter(8), rows), strict=True))
+        if not all(plans.get(plan, _NONE)[0] == region for plan, region in pairs):
+            self._region_rows(rows)  # a new plan, or a conflict: line by line
+        self._rows.extend(rows)
+        if len(self._rows) >= BOUND:
+            self._spill_rows()
+
+    def _region_rows(self, rows: list[RowValues]) -> None:
+        """R037 line by line: each plan's first line, and the lines in conflict with it."""
         plans, conflicts = self._plans, self._conflicts
         for row in rows:
-            if row[0] <= self._last:
-                raise ValueError("reference rows must be added in line order")
-            self._last = row[0]
             first = plans.get(row[7])
             if first is None:
                 plans[row[7]] = (row[8], row[0], row[1])
@@ -100,9 +117,6 @@ class PartitionedIndex:
             with open(self._conflict_file, "ab") as fh:
                 pickle.dump(conflicts, fh, protocol=pickle.HIGHEST_PROTOCOL)
             conflicts.clear()
-        self._rows.extend(rows)
-        if len(self._rows) >= BOUND:
-            self._spill_rows()
 
     def _folder(self) -> str:
         if self._spill is None:
@@ -112,19 +126,32 @@ class PartitionedIndex:
         return self._spill
 
     def _spill_rows(self) -> None:
+        """File the held rows under their partitions: one record of the rows by reference
+        and the credits by credited reference per partition, appended to its open file."""
         self._folder()
         count = PARTITIONS
+        rows = self._rows
         by_ref: list[list[RowValues]] = [[] for _ in range(count)]
         by_prev: list[list[RowValues]] = [[] for _ in range(count)]
-        for row in self._rows:
-            by_ref[hash(row[3]) % count].append(row)
-        for row in _credits(self._rows):
+        for part, row in zip(
+            [h % count for h in map(hash, map(itemgetter(3), rows))], rows, strict=True
+        ):
+            by_ref[part].append(row)
+        for row in _credits(rows):
             by_prev[hash(row[4]) % count].append(row)
+        files = self._files
         for number in range(count):
             if by_ref[number] or by_prev[number]:
-                with open(self._part_path(number), "ab") as fh:
-                    pickle.dump((by_ref[number], by_prev[number]), fh, pickle.HIGHEST_PROTOCOL)
+                sink = files.get(number)
+                if sink is None:
+                    sink = files[number] = open(self._part_path(number), "ab")  # noqa: SIM115
+                _dump((by_ref[number], by_prev[number]), sink)
         self._rows = []
+
+    def _close_files(self) -> None:
+        for sink in self._files.values():
+            sink.close()
+        self._files = {}
 
     def _part_path(self, number: int) -> str:
         assert self._spill is not None
@@ -166,6 +193,7 @@ class PartitionedIndex:
             return
         if not self._answer_files:
             self._spill_rows()
+            self._close_files()
             self._answer_all()
         import heapq
 
@@ -181,7 +209,7 @@ class PartitionedIndex:
             with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
                 refs: list[RowValues] = []
                 credits: list[RowValues] = []
-                for ref_rows, credit_rows in _loads(fh):
+                for ref_rows, credit_rows in _records(fh):
                     refs.extend(ref_rows)
                     credits.extend(credit_rows)
                 answers = _answers(refs, credits)
@@ -194,6 +222,7 @@ class PartitionedIndex:
                         self._answer_files[kind].append(out)
 
     def close(self) -> None:
+        self._close_files()
         self._rows = []
         self._answers = None
         self._conflicts = []
@@ -214,6 +243,25 @@ def _credits(rows: Iterable[RowValues]) -> Iterator[RowValues]:
     """The credits among ``rows``: filed again under the reference they credit (``None``
     when they name none)."""
     return (row for row in rows if not row[5])
+
+
+def _dump(value: Any, sink: IO[bytes]) -> None:
+    """Append ``value`` as one record: its length, a tag and its bytes, by :mod:`marshal`
+    (fast for tuples of texts and numbers), by pickle when a value is not marshal's own
+    type (a subclass of ``str``, say)."""
+    try:
+        data, tag = marshal.dumps(value), b"m"
+    except ValueError:
+        data, tag = pickle.dumps(value, pickle.HIGHEST_PROTOCOL), b"p"
+    sink.write(len(data).to_bytes(8, "little") + tag)
+    sink.write(data)
+
+
+def _records(fh: IO[bytes]) -> Iterator[Any]:
+    """The records :func:`_dump` appended to ``fh``, in order."""
+    while head := fh.read(9):
+        data = fh.read(int.from_bytes(head[:8], "little"))
+        yield marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
 
 
 def _loads(fh: IO[bytes]) -> Iterator[Any]:
