@@ -56,7 +56,9 @@ class BlockCheck:
                         yield from engine.check(early)
                     waiting.clear()
                 if isinstance(item, CleanRun):
-                    engine.add_clean_lines(self.name, item.last_line, item.rows, item.signed_sum)
+                    engine.add_clean_lines(
+                        self.name, item.last_line, item.rows, item.signed_sum, item.facts
+                    )
                 else:
                     yield from engine.check(item)
                     if engine.stopped:

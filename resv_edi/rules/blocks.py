@@ -31,6 +31,7 @@ from pydantic import TypeAdapter, ValidationError
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import may_hold_bsn_block
+from resv_edi.rules.fact_log import FactBlock, encode
 from resv_edi.rules.record_rules import MessageContext
 from resv_edi.rules.references import RowValues, compared_elements
 from resv_edi.rules.registry import record_rules
@@ -156,6 +157,8 @@ class CleanRun:
     rows: list[RowValues]
     signed_sum: int
     last_line: int | None  # None: the format has no line numbers (JSON documents)
+    #: the lines' compared values (R035), whose hashes the rows carry
+    facts: FactBlock | None = None
 
 
 def clean_run(
@@ -184,40 +187,13 @@ def clean_run(
             amounts,
             columns["resv_plan"],
             columns["werkgebied"],
-            _facts(compared),
+            map(hash, zip(*compared, strict=True)),  # the values' text is kept by block
             strict=True,
         )
     )
     credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C") if credits else 0
-    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0)
-
-
-def _facts(compared: list[list[Any]]) -> list[str]:
-    """Each line's compared values as the exact path keeps them (``str`` of their tuple), built
-    from each column's distinct ``repr`` s: a tuple's ``str`` is its items' reprs joined. A
-    column with one value in the block is folded into its neighbour's texts, so that each line
-    joins only the columns that vary."""
-    if len(compared) == 1:
-        return list(map(str, compared[0]))
-    varying: list[tuple[dict[Any, str], list[Any]]] = []
-    prefix = "("  # the texts of the constant columns before the next varying one
-    for column in compared:
-        distinct = dict.fromkeys(column)
-        if len(distinct) == 1:
-            prefix += repr(column[0]) + ", "
-            continue
-        shown = {value: prefix + repr(value) for value in distinct}
-        varying.append((shown, column))
-        prefix = ", "
-    end = prefix[:-2] + ")"  # the constants after the last varying one, and the tuple's end
-    if not varying:
-        return [end] * len(compared[0])
-    shown, column = varying[-1]
-    varying[-1] = ({value: text + end for value, text in shown.items()}, column)
-    if len(varying) == 1:
-        return list(map(varying[0][0].__getitem__, column))
-    parts = [list(map(shown.__getitem__, column)) for shown, column in varying]
-    return list(map("".join, zip(*parts, strict=True)))
+    facts = (first_index, n, encode(compared))
+    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, facts)
 
 
 class RuleMemo:

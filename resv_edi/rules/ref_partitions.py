@@ -19,11 +19,12 @@ import contextlib
 import marshal
 import pickle
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from operator import itemgetter, lt
 from typing import IO, Any
 
+from resv_edi.rules.fact_log import FactBlock, FactLog
 from resv_edi.rules.references import (
     CreditDifference,
     CreditProblem,
@@ -60,6 +61,7 @@ class PartitionedIndex:
         self._conflict_file: str | None = None
         self._last = 0
         self._files: dict[int, IO[bytes]] = {}  # the partitions' spill files, open for appending
+        self._facts = FactLog()  # the compared values of the rows that carry their hash
 
     # -- adding --------------------------------------------------------------------------
 
@@ -86,10 +88,13 @@ class PartitionedIndex:
     ) -> None:
         self.add_rows([(index, source_line, path, *values)])
 
-    def add_rows(self, rows: list[RowValues]) -> None:
-        """Add lines' rows, in line order (the index of each above the last one's)."""
+    def add_rows(self, rows: list[RowValues], facts: FactBlock | None = None) -> None:
+        """Add lines' rows, in line order (the index of each above the last one's); ``facts``
+        the compared values of rows that carry their hash (a clean block's)."""
         if not rows:
             return
+        if facts is not None:
+            self._facts.add(facts)
         indices = list(map(itemgetter(0), rows))
         if indices[0] <= self._last or not all(map(lt, indices, islice(indices, 1, None))):
             raise ValueError("reference rows must be added in line order")
@@ -146,12 +151,19 @@ class PartitionedIndex:
                 if sink is None:
                     sink = files[number] = open(self._part_path(number), "ab")  # noqa: SIM115
                 _dump((by_ref[number], by_prev[number]), sink)
+        self._facts.spill(self._folder() + "/facts")
         self._rows = []
 
     def _close_files(self) -> None:
         for sink in self._files.values():
             sink.close()
         self._files = {}
+        self._facts.finish()
+
+    def _text(self, row: RowValues) -> str:
+        """The text of a row's compared values (looked up by line when it carries a hash)."""
+        facts = row[9]
+        return facts if isinstance(facts, str) else self._facts.text(row[0])
 
     def _part_path(self, number: int) -> str:
         assert self._spill is not None
@@ -188,7 +200,7 @@ class PartitionedIndex:
             return
         if self._spill is None:  # all in memory: one partition
             if self._answers is None:
-                self._answers = _answers(self._rows, list(_credits(self._rows)))
+                self._answers = _answers(self._rows, list(_credits(self._rows)), self._text)
             yield from self._answers[kind]
             return
         if not self._answer_files:
@@ -212,7 +224,7 @@ class PartitionedIndex:
                 for ref_rows, credit_rows in _records(fh):
                     refs.extend(ref_rows)
                     credits.extend(credit_rows)
-                answers = _answers(refs, credits)
+                answers = _answers(refs, credits, self._text)
                 for kind, found in enumerate(answers[:3]):
                     if found:
                         out = f"{path}.{kind}"
@@ -223,6 +235,7 @@ class PartitionedIndex:
 
     def close(self) -> None:
         self._close_files()
+        self._facts.close()
         self._rows = []
         self._answers = None
         self._conflicts = []
@@ -278,7 +291,9 @@ def _chunks(path: str) -> Iterator[Any]:
             yield from chunk
 
 
-def _answers(rows: list[RowValues], credits: list[RowValues]) -> list[list[Any]]:
+def _answers(
+    rows: list[RowValues], credits: list[RowValues], text: Callable[[RowValues], str]
+) -> list[list[Any]]:
     """The answers over one partition: its rows (by their reference) and its credits (by the
     reference they credit), each answer sorted by line index. Only references used twice or
     credited are grouped (counted in C first: most references are used once)."""
@@ -302,17 +317,22 @@ def _answers(rows: list[RowValues], credits: list[RowValues]) -> list[list[Any]]
         if prev is None:  # a credit naming no line: R004
             answers[_CREDITS].extend(((c[0], 0), CreditProblem(_row(c), None)) for c in named)
         else:
-            _credit_answers(named, by_ref.get(prev, []), answers)
+            _credit_answers(named, by_ref.get(prev, []), answers, text)
     for found in answers:
         found.sort(key=lambda a: a[0])
     return answers
 
 
 def _credit_answers(
-    credits: list[RowValues], same_ref: list[RowValues], answers: list[list[Any]]
+    credits: list[RowValues],
+    same_ref: list[RowValues],
+    answers: list[list[Any]],
+    text: Callable[[RowValues], str],
 ) -> None:
     """R004/R025 and R035 for the credits of one credited reference (``same_ref``: the lines
-    carrying that reference), walking credits and debits together in line order."""
+    carrying that reference), walking credits and debits together in line order. Compared
+    values are compared by their hashes when both lines carry one (equal hashes: equal
+    values), else by their texts."""
     credits.sort(key=_index)
     debits = sorted((r for r in same_ref if r[5]), key=_index)
     names = compared_elements()[0]
@@ -335,8 +355,8 @@ def _credit_answers(
         if credited > most:
             answers[_CREDITS].append(((idx, 0), CreditProblem(row, most, credited)))
         assert latest is not None
-        if credit[9] != latest[9]:
-            found, expected = shown_values(credit[9]), shown_values(latest[9])
+        if credit[9] != latest[9] and (mine := text(credit)) != (theirs := text(latest)):
+            found, expected = shown_values(mine), shown_values(theirs)
             order = 0
             for name, mine, theirs in zip(names, found, expected, strict=True):
                 if mine != theirs:
@@ -350,4 +370,7 @@ def _index(row: RowValues) -> int:
 
 
 def _row(row: RowValues) -> RefRow:
-    return RefRow(*row)
+    """The row of an answer; a hash of compared values is not shown ("")."""
+    if isinstance(row[9], str):
+        return RefRow(*row)  # type: ignore[arg-type]
+    return RefRow(*row[:9], "")
