@@ -16,39 +16,48 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import IO, Any
 
-#: per column: its distinct values' texts, and each line's number in them (4-byte unsigned
-#: integers, machine order) or ``None`` when the column holds one value in the block
-Encoded = list[tuple[list[str], bytes | None]]
+#: per column: its values (``raw``: each line's own value, of types whose text is their
+#: ``repr``; else the distinct values' texts) and, for texts, each line's number in them (4-byte
+#: unsigned integers, machine order) or ``None`` when the column holds one value in the block
+Encoded = list[tuple[list[Any], bytes | None, bool]]
 #: a clean block's compared values: its first line's index, its line count, its columns
 FactBlock = tuple[int, int, Encoded]
+_RAW = frozenset({str, int, type(None)})  # kept as they are (marshal's own types)
 
 _CACHED = 8  # records read back and kept
 
 
 def encode(columns: Sequence[Sequence[Any]]) -> Encoded:
-    """A block's compared columns as texts: ``repr`` of each distinct value (``str`` when
-    there is one column: the exact path then keeps the value, not a tuple)."""
+    """A block's compared columns: texts, numbers and ``None`` as they are, other values (dates)
+    as the ``repr`` of each distinct value (``str`` when there is one column: the exact path
+    then keeps the value, not a tuple)."""
     show = str if len(columns) == 1 else repr
     encoded: Encoded = []
     for column in columns:
+        if _RAW.issuperset(map(type, column)):
+            encoded.append((list(column), None, True))
+            continue
         distinct = dict.fromkeys(column)
         if len(distinct) == 1:
-            encoded.append(([show(column[0])], None))
+            encoded.append(([show(column[0])], None, False))
             continue
         number = {value: at for at, value in enumerate(distinct)}
         codes = array("I", map(number.__getitem__, column)).tobytes()
-        encoded.append(([show(value) for value in distinct], codes))
+        encoded.append(([show(value) for value in distinct], codes, False))
     return encoded
 
 
 def line_text(encoded: Encoded, at: int) -> str:
     """The text of the ``at``-th line of a block, as ``str`` of its values' tuple."""
+    show = str if len(encoded) == 1 else repr
     items = []
-    for texts, codes in encoded:
-        if codes is None:
-            items.append(texts[0])
+    for values, codes, raw in encoded:
+        if raw:
+            items.append(show(values[at]))
+        elif codes is None:
+            items.append(values[0])
         else:
-            items.append(texts[int.from_bytes(codes[4 * at : 4 * at + 4], sys.byteorder)])
+            items.append(values[int.from_bytes(codes[4 * at : 4 * at + 4], sys.byteorder)])
     if len(items) == 1:
         return items[0]
     return "(" + ", ".join(items) + ")"
