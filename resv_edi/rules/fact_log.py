@@ -34,6 +34,9 @@ def encode(columns: Sequence[Sequence[Any]]) -> Encoded:
     show = str if len(columns) == 1 else repr
     encoded: Encoded = []
     for column in columns:
+        if column and list(column).count(column[0]) == len(column):  # one value
+            encoded.append(([show(column[0])], None, False))
+            continue
         if _RAW.issuperset(map(type, column)):
             encoded.append((list(column), None, True))
             continue
@@ -83,7 +86,7 @@ class FactLog:
         if self._sink is None:
             self._path = path
             self._sink = open(path, "ab")  # noqa: SIM115  (closed by finish/close)
-        data = marshal.dumps(self._held)
+        data = marshal.dumps(self._held, 2)  # version 2: no references (faster here)
         self._records.append((self._held[0][0], self._sink.tell()))
         self._sink.write(len(data).to_bytes(8, "little"))
         self._sink.write(data)
