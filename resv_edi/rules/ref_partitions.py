@@ -86,7 +86,17 @@ class PartitionedIndex:
     def add_values(
         self, index: int, source_line: int | None, path: str | None, values: LineValues
     ) -> None:
-        self.add_rows([(index, source_line, path, *values)])
+        """Add one line's row (the exact path's, line by line)."""
+        row: RowValues = (index, source_line, path, *values)
+        if index <= self._last:
+            raise ValueError("reference rows must be added in line order")
+        self._last = index
+        first = self._plans.get(row[7])
+        if first is None or row[8] != first[0]:
+            self._region_rows([row])
+        self._rows.append(row)
+        if len(self._rows) >= BOUND:
+            self._spill_rows()
 
     def add_rows(self, rows: list[RowValues], facts: FactBlock | None = None) -> None:
         """Add lines' rows, in line order (the index of each above the last one's); ``facts``
