@@ -86,33 +86,33 @@ class PartitionedIndex:
     def add_values(
         self, index: int, source_line: int | None, path: str | None, values: LineValues
     ) -> None:
-        """Add one line's row (the exact path's, line by line)."""
-        row: RowValues = (index, source_line, path, *values)
-        if index <= self._last:
-            raise ValueError("reference rows must be added in line order")
-        self._last = index
-        first = self._plans.get(row[7])
-        if first is None or row[8] != first[0]:
-            self._region_rows([row])
-        self._rows.append(row)
-        if len(self._rows) >= BOUND:
-            self._spill_rows()
+        self.add_rows([(index, source_line, path, *values)])
 
     def add_rows(self, rows: list[RowValues], facts: FactBlock | None = None) -> None:
         """Add lines' rows, in line order (the index of each above the last one's); ``facts``
         the compared values of rows that carry their hash (a clean block's)."""
-        if not rows:
+        if len(rows) == 1:  # the exact path's, line by line: no vector checks
+            row = rows[0]
+            if row[0] <= self._last:
+                raise ValueError("reference rows must be added in line order")
+            self._last = row[0]
+            first = self._plans.get(row[7])
+            if first is None or row[8] != first[0]:
+                self._region_rows(rows)
+        elif rows:
+            indices = list(map(itemgetter(0), rows))
+            if indices[0] <= self._last or not all(map(lt, indices, islice(indices, 1, None))):
+                raise ValueError("reference rows must be added in line order")
+            self._last = indices[-1]
+            plans = self._plans
+            plan_regions = zip(map(itemgetter(7), rows), map(itemgetter(8), rows), strict=True)
+            pairs = dict.fromkeys(plan_regions)
+            if not all(plans.get(plan, _NONE)[0] == region for plan, region in pairs):
+                self._region_rows(rows)  # a new plan, or a conflict: line by line
+        else:
             return
         if facts is not None:
             self._facts.add(facts)
-        indices = list(map(itemgetter(0), rows))
-        if indices[0] <= self._last or not all(map(lt, indices, islice(indices, 1, None))):
-            raise ValueError("reference rows must be added in line order")
-        self._last = indices[-1]
-        plans = self._plans
-        pairs = dict.fromkeys(zip(map(itemgetter(7), rows), map(itemgetter(8), rows), strict=True))
-        if not all(plans.get(plan, _NONE)[0] == region for plan, region in pairs):
-            self._region_rows(rows)  # a new plan, or a conflict: line by line
         self._rows.extend(rows)
         if len(self._rows) >= BOUND:
             self._spill_rows()
