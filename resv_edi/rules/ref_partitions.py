@@ -342,7 +342,8 @@ def _credit_answers(
     """R004/R025 and R035 for the credits of one credited reference (``same_ref``: the lines
     carrying that reference), walking credits and debits together in line order. Compared
     values are compared by their hashes when both lines carry one (equal hashes: equal
-    values), else by their texts."""
+    values; amounts are never negative, so CPython's ``hash(-1) == hash(-2)`` merges none),
+    else by their texts."""
     credits.sort(key=_index)
     debits = sorted((r for r in same_ref if r[5]), key=_index)
     names = compared_elements()[0]
