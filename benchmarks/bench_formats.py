@@ -26,6 +26,7 @@ from resv_edi.api import check_file, convert
 from resv_edi.formats.ei.resv import resv_layout
 from resv_edi.formats.registry import get_format
 from resv_edi.generate.declarations import generate_declaration
+from resv_edi.model.columns import LineBlock
 from resv_edi.model.messages import DECLARATIE
 
 SIZES = [int(n) for n in os.environ.get("RESV_BENCH_SIZES", "10000,100000").split(",")]
@@ -137,8 +138,37 @@ def test_ei_write(benchmark: Any, n: int) -> None:
     compare(benchmark, f"ei write {n}", bare, ours)
 
 
+def _as_blocks(records: list[Any], size: int = 2048) -> list[Any]:
+    """``records`` with their lines as LineBlocks (what convert hands a writer for clean
+    blocks)."""
+    lines = records[1:-1]
+    cls = DECLARATIE.line
+    blocks = [
+        LineBlock(cls, {a: [r.__dict__[a] for r in lines[i : i + size]] for a in cls.model_fields})
+        for i in range(0, len(lines), size)
+    ]
+    return [records[0], *blocks, records[-1]]
+
+
 @pytest.mark.parametrize("n", SIZES)
-@pytest.mark.parametrize(("source", "target"), [("xml", "ei"), ("ei", "xml")])
+@pytest.mark.parametrize("fmt", ["xml", "ei"])
+def test_write_blocks(benchmark: Any, fmt: str, n: int) -> None:
+    """The writers given clean lines as columns (LineBlock), against the records path."""
+    records = list(generate_declaration(n, seed=1))
+    items = _as_blocks(records)
+    writer = get_format(fmt).writer
+
+    def by_records() -> None:
+        writer(records, io.BytesIO(), DECLARATIE)
+
+    def by_blocks() -> None:
+        writer(items, io.BytesIO(), DECLARATIE)
+
+    compare(benchmark, f"{fmt} write blocks vs records {n}", by_records, by_blocks)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize(("source", "target"), [("xml", "ei"), ("ei", "xml"), ("ndjson", "xml")])
 def test_convert(
     benchmark: Any, declaration_files: Make, tmp_path: Path, source: str, target: str, n: int
 ) -> None:

@@ -1,9 +1,12 @@
-"""atheris harness: every reader, and ``check_file`` with the rules, on arbitrary bytes.
+"""atheris harness: every reader, ``check_file`` with the rules, and every block check against
+the exact path, on arbitrary bytes.
 
     python fuzz/fuzz_readers.py fuzz/corpus -max_total_time=600 -rss_limit_mb=2048
 
 Any exception escaping a reader or the validator is a crash (a bug): readers must turn every
-input into entries and coded issues. atheris is not a test dependency (``pip install
+input into entries and coded issues. A block check (``pipeline.BLOCK_CHECKS``, run with small
+blocks so that block edges fall inside small inputs) that answers otherwise than the exact path
+(``pipeline.validate``) is a crash too. atheris is not a test dependency (``pip install
 atheris``). See fuzz/README.md.
 """
 
@@ -18,11 +21,16 @@ import traceback
 import atheris
 
 with atheris.instrument_imports(include=["resv_edi"]):
+    import resv_edi.formats.xml.line_scan as xml_blocks
+    import resv_edi.rules.ei_blocks as ei_blocks
+    import resv_edi.rules.json_blocks as json_blocks
+    import resv_edi.rules.ndjson_blocks as ndjson_blocks
     from resv_edi.api import check_file
     from resv_edi.errors import Issue
     from resv_edi.formats.registry import get_format
     from resv_edi.limits import Limits
     from resv_edi.model.messages import Entry
+    from resv_edi.pipeline import BLOCK_CHECKS, blocks_for, validate
 
 LIMITS = Limits(max_file_size=1 << 20, max_records=2000, max_errors=200)
 FORMATS = ("xml", "json", "ndjson", "ei", "csv")
@@ -30,6 +38,12 @@ _SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None
 _FD, PATH = tempfile.mkstemp(prefix="resv-fuzz-", dir=_SHM)
 os.close(_FD)
 
+
+# small blocks: a fuzz input of a few lines still crosses block edges (as the differential tests)
+ndjson_blocks.BLOCK = 3
+ei_blocks.BLOCK, ei_blocks.MIN_RUN = 3, 1
+json_blocks.BLOCK, json_blocks.SMALL, json_blocks.DENSE = 3, 2, 6
+xml_blocks.BLOCK, xml_blocks.SMALL = 3, 1
 
 #: crashes already reported and not yet fixed, as (file, function) of the raising frame; the
 #: run goes on past them to find others. Empty this list once they are fixed.
@@ -57,6 +71,13 @@ def _read_everything(data: bytes) -> None:
     for found in report.issues:
         if not (isinstance(found, Issue) and len(found.code) == 4):
             raise TypeError(f"bad issue {found!r}")
+    for fmt in BLOCK_CHECKS:
+        check = blocks_for(fmt)
+        assert check is not None
+        exact = list(validate(PATH, fmt, limits=LIMITS))
+        blocks = list(check(PATH, None, LIMITS))
+        if blocks != exact:
+            raise AssertionError(f"{fmt} block check differs from the exact path")
 
 
 def main() -> None:

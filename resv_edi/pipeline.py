@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from resv_edi.errors import (
@@ -21,12 +23,14 @@ from resv_edi.errors import (
     UnknownFormatError,
     UnsafeInputError,
 )
+from resv_edi.formats.contract import Format
 from resv_edi.formats.detect import SNIFF_BYTES, detect_format
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.spool import readable_again
 from resv_edi.formats.xml.positions import place_report
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
+from resv_edi.model.columns import LineBlock, as_records
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.reporting import FileReport
 from resv_edi.rules.engine import RuleEngine
@@ -35,7 +39,7 @@ from resv_edi.standard.catalogue import issue
 from resv_edi.transport.magic import is_archive
 
 if TYPE_CHECKING:  # the archive reader loads only for a zip
-    from resv_edi.rules.block_check import BlockCheck
+    from resv_edi.rules.block_check import BlockCheck, Checked
     from resv_edi.transport.archive import Member, TransportRules
 
 PathLike = str | os.PathLike[str]
@@ -185,6 +189,27 @@ def _renamed(report: FileReport, real: str, name: str) -> FileReport:
     return report
 
 
+#: the block check of each input format (``module:class``, a subclass of
+#: :class:`~resv_edi.rules.block_check.BlockCheck`), loaded only for that format: validation
+#: and convert read such input through it (convert writes its clean runs as columns)
+BLOCK_CHECKS: dict[str, str] = {
+    "ndjson": "resv_edi.rules.ndjson_blocks:NdjsonCheck",
+    "ei": "resv_edi.rules.ei_blocks:EiCheck",
+    "xml": "resv_edi.rules.xml_blocks:XmlCheck",
+    "json": "resv_edi.rules.json_blocks:JsonCheck",
+}
+
+
+def blocks_for(fmt: str) -> type[BlockCheck] | None:
+    """The block check class of input format ``fmt`` (imported now), or ``None``."""
+    target = BLOCK_CHECKS.get(fmt)
+    if target is None:
+        return None
+    module, _, name = target.partition(":")
+    found: type[BlockCheck] = getattr(importlib.import_module(module), name)
+    return found
+
+
 def _check_file(
     path: str, name: str, fmt: str, kind: MessageKind | None, limits: Limits
 ) -> FileReport:
@@ -211,8 +236,9 @@ def _check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    if fmt in ("ndjson", "ei", "json", "xml"):  # checked in blocks: same issues, fewer steps
-        blocks = _block_check(fmt)(path, kind, limits, name=name)
+    check = blocks_for(fmt)
+    if check is not None:  # checked in blocks: the same issues, far fewer steps per line
+        blocks = check(path, kind, limits, name=name)
         for found in blocks:
             report.keep(found, limits.max_errors)
         report.lines = blocks.lines
@@ -234,25 +260,6 @@ def _check_file(
     report.close(limits.max_errors)
     place_report(report)  # XML: each issue at its element's own line and column
     return report
-
-
-def _block_check(fmt: str) -> type[BlockCheck]:
-    """The block check of ``fmt`` (its module loaded only for that format)."""
-    if fmt == "ei":
-        from resv_edi.rules.ei_blocks import EiCheck  # RESV EI only
-
-        return EiCheck
-    if fmt == "json":
-        from resv_edi.rules.json_blocks import JsonCheck  # JSON documents only
-
-        return JsonCheck
-    if fmt == "xml":
-        from resv_edi.rules.xml_blocks import XmlCheck  # XML only
-
-        return XmlCheck
-    from resv_edi.rules.ndjson_blocks import NdjsonCheck  # NDJSON only
-
-    return NdjsonCheck
 
 
 def check_archive(
@@ -404,8 +411,9 @@ def _convert(
     limits: Limits,
     max_errors: int,
 ) -> ConversionResult:
-    writer = get_format(to).writer
-    if fmt in ("auto", "ei") and (fmt == "ei" or _sniffed(source, result.source)[0] == "ei"):
+    writes = get_format(to)
+    detected = fmt if fmt != "auto" else _sniffed(source, result.source)[0]
+    if detected == "ei":
         from resv_edi.formats.ei.resv import claim_standard  # EI only (start-up stays light)
 
         claim = claim_standard(source, limits)
@@ -413,6 +421,11 @@ def _convert(
             reason = f"{claim} is a claim file, not a RESV message (see `resv-edi lumpsum`)"
             result.issues.append(issue("F002", Location(file=result.source), reason=reason))
             return result
+    checker = blocks_for(detected)
+    if checker is not None:  # checked in blocks; clean blocks written as columns
+        blocks = checker(source, kind, limits, name=result.source)
+        return _convert_blocks(blocks, result, target, writes, max_errors)
+    writer = writes.writer
 
     stream = _read(source, result.source, fmt, kind, limits)
     probe = _KindProbe(stream)
@@ -445,6 +458,59 @@ def _convert(
         return result
     finally:
         engine.close()
+    result.written = True
+    return result
+
+
+def _convert_blocks(
+    blocks: BlockCheck,
+    result: ConversionResult,
+    target: PathLike,
+    writes: Format,
+    max_errors: int,
+) -> ConversionResult:
+    """:func:`convert` through a block check: the same issues and output as the exact path
+    (entries' records and clean runs' columns to the writer, in file order)."""
+    items = blocks.items()
+    head: list[Checked] = []
+    for checked in items:  # up to the first entry, which names the message kind
+        head.append(checked)
+        if isinstance(checked.item, Entry):
+            break
+    message_kind = blocks.message_kind
+
+    def records() -> Iterator[Record | LineBlock]:
+        for item, found, final in chain(head, items):
+            if final:
+                if not blocks.fatal and len(result.issues) < max_errors:
+                    result.issues.extend(p for p in found if p.is_error)
+                break
+            result.issues.extend(p for p in found if p.is_error)
+            if result.issues:
+                if len(result.issues) >= max_errors or blocks.fatal:
+                    break
+                continue
+            if isinstance(item, Entry):
+                if item.record is not None:
+                    yield item.record
+            elif item is not None:
+                if item.columns is None:
+                    raise TypeError(f"{type(blocks).__name__} keeps no columns of clean lines")
+                yield LineBlock(message_kind.line, item.columns)
+        if result.issues:
+            raise _Stop
+
+    stream = records() if writes.blocks else as_records(records())
+    try:
+        with atomic_output(target) as out:
+            result.lines = writes.writer(stream, out, message_kind)  # type: ignore[arg-type]
+    except _Stop:
+        return result
+    except (ValueError, TypeError) as exc:  # records out of order: the input was incomplete
+        result.issues.append(issue("F001", Location(file=result.source), reason=str(exc)))
+        return result
+    finally:
+        items.close()
     result.written = True
     return result
 

@@ -49,10 +49,12 @@ Sniffer = Callable[[bytes], bool]
 
 @dataclass(frozen=True, slots=True)
 class Format:
-    """One format: its name, usual file suffix, reader, writer and sniffer."""
+    """One format: its name, usual file suffix, reader, writer and sniffer; ``blocks``: the
+    writer takes :class:`~resv_edi.model.columns.LineBlock` items too."""
 
     name: str
     suffix: str
     reader: FormatReader
     writer: FormatWriter
     sniff: Sniffer
+    blocks: bool = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from resv_edi.model.base import Record
+from resv_edi.model.columns import LineBlock
 from resv_edi.model.messages import MessageKind, Part
 
 
@@ -36,6 +37,16 @@ class RecordOrder:
                 raise ValueError("the totals must come once, after the lines")
             self.state = 2
         return part
+
+    def accept_block(self, block: LineBlock) -> int:
+        """Accept the lines of ``block`` at once; return their count."""
+        if block.cls is not self.kind.line:
+            raise TypeError(f"lines of {block.cls.__name__} are not lines of a {self.kind.root}")
+        if self.state != 1:
+            raise ValueError("lines must come after the header and before the totals")
+        count = len(block)
+        self.lines += count
+        return count
 
     def finish(self) -> None:
         if self.state != 2:

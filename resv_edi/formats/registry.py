@@ -71,6 +71,7 @@ register(
         lazy_reader("resv_edi.formats.xml.reader:read_xml"),
         lazy_writer("resv_edi.formats.xml.writer:write_xml"),
         is_xml,
+        blocks=True,
     )
 )
 register(
@@ -80,6 +81,7 @@ register(
         lazy_reader("resv_edi.formats.json.document:read_json"),
         lazy_writer("resv_edi.formats.json.document:write_json"),
         is_json,
+        blocks=True,
     )
 )
 register(
@@ -89,6 +91,7 @@ register(
         lazy_reader("resv_edi.formats.json.ndjson:read_ndjson"),
         lazy_writer("resv_edi.formats.json.ndjson:write_ndjson"),
         is_ndjson,
+        blocks=True,
     )
 )
 register(
@@ -98,6 +101,7 @@ register(
         lazy_reader("resv_edi.formats.ei.resv:read_ei"),
         lazy_writer("resv_edi.formats.ei.resv:write_ei"),
         is_ei,
+        blocks=True,
     )
 )
 register(

@@ -7,37 +7,58 @@ XML, JSON, NDJSON or EI codec serves both messages.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 from resv_edi.errors import Location
 from resv_edi.model.base import Record
-from resv_edi.model.declaratie import Declaratiebericht, Header, Prestatie, Totalen
-from resv_edi.model.retour import Retourbericht, RetourHeader, RetourPrestatie, RetourTotalen
 from resv_edi.standard.facts import facts
 
 Part = Literal["header", "line", "totals"]
+#: a part's place in :func:`record_classes`
+_PARTS: dict[str, int] = {"header": 0, "line": 1, "totals": 2}
 
 
 @dataclass(frozen=True, slots=True)
 class MessageKind:
-    """The shape of one message of the standard."""
+    """The shape of one message of the standard.
+
+    ``records`` names the module of its record classes and the classes of the header, a
+    line, the totals and the whole document (``"module:Header,Line,Totals,Document"``); they
+    are imported when first asked for (:attr:`header`, :attr:`line`, ...), so that reading a
+    declaration never loads the retour's models (start-up).
+    """
 
     name: str  # "declaratie" | "retour"
     root: str  # XML root element / JSON top-level key
     namespace: str
-    header: type[Record]
-    line: type[Record]
-    totals: type[Record]
-    document: type[Record]
+    records: str
     header_element: str = "Header"
     lines_element: str = "Prestaties"
     line_element: str = "Prestatie"
     totals_element: str = "Totalen"
 
+    @property
+    def header(self) -> type[Record]:
+        return record_classes(self.records)[0]
+
+    @property
+    def line(self) -> type[Record]:
+        return record_classes(self.records)[1]
+
+    @property
+    def totals(self) -> type[Record]:
+        return record_classes(self.records)[2]
+
+    @property
+    def document(self) -> type[Record]:
+        return record_classes(self.records)[3]
+
     def record_class(self, part: Part) -> type[Record]:
-        return {"header": self.header, "line": self.line, "totals": self.totals}[part]
+        return record_classes(self.records)[_PARTS[part]]
 
     def element(self, part: Part) -> str:
         return {
@@ -47,24 +68,26 @@ class MessageKind:
         }[part]
 
 
+@cache
+def record_classes(records: str) -> tuple[type[Record], ...]:
+    """The record classes ``"module:Header,Line,Totals,Document"`` names, imported once."""
+    module, names = records.split(":")
+    found = importlib.import_module(module)
+    return tuple(getattr(found, name) for name in names.split(","))
+
+
 DECLARATIE = MessageKind(
     name="declaratie",
     root="Declaratiebericht",
     namespace=facts().ns_declaratie,
-    header=Header,
-    line=Prestatie,
-    totals=Totalen,
-    document=Declaratiebericht,
+    records="resv_edi.model.declaratie:Header,Prestatie,Totalen,Declaratiebericht",
 )
 
 RETOUR = MessageKind(
     name="retour",
     root="Retourbericht",
     namespace=facts().ns_retour,
-    header=RetourHeader,
-    line=RetourPrestatie,
-    totals=RetourTotalen,
-    document=Retourbericht,
+    records="resv_edi.model.retour:RetourHeader,RetourPrestatie,RetourTotalen,Retourbericht",
 )
 
 KINDS: dict[str, MessageKind] = {DECLARATIE.name: DECLARATIE, RETOUR.name: RETOUR}

@@ -11,8 +11,8 @@ doubtful, so the answer is the exact path's by construction.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Generator, Iterator
+from typing import IO, NamedTuple
 
 from resv_edi.errors import Issue
 from resv_edi.limits import DEFAULT_LIMITS, Limits
@@ -20,6 +20,14 @@ from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.rules.blocks import CleanRun, Columns, RuleMemo, lines_clean
 from resv_edi.rules.engine import RuleEngine
 from resv_edi.source import read_guarded
+
+
+class Checked(NamedTuple):
+    """One item of a block check with the issues found for it (:meth:`BlockCheck.items`)."""
+
+    item: Entry | CleanRun | None
+    issues: list[Issue]
+    final: bool = False
 
 
 class BlockCheck:
@@ -42,6 +50,15 @@ class BlockCheck:
         self._memo = RuleMemo()
 
     def __iter__(self) -> Iterator[Issue]:
+        for checked in self.items():
+            yield from checked.issues
+
+    def items(self) -> Generator[Checked, None, None]:
+        """The file's items in order, each with the issues the engine found for it (a
+        converter writes the entries' records and the clean runs' columns): an entry or clean
+        run after its issues, a reader issue as ``Checked(None, [issue])``, and last the
+        message's cross-line issues as ``Checked(None, [...], final=True)``. Iterate once;
+        stopping early is allowed (the engine is closed)."""
         waiting: list[Entry | Issue] = []  # items before the first entry names the kind
         items = read_guarded(self.path, self.name, self.limits, self._body)
         try:
@@ -53,29 +70,41 @@ class BlockCheck:
                         continue
                     engine = self._start(KINDS.get(item.kind, DECLARATIE))
                     for early in waiting:
-                        yield from engine.check(early)
+                        yield Checked(None, engine.check(early))
                     waiting.clear()
                 if isinstance(item, CleanRun):
                     engine.add_clean_lines(
                         self.name, item.last_line, item.rows, item.signed_sum, item.facts
                     )
+                    yield Checked(item, [])
                 else:
-                    yield from engine.check(item)
+                    found = engine.check(item)
+                    yield Checked(item if isinstance(item, Entry) else None, found)
                     if engine.stopped:
                         break
             engine = self._engine or self._start(DECLARATIE)
             for early in waiting:
-                yield from engine.check(early)
-            yield from engine.finish()
+                yield Checked(None, engine.check(early))
+            yield Checked(None, list(engine.finish()), final=True)
             self.lines = engine.lines
         finally:
             if self._engine is not None:
                 self._engine.close()
 
     @property
+    def fatal(self) -> bool:
+        """Whether a fatal issue was found (nothing more will be checked)."""
+        return self._engine is not None and self._engine.fatal
+
+    @property
+    def message_kind(self) -> MessageKind:
+        """The message kind checked (known once the first entry was checked)."""
+        return self._engine.kind if self._engine is not None else self.kind or DECLARATIE
+
+    @property
     def kind_root(self) -> str:
         """The root element of the message kind checked (known once iterated)."""
-        return (self._engine.kind if self._engine is not None else self.kind or DECLARATIE).root
+        return self.message_kind.root
 
     def _start(self, detected: MessageKind) -> RuleEngine:
         self._engine = RuleEngine(self.kind or detected)

@@ -157,6 +157,8 @@ class CleanRun:
     rows: list[RowValues]
     signed_sum: int
     last_line: int | None  # None: the format has no line numbers (JSON documents)
+    #: the lines' validated attribute columns (what a converter writes), when kept
+    columns: Columns | None = None
     #: the lines' compared values (R035), whose hashes the rows carry
     facts: FactBlock | None = None
 
@@ -165,7 +167,8 @@ def clean_run(
     columns: Columns, first_index: int, lines: Sequence[int | None], paths: Iterable[str]
 ) -> CleanRun:
     """The :class:`CleanRun` of a clean block: ``first_index`` is its first line's number
-    within the message, ``lines`` the source line of each line, ``paths`` their XPaths."""
+    within the message, ``lines`` the source line of each line, ``paths`` their XPaths; the
+    run keeps ``columns`` (a reference, no copy) for a converter to write."""
     amounts = columns["bedrag"]
     signs = columns["debet_credit"]
     n = len(amounts)
@@ -193,7 +196,7 @@ def clean_run(
     )
     credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C") if credits else 0
     facts = (first_index, n, encode(compared))
-    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, facts)
+    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, columns, facts)
 
 
 class RuleMemo:

@@ -29,7 +29,7 @@ from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.rules.block_check import BlockCheck
 from resv_edi.rules.blocks import CleanRun, alias_columns, clean_run
 from resv_edi.source import Runs
-from resv_edi.vektis.framing import FrameRun, looks_utf8
+from resv_edi.vektis.framing import NOT_CONTROL, FrameRun, framed_lines, looks_utf8
 from resv_edi.vektis.layout import FieldSpec, RecordLayout
 from resv_edi.vektis.reader import EIReader, parse_column
 
@@ -37,8 +37,6 @@ BLOCK = 2048
 #: lines framed right before a block is worth checking; fewer go the exact way
 MIN_RUN = 8
 _PROBE = 64  # lines framed first, before the whole block is looked at
-#: every byte that is no control character (control: 0x00-0x1F, 0x7F-0x9F), to delete
-_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 or 0x7F <= b <= 0x9F))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +118,7 @@ class EiCheck(BlockCheck):
         if (
             buf[pos + length : pos + stride] != b"\r\n"
             or buf[pos : pos + 2] != plan.main_b
-            or buf[pos : pos + length].translate(None, _NOT_CONTROL)
+            or buf[pos : pos + length].translate(None, NOT_CONTROL)
             or not self.block_allowed()
             or self.limits.max_line_length < length
             or scanner.layout is not plan.rl.layout
@@ -128,9 +126,9 @@ class EiCheck(BlockCheck):
         ):
             return None
         n = min((len(buf) - pos) // stride, BLOCK)
-        count = _framed(buf, pos, min(n, _PROBE), length)
+        count = framed_lines(buf, pos, min(n, _PROBE), length)
         if count == _PROBE and n > _PROBE:
-            count = _framed(buf, pos, n, length)
+            count = framed_lines(buf, pos, n, length)
         view = buf[pos : pos + count * stride]
         if not scanner.utf8_reported and not view.isascii():
             count = next(
@@ -144,6 +142,14 @@ class EiCheck(BlockCheck):
             self._exact_until = scanner.lines + max(count, 1)
             return None
         run = self._run(view[: count * stride].decode("latin-1"), types[:count], plan, reader)
+        if run is None and count >= 2 * MIN_RUN:
+            # doubtful: its first half may be clean (one look, so dense errors cost little)
+            half = _in_order(types[: count // 2], plan, types[count // 2])
+            if half >= MIN_RUN:
+                run = self._run(view[: half * stride].decode("latin-1"), types[:half], plan, reader)
+                if run is not None:
+                    return run, pos + half * stride
+                count = half
         if run is None:
             self._exact_until = scanner.lines + count
             return None
@@ -261,25 +267,6 @@ def _column_getters(
 
 def _one(where: slice) -> Callable[[str], tuple[str, ...]]:
     return lambda text: (text[where],)
-
-
-def _framed(buf: bytes, pos: int, n: int, length: int) -> int:
-    """How many of the ``n`` records from ``pos`` on have ``length`` bytes, end in CR LF and
-    hold no control character."""
-    stride = length + 2
-    view = buf[pos : pos + n * stride]
-    ends = view[length::stride]
-    feeds = view[length + 1 :: stride]
-    if ends.count(b"\r") != n or feeds.count(b"\n") != n:
-        n = next(j for j in range(n) if ends[j] != 0x0D or feeds[j] != 0x0A)
-        view = view[: n * stride]
-    if view.translate(None, _NOT_CONTROL) != b"\r\n" * n:
-        n = next(
-            j
-            for j in range(n)
-            if view[j * stride : j * stride + length].translate(None, _NOT_CONTROL)
-        )
-    return n
 
 
 def _in_order(types: list[bytes], plan: _Plan, after: bytes) -> int:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from resv_edi.model.retour import RetourPrestatie
 from resv_edi.rules.record_rules import code_findings, version_findings
 from resv_edi.rules.registry import Findings, rule
 from resv_edi.standard.facts import facts
+
+if TYPE_CHECKING:  # the retour's models load with the first retour message (start-up)
+    from resv_edi.model.retour import RetourPrestatie
 
 
 @rule("R033", "line", kind="retour")

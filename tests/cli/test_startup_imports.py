@@ -36,6 +36,7 @@ NOT_AT_START_UP = (
     "orjson",  # JSON output only
     "json",
     "resv_edi.batch.split",  # --split only
+    "resv_edi.model.retour",  # the retour's records: a retour message only
 )
 
 

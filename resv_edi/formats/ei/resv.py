@@ -15,16 +15,17 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import repeat
 from typing import IO, Any
 
 from pydantic import ValidationError
 
 from resv_edi.errors import Issue, Location, UnsafeInputError
+from resv_edi.formats.ei.lines import LinePlan
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.model.base import Record, field_pairs
+from resv_edi.model.base import Record
 from resv_edi.model.binding import issues_from_error
+from resv_edi.model.columns import LineBlock
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.source import Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
@@ -32,7 +33,7 @@ from resv_edi.standard.facts import facts
 from resv_edi.vektis.framing import FrameRun, count_mismatches
 from resv_edi.vektis.layout import FieldSpec, Layout, detect_layout, load_layout
 from resv_edi.vektis.reader import Blocks, EIRecord, parse_fields, read_records
-from resv_edi.vektis.writer import blank_record, field_formatter, format_record, write_texts
+from resv_edi.vektis.writer import format_record, write_texts
 
 #: structural trailer checks that rules R001/R002 (and their retour twins) make for the trailer
 #: fields the model carries; on the other trailer fields (comment and detail record counts)
@@ -388,139 +389,90 @@ _INT_ELEMENTS = {"BtwBedrag"}
 # -- writing ---------------------------------------------------------------------------------
 
 
-def write_ei(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
-    """Write ``records`` (header, lines, totals) in the RESV EI form; return the line count."""
+def write_ei(
+    records: Iterable[Record | LineBlock], out: IO[bytes], kind: MessageKind = DECLARATIE
+) -> int:
+    """Write ``records`` (header, lines, totals) in the RESV EI form; return the line count.
+    Lines may come as :class:`~resv_edi.model.columns.LineBlock` items (the same bytes)."""
     order = RecordOrder(kind)
     write_texts(_texts(records, resv_layout(kind.name), order), out)
     return order.lines
 
 
-def _texts(records: Iterable[Record], rl: ResvLayout, order: RecordOrder) -> Iterator[str]:
+@cache
+def line_plan(kind_name: str) -> LinePlan:
+    """How the line records of ``kind_name`` are written (:mod:`resv_edi.formats.ei.lines`)."""
+    rl = resv_layout(kind_name)
+    line_type = rl.record_type["line"]
+    mapped = [(fm.spec, fm.element, fm.index, fm.digits) for fm in rl.fields[line_type]]
+    comment = rl.comment_field.spec if rl.comment_field else None
+    return LinePlan(rl.layout, rl.kind.line, line_type, mapped, rl.comment_type, comment)
+
+
+def _texts(
+    records: Iterable[Record | LineBlock], rl: ResvLayout, order: RecordOrder
+) -> Iterator[str]:
     """The EI record texts of ``records``: a 98 comment after a line with a Toelichting, the
-    detail numbers and the trailer's EI-only counts filled in. Lines are written in blocks
-    (:func:`_line_texts`)."""
-    counts: dict[str, int] = {}
+    detail numbers and the trailer's EI-only counts filled in."""
+    layout = rl.layout
+    plan = line_plan(rl.kind.name)
+    line_type = plan.line_type
+    counts: dict[str, int] = {line_type: 0}
+    if plan.comment_type:
+        counts[plan.comment_type] = 0
     detail = 0
-    lines: list[Record] = []
+    pending: list[Record] = []  # line records not yet written: formatted by columns
+
+    def flush(block: LineBlock | None = None) -> list[str]:
+        """The texts of the pending line records, or of ``block``, counted."""
+        nonlocal detail
+        if block is None:
+            texts, comments = plan.records_texts(pending, detail)
+            lines = len(pending)
+            pending.clear()
+        else:
+            texts, comments = plan.block_texts(block, detail)
+            lines = len(block)
+        detail += lines
+        counts[line_type] += lines
+        if comments and plan.comment_type:
+            counts[plan.comment_type] += comments
+        return texts
+
     for record in records:
-        part = order.accept(record)
+        try:
+            if isinstance(record, LineBlock):
+                order.accept_block(record)
+                part = None
+            else:
+                part = order.accept(record)
+        except (ValueError, TypeError):
+            if pending:  # a line before it that does not fit fails first, as it would alone
+                flush()
+            raise
         if part == "line":
-            lines.append(record)
-            if len(lines) < _WRITE_BLOCK:
-                continue
-        if lines:
-            yield from _lines_and_comments(rl, lines, detail + 1, counts)
-            detail += len(lines)
-            lines = []
-        if part != "line":
-            rtype = rl.record_type[part]
-            values = _values(rl, rtype, record.to_data())
-            if part == "totals":
-                _fill_trailer_counts(rl, values, counts)
-            yield format_record(rl.layout, rtype, values)
-            counts[rtype] = counts.get(rtype, 0) + 1
-    if lines:
-        yield from _lines_and_comments(rl, lines, detail + 1, counts)
+            pending.append(record)  # type: ignore[arg-type]
+            if len(pending) >= _PENDING:
+                yield from flush()
+            continue
+        if pending:
+            yield from flush()
+        if part is None:
+            yield from flush(record)  # type: ignore[arg-type]
+            continue
+        rtype = rl.record_type[part]
+        values = _values(rl, rtype, record.to_data())  # type: ignore[union-attr]
+        if part == "totals":
+            _fill_trailer_counts(rl, values, counts)
+        yield format_record(layout, rtype, values)
+        counts[rtype] = counts.get(rtype, 0) + 1
+    if pending:
+        yield from flush()
     order.finish()
 
 
-_WRITE_BLOCK = 1024
-
-
-def _lines_and_comments(
-    rl: ResvLayout, lines: list[Record], first: int, counts: dict[str, int]
-) -> Iterator[str]:
-    """The texts of ``lines`` (detail numbers from ``first``), each followed by the 98
-    comment of its Toelichting; ``counts`` counted on."""
-    layout = rl.layout
-    rtype = rl.record_type["line"]
-    texts = _line_texts(rl.kind.name, lines, first)
-    for n, record in enumerate(lines, first):
-        text = texts[n - first] if texts is not None else None
-        if text is None:  # not the common values: written (or refused) the general way
-            values = _values(rl, rtype, record.to_data())
-            values[layout.records[rtype].fields[1].key] = n
-            text = format_record(layout, rtype, values)
-        yield text
-        counts[rtype] = counts.get(rtype, 0) + 1
-        toelichting = getattr(record, "toelichting", None)
-        if toelichting and rl.comment_type and rl.comment_field:
-            comment = layout.records[rl.comment_type]
-            yield format_record(
-                layout,
-                rl.comment_type,
-                {
-                    comment.fields[1].key: n,
-                    comment.fields[2].key: 1,
-                    rl.comment_field.spec.key: toelichting,
-                },
-            )
-            counts[rl.comment_type] = counts.get(rl.comment_type, 0) + 1
-
-
-def _line_texts(kind_name: str, lines: list[Record], first: int) -> list[str] | None:
-    """The texts of line records ``lines`` (detail numbers from ``first``), written by
-    columns: each field's distinct values formatted once by their precomputed formatter
-    (:func:`~resv_edi.vektis.writer.field_formatter`). ``None`` when a value is not a
-    common one: then each line is written by :func:`format_record`, which may refuse it."""
-    plan = _line_plan(kind_name)
-    if plan is None:
-        return None
-    template, steps, (number_at, number_text) = plan
-    found: list[Any] = list(template)
-    data = [record.__dict__ for record in lines]
-    try:
-        for at, attr, digits, width, formatted in steps:
-            values = [values[attr] for values in data]
-            shown: dict[Any, str] = {}
-            for value in dict.fromkeys(values):
-                if value is None:
-                    shown[value] = template[at]
-                    continue
-                text = formatted(str(value).rjust(width, "0") if digits else value)
-                if text is None:
-                    return None
-                shown[value] = text
-            found[at] = list(map(shown.__getitem__, values))
-    except TypeError:  # a value that is no dictionary key: the general way
-        return None
-    numbers = list(map(number_text, range(first, first + len(lines))))
-    if None in numbers:
-        return None
-    found[number_at] = numbers
-    columns = [part if isinstance(part, list) else repeat(part) for part in found]
-    return list(map("".join, zip(*columns, strict=False)))  # the constant parts repeat
-
-
-_Step = tuple[int, str, bool, int, Callable[[Any], "str | None"]]
-
-
-@cache
-def _line_plan(
-    kind_name: str,
-) -> tuple[tuple[str, ...], tuple[_Step, ...], tuple[int, Callable[[Any], str | None]]] | None:
-    """The empty line record, per mapped field (position, model attribute, digits, width,
-    formatter), and the detail number's position and formatter; ``None`` when a field has
-    no column of its own (a repeated one)."""
-    rl = resv_layout(kind_name)
-    rtype = rl.record_type["line"]
-    record_layout = rl.layout.records[rtype]
-    position = {f.key: i for i, f in enumerate(record_layout.fields)}
-    attrs = {alias: attr for attr, alias in field_pairs(rl.kind.record_class("line"))}
-    steps: list[_Step] = []
-    for fm in rl.fields[rtype]:
-        if fm.index is not None or fm.element not in attrs:
-            return None
-        spec = fm.spec
-        steps.append(
-            (position[spec.key], attrs[fm.element], fm.digits, spec.length, field_formatter(spec))
-        )
-    number = record_layout.fields[1]
-    return (
-        blank_record(rl.layout, rtype),
-        tuple(steps),
-        (position[number.key], field_formatter(number)),
-    )
+#: line records formatted together (by columns)
+_PENDING = 1024
 
 
 def _values(rl: ResvLayout, rtype: str, data: dict[str, Any]) -> dict[str, Any]:

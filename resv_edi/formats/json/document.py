@@ -30,6 +30,7 @@ from resv_edi.formats.ordering import RecordOrder
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
+from resv_edi.model.columns import LineBlock
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import redact
@@ -501,14 +502,25 @@ def _reason(exc: BaseException) -> str:
     return text if len(text) < 200 else text[:197] + "..."
 
 
-def write_json(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
-    """Write ``records`` (header, lines, totals) as one JSON document; return the line count."""
+def write_json(
+    records: Iterable[Record | LineBlock], out: IO[bytes], kind: MessageKind = DECLARATIE
+) -> int:
+    """Write ``records`` (header, lines, totals) as one JSON document; return the line count.
+    Lines may come as :class:`~resv_edi.model.columns.LineBlock` items (the same bytes)."""
     order = RecordOrder(kind)
     dumps = orjson.dumps
     out.write(f'{{"{kind.root}": {{\n'.encode())
     buffer: list[bytes] = []
     first_line = True
     for record in records:
+        if isinstance(record, LineBlock):
+            order.accept_block(record)
+            for line in record.data():
+                buffer.append(dumps(line) if first_line else b",\n" + dumps(line))
+                first_line = False
+            out.write(b"".join(buffer))
+            buffer.clear()
+            continue
         part = order.accept(record)
         data = dumps(record.to_data())
         if part == "header":

@@ -25,6 +25,7 @@ from resv_edi.formats.ordering import RecordOrder
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.base import Record
 from resv_edi.model.binding import bind
+from resv_edi.model.columns import LineBlock
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind, Part
 from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import redact
@@ -259,13 +260,23 @@ def _unwrap(obj: Any, kind: MessageKind, detect: bool) -> tuple[Part | None, Any
     return None, None, f"unknown key {key!r}"
 
 
-def write_ndjson(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
-    """Write ``records`` (header, lines, totals) as NDJSON; return the line count."""
+def write_ndjson(
+    records: Iterable[Record | LineBlock], out: IO[bytes], kind: MessageKind = DECLARATIE
+) -> int:
+    """Write ``records`` (header, lines, totals) as NDJSON; return the line count. Lines may
+    come as :class:`~resv_edi.model.columns.LineBlock` items (the same bytes)."""
     order = RecordOrder(kind)
     dumps = orjson.dumps
     line_key = kind.line_element
     buffer: list[bytes] = []
     for record in records:
+        if isinstance(record, LineBlock):
+            order.accept_block(record)
+            buffer.extend(dumps({line_key: data}) for data in record.data())
+            if buffer:
+                out.write(b"\n".join(buffer) + b"\n")
+                buffer.clear()
+            continue
         part = order.accept(record)
         if part == "header":
             obj: dict[str, Any] = {"Bericht": kind.root, "Header": record.to_data()}

@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from resv_edi.formats.ordering import RecordOrder
 from resv_edi.model.base import Record, field_pairs
+from resv_edi.model.columns import LineBlock
 from resv_edi.model.messages import DECLARATIE, MessageKind
 
 
@@ -57,8 +58,61 @@ def _renderer(cls: type[Record], element: str, indent: str) -> Callable[[Record]
     return render
 
 
-def write_xml(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DECLARATIE) -> int:
-    """Write ``records`` (header, lines, totals) as one XML message; return the line count."""
+def _block_texts(block: LineBlock, element: str, indent: str) -> list[str]:
+    """The XML text of every line of ``block``, as :func:`_renderer` writes each record:
+    each field's distinct values are rendered once."""
+    inner = indent + "  "
+    n = len(block)
+    columns: list[list[str]] = [[f"{indent}<{element}>\n"] * n]
+    for attr, name in field_pairs(block.cls):
+        values = block.columns[attr]
+        try:
+            column = _column(values, f"{inner}<{name}>{{}}</{name}>\n")
+        except TypeError:  # a repeated element (a list): record by record
+            return list(map(_renderer(block.cls, element, indent), block.records()))
+        columns.append(column)
+    columns.append([f"{indent}</{element}>\n"] * n)
+    return list(map("".join, zip(*columns, strict=True)))
+
+
+_NONE = frozenset({type(None)})
+
+
+def _column(values: list[Any], template: str) -> list[str]:
+    """Each value as its element (``template`` around its text; ``""`` for ``None``); the
+    texts of the distinct values made once (TypeError for a list)."""
+    if len(set(map(type, values)) - _NONE) > 1:
+        raise TypeError("mixed types")  # 1 and True (or 1.0) would be one dictionary key
+    distinct = dict.fromkeys(values)
+    absent = None in distinct
+    if absent:
+        del distinct[None]
+    keys = list(distinct)
+    kinds = set(map(type, keys))
+    if kinds == {str}:
+        joined = "".join(keys)
+        escape = "&" in joined or "<" in joined or ">" in joined
+        texts = list(map(_escape, keys)) if escape else keys
+    elif kinds == {date}:
+        texts = [value.isoformat() for value in keys]
+    elif kinds == {int}:
+        texts = list(map(str, keys))
+    else:
+        texts = list(map(_text, keys))
+    rendered = list(map(template.format, texts))
+    if not absent and len(keys) == len(values):  # all distinct: already in order
+        return rendered
+    lookup = dict(zip(keys, rendered, strict=True))
+    if absent:
+        lookup[None] = ""
+    return list(map(lookup.__getitem__, values))
+
+
+def write_xml(
+    records: Iterable[Record | LineBlock], out: IO[bytes], kind: MessageKind = DECLARATIE
+) -> int:
+    """Write ``records`` (header, lines, totals) as one XML message; return the line count.
+    Lines may come as :class:`~resv_edi.model.columns.LineBlock` items (the same bytes)."""
     header = _renderer(kind.header, kind.header_element, "  ")
     line = _renderer(kind.line, kind.line_element, "    ")
     totals = _renderer(kind.totals, kind.totals_element, "  ")
@@ -67,6 +121,12 @@ def write_xml(records: Iterable[Record], out: IO[bytes], kind: MessageKind = DEC
     out.write(f'<{kind.root} xmlns="{kind.namespace}">\n'.encode())
     buffer: list[str] = []
     for record in records:
+        if isinstance(record, LineBlock):
+            order.accept_block(record)
+            buffer.extend(_block_texts(record, kind.line_element, "    "))
+            out.write("".join(buffer).encode())
+            buffer.clear()
+            continue
         part = order.accept(record)
         if part == "header":
             buffer.append(header(record))

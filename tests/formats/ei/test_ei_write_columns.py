@@ -11,15 +11,20 @@ from typing import Any
 import pytest
 
 import resv_edi.formats.ei.resv as resv
+from resv_edi.formats.ei.lines import LinePlan
 from resv_edi.generate.declarations import generate_declaration
 from resv_edi.model.base import Record
 from resv_edi.model.messages import DECLARATIE
 
 
+def _general(*args: Any) -> Any:
+    raise TypeError("no column path: every record through format_record")
+
+
 def _write(records: list[Record], general: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
     with monkeypatch.context() as patch:
         if general:
-            patch.setattr(resv, "_line_texts", lambda *args: None)
+            patch.setattr(LinePlan, "_columns", _general)
         out = io.BytesIO()
         try:
             resv.write_ei(records, out, DECLARATIE)
