@@ -73,7 +73,9 @@ class BlockCheck:
                         yield Checked(None, engine.check(early))
                     waiting.clear()
                 if isinstance(item, CleanRun):
-                    engine.add_clean_lines(self.name, item.last_line, item.rows, item.signed_sum)
+                    engine.add_clean_lines(
+                        self.name, item.last_line, item.rows, item.signed_sum, item.facts
+                    )
                     yield Checked(item, [])
                 else:
                     found = engine.check(item)

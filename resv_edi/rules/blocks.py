@@ -31,6 +31,7 @@ from pydantic import TypeAdapter, ValidationError
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import may_hold_bsn_block
+from resv_edi.rules.fact_log import FactBlock, encode
 from resv_edi.rules.record_rules import MessageContext
 from resv_edi.rules.references import RowValues, compared_elements
 from resv_edi.rules.registry import record_rules
@@ -158,6 +159,8 @@ class CleanRun:
     last_line: int | None  # None: the format has no line numbers (JSON documents)
     #: the lines' validated attribute columns (what a converter writes), when kept
     columns: Columns | None = None
+    #: the lines' compared values (R035), whose hashes the rows carry
+    facts: FactBlock | None = None
 
 
 def clean_run(
@@ -187,29 +190,13 @@ def clean_run(
             amounts,
             columns["resv_plan"],
             columns["werkgebied"],
-            _facts(compared),
+            map(hash, zip(*compared, strict=True)),  # the values' text is kept by block
             strict=True,
         )
     )
     credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C") if credits else 0
-    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, columns)
-
-
-def _facts(compared: list[list[Any]]) -> list[str]:
-    """Each line's compared values as the exact path keeps them (``str`` of their tuple), built
-    from each column's distinct ``repr`` s: a tuple's ``str`` is its items' reprs joined."""
-    if len(compared) == 1:
-        return list(map(str, compared[0]))
-    parts: list[list[str]] = []
-    last = len(compared) - 1
-    for at, column in enumerate(compared):
-        shown = {value: repr(value) for value in dict.fromkeys(column)}
-        if at == 0:
-            shown = {value: "(" + text for value, text in shown.items()}
-        elif at == last:
-            shown = {value: text + ")" for value, text in shown.items()}
-        parts.append(list(map(shown.__getitem__, column)))
-    return list(map(", ".join, zip(*parts, strict=True)))
+    facts = (first_index, n, encode(compared))
+    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, columns, facts)
 
 
 class RuleMemo:

@@ -17,6 +17,7 @@ from resv_edi.rules import record_rules as _record_rules  # noqa: F401
 from resv_edi.rules import regions as _regions  # noqa: F401
 from resv_edi.rules import retour_rules as _retour_rules  # noqa: F401
 from resv_edi.rules import service_dates as _service_dates  # noqa: F401
+from resv_edi.rules.fact_log import FactBlock
 from resv_edi.rules.message_checks import (
     Skipped,
     reference_issues,
@@ -160,19 +161,25 @@ class RuleEngine:
         return not self._header_partial
 
     def add_clean_lines(
-        self, file: str, last_line: int | None, rows: list[RowValues], signed_sum: int
+        self,
+        file: str,
+        last_line: int | None,
+        rows: list[RowValues],
+        signed_sum: int,
+        facts: FactBlock | None = None,
     ) -> None:
         """Count declaratie lines that a block check (:mod:`resv_edi.rules.blocks`) found to
         be bound and to break no record rule, under a :attr:`plain` engine: as if each had
         passed :meth:`check` without an issue. ``rows`` are the lines' reference rows,
-        ``signed_sum`` their net amount in cents."""
+        ``signed_sum`` their net amount in cents, ``facts`` their compared values when the
+        rows carry hashes of them (:func:`~resv_edi.rules.blocks.clean_run`)."""
         assert self._refs is not None and self.plain
         self._file = file
         if last_line is not None:  # JSON documents have no line numbers: as check() keeps it
             self._last_line = last_line
         self.lines += len(rows)
         self._sums[0] += signed_sum
-        self._refs.add_rows(rows)
+        self._refs.add_rows(rows, facts)
 
     def _skip(
         self,

@@ -16,12 +16,15 @@ with the number of distinct plans, a handful per sender), conflicts spill past t
 from __future__ import annotations
 
 import contextlib
+import marshal
 import pickle
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from operator import itemgetter
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from operator import itemgetter, lt
 from typing import IO, Any
 
+from resv_edi.rules.fact_log import FactBlock, FactLog
 from resv_edi.rules.references import (
     CreditDifference,
     CreditProblem,
@@ -37,6 +40,7 @@ from resv_edi.rules.references import (
 BOUND = 10_000  # rows held in memory before they are spilled to partitions
 PARTITIONS = 128
 _CHUNK = 2_000
+_NONE = (None,)  # no first line for this plan yet
 # the answers, in the order reference_issues asks for them
 _DUPLICATES, _CREDITS, _DIFFERENCES, _CONFLICTS = range(4)
 
@@ -56,6 +60,8 @@ class PartitionedIndex:
         self._conflicts: list[tuple[tuple[int, int], RegionConflict]] = []
         self._conflict_file: str | None = None
         self._last = 0
+        self._files: dict[int, IO[bytes]] = {}  # the partitions' spill files, open for appending
+        self._facts = FactLog()  # the compared values of the rows that carry their hash
 
     # -- adding --------------------------------------------------------------------------
 
@@ -82,13 +88,39 @@ class PartitionedIndex:
     ) -> None:
         self.add_rows([(index, source_line, path, *values)])
 
-    def add_rows(self, rows: list[RowValues]) -> None:
-        """Add lines' rows, in line order (the index of each above the last one's)."""
-        plans, conflicts = self._plans, self._conflicts
-        for row in rows:
+    def add_rows(self, rows: list[RowValues], facts: FactBlock | None = None) -> None:
+        """Add lines' rows, in line order (the index of each above the last one's); ``facts``
+        the compared values of rows that carry their hash (a clean block's)."""
+        if len(rows) == 1:  # the exact path's, line by line: no vector checks
+            row = rows[0]
             if row[0] <= self._last:
                 raise ValueError("reference rows must be added in line order")
             self._last = row[0]
+            first = self._plans.get(row[7])
+            if first is None or row[8] != first[0]:
+                self._region_rows(rows)
+        elif rows:
+            indices = list(map(itemgetter(0), rows))
+            if indices[0] <= self._last or not all(map(lt, indices, islice(indices, 1, None))):
+                raise ValueError("reference rows must be added in line order")
+            self._last = indices[-1]
+            plans = self._plans
+            plan_regions = zip(map(itemgetter(7), rows), map(itemgetter(8), rows), strict=True)
+            pairs = dict.fromkeys(plan_regions)
+            if not all(plans.get(plan, _NONE)[0] == region for plan, region in pairs):
+                self._region_rows(rows)  # a new plan, or a conflict: line by line
+        else:
+            return
+        if facts is not None:
+            self._facts.add(facts)
+        self._rows.extend(rows)
+        if len(self._rows) >= BOUND:
+            self._spill_rows()
+
+    def _region_rows(self, rows: list[RowValues]) -> None:
+        """R037 line by line: each plan's first line, and the lines in conflict with it."""
+        plans, conflicts = self._plans, self._conflicts
+        for row in rows:
             first = plans.get(row[7])
             if first is None:
                 plans[row[7]] = (row[8], row[0], row[1])
@@ -100,9 +132,6 @@ class PartitionedIndex:
             with open(self._conflict_file, "ab") as fh:
                 pickle.dump(conflicts, fh, protocol=pickle.HIGHEST_PROTOCOL)
             conflicts.clear()
-        self._rows.extend(rows)
-        if len(self._rows) >= BOUND:
-            self._spill_rows()
 
     def _folder(self) -> str:
         if self._spill is None:
@@ -112,19 +141,39 @@ class PartitionedIndex:
         return self._spill
 
     def _spill_rows(self) -> None:
+        """File the held rows under their partitions: one record of the rows by reference
+        and the credits by credited reference per partition, appended to its open file."""
         self._folder()
         count = PARTITIONS
+        rows = self._rows
         by_ref: list[list[RowValues]] = [[] for _ in range(count)]
         by_prev: list[list[RowValues]] = [[] for _ in range(count)]
-        for row in self._rows:
-            by_ref[hash(row[3]) % count].append(row)
-        for row in _credits(self._rows):
+        for part, row in zip(
+            [h % count for h in map(hash, map(itemgetter(3), rows))], rows, strict=True
+        ):
+            by_ref[part].append(row)
+        for row in _credits(rows):
             by_prev[hash(row[4]) % count].append(row)
+        files = self._files
         for number in range(count):
             if by_ref[number] or by_prev[number]:
-                with open(self._part_path(number), "ab") as fh:
-                    pickle.dump((by_ref[number], by_prev[number]), fh, pickle.HIGHEST_PROTOCOL)
+                sink = files.get(number)
+                if sink is None:
+                    sink = files[number] = open(self._part_path(number), "ab")  # noqa: SIM115
+                _dump((by_ref[number], by_prev[number]), sink)
+        self._facts.spill(self._folder() + "/facts")
         self._rows = []
+
+    def _close_files(self) -> None:
+        for sink in self._files.values():
+            sink.close()
+        self._files = {}
+        self._facts.finish()
+
+    def _text(self, row: RowValues) -> str:
+        """The text of a row's compared values (looked up by line when it carries a hash)."""
+        facts = row[9]
+        return facts if isinstance(facts, str) else self._facts.text(row[0])
 
     def _part_path(self, number: int) -> str:
         assert self._spill is not None
@@ -161,11 +210,12 @@ class PartitionedIndex:
             return
         if self._spill is None:  # all in memory: one partition
             if self._answers is None:
-                self._answers = _answers(self._rows, list(_credits(self._rows)))
+                self._answers = _answers(self._rows, list(_credits(self._rows)), self._text)
             yield from self._answers[kind]
             return
         if not self._answer_files:
             self._spill_rows()
+            self._close_files()
             self._answer_all()
         import heapq
 
@@ -181,10 +231,10 @@ class PartitionedIndex:
             with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
                 refs: list[RowValues] = []
                 credits: list[RowValues] = []
-                for ref_rows, credit_rows in _loads(fh):
+                for ref_rows, credit_rows in _records(fh):
                     refs.extend(ref_rows)
                     credits.extend(credit_rows)
-                answers = _answers(refs, credits)
+                answers = _answers(refs, credits, self._text)
                 for kind, found in enumerate(answers[:3]):
                     if found:
                         out = f"{path}.{kind}"
@@ -194,6 +244,8 @@ class PartitionedIndex:
                         self._answer_files[kind].append(out)
 
     def close(self) -> None:
+        self._close_files()
+        self._facts.close()
         self._rows = []
         self._answers = None
         self._conflicts = []
@@ -216,6 +268,25 @@ def _credits(rows: Iterable[RowValues]) -> Iterator[RowValues]:
     return (row for row in rows if not row[5])
 
 
+def _dump(value: Any, sink: IO[bytes]) -> None:
+    """Append ``value`` as one record: its length, a tag and its bytes, by :mod:`marshal`
+    (fast for tuples of texts and numbers), by pickle when a value is not marshal's own
+    type (a subclass of ``str``, say)."""
+    try:
+        data, tag = marshal.dumps(value, 2), b"m"  # version 2: no references (faster here)
+    except ValueError:
+        data, tag = pickle.dumps(value, pickle.HIGHEST_PROTOCOL), b"p"
+    sink.write(len(data).to_bytes(8, "little") + tag)
+    sink.write(data)
+
+
+def _records(fh: IO[bytes]) -> Iterator[Any]:
+    """The records :func:`_dump` appended to ``fh``, in order."""
+    while head := fh.read(9):
+        data = fh.read(int.from_bytes(head[:8], "little"))
+        yield marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
+
+
 def _loads(fh: IO[bytes]) -> Iterator[Any]:
     while True:
         try:
@@ -230,7 +301,9 @@ def _chunks(path: str) -> Iterator[Any]:
             yield from chunk
 
 
-def _answers(rows: list[RowValues], credits: list[RowValues]) -> list[list[Any]]:
+def _answers(
+    rows: list[RowValues], credits: list[RowValues], text: Callable[[RowValues], str]
+) -> list[list[Any]]:
     """The answers over one partition: its rows (by their reference) and its credits (by the
     reference they credit), each answer sorted by line index. Only references used twice or
     credited are grouped (counted in C first: most references are used once)."""
@@ -254,17 +327,23 @@ def _answers(rows: list[RowValues], credits: list[RowValues]) -> list[list[Any]]
         if prev is None:  # a credit naming no line: R004
             answers[_CREDITS].extend(((c[0], 0), CreditProblem(_row(c), None)) for c in named)
         else:
-            _credit_answers(named, by_ref.get(prev, []), answers)
+            _credit_answers(named, by_ref.get(prev, []), answers, text)
     for found in answers:
         found.sort(key=lambda a: a[0])
     return answers
 
 
 def _credit_answers(
-    credits: list[RowValues], same_ref: list[RowValues], answers: list[list[Any]]
+    credits: list[RowValues],
+    same_ref: list[RowValues],
+    answers: list[list[Any]],
+    text: Callable[[RowValues], str],
 ) -> None:
     """R004/R025 and R035 for the credits of one credited reference (``same_ref``: the lines
-    carrying that reference), walking credits and debits together in line order."""
+    carrying that reference), walking credits and debits together in line order. Compared
+    values are compared by their hashes when both lines carry one (equal hashes: equal
+    values; amounts are never negative, so CPython's ``hash(-1) == hash(-2)`` merges none),
+    else by their texts."""
     credits.sort(key=_index)
     debits = sorted((r for r in same_ref if r[5]), key=_index)
     names = compared_elements()[0]
@@ -287,8 +366,8 @@ def _credit_answers(
         if credited > most:
             answers[_CREDITS].append(((idx, 0), CreditProblem(row, most, credited)))
         assert latest is not None
-        if credit[9] != latest[9]:
-            found, expected = shown_values(credit[9]), shown_values(latest[9])
+        if credit[9] != latest[9] and (mine := text(credit)) != (theirs := text(latest)):
+            found, expected = shown_values(mine), shown_values(theirs)
             order = 0
             for name, mine, theirs in zip(names, found, expected, strict=True):
                 if mine != theirs:
@@ -302,4 +381,7 @@ def _index(row: RowValues) -> int:
 
 
 def _row(row: RowValues) -> RefRow:
-    return RefRow(*row)
+    """The row of an answer; a hash of compared values is not shown ("")."""
+    if isinstance(row[9], str):
+        return RefRow(*row)  # type: ignore[arg-type]
+    return RefRow(*row[:9], "")

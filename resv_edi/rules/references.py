@@ -27,8 +27,10 @@ from resv_edi.standard.facts import facts
 _BATCH = 20_000
 
 
-#: a row's values as stored: index, source line, path, then the :data:`LineValues`
-RowValues = tuple[int, int | None, str | None, str, str | None, bool, int, str, str, str]
+#: a row's values as stored: index, source line, path, then the :data:`LineValues`; a line of
+#: a clean block carries the ``hash`` of its compared values' tuple for their text (the index
+#: keeps their text by block: :mod:`~resv_edi.rules.fact_log`)
+RowValues = tuple[int, int | None, str | None, str, str | None, bool, int, str, str, str | int]
 
 
 @dataclass(frozen=True, slots=True)

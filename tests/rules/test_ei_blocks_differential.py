@@ -284,15 +284,16 @@ def test_generated(
 
 def test_reference_rows_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Clean lines give the reference index exactly the rows the exact path gives it."""
+    from resv_edi.rules.fact_log import FactBlock, with_texts
     from resv_edi.rules.ref_partitions import PartitionedIndex
 
     path = _mutated(tmp_path, {5: "credit", 9: "bsn_in_text", 14: "comment"})
     seen: list[Any] = []
     add_rows = PartitionedIndex.add_rows
 
-    def spy(self: PartitionedIndex, rows: list[Any]) -> None:
-        seen.extend(rows)
-        add_rows(self, rows)
+    def spy(self: PartitionedIndex, rows: list[Any], facts: FactBlock | None = None) -> None:
+        seen.extend(with_texts(rows, facts))  # a clean block's rows carry hashes of the texts
+        add_rows(self, rows, facts)
 
     monkeypatch.setattr(PartitionedIndex, "add_rows", spy)
     monkeypatch.setattr(blocks, "BLOCK", 4)

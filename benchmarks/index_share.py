@@ -1,0 +1,73 @@
+"""The reference index's share of an NDJSON block check, in CPU seconds.
+
+``python benchmarks/index_share.py FILE.ndjson`` (make one with ``resv-edi generate --records
+100000 --to ndjson -o FILE.ndjson``) runs ``check_file`` three times with timers around the
+index's three steps (``clean_run``: the rows of a clean block; ``PartitionedIndex.add_rows``:
+adding and spilling; the reference answers at the end) and prints the best run. Timers wrap
+a few dozen calls per 100 k lines, so they cost nothing measurable (cProfile's per-call cost
+inflates the many small calls around them). Not part of the test run.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import resv_edi.rules.engine as engine
+import resv_edi.rules.ndjson_blocks as ndjson_blocks
+from resv_edi.pipeline import check_file
+from resv_edi.rules.ref_partitions import PartitionedIndex
+
+SPENT = {"clean_run": 0.0, "add_rows": 0.0, "answers": 0.0}
+
+
+def _timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            SPENT[name] += time.process_time() - started
+
+    return timed
+
+
+def _timed_answers(function: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    def answers(*args: Any) -> Iterator[Any]:
+        found = function(*args)
+        while True:
+            started = time.process_time()
+            try:
+                item = next(found)
+            except StopIteration:
+                return
+            finally:
+                SPENT["answers"] += time.process_time() - started
+            yield item
+
+    return answers
+
+
+def main(path: str) -> None:
+    ndjson_blocks.clean_run = _timed("clean_run", ndjson_blocks.clean_run)  # type: ignore[assignment]
+    PartitionedIndex.add_rows = _timed("add_rows", PartitionedIndex.add_rows)  # type: ignore[method-assign]
+    engine.reference_issues = _timed_answers(engine.reference_issues)  # type: ignore[assignment]
+    best: tuple[float, dict[str, float]] | None = None
+    for _ in range(3):
+        SPENT.update(dict.fromkeys(SPENT, 0.0))
+        started = time.process_time()
+        check_file(path)
+        total = time.process_time() - started
+        if best is None or total < best[0]:
+            best = (total, dict(SPENT))
+    assert best is not None
+    total, spent = best
+    index = sum(spent.values())
+    steps = ", ".join(f"{name} {seconds:.3f} s" for name, seconds in spent.items())
+    print(f"check_file {total:.2f} s CPU; the index {index:.3f} s ({index / total:.0%}): {steps}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

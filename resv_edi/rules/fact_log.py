@@ -1,0 +1,150 @@
+"""The elements a credit must repeat from its debit (R035), of the lines of clean blocks, kept
+by block as columns of distinct texts: the reference index files only a hash of each line's
+values and builds a line's text (``str`` of the values' tuple, as the exact path keeps it)
+for the few credits and debits whose hashes it cannot compare or finds different.
+
+Blocks are held in memory until the index spills; then they are appended to one file as one
+record per spill, and a line's block is read back (a few records cached) when asked for.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+from array import array
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import IO, Any
+
+#: per column: its values (``raw``: each line's own value, of types whose text is their
+#: ``repr``; else the distinct values' texts) and, for texts, each line's number in them (4-byte
+#: unsigned integers, machine order) or ``None`` when the column holds one value in the block
+Encoded = list[tuple[list[Any], bytes | None, bool]]
+#: a clean block's compared values: its first line's index, its line count, its columns
+FactBlock = tuple[int, int, Encoded]
+_RAW = frozenset({str, int, type(None)})  # kept as they are (marshal's own types)
+
+_CACHED = 8  # records read back and kept
+
+
+def encode(columns: Sequence[Sequence[Any]]) -> Encoded:
+    """A block's compared columns: texts, numbers and ``None`` as they are, other values (dates)
+    as the ``repr`` of each distinct value (``str`` when there is one column: the exact path
+    then keeps the value, not a tuple)."""
+    show = str if len(columns) == 1 else repr
+    encoded: Encoded = []
+    for column in columns:
+        if column and list(column).count(column[0]) == len(column):  # one value
+            encoded.append(([show(column[0])], None, False))
+            continue
+        if _RAW.issuperset(map(type, column)):
+            encoded.append((list(column), None, True))
+            continue
+        distinct = dict.fromkeys(column)
+        if len(distinct) == 1:
+            encoded.append(([show(column[0])], None, False))
+            continue
+        number = {value: at for at, value in enumerate(distinct)}
+        codes = array("I", map(number.__getitem__, column)).tobytes()
+        encoded.append(([show(value) for value in distinct], codes, False))
+    return encoded
+
+
+def line_text(encoded: Encoded, at: int) -> str:
+    """The text of the ``at``-th line of a block, as ``str`` of its values' tuple."""
+    show = str if len(encoded) == 1 else repr
+    items = []
+    for values, codes, raw in encoded:
+        if raw:
+            items.append(show(values[at]))
+        elif codes is None:
+            items.append(values[0])
+        else:
+            items.append(values[int.from_bytes(codes[4 * at : 4 * at + 4], sys.byteorder)])
+    if len(items) == 1:
+        return items[0]
+    return "(" + ", ".join(items) + ")"
+
+
+class FactLog:
+    """The compared values of clean blocks, by line index (blocks added in line order)."""
+
+    def __init__(self) -> None:
+        self._held: list[FactBlock] = []
+        self._records: list[tuple[int, int]] = []  # each spilled record's first index, offset
+        self._path: str | None = None
+        self._sink: IO[bytes] | None = None
+        self._cache: dict[int, tuple[list[int], list[FactBlock]]] = {}
+
+    def add(self, block: FactBlock) -> None:
+        self._held.append(block)
+
+    def spill(self, path: str) -> None:
+        """Append the held blocks to the file at ``path`` as one record."""
+        if not self._held:
+            return
+        if self._sink is None:
+            self._path = path
+            self._sink = open(path, "ab")  # noqa: SIM115  (closed by finish/close)
+        data = marshal.dumps(self._held, 2)  # version 2: no references (faster here)
+        self._records.append((self._held[0][0], self._sink.tell()))
+        self._sink.write(len(data).to_bytes(8, "little"))
+        self._sink.write(data)
+        self._held = []
+
+    def finish(self) -> None:
+        """Done adding: what was written can be read back."""
+        if self._sink is not None:
+            self._sink.close()
+            self._sink = None
+
+    def text(self, index: int) -> str:
+        """The text of the line with this index (a line of a clean block)."""
+        held = self._held
+        if held and index >= held[0][0]:
+            return _find(held, [b[0] for b in held], index)
+        at = bisect_right(self._records, (index, sys.maxsize)) - 1
+        if at < 0:
+            raise LookupError(f"no compared values kept for line {index}")
+        cached = self._cache.get(at)
+        if cached is None:
+            cached = self._cache[at] = self._read(self._records[at][1])
+            if len(self._cache) > _CACHED:
+                del self._cache[next(iter(self._cache))]
+        blocks_firsts, blocks = cached
+        return _find(blocks, blocks_firsts, index)
+
+    def _read(self, offset: int) -> tuple[list[int], list[FactBlock]]:
+        assert self._path is not None
+        self.finish()
+        with open(self._path, "rb") as fh:
+            fh.seek(offset)
+            size = int.from_bytes(fh.read(8), "little")
+            blocks: list[FactBlock] = marshal.loads(fh.read(size))
+        return [b[0] for b in blocks], blocks
+
+    def close(self) -> None:
+        self.finish()
+        self._held = []
+        self._cache = {}
+
+
+def _find(blocks: list[FactBlock], firsts: list[int], index: int) -> str:
+    at = bisect_right(firsts, index) - 1
+    if at >= 0:
+        first, count, encoded = blocks[at]
+        if index < first + count:
+            return line_text(encoded, index - first)
+    raise LookupError(f"no compared values kept for line {index}")
+
+
+def with_texts(rows: Sequence[tuple[Any, ...]], block: FactBlock | None) -> list[tuple[Any, ...]]:
+    """``rows`` (reference rows) with each hash of compared values replaced by their text from
+    ``block``, as the exact path files them."""
+    if block is None:
+        return list(rows)
+    first, _, encoded = block
+    return [
+        row if isinstance(row[9], str) else (*row[:9], line_text(encoded, row[0] - first))
+        for row in rows
+    ]

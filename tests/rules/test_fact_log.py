@@ -1,0 +1,131 @@
+"""The compared values of clean blocks: kept as columns of distinct texts, each line's text is
+``str`` of its values' tuple (as the exact path files it); the partitioned index given hashes
+and these blocks answers exactly as the SQLite index given the texts, in memory and spilled."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import resv_edi.rules.fact_log as fact_log
+import resv_edi.rules.ref_partitions as partitions
+from resv_edi.rules.fact_log import FactLog, encode, line_text, with_texts
+from resv_edi.rules.ref_partitions import PartitionedIndex
+from resv_edi.rules.references import ReferenceIndex, compared_elements
+
+values = st.one_of(
+    st.none(),
+    st.sampled_from(["1", "a'b", 'q"', "W001", ""]),
+    st.integers(-5, 5),
+    st.sampled_from([date(2027, 1, 31), date(2026, 12, 1)]),
+)
+
+
+@given(st.integers(1, 5).flatmap(lambda w: st.lists(st.tuples(*[values] * w), min_size=1)))
+def test_line_text_is_str_of_the_tuple(lines: list[tuple[Any, ...]]) -> None:
+    columns = [list(column) for column in zip(*lines, strict=True)]
+    encoded = encode(columns)
+    for at, line in enumerate(lines):
+        expected = str(line) if len(line) > 1 else str(line[0])  # one value: not a tuple
+        assert line_text(encoded, at) == expected
+
+
+def test_log_reads_spilled_blocks_back(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fact_log, "_CACHED", 2)
+    log = FactLog()
+    texts: dict[int, str] = {}
+    first = 1
+    for block in range(12):
+        lines = [(f"R{block}", first + n, date(2027, 1, 1 + n)) for n in range(block % 3 + 1)]
+        log.add((first, len(lines), encode([list(c) for c in zip(*lines, strict=True)])))
+        texts.update({first + n: str(line) for n, line in enumerate(lines)})
+        first += len(lines) + 1  # a line between blocks went the exact way
+        if block % 4 == 3:
+            log.spill(str(tmp_path / "facts"))
+    for index in [*sorted(texts), *reversed(sorted(texts))]:  # evicts and reads again
+        assert log.text(index) == texts[index]
+    with pytest.raises(LookupError):
+        log.text(first - 1)
+    log.close()
+
+
+WIDTH = len(compared_elements()[0])
+FACTS = [
+    ("1",) * (WIDTH - 1) + (date(2027, 1, 31),),
+    ("1",) * (WIDTH - 1) + (date(2027, 2, 28),),
+    ("2",) * (WIDTH - 2) + (5, None),
+]
+
+lines_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(["R1", "R2", "R3", "R4"]),  # reference
+        st.sampled_from([None, "R1", "R2", "R9"]),  # credited reference
+        st.booleans(),  # debit
+        st.integers(0, 50),  # amount
+        st.sampled_from(["P1", "P2"]),  # plan
+        st.sampled_from(["W001", "W002"]),  # region
+        st.sampled_from(FACTS),
+        st.booleans(),  # in a clean block (a hash and the block's columns) or not (text)
+    ),
+    max_size=40,
+)
+
+
+def _answers(index: Any) -> list[list[Any]]:
+    found = [
+        list(index.duplicates()),
+        list(index.credit_problems()),
+        list(index.credit_differences()),
+        list(index.region_conflicts()),
+    ]
+    # a row of a clean block shows no text of its compared values (no issue shows it)
+    return [[replace(a, row=replace(a.row, facts="")) for a in kind] for kind in found]
+
+
+def _fill_sql(index: ReferenceIndex, lines: list[tuple[Any, ...]]) -> None:
+    for number, (ref, prev, debit, amount, plan, region, facts, _) in enumerate(lines, 1):
+        values = (ref, None if debit else prev, debit, amount, plan, region, str(facts))
+        index.add_values(number, number + 1, f"/P[{number}]", values)
+
+
+def _fill_blocks(index: PartitionedIndex, lines: list[tuple[Any, ...]]) -> None:
+    """Runs of lines marked clean as blocks (hashes and columns), the others one by one."""
+    number = 1
+    while number <= len(lines):
+        run = [number]
+        while lines[run[0] - 1][7] and run[-1] < len(lines) and lines[run[-1]][7]:
+            run.append(run[-1] + 1)
+        rows = []
+        for at in run:
+            ref, prev, debit, amount, plan, region, facts, clean = lines[at - 1]
+            shown: str | int = hash(facts) if clean else str(facts)
+            row = (at, at + 1, f"/P[{at}]", ref, None if debit else prev, debit, amount)
+            rows.append((*row, plan, region, shown))
+        if lines[run[0] - 1][7]:
+            columns = [[lines[at - 1][6][c] for at in run] for c in range(WIDTH)]
+            block = (run[0], len(run), encode(columns))
+            assert with_texts(rows, block) == [(*r[:9], str(lines[r[0] - 1][6])) for r in rows]
+            index.add_rows(rows, block)
+        else:
+            index.add_rows(rows)
+        number = run[-1] + 1
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=lines_strategy, bound=st.sampled_from([3, 7, 50_000]))
+def test_hashed_rows_answer_as_texts(
+    lines: list[tuple[Any, ...]], bound: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(partitions, "BOUND", bound)
+    monkeypatch.setattr(partitions, "PARTITIONS", 4)
+    with ReferenceIndex() as sql, PartitionedIndex() as ours:
+        _fill_sql(sql, lines)
+        _fill_blocks(ours, lines)
+        assert _answers(ours) == _answers(sql)
