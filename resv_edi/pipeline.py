@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from resv_edi.errors import (
     EmptyInputError,
@@ -449,17 +449,9 @@ def _convert(
             raise _Stop
 
     try:
-        with atomic_output(target) as out:
-            result.lines = writer(records(), out, message_kind)
-    except _Stop:
-        return result
-    except (ValueError, TypeError) as exc:  # records out of order: the input was incomplete
-        result.issues.append(issue("F001", Location(file=result.source), reason=str(exc)))
-        return result
+        return _written(result, target, lambda out: writer(records(), out, message_kind))
     finally:
         engine.close()
-    result.written = True
-    return result
 
 
 def _convert_blocks(
@@ -502,15 +494,28 @@ def _convert_blocks(
 
     stream = records() if writes.blocks else as_records(records())
     try:
+        return _written(
+            result,
+            target,
+            lambda out: writes.writer(stream, out, message_kind),  # type: ignore[arg-type]
+        )
+    finally:
+        items.close()
+
+
+def _written(
+    result: ConversionResult, target: PathLike, write: Callable[[IO[bytes]], int]
+) -> ConversionResult:
+    """``result`` after ``write`` wrote the output to ``target`` atomically: written, or
+    stopped by the input's issues (no file is left then)."""
+    try:
         with atomic_output(target) as out:
-            result.lines = writes.writer(stream, out, message_kind)  # type: ignore[arg-type]
+            result.lines = write(out)
     except _Stop:
         return result
     except (ValueError, TypeError) as exc:  # records out of order: the input was incomplete
         result.issues.append(issue("F001", Location(file=result.source), reason=str(exc)))
         return result
-    finally:
-        items.close()
     result.written = True
     return result
 
