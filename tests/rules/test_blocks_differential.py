@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from index_rows import rows_added
 
 import resv_edi.rules.ndjson_blocks as blocks
 from resv_edi.formats.registry import get_format
@@ -207,24 +208,11 @@ def test_generated(
 def test_reference_rows_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Clean lines give the reference index exactly the rows the exact path gives it
     (reference, credit, amount, plan, region and the compared elements R035 reads)."""
-    from resv_edi.rules.fact_log import FactBlock, with_texts
-    from resv_edi.rules.ref_partitions import PartitionedIndex
-
     path = _mutated(tmp_path, {5: "credit", 9: "bsn_in_text"})
-    seen: list[Any] = []
-    add_rows = PartitionedIndex.add_rows
-
-    def spy(self: PartitionedIndex, rows: list[Any], facts: FactBlock | None = None) -> None:
-        seen.extend(with_texts(rows, facts))  # a clean block's rows carry hashes of the texts
-        add_rows(self, rows, facts)
-
-    monkeypatch.setattr(PartitionedIndex, "add_rows", spy)
     monkeypatch.setattr(blocks, "BLOCK", 4)
-    list(validate(path, "ndjson"))
-    exact = list(seen)
-    seen.clear()
-    list(NdjsonCheck(path, None))
-    assert seen == exact and len(exact) == 24
+    exact = rows_added(monkeypatch, lambda: list(validate(path, "ndjson")))
+    assert rows_added(monkeypatch, lambda: list(NdjsonCheck(path, None))) == exact
+    assert len(exact) == 24
 
 
 @pytest.mark.parametrize(
