@@ -16,6 +16,7 @@ standards): an unknown record type there is reported without its two bytes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol, overload
@@ -23,6 +24,7 @@ from typing import Any, BinaryIO, Protocol, overload
 from resv_edi.errors import Issue
 from resv_edi.limits import Limits
 from resv_edi.source import Runs, physical_lines, wide_encoding
+from resv_edi.vektis.frame_blocks import FrameBlock, OrderSteps
 from resv_edi.vektis.layout import Layout, RecordLayout, TrailerCount, detect_layout, header_ids
 
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f-\x9f]")
@@ -101,6 +103,7 @@ class FrameScanner:
         *,
         length_code: str = "E001",
         accept: Accept | None = None,
+        columns: bool = False,
     ) -> None:
         self.report = report
         self.limits = limits
@@ -111,6 +114,9 @@ class FrameScanner:
         self.lines = 0
         self.utf8_reported = False
         self._order = _Order()
+        #: :meth:`scan_batches` yields :class:`FrameBlock` items (no Frame per record)
+        self.columns = columns
+        self._steps: OrderSteps | None = None
 
     @overload
     def scan(self, stream: BinaryIO, runs: None = None) -> Iterator[Frame | Issue | None]: ...
@@ -127,18 +133,22 @@ class FrameScanner:
 
     def scan_batches(
         self, stream: BinaryIO, runs: Runs | None = None
-    ) -> Iterator[Frame | Frames | FrameRun | Issue | None]:
+    ) -> Iterator[Frame | Frames | FrameBlock | FrameRun | Issue | None]:
         """:meth:`scan`, where frames that have no issue come in lists (:class:`Frames`):
         whole records in a row, framed right on bytes (:func:`framed_lines`), are taken
-        from the buffer at once, without a regular expression per line."""
+        from the buffer at once, without a regular expression per line. With ``columns``
+        (see the constructor) such records come as :class:`FrameBlock` items instead."""
         return self._scan(stream, runs or self._framed)
 
     def _scan(
         self, stream: BinaryIO, runs: Runs | None
-    ) -> Iterator[Frame | Frames | FrameRun | Issue | None]:
+    ) -> Iterator[Frame | Frames | FrameBlock | FrameRun | Issue | None]:
         line_no = 0
         lines: Iterator[Any] = physical_lines(stream, self.limits.max_line_length, runs)
         for line in lines:
+            if self.columns and type(line) is _Bodies:  # framed by columns (FrameBlock)
+                line_no = yield from self._blocks(line, line_no)
+                continue
             if type(line) is _Bodies:  # records framed right on bytes
                 report = self.report
                 deferred = _Deferred()
@@ -199,6 +209,73 @@ class FrameScanner:
             if frame is not None:
                 yield frame
         yield from self._end(line_no)
+
+    def _blocks(
+        self, bodies: list[bytes], line_no: int
+    ) -> Generator[FrameBlock | Frame | Issue | None, None, int]:
+        """Records framed right on bytes (:meth:`_framed`): the records in order up to the
+        first that is not (a header or trailer, an unknown type, one out of order) as one
+        :class:`FrameBlock`, counted; that record the exact way; and so on. Returns the
+        last line number."""
+        types = [body[:2] for body in bodies]
+        at = 0
+        while at < len(bodies):
+            taken = self._in_order(types, at)
+            if taken:
+                ends = at + taken
+                whole = taken == len(bodies)
+                block = FrameBlock(
+                    line_no + 1,
+                    bodies if whole else bodies[at:ends],
+                    types if whole else types[at:ends],
+                    self.layout,  # type: ignore[arg-type]  # known once records are framed
+                )
+                line_no += taken
+                self.lines = line_no
+                yield block
+                at = ends
+                if at == len(bodies):
+                    break
+            line_no += 1
+            self.lines = line_no
+            frame, problems = self._frame(bodies[at], line_no, False)
+            if problems is not None:
+                yield from problems
+            if frame is not None:
+                yield frame
+            at += 1
+        return line_no
+
+    def _in_order(self, types: list[bytes], at: int) -> int:
+        """How many of the records of ``types`` from ``at`` on are detail records the order
+        check passes (:class:`OrderSteps`); they are counted and the order moves past them."""
+        layout = self.layout
+        order = self._order
+        if layout is None or order.chain is None or not order.header_seen or order.trailer_seen:
+            return 0
+        steps = self._steps
+        if steps is None or steps.layout is not layout:
+            steps = self._steps = OrderSteps(layout, self._order_step)
+        taken, sid = steps.walk(steps.number(order.chain, order.prev_role), types, at)
+        if taken:
+            order.chain, order.prev_role = steps.chain(sid)
+            counts = self.counts
+            done = types[at : at + taken] if at or taken < len(types) else types
+            for rtype, n in Counter(done).items():
+                key = rtype.decode("latin-1")
+                counts[key] = counts.get(key, 0) + n
+        return taken
+
+    def _order_step(
+        self, chain: list[list[Any]], prev_role: str | None, rl: RecordLayout
+    ) -> tuple[list[list[Any]], str | None] | None:
+        """The scanner's own order check (:meth:`_check_order`) of a record of ``rl`` after
+        ``chain`` and ``prev_role``: the chain and role after it, ``None`` for an issue."""
+        scratch = FrameScanner(_Deferred(), self.limits, self.layout)
+        scratch._order = _Order(header_seen=True, prev_role=prev_role, chain=chain)
+        if scratch._check_order(rl, 2) is not None:
+            return None
+        return scratch._order.chain, scratch._order.prev_role  # type: ignore[return-value]
 
     def takes_run(self, main: str) -> bool:
         """Whether records of type ``main`` (each maybe followed by comment records) may

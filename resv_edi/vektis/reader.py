@@ -49,7 +49,8 @@ from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.privacy import redact
 from resv_edi.source import Runs, Source, open_source, source_name
 from resv_edi.standard.catalogue import issue
-from resv_edi.vektis.framing import Frame, FrameRun, Frames, FrameScanner, count_mismatches
+from resv_edi.vektis.frame_blocks import FrameBlock
+from resv_edi.vektis.framing import Frame, FrameRun, FrameScanner, count_mismatches
 from resv_edi.vektis.layout import (
     AMOUNT,
     AN,
@@ -60,6 +61,7 @@ from resv_edi.vektis.layout import (
     N,
     RecordLayout,
 )
+from resv_edi.vektis.record_columns import record_columns
 
 _MASK = "***"
 _ENDS = ("header", "trailer")
@@ -226,6 +228,48 @@ def _net(amounts: Sequence[Any], signs: Sequence[Any] | None) -> int:
     )
 
 
+def column_values(f: FieldSpec, raws: Sequence[str]) -> Sequence[Any] | None:
+    """:func:`parse_column`, screened first as a whole column: numbers and amounts that are
+    all digits, dates that are all digits and real dates (:func:`_to_date`, each distinct
+    text once) and debit/credit indicators that are all ``D`` or ``C`` need no value one by
+    one. Where a screen says "maybe not", :func:`parse_column` decides."""
+    listed = raws if isinstance(raws, list) else list(raws)
+    screened = _screened(f, listed)
+    if screened is None and f.allowed is None and f.regex is None:
+        if f.kind == DATE:
+            screened = _dates(listed)
+        elif f.kind == DC and set(listed) <= {"D", "C"}:
+            screened = listed
+    return screened if screened is not None else parse_column(f, raws)
+
+
+def _dates(raws: list[str]) -> list[Any] | None:
+    """The dates of ``raws`` when each is a real date of eight digits (not all zeros)."""
+    distinct = list(dict.fromkeys(raws))
+    joined = "".join(distinct)
+    if not (joined.isdigit() and joined.isascii()) or "00000000" in distinct:
+        return None
+    if len(joined) != 8 * len(distinct):
+        return None
+    try:  # eight digits: the basic ISO 8601 form, read as _to_date reads it
+        dates = list(map(date.fromisoformat, distinct))
+    except ValueError:
+        return None
+    if len(distinct) == len(raws):
+        return dates
+    return list(map(dict(zip(distinct, dates, strict=True)).__getitem__, raws))
+
+
+def _frames(block: FrameBlock) -> list[Frame]:
+    """The frames of ``block``, to read its records the exact way."""
+    records = block.layout.records
+    first = block.first_line
+    return [
+        Frame(first + at, rtype.decode("latin-1"), records[rtype.decode("latin-1")], body, True)
+        for at, (rtype, body) in enumerate(zip(block.types, block.bodies, strict=True))
+    ]
+
+
 #: a block reader for one :class:`EIReader`: given the reader (to see its state), the
 #: function that takes whole records from the buffer (:data:`~resv_edi.source.Runs`)
 Blocks = Callable[["EIReader"], Runs]
@@ -319,7 +363,9 @@ class EIReader:
     def _read_stream(self, stream: BinaryIO) -> Iterator[EIRecord | Issue | None]:
         """The frames of the scanner (:mod:`resv_edi.vektis.framing`), each decoded into its
         fields; the detail numbers, the record cap and the trailer's totals checked."""
-        scanner = self.scanner = FrameScanner(self._issue, self.limits, self.layout)
+        scanner = self.scanner = FrameScanner(
+            self._issue, self.limits, self.layout, columns=True
+        )
         self.counts = scanner.counts
         sums: dict[str, list[tuple[str, str, str | None]]] | None = None
         detail = 0
@@ -327,17 +373,14 @@ class EIReader:
         runs = self.blocks(self) if self.blocks is not None else None
         try:
             for found in scanner.scan_batches(stream, runs):
-                if type(found) is Frames:  # frames without issue: read by columns
-                    frames: Iterable[Any] = found
-                    cut = next(
-                        (at for at, f in enumerate(found) if f.record.role in _ENDS), len(found)
-                    )
-                    if sums is not None and cut:
-                        batch = self._batch(found[:cut], sums, detail)
+                if type(found) is FrameBlock:  # records without framing issue: by columns
+                    if sums is not None:
+                        batch = self._block(found, sums, detail)
                         if batch is not None:
                             detail += len(batch)
                             yield from batch
-                            frames = found[cut:]
+                            continue
+                    frames: Iterable[Any] = _frames(found)
                 elif not isinstance(found, Frame):
                     if isinstance(found, FrameRun):
                         detail += found.lines
@@ -389,73 +432,82 @@ class EIReader:
         yield record
         return sums, detail
 
-    def _batch(
+    def _block(
         self,
-        frames: list[Frame],
+        block: FrameBlock,
         sums: dict[str, list[tuple[str, str, str | None]]],
         detail: int,
     ) -> list[EIRecord] | None:
-        """The records of detail ``frames`` (no framing issue) read by columns: each field's
-        values converted as :func:`parse_fields` converts them (:func:`parse_column`); their
-        detail numbers in order and their amounts added. ``None`` when any of them has an
-        issue (or is no detail record): then they are read one by one, the exact way."""
+        """The records of ``block`` (detail records without a framing issue) read by
+        columns: each field's values converted as :func:`parse_fields` converts them
+        (:func:`parse_column`), one dict per record built from the columns; the detail
+        numbers checked in order and the amounts added by columns. ``None`` when any of them
+        has an issue: then they are read one by one, the exact way."""
         cap = self.limits.max_records
-        if cap and detail + len(frames) > cap:
+        n = len(block)
+        if cap and detail + n > cap:
             return None
-        types = [frame.record_type for frame in frames]
-        rows: list[Any] = [None] * len(frames)
-        texts: list[str] = [""] * len(frames)
-        numbers: list[int | None] = [None] * len(frames)
+        layout = block.layout
+        groups = block.by_type()
+        single = len(groups) == 1
         nets = dict.fromkeys(self.computed, 0)
-        for rtype in dict.fromkeys(types):
-            ats = [at for at, t in enumerate(types) if t == rtype]
-            rl = frames[ats[0]].record
-            text = b"".join([frames[at].body for at in ats]).decode("latin-1")
-            length = len(text) // len(ats)
-            records = [text[i : i + length] for i in range(0, len(text), length)]
-            columns: list[Sequence[Any]] = list(zip(*map(rl.getter, records), strict=True))
-            for i, f in rl.checked:
-                values = parse_column(f, columns[i])
-                if values is None:
-                    return None
-                columns[i] = values
-            checked = {i for i, _ in rl.checked}
-            for i in range(len(columns)):
-                if i not in checked:
-                    columns[i] = list(map(str.rstrip, columns[i]))
-            by_key = dict(zip(rl.keys, columns, strict=True))
+        made: list[tuple[list[int], list[EIRecord], Sequence[Any] | None]] = []
+        for rtype, ats in groups.items():
+            rl = layout.records[rtype]
+            text = block.joined(None if single else ats)
+            texts = block.split(text)
+            columns = record_columns(rl, text, len(texts), column_values, texts)
+            if columns is None:
+                return None
             for key, amount_key, dc_key in sums.get(rtype, ()):
-                nets[key] += _net(by_key[amount_key], by_key[dc_key] if dc_key else None)
-            made = map(dict, map(zip, repeat(rl.keys), zip(*columns, strict=True)))
-            idents = by_key[rl.detail_id.key] if rl.detail_id is not None else repeat(None)
-            for at, record, row, ident in zip(ats, records, made, idents, strict=False):
-                rows[at] = row
-                texts[at] = record
-                numbers[at] = int(ident) if ident is not None and _digits(ident) else None
-        if not self._in_order(frames, numbers):
+                signs = columns.column(dc_key) if dc_key else None
+                nets[key] += _net(columns.column(amount_key), signs)
+            lines = block.lines(ats)
+            records = list(map(EIRecord, repeat(rtype), lines, columns.rows(), texts))
+            idents = columns.column(rl.detail_id.key) if rl.detail_id is not None else None
+            made.append((ats, records, idents))
+        if single:
+            ats, records, idents = made[0]
+            numbers: list[int | None] = (
+                list(map(int, idents)) if idents is not None else [None] * n
+            )
+        else:
+            records = [None] * n  # type: ignore[list-item]
+            numbers = [None] * n
+            for ats, some, idents in made:
+                for at, record in zip(ats, some, strict=True):
+                    records[at] = record
+                if idents is not None:
+                    for at, ident in zip(ats, idents, strict=True):
+                        numbers[at] = int(ident)
+        if not self._numbers_in_order(block, numbers):
             return None
         for key, net in nets.items():
             self.computed[key] += net
-        lines = [frame.line for frame in frames]
-        return list(map(EIRecord, types, lines, rows, texts))
+        return records
 
-    def _in_order(self, frames: list[Frame], numbers: list[int | None]) -> bool:
-        """Whether the detail ``numbers`` of ``frames`` (``None``: none to compare) keep the
+    def _numbers_in_order(self, block: FrameBlock, numbers: list[int | None]) -> bool:
+        """Whether the detail ``numbers`` of ``block`` (``None``: none to compare) keep the
         order :meth:`_detail_checks` checks (then the last one is noted)."""
         last = self._last_id
-        found = [n for n in numbers if n is not None]
+        found: list[int] = [n for n in numbers if n is not None]
         if not found:
             return True
+        first = block.first_line
         if last[0] < found[0] and all(map(lt, found, found[1:])):  # the common case
-            at = max(at for at, n in enumerate(numbers) if n is not None)
-            self._last_id = (numbers[at], frames[at].line, frames[at].record_type)  # type: ignore[assignment]
+            at = len(numbers) - 1
+            while numbers[at] is None:
+                at -= 1
+            self._last_id = (found[-1], first + at, block.types[at].decode("latin-1"))
             return True
-        for frame, number in zip(frames, numbers, strict=True):
+        records = block.layout.records
+        for at, number in enumerate(numbers):
             if number is None:
                 continue
-            if number < last[0] or (number == last[0] and frame.record.role != "comment"):
+            rtype = block.types[at].decode("latin-1")
+            if number < last[0] or (number == last[0] and records[rtype].role != "comment"):
                 return False
-            last = (number, frame.line, frame.record_type)
+            last = (number, first + at, rtype)
         self._last_id = last
         return True
 
