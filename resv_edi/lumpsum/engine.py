@@ -1,12 +1,11 @@
 """Claim files -> lump-sum records, streaming, reading only the fields a mapping allowlists.
 
-The engine does not use the general EI reader (which decodes every field and keeps the record
-text): it takes the frames of the Vektis framing scanner (:mod:`resv_edi.vektis.framing`: line
-ends, record types, lengths, order, counts; no field decoded) and slices only the allowlisted
-fields of allowlisted records, at the positions of the layout's field specs.
-Records of any other type (02 insured person, 03 debtor, 98 comment) are counted by type and
-dropped without being decoded. Issues name file, line, record type and field id; they never
-carry a value read from a claim file (not even an unknown record type). A value that the
+The claim files are read by :mod:`resv_edi.lumpsum.claims`: only the allowlisted fields of
+allowlisted records are sliced, by columns where records come in blocks (:class:`ClaimColumns`),
+one record at a time elsewhere (:class:`ClaimFacts`). Records of any other type (02 insured
+person, 03 debtor, 98 comment) are counted by type and dropped without being decoded. Issues
+name file, line, record type and field id; they never carry a value read from a claim file
+(not even an unknown record type). A value that the
 lump-sum record cannot hold (an AGB code that is not 8 digits, ...) is a coded issue (M003) at
 the line and field it came from, never an exception: the record's validation error, which
 would repeat the value, is caught and reduced to the names of the elements that failed.
@@ -21,20 +20,21 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any
 
 from pydantic import ValidationError
 
-from resv_edi.errors import Issue, Location, UnsafeInputError
+from resv_edi.errors import Issue, Location
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.lumpsum.mapping import Mapping, Selected, selected_fields
+from resv_edi.lumpsum.claims import ClaimColumns, ClaimFacts, FileSummary, read_allowlisted
+from resv_edi.lumpsum.mapping import Mapping
 from resv_edi.lumpsum.records import LumpSumRecord, period_of
-from resv_edi.source import open_source
 from resv_edi.standard.catalogue import issue
-from resv_edi.vektis.framing import Frame, FrameScanner, Report, count_mismatches
-from resv_edi.vektis.layout import AMOUNT, DATE, DC, FieldSpec, Layout, N
+from resv_edi.vektis.framing import count_mismatches
+from resv_edi.vektis.layout import Layout
 
-_KIND_NAMES = {N: "number", AMOUNT: "amount", DATE: "date", DC: "debit/credit indicator"}
+__all__ = ["ClaimColumns", "ClaimFacts", "FileSummary", "LumpSumEngine", "lump_sums"]
+
 #: lump-sum record element -> (role whose field fed it, what the element needs)
 _ELEMENT_ROLE = {
     "Zorgaanbieder": ("provider", "AGB code (8 digits)"),
@@ -44,160 +44,6 @@ _ELEMENT_ROLE = {
     "Hoofdtaak": ("code", "code of a RESV hoofdtaak"),
     "Broncode": ("code", "source code (text of at most 10 characters)"),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimFacts:
-    """The allowlisted values of one record (field id -> typed value), and where it was."""
-
-    record_type: str
-    line: int
-    values: dict[str, Any]
-
-
-@dataclass(slots=True)
-class FileSummary:
-    """What was read from one claim file: counts only."""
-
-    file: str
-    standard: str | None = None
-    records: dict[str, int] = field(default_factory=dict)
-    lines: int = 0
-    counted: int = 0
-    outside_validity: int = 0
-    errors: int = 0
-
-
-def _decode(spec: FieldSpec, raw: bytes) -> tuple[Any, bool]:
-    """(typed value, ok) of one allowlisted field; nothing of the value leaves on error."""
-    text = raw.decode("latin-1")
-    kind = spec.kind
-    if kind == N:
-        if text.isdigit() and text.isascii():
-            return text, True
-        return "", text.isspace() or not text
-    if kind == AMOUNT:
-        if text.isdigit() and text.isascii():
-            return int(text), True
-        return None, text.isspace()
-    if kind == DATE:
-        if text.isspace() or text == "00000000":
-            return None, True
-        if text.isdigit() and text.isascii():
-            try:
-                return date(int(text[0:4]), int(text[4:6]), int(text[6:8])), True
-            except ValueError:
-                return None, False
-        return None, False
-    if kind == DC:
-        if text in ("D", "C"):
-            return text, True
-        return "D", text == " "
-    return text.rstrip(), True
-
-
-def read_allowlisted(
-    source: str | os.PathLike[str],
-    mapping: Mapping,
-    *,
-    summary: FileSummary | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> Iterator[ClaimFacts | Issue]:
-    """Allowlisted facts and issues of one claim file, in file order.
-
-    The first item after a readable header is always the header's facts; ``summary`` (if
-    given) is filled with counts as the file is read.
-    """
-    name = os.fspath(source)
-    summary = summary if summary is not None else FileSummary(name)
-    try:
-        with open_source(source, limits) as fh:
-            yield from _read(fh, name, mapping, summary, limits)
-    except UnsafeInputError as exc:
-        yield issue("L001", Location(file=name), reason=str(exc))
-    except OSError as exc:
-        yield issue("F001", Location(file=name), reason=exc.strerror or type(exc).__name__)
-
-
-def _read(
-    fh: BinaryIO, name: str, mapping: Mapping, summary: FileSummary, limits: Limits
-) -> Iterator[ClaimFacts | Issue]:
-    """The frames of the Vektis framing scanner; of each allowlisted record only the
-    allowlisted fields are sliced and decoded (the scanner decodes none)."""
-
-    def report(code: str, line: int | None, **params: Any) -> Issue:
-        summary.errors += 1
-        keys = ("column", "path", "record_type", "field")
-        where = Location(file=name, line=line, **{k: params.pop(k) for k in keys if k in params})
-        if where.field is not None:  # the field is also a placeholder of the message
-            params.setdefault("field", where.field)
-        return issue(code, where, **params)
-
-    def accept(layout: Layout | None, line: int) -> Issue | None:
-        problem = _misfit(layout, mapping)
-        if problem is None:
-            return None
-        return report("M002", line, mapping=mapping.name, reason=problem)
-
-    scanner = FrameScanner(report, limits, length_code="M005", accept=accept)
-    summary.records = scanner.counts
-    selected: dict[str, Selected] | None = None
-    for frame in scanner.scan(fh):
-        if not isinstance(frame, Frame):
-            if frame is not None:
-                yield frame
-            continue
-        if selected is None:
-            assert scanner.layout is not None
-            summary.standard = scanner.layout.name
-            selected = _selected(mapping, scanner.layout)
-        if not frame.length_ok:
-            continue  # its fields are not where the layout says (M005)
-        sel = selected.get(frame.record_type)
-        if sel is None:
-            continue  # not allowlisted (02, 03, 98 ...): dropped undecoded
-        facts, problems = _facts(frame, sel, report)
-        yield from problems
-        yield facts
-
-
-def _facts(frame: Frame, sel: Selected, report: Report) -> tuple[ClaimFacts, list[Issue]]:
-    """The allowlisted values of one frame, and an M003 (without the value) for each that
-    cannot be read as its type."""
-    body, rtype = frame.body, frame.record_type
-    values: dict[str, Any] = {}
-    problems: list[Issue] = []
-    for spec in sel.fields:
-        value, ok = _decode(spec, body[spec.start - 1 : spec.start - 1 + spec.length])
-        if not ok:
-            kind = _KIND_NAMES.get(spec.kind, "text")
-            where = {"column": spec.start, "field": spec.id, "path": spec.id}
-            where["record_type"] = rtype
-            problem = report("M003", frame.line, **where, record=rtype, kind=kind)
-            if problem is not None:
-                problems.append(problem)
-        values[spec.id] = value
-    return ClaimFacts(rtype, frame.line, values), problems
-
-
-_SELECTED: dict[tuple[str, str], dict[str, Selected]] = {}
-
-
-def _selected(mapping: Mapping, layout: Layout) -> dict[str, Selected]:
-    key = (str(mapping.path), layout.name)
-    if key not in _SELECTED:
-        _SELECTED[key] = selected_fields(mapping, layout)
-    return _SELECTED[key]
-
-
-def _misfit(layout: Layout | None, mapping: Mapping) -> str | None:
-    if layout is None:
-        return "no header record of a known EI standard"
-    if layout.standard != mapping.standard:
-        return f"the file is {layout.name}, the mapping reads {mapping.standard}"
-    if f"{layout.version}.{layout.subversion}" not in mapping.versions:
-        return f"version {layout.version}.{layout.subversion} is not one of {mapping.versions}"
-    return None
 
 
 @dataclass(slots=True)
@@ -294,6 +140,10 @@ class LumpSumEngine:
                 assert run.layout is not None  # the reader yields facts only for a mapped layout
                 run.totals = self._trailer_totals(run.layout)
                 header_type, trailer_type = run.layout.header.type, run.layout.trailer.type
+            if type(item) is ClaimColumns:
+                self._columns(run, item)
+                continue
+            assert isinstance(item, ClaimFacts)
             rtype, values = item.record_type, item.values
             for total in run.totals:
                 for t_rtype, a_id, d_id in total[2]:
@@ -308,14 +158,35 @@ class LumpSumEngine:
                     for problem in checked:
                         run.report(problem)
             elif rtype in m.line_records:
-                self._line(run, item)
+                self._line(run, rtype, item.line, values)
         return run.found
 
-    def _line(self, run: _FileRun, item: ClaimFacts) -> None:
+    def _columns(self, run: _FileRun, block: ClaimColumns) -> None:
+        """The records of ``block`` (detail records, by columns): their amounts added to the
+        trailer totals, and each claim line to its group (:meth:`_line`)."""
+        rtype, columns = block.record_type, block.columns
+        for total in run.totals:
+            for t_rtype, a_id, d_id in total[2]:
+                if t_rtype == rtype and a_id in columns:
+                    amounts = [a or 0 for a in columns[a_id]]
+                    signs = columns.get(d_id) if d_id else None
+                    if signs is None:
+                        total[3] += sum(amounts)
+                    else:
+                        total[3] += sum(amounts) - 2 * sum(
+                            a for a, s in zip(amounts, signs, strict=True) if s == "C"
+                        )
+        if rtype not in self.mapping.line_records:
+            return
+        ids = tuple(columns)
+        line = self._line
+        for at, row in zip(block.lines, zip(*columns.values(), strict=True), strict=True):
+            line(run, rtype, at, dict(zip(ids, row, strict=True)))
+
+    def _line(self, run: _FileRun, rtype: str, line: int, values: dict[str, Any]) -> None:
         """Add one claim line to its group, or report why it cannot be counted."""
         m, summary, layout = self.mapping, run.summary, run.layout
         assert layout is not None
-        rtype, values = item.record_type, item.values
         summary.lines += 1
         f_code, f_date, f_amount, f_dc, f_qty, f_list = self._ids
         code = str(values[f_code]).strip()
@@ -323,7 +194,7 @@ class LumpSumEngine:
         entry = m.codes.get(code)
         if entry is None:
             return
-        here = Location(file=summary.file, line=item.line, record_type=rtype)
+        here = Location(file=summary.file, line=line, record_type=rtype)
         if day is None:
             summary.errors += 1
             run.report(_missing(here, f_date, rtype, "the period"))
@@ -368,7 +239,7 @@ class LumpSumEngine:
                     summary.errors += 1
                     run.report(self._unfit_issue(element, layout, here, used, lines))
                 return
-            sums = self._groups[group] = _Sums(summary.file, item.line)
+            sums = self._groups[group] = _Sums(summary.file, line)
         summary.counted += 1
         sums.add(amount, values[f_dc] == "C", values, f_qty)
 

@@ -363,9 +363,7 @@ class EIReader:
     def _read_stream(self, stream: BinaryIO) -> Iterator[EIRecord | Issue | None]:
         """The frames of the scanner (:mod:`resv_edi.vektis.framing`), each decoded into its
         fields; the detail numbers, the record cap and the trailer's totals checked."""
-        scanner = self.scanner = FrameScanner(
-            self._issue, self.limits, self.layout, columns=True
-        )
+        scanner = self.scanner = FrameScanner(self._issue, self.limits, self.layout, columns=True)
         self.counts = scanner.counts
         sums: dict[str, list[tuple[str, str, str | None]]] | None = None
         detail = 0
@@ -468,9 +466,7 @@ class EIReader:
             made.append((ats, records, idents))
         if single:
             ats, records, idents = made[0]
-            numbers: list[int | None] = (
-                list(map(int, idents)) if idents is not None else [None] * n
-            )
+            numbers: list[int | None] = list(map(int, idents)) if idents is not None else [None] * n
         else:
             records = [None] * n  # type: ignore[list-item]
             numbers = [None] * n
