@@ -113,15 +113,14 @@ def read_allowlisted(
 
     The first item after a readable header is always the header's facts; ``summary`` (if
     given) is filled with counts as the file is read. ``columns``: records in a row without
-    a framing issue come as :class:`ClaimColumns` (else every record as :class:`ClaimFacts`,
-    the exact way, which gives the same values and issues).
+    a framing issue come as :class:`ClaimColumns`; else every record is framed and read one
+    by one as :class:`ClaimFacts`, the exact way, which gives the same values and issues.
     """
     name = os.fspath(source)
     summary = summary if summary is not None else FileSummary(name)
     try:
         with open_source(source, limits) as fh:
-            found = _read(fh, name, mapping, summary, limits)
-            yield from found if columns else _one_by_one(found)
+            yield from _read(fh, name, mapping, summary, limits, columns)
     except UnsafeInputError as exc:
         yield issue("L001", Location(file=name), reason=str(exc))
     except OSError as exc:
@@ -129,7 +128,7 @@ def read_allowlisted(
 
 
 def _read(
-    fh: BinaryIO, name: str, mapping: Mapping, summary: FileSummary, limits: Limits
+    fh: BinaryIO, name: str, mapping: Mapping, summary: FileSummary, limits: Limits, columns: bool
 ) -> Iterator[ClaimFacts | ClaimColumns | Issue]:
     """The frames and blocks of the Vektis framing scanner; of each allowlisted record only
     the allowlisted fields are sliced and decoded (the scanner decodes none)."""
@@ -148,10 +147,10 @@ def _read(
             return None
         return report("M002", line, mapping=mapping.name, reason=problem)
 
-    scanner = FrameScanner(report, limits, length_code="M005", accept=accept, columns=True)
+    scanner = FrameScanner(report, limits, length_code="M005", accept=accept, columns=columns)
     summary.records = scanner.counts
     selected: dict[str, Selected] | None = None
-    for frame in scanner.scan_batches(fh):
+    for frame in scanner.scan_batches(fh) if columns else scanner.scan(fh):
         if type(frame) is FrameBlock:  # detail records without a framing issue
             if selected is None:
                 summary.standard = frame.layout.name
@@ -214,16 +213,6 @@ def _misfit(layout: Layout | None, mapping: Mapping) -> str | None:
     if f"{layout.version}.{layout.subversion}" not in mapping.versions:
         return f"version {layout.version}.{layout.subversion} is not one of {mapping.versions}"
     return None
-
-
-def _one_by_one(
-    items: Iterator[ClaimFacts | ClaimColumns | Issue],
-) -> Iterator[ClaimFacts | Issue]:
-    for item in items:
-        if type(item) is ClaimColumns:
-            yield from item.facts()
-        else:
-            yield item  # type: ignore[misc]
 
 
 def _block_facts(

@@ -1,0 +1,207 @@
+"""The EI reader's column path gives what its exact path gives.
+
+* ``column_values`` (a column screened as a whole: digits, dates, D/C) reads every value as
+  ``parse_column`` and ``parse_fields`` read it, and says "problem" exactly when they do;
+* ``record_columns`` (constant fields found without slicing, the rest by columns) gives the
+  dicts ``parse_fields`` gives record by record, or ``None`` exactly when a record has a
+  problem;
+* the scanner's blocks (``FrameBlock``, the order checked by the learnt table of its own order
+  states) frame, count and order the records as it does one by one, also where a record
+  breaks the order (a second 03 per 02, a comment after the header, a record type twice);
+* ``read_records`` gives the same records and issues with blocks as record by record on
+  mutations aimed at the column path: one field of the first, middle or last record of a
+  block changed, a field made the same bad value in every record, records reordered.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from datetime import date
+from typing import Any
+
+import pytest
+from ei_helpers import generate, join, split
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_parse_column import FIELDS, _each, _texts
+
+import resv_edi.vektis.framing as framing
+from resv_edi.limits import DEFAULT_LIMITS, Limits
+from resv_edi.vektis import load_layout, read_records
+from resv_edi.vektis.frame_blocks import FrameBlock
+from resv_edi.vektis.framing import Frame, FrameScanner
+from resv_edi.vektis.reader import _to_date, column_values, parse_fields
+from resv_edi.vektis.record_columns import record_columns
+
+STANDARDS = ["HA304", "AW319", "PM304", "ZH308"]
+
+
+@pytest.mark.parametrize(("rl", "f"), FIELDS, ids=[f"{rl.type}-{f.id}" for rl, f in FIELDS])
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_column_values_is_parse_fields(rl: Any, f: Any, data: st.DataObject) -> None:
+    raws = data.draw(st.lists(_texts(f), min_size=1, max_size=80))
+    values, problem = _each(rl, f, raws)
+    column = column_values(f, raws)
+    if problem:
+        assert column is None
+    else:
+        assert column is not None and list(column) == values
+        assert [type(v) for v in column] == [type(v) for v in values]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("0123456789", min_size=8, max_size=8))
+def test_iso_dates_are_the_readers_dates(raw: str) -> None:
+    """Eight digits read by ``date.fromisoformat`` (the date screen) as by ``_to_date``."""
+    try:
+        expected: Any = _to_date(raw)
+    except ValueError:
+        expected = ValueError
+    try:
+        found: Any = date.fromisoformat(raw)
+    except ValueError:
+        found = ValueError
+    assert found == expected
+
+
+def _records(standard: str, seed: int) -> list[bytes]:
+    data, _ = generate(standard, 30, seed=seed)
+    return split(data)
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+@pytest.mark.parametrize("seed", range(6))
+def test_record_columns_are_parse_fields(standard: str, seed: int) -> None:
+    """Blocks of one record type, clean and with one field of one record changed."""
+    rng = random.Random(seed)
+    layout = load_layout(standard)
+    lines = _records(standard, seed)
+    by_type: dict[str, list[str]] = {}
+    for line in lines[1:-1]:
+        by_type.setdefault(line[:2].decode("latin-1"), []).append(line.decode("latin-1"))
+    for rtype, texts in by_type.items():
+        rl = layout.records[rtype]
+        for _ in range(4):
+            texts = list(texts)
+            at = rng.choice([0, len(texts) // 2, len(texts) - 1, rng.randrange(len(texts))])
+            f = rng.choice(rl.fields)
+            piece = rng.choice(["X", " ", "0", "9", "C", "D", "\xe9"]) * f.length
+            if rng.random() < 0.7:
+                text = texts[at]
+                texts[at] = text[: f.start - 1] + piece + text[f.start - 1 + f.length :]
+            exact = [parse_fields(rl, t) for t in texts]
+            found = record_columns(rl, "".join(texts), len(texts), column_values, texts)
+            if any(problems for _, problems in exact):
+                assert found is None
+            else:
+                assert found is not None
+                rows = found.rows()
+                assert rows == [values for values, _ in exact]
+                assert [list(r) for r in rows] == [list(v) for v, _ in exact]  # field order
+
+
+def _frames_of(items: list[Any]) -> list[Any]:
+    """Blocks spelled out as the frames the scanner gives one by one."""
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, FrameBlock):
+            records = item.layout.records
+            for at, (t, body) in enumerate(zip(item.types, item.bodies, strict=True)):
+                rtype = t.decode("latin-1")
+                out.append(Frame(item.first_line + at, rtype, records[rtype], body, True))
+        else:
+            out.append(item)
+    return out
+
+
+def _report(code: str, line: int | None, **params: Any) -> Any:
+    return (code, line, tuple(sorted((k, str(v)) for k, v in params.items())))
+
+
+def _scan_both(data: bytes, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    monkeypatch.setattr(framing, "_BATCH", batch)
+    blocks = FrameScanner(_report, DEFAULT_LIMITS, columns=True)
+    found = _frames_of(list(blocks.scan_batches(io.BytesIO(data))))
+    single = FrameScanner(_report, DEFAULT_LIMITS)
+    assert found == list(single.scan(io.BytesIO(data)))
+    assert blocks.counts == single.counts
+    assert blocks.lines == single.lines
+
+
+def _order_mutations(lines: list[bytes], rng: random.Random) -> list[bytes]:
+    """Records that break (or keep) the record order in ways the order table must learn."""
+    lines = list(lines)
+    at = rng.randrange(1, len(lines) - 1)
+    types = [line[:2] for line in lines]
+    choice = rng.randrange(6)
+    if choice == 0 and b"03" in types:  # a second debtor record for one insured person
+        i = types.index(b"03")
+        lines.insert(i + 1, lines[i])
+    elif choice == 1 and b"98" in types:  # a comment right after the header
+        lines.insert(1, lines[types.index(b"98")])
+    elif choice == 2:  # a record of the type of the one before it, once more
+        lines.insert(at, lines[at])
+    elif choice == 3:  # two records swapped
+        lines[at], lines[at + 1] = lines[at + 1], lines[at]
+    elif choice == 4:  # a record moved far back
+        lines.insert(rng.randrange(1, at + 1), lines.pop(at))
+    else:  # a header in the middle
+        lines.insert(at, lines[0])
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_blocks_frame_as_one_by_one(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    lines = _records(STANDARDS[seed % len(STANDARDS)], seed)
+    _scan_both(join(lines), monkeypatch, 1024)
+    for _ in range(1 + seed % 3):
+        lines = _order_mutations(lines, rng)
+    _scan_both(join(lines), monkeypatch, 1024)
+    _scan_both(join(lines), monkeypatch, 4)
+
+
+def _read_both(data: bytes, monkeypatch: pytest.MonkeyPatch, batch: int, **kw: Any) -> None:
+    monkeypatch.setattr(framing, "_BATCH", batch)
+    blocks = list(read_records(io.BytesIO(data), **kw))
+    with monkeypatch.context() as patch:
+        patch.setattr(FrameScanner, "scan_batches", FrameScanner.scan)  # record by record
+        single = list(read_records(io.BytesIO(data), **kw))
+    assert blocks == single
+
+
+def _field_mutations(lines: list[bytes], layout: Any, rng: random.Random) -> list[bytes]:
+    """One field of one record, or of every record of a type, changed."""
+    lines = list(lines)
+    detail = [i for i, line in enumerate(lines) if line[:2] not in (b"01", b"99")]
+    rtype = lines[rng.choice(detail)][:2]
+    ats = [i for i in detail if lines[i][:2] == rtype]
+    f = rng.choice(layout.records[rtype.decode("latin-1")].fields[1:])
+    piece = rng.choice([b"X", b" ", b"0", b"9", b"C", b"00000000", b"20270230"])
+    raw = (piece * f.length)[: f.length] if len(piece) == 1 else piece.ljust(f.length)[: f.length]
+    if rng.random() < 0.3:
+        chosen = ats  # the same value in every record: a constant column
+    else:
+        chosen = [rng.choice([ats[0], ats[len(ats) // 2], ats[-1], rng.choice(ats)])]
+    for i in chosen:
+        lines[i] = lines[i][: f.start - 1] + raw + lines[i][f.start - 1 + f.length :]
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_reader_blocks_on_mutations(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    standard = STANDARDS[seed % len(STANDARDS)]
+    layout = load_layout(standard)
+    lines = _records(standard, seed)
+    for _ in range(1 + seed % 2):
+        lines = _field_mutations(lines, layout, rng)
+    if seed % 3 == 0:
+        lines = _order_mutations(lines, rng)
+    data = join(lines)
+    _read_both(data, monkeypatch, 1024)
+    _read_both(data, monkeypatch, 7)
+    _read_both(data, monkeypatch, 7, limits=Limits(max_errors=3))
+    _read_both(data, monkeypatch, 5, limits=Limits(max_records=12))
