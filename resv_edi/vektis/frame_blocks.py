@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import eq
 from typing import Any
 
 from resv_edi.vektis.layout import FieldSpec, Layout, RecordLayout
@@ -44,16 +46,18 @@ class FrameBlock:
         return len(self.bodies)
 
     def by_type(self) -> dict[str, list[int]]:
-        """Record type -> positions (0-based, in order) of its records in the block."""
-        if len(set(self.types)) == 1:
-            return {self.types[0].decode("latin-1"): list(range(len(self.types)))}
-        found: dict[bytes, list[int]] = {}
-        for at, rtype in enumerate(self.types):
-            ats = found.get(rtype)
-            if ats is None:
-                ats = found[rtype] = []
-            ats.append(at)
-        return {rtype.decode("latin-1"): ats for rtype, ats in found.items()}
+        """Record type -> positions (0-based, in order) of its records in the block, the
+        types in the order they first come."""
+        types = self.types
+        distinct = list(dict.fromkeys(types))
+        if len(distinct) == 1:
+            return {distinct[0].decode("latin-1"): list(range(len(types)))}
+        return {
+            rtype.decode("latin-1"): list(
+                compress(range(len(types)), map(eq, types, repeat(rtype)))
+            )
+            for rtype in distinct
+        }
 
     def joined(self, ats: Sequence[int] | None = None) -> str:
         """The records (at positions ``ats``; default all) in one text, decoded as latin-1."""

@@ -345,13 +345,15 @@ class EIReader:
     # -- reading --------------------------------------------------------------------------
     def __iter__(self) -> Iterator[EIRecord | Issue]:  # and FrameRun items of ``blocks``
         for item in self._read():
-            if item is not None:
+            if isinstance(item, list):  # the records of a block, read by columns
+                yield from item
+            elif item is not None:
                 yield item
         cap = self.limits.max_errors
         if cap and self.issue_count > cap:
             yield issue("L002", Location(file=self.name), limit=cap)
 
-    def _read(self) -> Iterator[EIRecord | Issue | None]:
+    def _read(self) -> Iterator[EIRecord | Issue | list[EIRecord] | None]:
         try:
             with open_source(self.source, self.limits) as stream:
                 yield from self._read_stream(stream)
@@ -360,7 +362,7 @@ class EIReader:
         except OSError as exc:
             yield self._issue("F001", None, reason=exc.strerror or str(exc))
 
-    def _read_stream(self, stream: BinaryIO) -> Iterator[EIRecord | Issue | None]:
+    def _read_stream(self, stream: BinaryIO) -> Iterator[EIRecord | Issue | list[EIRecord] | None]:
         """The frames of the scanner (:mod:`resv_edi.vektis.framing`), each decoded into its
         fields; the detail numbers, the record cap and the trailer's totals checked."""
         scanner = self.scanner = FrameScanner(self._issue, self.limits, self.layout, columns=True)
@@ -376,7 +378,7 @@ class EIReader:
                         batch = self._block(found, sums, detail)
                         if batch is not None:
                             detail += len(batch)
-                            yield from batch
+                            yield batch  # spelled out by __iter__
                             continue
                     frames: Iterable[Any] = _frames(found)
                 elif not isinstance(found, Frame):
@@ -464,18 +466,16 @@ class EIReader:
             records = list(map(EIRecord, repeat(rtype), lines, columns.rows(), texts))
             idents = columns.column(rl.detail_id.key) if rl.detail_id is not None else None
             made.append((ats, records, idents))
-        if single:
-            ats, records, idents = made[0]
-            numbers: list[int | None] = list(map(int, idents)) if idents is not None else [None] * n
-        else:
-            records = [None] * n  # type: ignore[list-item]
-            numbers = [None] * n
-            for ats, some, idents in made:
-                for at, record in zip(ats, some, strict=True):
-                    records[at] = record
-                if idents is not None:
-                    for at, ident in zip(ats, idents, strict=True):
-                        numbers[at] = int(ident)
+        records = []
+        numbers: list[int | None] = []
+        for _, some, idents in made:
+            records += some
+            numbers += map(int, idents) if idents is not None else [None] * len(some)
+        if not single:  # back into file order: the positions, sorted, say where each came from
+            positions = [at for ats, _, _ in made for at in ats]
+            order = sorted(range(n), key=positions.__getitem__)
+            records = list(map(records.__getitem__, order))
+            numbers = list(map(numbers.__getitem__, order))
         if not self._numbers_in_order(block, numbers):
             return None
         for key, net in nets.items():
