@@ -40,7 +40,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import eq, itemgetter, lt
 from typing import Any, BinaryIO
 
@@ -344,14 +344,19 @@ class EIReader:
 
     # -- reading --------------------------------------------------------------------------
     def __iter__(self) -> Iterator[EIRecord | Issue]:  # and FrameRun items of ``blocks``
+        return chain.from_iterable(self._chunks())
+
+    def _chunks(self) -> Iterator[Sequence[EIRecord | Issue]]:
+        """What :meth:`_read` finds, in runs: the records of a block (read by columns) as
+        one list, anything else on its own; spelled out without a generator step each."""
         for item in self._read():
-            if isinstance(item, list):  # the records of a block, read by columns
-                yield from item
-            elif item is not None:
+            if isinstance(item, list):
                 yield item
+            elif item is not None:
+                yield (item,)
         cap = self.limits.max_errors
         if cap and self.issue_count > cap:
-            yield issue("L002", Location(file=self.name), limit=cap)
+            yield (issue("L002", Location(file=self.name), limit=cap),)
 
     def _read(self) -> Iterator[EIRecord | Issue | list[EIRecord] | None]:
         try:

@@ -10,7 +10,6 @@ record come out as a dict in field order.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
@@ -43,10 +42,9 @@ class RecordColumns:
     def rows(self) -> list[dict[str, Any]]:
         """One dict per record (field key -> typed value, in field order)."""
         rows = list(map(dict, repeat(self.template, self.count)))
-        if self.variable:
-            keys = tuple(self.variable)
-            values = zip(*self.variable.values(), strict=True)
-            deque(map(dict.update, rows, map(zip, repeat(keys), values)), maxlen=0)
+        for key, column in self.variable.items():
+            for row, value in zip(rows, column, strict=True):  # a plain store: cheapest
+                row[key] = value
         return rows
 
 
