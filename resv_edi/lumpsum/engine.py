@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -46,6 +47,11 @@ _ELEMENT_ROLE = {
 }
 
 
+#: what became of a claim line (see :meth:`LumpSumEngine._line`) besides a group
+_SKIPPED = "skipped"
+_OUTSIDE = "outside"
+
+
 @dataclass(slots=True)
 class _Sums:
     file: str = ""  # where the group's first line was (for an issue about the group)
@@ -57,8 +63,10 @@ class _Sums:
 
     def add(self, amount: int, credit: bool, values: dict[str, Any], f_qty: str | None) -> None:
         """Count one line: its amount (debit or credit) and its quantity (minus for a credit)."""
+        self.add_line(amount, credit, int(values.get(f_qty) or 0) if f_qty else 0)
+
+    def add_line(self, amount: int, credit: bool, qty: int) -> None:
         self.lines += 1
-        qty = int(values.get(f_qty) or 0) if f_qty else 0
         if credit:
             self.credit += amount
             self.quantity -= qty
@@ -79,6 +87,8 @@ class _FileRun:
     header_line: int = 0
     #: [field id, dc id, [(rtype, amount id, dc id)], net] per checked trailer total
     totals: list[list[Any]] = field(default_factory=list)
+    #: the deciding values of claim lines read by columns -> what became of such a line
+    outcomes: dict[Any, Any] = field(default_factory=dict)
 
     def report(self, problem: Issue) -> None:
         """Keep ``problem`` while fewer than ``cap`` (0 = all) are kept."""
@@ -179,12 +189,39 @@ class LumpSumEngine:
         if rtype not in self.mapping.line_records:
             return
         ids = tuple(columns)
-        line = self._line
-        for at, row in zip(block.lines, zip(*columns.values(), strict=True), strict=True):
-            line(run, rtype, at, dict(zip(ids, row, strict=True)))
+        f_amount, f_dc, f_qty = self._ids[2], self._ids[3], self._ids[4]
+        at_amount, at_dc = ids.index(f_amount), ids.index(f_dc)
+        at_qty = ids.index(f_qty) if f_qty in ids else None
+        # what decides a line's group (every value but amount, D/C and quantity)
+        deciding = [i for i, fid in enumerate(ids) if fid not in (f_amount, f_dc, f_qty)]
+        key_of = itemgetter(*deciding) if len(deciding) != 1 else (lambda row: (row[deciding[0]],))
+        summary, groups, known = run.summary, self._groups, run.outcomes
+        for line, row in zip(block.lines, zip(*columns.values(), strict=True), strict=True):
+            key = key_of(row)
+            outcome = known.get(key)
+            amount = row[at_amount]
+            if outcome is None or (amount is None and outcome is not _SKIPPED):
+                # the exact way: the first line of its kind, or one with an issue
+                outcome = self._line(run, rtype, line, dict(zip(ids, row, strict=True)))
+                if outcome is not None and amount is not None:
+                    known[key] = outcome
+            elif outcome is _SKIPPED:
+                summary.lines += 1
+            elif outcome is _OUTSIDE:
+                summary.lines += 1
+                summary.outside_validity += 1
+            else:
+                summary.lines += 1
+                summary.counted += 1
+                qty = int(row[at_qty] or 0) if at_qty is not None else 0
+                groups[outcome].add_line(amount, row[at_dc] == "C", qty)
 
-    def _line(self, run: _FileRun, rtype: str, line: int, values: dict[str, Any]) -> None:
-        """Add one claim line to its group, or report why it cannot be counted."""
+    def _line(self, run: _FileRun, rtype: str, line: int, values: dict[str, Any]) -> Any:
+        """Add one claim line to its group, or report why it cannot be counted. Returns
+        what became of it when that depends on nothing but its values other than amount,
+        D/C and quantity (and the file's header): the group it was added to, :data:`_SKIPPED`
+        (a code the mapping does not count) or :data:`_OUTSIDE` (not valid on its date);
+        ``None`` when it had an issue."""
         m, summary, layout = self.mapping, run.summary, run.layout
         assert layout is not None
         summary.lines += 1
@@ -193,7 +230,7 @@ class LumpSumEngine:
         day = values[f_date]
         entry = m.codes.get(code)
         if entry is None:
-            return
+            return _SKIPPED
         here = Location(file=summary.file, line=line, record_type=rtype)
         if day is None:
             summary.errors += 1
@@ -202,7 +239,7 @@ class LumpSumEngine:
         source_list = values.get(f_list) if f_list else None
         if m.counts(code, day, source_list) is None:
             summary.outside_validity += 1
-            return
+            return _OUTSIDE
         insurer_ids, provider_ids = m.fields["insurer"], m.fields["provider"]
         insurer_id, insurer = _first(insurer_ids, values, run.header)
         provider_id, provider = _first(provider_ids, values, run.header)
@@ -238,10 +275,11 @@ class LumpSumEngine:
                 for element in unfit:
                     summary.errors += 1
                     run.report(self._unfit_issue(element, layout, here, used, lines))
-                return
+                return None
             sums = self._groups[group] = _Sums(summary.file, line)
         summary.counted += 1
         sums.add(amount, values[f_dc] == "C", values, f_qty)
+        return group
 
     def _period(self, day: date) -> date:
         begin_end = self._periods.get(day)

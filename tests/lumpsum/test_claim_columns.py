@@ -2,9 +2,10 @@
 
 * ``read_allowlisted`` by columns, spelled out record by record, gives exactly the facts,
   issues and counts of the one-by-one scan (``columns=False``), on generated claim files of
-  every mapped standard and on mutations: allowlisted fields made unreadable (in one record or
-  in all), records of the wrong length, unknown types, records out of order, patient values
-  where an amount belongs; at small block sizes too;
+  every mapped standard (over a quarter, or a few days: many lines alike, counted, outside
+  their code's validity, or not counted at all) and on mutations: allowlisted fields made
+  unreadable (in one record or in all), records of the wrong length, unknown types, records
+  out of order, patient values where an amount belongs; at small block sizes too;
 * the engine gives the same records, issues and file summaries either way, also under an
   issue cap;
 * a ``ClaimColumns`` holds nothing but the mapping's allowlisted fields of an allowlisted
@@ -16,6 +17,7 @@ from __future__ import annotations
 import functools
 import io
 import random
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +36,16 @@ from resv_edi.lumpsum.claims import ClaimColumns, FileSummary
 from resv_edi.vektis import load_layout
 
 
-def _claims(standard: str, n: int, seed: int) -> bytes:
+def _claims(standard: str, n: int, seed: int, days: int = 0) -> bytes:
+    """Generated claims of 2027; ``days``: all dated in the first few days of it (so that
+    many lines share their code, date, insurer and provider)."""
     buf = io.BytesIO()
-    generate_claims(standard, n, buf, rng=random.Random(seed), codes=CODES[standard])
+    rng, codes = random.Random(seed), CODES[standard]
+    if days:
+        period = (date(2027, 1, 1), date(2027, 1, days))
+        generate_claims(standard, n, buf, rng=rng, codes=codes, period=period)
+        return buf.getvalue()
+    generate_claims(standard, n, buf, rng=rng, codes=codes)
     return shift_year(buf.getvalue(), standard)
 
 
@@ -107,7 +116,7 @@ def test_columns_are_the_exact_scan(
     standard: str, seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rng = random.Random(seed)
-    data = _claims(standard, 40, seed)
+    data = _claims(standard, 40, seed, days=3 if seed % 2 else 0)
     if seed:
         for _ in range(1 + seed % 3):
             data = _mutated(data, standard, rng)
