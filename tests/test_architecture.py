@@ -14,6 +14,7 @@ READERS = [
     *sorted((PACKAGE / "formats").rglob("*.py")),
     *sorted((PACKAGE / "vektis").rglob("*.py")),
     PACKAGE / "lumpsum" / "engine.py",
+    PACKAGE / "lumpsum" / "claims.py",
     PACKAGE / "transport" / "archive.py",
 ]
 MAX_LINES = 80
