@@ -1,16 +1,25 @@
-"""The reference index without SQLite: rows kept in memory, hash-partitioned into spill files
-past a bound, each partition answered in memory at the end.
+"""The reference index without SQLite: lines kept as columns in memory, spilled to one file
+past a bound; the few lines an answer may name are found by the hashes of their references
+and answered by hash partitions, in memory or spilled.
 
 It answers exactly the questions of :class:`~resv_edi.rules.references.ReferenceIndex` (the
 SQLite index, kept as the reference: ``tests/rules/test_ref_partitions.py`` proves both give
 the same answers): R003 duplicates, R004/R025 credit problems, R035 credit differences and
-R037 region conflicts, each in line order. Every question groups lines by one key (the
-reference, the credited reference), so a row is filed under each key it is asked by, in the
-partition of that key's hash; each partition then holds every line a question about its keys
-needs. Memory stays flat: at most :data:`BOUND` rows are held while adding, one partition
-while answering, and the answers are merged from sorted spill files. R037 is answered while
-adding (lines arrive in line order): only each ResvPlan's first line is kept (memory grows
-with the number of distinct plans, a handful per sender), conflicts spill past the bound.
+R037 region conflicts, each in line order.
+
+Adding is cheap: a clean block is kept as its columns
+(:class:`~resv_edi.rules.ref_blocks.RefBlock`), a line of the exact path as its row, and the
+64-bit ``hash`` of every reference goes to an array (sorted and split by its top bits into
+partition files past the bound). At the end the hashes used twice (R003) and those of credited
+references (R004/R025/R035) are what a line must carry to be named by an answer: one pass over
+the kept lines rebuilds the rows of those lines and of every credit (a hash collision only adds
+a row), and these rows are answered as before: grouped by reference and by credited reference,
+hash-partitioned into spill files past the bound, each partition answered in memory. When too
+many hashes are asked about, every line is answered that way. Memory stays flat: at most
+:data:`BOUND` lines are held while adding, one partition while answering, and the answers are
+merged from sorted spill files. R037 is answered while adding (lines arrive in line order):
+only each ResvPlan's first line is kept (memory grows with the number of distinct plans, a
+handful per sender), conflicts spill past the bound.
 """
 
 from __future__ import annotations
@@ -18,13 +27,16 @@ from __future__ import annotations
 import contextlib
 import marshal
 import pickle
+from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
-from operator import itemgetter, lt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import compress, islice
+from operator import eq, itemgetter, lt
 from typing import IO, Any
 
-from resv_edi.rules.fact_log import FactBlock, FactLog
+from resv_edi.rules.fact_log import FactBlock, FactLog, line_keys
+from resv_edi.rules.ref_blocks import RefBlock, block_rows, plan_regions
 from resv_edi.rules.references import (
     CreditDifference,
     CreditProblem,
@@ -37,31 +49,41 @@ from resv_edi.rules.references import (
     shown_values,
 )
 
-BOUND = 10_000  # rows held in memory before they are spilled to partitions
+BOUND = 10_000  # lines (rows) held in memory before they are spilled
 PARTITIONS = 128
+#: most hashes the pass over the kept lines looks for (duplicated and credited references);
+#: past it, every line is answered by the partitions
+NEEDED = 50_000
 _CHUNK = 2_000
 _NONE = (None,)  # no first line for this plan yet
 # the answers, in the order reference_issues asks for them
 _DUPLICATES, _CREDITS, _DIFFERENCES, _CONFLICTS = range(4)
+_ROWS, _BLOCK = range(2)  # the kinds of kept records: rows of the exact path, a clean block
 
 
 class PartitionedIndex:
-    """Collects the lines' reference rows; answers the cross-line rules at the end."""
+    """Collects the lines' references; answers the cross-line rules at the end."""
 
     def __init__(self, directory: str | None = None) -> None:
         self._directory = directory
-        self._rows: list[RowValues] = []
-        self._spill: str | None = None  # the folder of the partitions, once spilled
-        self._answers: list[list[Any]] | None = None
-        self._answer_files: dict[int, list[str]] = {}
+        self._spill: str | None = None  # the folder of the spill files, once spilled
+        self._held: list[tuple[int, Any]] = []  # the kept records not spilled yet
+        self._held_lines = 0
+        self._pending: list[RowValues] = []  # rows of the exact path not yet in a record
+        self._kept: IO[bytes] | None = None  # the spilled records, open for appending
+        self._kept_path: str | None = None
+        self._hashes = array("q")  # the hashes of the references held
+        self._hash_files: dict[int, IO[bytes]] = {}  # their partitions, once spilled
+        self._wanted: set[int] | None = set()  # hashes of credited references (None: many)
+        self._any_credit = False
+        self._answerer: _Answerer | None = None
         #: R037, answered while adding (lines arrive in line order): each ResvPlan's first
         #: line (region, index, source line), and the lines found in conflict with it
         self._plans: dict[str, tuple[str, int, int | None]] = {}
         self._conflicts: list[tuple[tuple[int, int], RegionConflict]] = []
         self._conflict_file: str | None = None
         self._last = 0
-        self._files: dict[int, IO[bytes]] = {}  # the partitions' spill files, open for appending
-        self._facts = FactLog()  # the compared values of the rows that carry their hash
+        self._facts = FactLog()  # the compared values of the lines that carry no text
 
     # -- adding --------------------------------------------------------------------------
 
@@ -90,7 +112,7 @@ class PartitionedIndex:
 
     def add_rows(self, rows: list[RowValues], facts: FactBlock | None = None) -> None:
         """Add lines' rows, in line order (the index of each above the last one's); ``facts``
-        the compared values of rows that carry their hash (a clean block's)."""
+        the compared values of rows that carry their hash."""
         if len(rows) == 1:  # the exact path's, line by line: no vector checks
             row = rows[0]
             if row[0] <= self._last:
@@ -113,9 +135,55 @@ class PartitionedIndex:
             return
         if facts is not None:
             self._facts.add(facts)
-        self._rows.extend(rows)
-        if len(self._rows) >= BOUND:
-            self._spill_rows()
+        self._pending.extend(rows)
+        self._held_lines += len(rows)
+        if self._held_lines >= BOUND:
+            self._spill_held()
+
+    def add_block(self, block: RefBlock, facts: FactBlock | None = None) -> None:
+        """Add a clean block's lines as its columns (after every line added before);
+        ``facts`` their compared values (R035)."""
+        n = block.size
+        if not n:
+            return
+        if block.first <= self._last:
+            raise ValueError("reference rows must be added in line order")
+        self._last = block.first + n - 1
+        plans = self._plans
+        if not all(plans.get(plan, _NONE)[0] == region for plan, region in plan_regions(block)):
+            self._region_rows(block_rows(block))  # a new plan, or a conflict: line by line
+        self._flush_pending()
+        if facts is not None:
+            self._facts.add(facts)
+        self._hashes.extend(map(hash, block.refs))
+        if block.credits:
+            self._any_credit = True
+            self._want(block.credited)
+        self._held.append((_BLOCK, tuple(block)))
+        self._held_lines += n
+        if self._held_lines >= BOUND:
+            self._spill_held()
+
+    def _flush_pending(self) -> None:
+        """Keep the pending rows of the exact path as one record."""
+        rows = self._pending
+        if not rows:
+            return
+        self._hashes.extend(map(hash, map(itemgetter(3), rows)))
+        credited = [row[4] for row in rows if not row[5]]
+        if credited:
+            self._any_credit = True
+            self._want(credited)
+        self._held.append((_ROWS, rows))
+        self._pending = []
+
+    def _want(self, credited: Iterable[str | None]) -> None:
+        """Note the hashes of credited references (all lines are answered past :data:`NEEDED`)."""
+        wanted = self._wanted
+        if wanted is not None:
+            wanted.update(hash(ref) for ref in credited if ref is not None)
+            if len(wanted) > NEEDED:
+                self._wanted = None
 
     def _region_rows(self, rows: list[RowValues]) -> None:
         """R037 line by line: each plan's first line, and the lines in conflict with it."""
@@ -140,44 +208,54 @@ class PartitionedIndex:
             self._spill = tempfile.mkdtemp(prefix="resv-edi-refs-", dir=self._directory)
         return self._spill
 
-    def _spill_rows(self) -> None:
-        """File the held rows under their partitions: one record of the rows by reference
-        and the credits by credited reference per partition, appended to its open file."""
-        self._folder()
+    def _spill_held(self) -> None:
+        """Append the held records to the kept file as one record, their references' hashes
+        to the hash partitions, and the held compared values to theirs."""
+        self._flush_pending()
+        folder = self._folder()
+        if self._kept is None:
+            self._kept_path = folder + "/kept"
+            self._kept = open(self._kept_path, "ab")  # noqa: SIM115  (closed by _close_files)
+        _dump(self._held, self._kept)
+        self._held = []
+        self._held_lines = 0
+        self._spill_hashes()
+        self._facts.spill(folder + "/facts")
+
+    def _spill_hashes(self) -> None:
+        """File the held hashes, sorted, under the partition of their top bits."""
+        ordered = sorted(self._hashes)
+        self._hashes = array("q")
         count = PARTITIONS
-        rows = self._rows
-        by_ref: list[list[RowValues]] = [[] for _ in range(count)]
-        by_prev: list[list[RowValues]] = [[] for _ in range(count)]
-        for part, row in zip(
-            [h % count for h in map(hash, map(itemgetter(3), rows))], rows, strict=True
-        ):
-            by_ref[part].append(row)
-        for row in _credits(rows):
-            by_prev[hash(row[4]) % count].append(row)
-        files = self._files
+        step = -(-(1 << 64) // count)
+        files = self._hash_files
+        lo = 0
         for number in range(count):
-            if by_ref[number] or by_prev[number]:
+            hi = (
+                len(ordered)
+                if number == count - 1
+                else bisect_left(ordered, -(1 << 63) + (number + 1) * step, lo)
+            )
+            if hi > lo:
                 sink = files.get(number)
                 if sink is None:
-                    sink = files[number] = open(self._part_path(number), "ab")  # noqa: SIM115
-                _dump((by_ref[number], by_prev[number]), sink)
-        self._facts.spill(self._folder() + "/facts")
-        self._rows = []
+                    path = f"{self._folder()}/hashes-{number}"
+                    sink = files[number] = open(path, "ab")  # noqa: SIM115
+                sink.write(array("q", ordered[lo:hi]).tobytes())
+            lo = hi
 
     def _close_files(self) -> None:
-        for sink in self._files.values():
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None
+        for sink in self._hash_files.values():
             sink.close()
-        self._files = {}
         self._facts.finish()
 
     def _text(self, row: RowValues) -> str:
-        """The text of a row's compared values (looked up by line when it carries a hash)."""
+        """The text of a row's compared values (looked up by line when it carries none)."""
         facts = row[9]
         return facts if isinstance(facts, str) else self._facts.text(row[0])
-
-    def _part_path(self, number: int) -> str:
-        assert self._spill is not None
-        return f"{self._spill}/part-{number}"
 
     # -- answering -----------------------------------------------------------------------
 
@@ -208,14 +286,180 @@ class PartitionedIndex:
                 yield from _chunks(self._conflict_file)
             yield from self._conflicts
             return
-        if self._spill is None:  # all in memory: one partition
+        if self._answerer is None:
+            self._answerer = self._answer()
+        yield from self._answerer.answered(kind)
+
+    def _answer(self) -> _Answerer:
+        """The rows of every line an answer may name, given to an :class:`_Answerer`."""
+        self._flush_pending()
+        answerer = _Answerer(self._folder, self._text)
+        needed = self._needed()
+        if needed is not None and not needed and not self._any_credit:
+            return answerer  # no reference used twice, no credit: nothing to answer
+        facts = _Following(self._facts.blocks())
+        for kind, payload in self._records():
+            if kind == _ROWS:
+                rows = payload
+                if needed is not None:
+                    rows = [row for row in rows if not row[5] or hash(row[3]) in needed]
+                answerer.add(rows)
+            else:
+                answerer.add(_selected(payload, needed, facts.at(payload[0])))
+        return answerer
+
+    def _needed(self) -> set[int] | None:
+        """The hashes of references used twice or credited; ``None``: too many, every line."""
+        wanted = self._wanted
+        if wanted is None:
+            return None
+        if not self._hash_files:  # never spilled: the held hashes are all
+            needed = _repeated(self._hashes)
+        else:
+            if self._hashes:
+                self._spill_hashes()
+            self._close_files()
+            needed = set()
+            for number in sorted(self._hash_files):
+                with open(f"{self._folder()}/hashes-{number}", "rb") as fh:
+                    hashes = array("q")
+                    hashes.frombytes(fh.read())
+                needed |= _repeated(hashes)
+                if len(needed) + len(wanted) > NEEDED:
+                    return None
+            self._hash_files = {}
+        return needed.union(wanted)
+
+    def _records(self) -> Iterator[tuple[int, Any]]:
+        """The kept records, in the order added."""
+        if self._kept_path is not None:
+            self._close_files()
+            with open(self._kept_path, "rb") as fh:
+                for held in _records(fh):
+                    yield from held
+        yield from self._held
+
+    def close(self) -> None:
+        self._close_files()
+        self._hash_files = {}
+        self._facts.close()
+        self._held = []
+        self._pending = []
+        self._hashes = array("q")
+        if self._answerer is not None:
+            self._answerer.close()
+            self._answerer = None
+        self._conflicts = []
+        if self._spill is not None:
+            import shutil
+
+            shutil.rmtree(self._spill, ignore_errors=True)
+            self._spill = None
+
+    def __enter__(self) -> PartitionedIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _repeated(hashes: Sequence[int]) -> set[int]:
+    """The values found more than once in ``hashes`` (sorted, then compared in C)."""
+    ordered = sorted(hashes)
+    after = islice(ordered, 1, None)
+    return set(compress(islice(ordered, 1, None), map(eq, ordered, after)))
+
+
+def _selected(
+    block: Sequence[Any], needed: set[int] | None, facts: FactBlock | None
+) -> list[RowValues]:
+    """The rows of a kept block's lines whose reference's hash is ``needed`` and of its
+    credits (every line's when ``needed`` is ``None``), each with a hash of its compared
+    values from ``facts`` (the block's, when kept)."""
+    if needed is None:
+        offsets: list[int] = list(range(block[1]))
+    else:
+        hits = compress(range(block[1]), map(needed.__contains__, map(hash, block[4])))
+        credits = block[5]
+        offsets = sorted(set(hits).union(credits)) if credits else list(hits)
+        if not offsets:
+            return []
+    keys = None if facts is None else line_keys(facts[2], offsets)
+    return block_rows(block, offsets, keys)
+
+
+class _Following:
+    """The blocks of compared values, looked up by first line in ascending order."""
+
+    def __init__(self, blocks: Iterator[FactBlock]) -> None:
+        self._blocks = blocks
+        self._last: FactBlock | None = None
+
+    def at(self, first: int) -> FactBlock | None:
+        """The block whose first line is ``first``, if kept (asked in ascending order)."""
+        last = self._last
+        while last is None or last[0] < first:
+            last = self._last = next(self._blocks, None)
+            if last is None:
+                self._blocks = iter(())
+                return None
+        return last if last[0] == first else None
+
+
+class _Answerer:
+    """The rows an answer may name: filed under the partition of their reference's hash
+    (and credits under that of their credited reference's), spilled past the bound, each
+    partition answered in memory at the end."""
+
+    def __init__(self, folder: Callable[[], str], text: Callable[[RowValues], str]) -> None:
+        self._folder = folder
+        self._text = text
+        self._rows: list[RowValues] = []
+        self._spilled = False
+        self._files: dict[int, IO[bytes]] = {}  # the partitions' spill files, open
+        self._answers: list[list[Any]] | None = None
+        self._answer_files: dict[int, list[str]] = {}
+
+    def add(self, rows: list[RowValues]) -> None:
+        self._rows.extend(rows)
+        if len(self._rows) >= BOUND:
+            self._spill_rows()
+
+    def _spill_rows(self) -> None:
+        """File the held rows under their partitions: one record of the rows by reference
+        and the credits by credited reference per partition, appended to its open file."""
+        self._spilled = True
+        count = PARTITIONS
+        rows = self._rows
+        by_ref: list[list[RowValues]] = [[] for _ in range(count)]
+        by_prev: list[list[RowValues]] = [[] for _ in range(count)]
+        for part, row in zip(
+            [h % count for h in map(hash, map(itemgetter(3), rows))], rows, strict=True
+        ):
+            by_ref[part].append(row)
+        for row in _credits(rows):
+            by_prev[hash(row[4]) % count].append(row)
+        files = self._files
+        for number in range(count):
+            if by_ref[number] or by_prev[number]:
+                sink = files.get(number)
+                if sink is None:
+                    sink = files[number] = open(self._part_path(number), "ab")  # noqa: SIM115
+                _dump((by_ref[number], by_prev[number]), sink)
+        self._rows = []
+
+    def _part_path(self, number: int) -> str:
+        return f"{self._folder()}/part-{number}"
+
+    def answered(self, kind: int) -> Iterator[tuple[tuple[int, int], Any]]:
+        if not self._spilled:  # all in memory: one partition
             if self._answers is None:
                 self._answers = _answers(self._rows, list(_credits(self._rows)), self._text)
             yield from self._answers[kind]
             return
         if not self._answer_files:
             self._spill_rows()
-            self._close_files()
+            self.close()
             self._answer_all()
         import heapq
 
@@ -244,22 +488,9 @@ class PartitionedIndex:
                         self._answer_files[kind].append(out)
 
     def close(self) -> None:
-        self._close_files()
-        self._facts.close()
-        self._rows = []
-        self._answers = None
-        self._conflicts = []
-        if self._spill is not None:
-            import shutil
-
-            shutil.rmtree(self._spill, ignore_errors=True)
-            self._spill = None
-
-    def __enter__(self) -> PartitionedIndex:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        for sink in self._files.values():
+            sink.close()
+        self._files = {}
 
 
 def _credits(rows: Iterable[RowValues]) -> Iterator[RowValues]:
@@ -366,7 +597,9 @@ def _credit_answers(
         if credited > most:
             answers[_CREDITS].append(((idx, 0), CreditProblem(row, most, credited)))
         assert latest is not None
-        if credit[9] != latest[9] and (mine := text(credit)) != (theirs := text(latest)):
+        if (credit[9] is None or credit[9] != latest[9]) and (
+            (mine := text(credit)) != (theirs := text(latest))
+        ):
             found, expected = shown_values(mine), shown_values(theirs)
             order = 0
             for name, mine, theirs in zip(names, found, expected, strict=True):
