@@ -24,7 +24,6 @@ handful per sender), conflicts spill past the bound.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import pickle
 from array import array
@@ -50,6 +49,7 @@ from resv_edi.rules.references import (
 )
 
 BOUND = 10_000  # lines (rows) held in memory before they are spilled
+HASHES = 200_000  # references' hashes held in memory (8 bytes each) before they are spilled
 PARTITIONS = 128
 #: most hashes the pass over the kept lines looks for (duplicated and credited references);
 #: past it, every line is answered by the partitions
@@ -73,7 +73,9 @@ class PartitionedIndex:
         self._kept: IO[bytes] | None = None  # the spilled records, open for appending
         self._kept_path: str | None = None
         self._hashes = array("q")  # the hashes of the references held
-        self._hash_files: dict[int, IO[bytes]] = {}  # their partitions, once spilled
+        #: the spilled hashes: one sorted run a spill, each with where its partitions begin
+        self._hash_file: IO[bytes] | None = None
+        self._hash_runs: list[tuple[int, list[int]]] = []
         self._wanted: set[int] | None = set()  # hashes of credited references (None: many)
         self._any_credit = False
         self._answerer: _Answerer | None = None
@@ -219,37 +221,32 @@ class PartitionedIndex:
         _dump(self._held, self._kept)
         self._held = []
         self._held_lines = 0
-        self._spill_hashes()
+        if len(self._hashes) >= HASHES:
+            self._spill_hashes()
         self._facts.spill(folder + "/facts")
 
     def _spill_hashes(self) -> None:
-        """File the held hashes, sorted, under the partition of their top bits."""
+        """Append the held hashes, sorted, as one run to the hashes file, noting where the
+        partition of each range of their top bits begins in it."""
         ordered = sorted(self._hashes)
         self._hashes = array("q")
-        count = PARTITIONS
-        step = -(-(1 << 64) // count)
-        files = self._hash_files
-        lo = 0
-        for number in range(count):
-            hi = (
-                len(ordered)
-                if number == count - 1
-                else bisect_left(ordered, -(1 << 63) + (number + 1) * step, lo)
-            )
-            if hi > lo:
-                sink = files.get(number)
-                if sink is None:
-                    path = f"{self._folder()}/hashes-{number}"
-                    sink = files[number] = open(path, "ab")  # noqa: SIM115
-                sink.write(array("q", ordered[lo:hi]).tobytes())
-            lo = hi
+        if not ordered:
+            return
+        if self._hash_file is None:
+            self._hash_file = open(self._folder() + "/hashes", "w+b")  # noqa: SIM115
+        step = -(-(1 << 64) // PARTITIONS)
+        cuts = [0]
+        for number in range(1, PARTITIONS):
+            cuts.append(bisect_left(ordered, -(1 << 63) + number * step, cuts[-1]))
+        cuts.append(len(ordered))
+        self._hash_file.seek(0, 2)
+        self._hash_runs.append((self._hash_file.tell(), cuts))
+        self._hash_file.write(array("q", ordered).tobytes())
 
     def _close_files(self) -> None:
         if self._kept is not None:
             self._kept.close()
             self._kept = None
-        for sink in self._hash_files.values():
-            sink.close()
         self._facts.finish()
 
     def _text(self, row: RowValues) -> str:
@@ -313,21 +310,21 @@ class PartitionedIndex:
         wanted = self._wanted
         if wanted is None:
             return None
-        if not self._hash_files:  # never spilled: the held hashes are all
+        if not self._hash_runs:  # never spilled: the held hashes are all
             needed = _repeated(self._hashes)
         else:
-            if self._hashes:
-                self._spill_hashes()
-            self._close_files()
+            self._spill_hashes()
+            fh = self._hash_file
+            assert fh is not None
             needed = set()
-            for number in sorted(self._hash_files):
-                with open(f"{self._folder()}/hashes-{number}", "rb") as fh:
-                    hashes = array("q")
-                    hashes.frombytes(fh.read())
+            for number in range(PARTITIONS):
+                hashes = array("q")
+                for offset, cuts in self._hash_runs:
+                    fh.seek(offset + 8 * cuts[number])
+                    hashes.frombytes(fh.read(8 * (cuts[number + 1] - cuts[number])))
                 needed |= _repeated(hashes)
                 if len(needed) + len(wanted) > NEEDED:
                     return None
-            self._hash_files = {}
         return needed.union(wanted)
 
     def _records(self) -> Iterator[tuple[int, Any]]:
@@ -341,7 +338,10 @@ class PartitionedIndex:
 
     def close(self) -> None:
         self._close_files()
-        self._hash_files = {}
+        if self._hash_file is not None:
+            self._hash_file.close()
+            self._hash_file = None
+        self._hash_runs = []
         self._facts.close()
         self._held = []
         self._pending = []
@@ -408,17 +408,19 @@ class _Following:
 
 class _Answerer:
     """The rows an answer may name: filed under the partition of their reference's hash
-    (and credits under that of their credited reference's), spilled past the bound, each
-    partition answered in memory at the end."""
+    (and credits under that of their credited reference's), spilled past the bound (one
+    file, each partition's records noted by offset), each partition answered in memory at
+    the end into a sorted run of answers per kind (one file a kind), merged when asked."""
 
     def __init__(self, folder: Callable[[], str], text: Callable[[RowValues], str]) -> None:
         self._folder = folder
         self._text = text
         self._rows: list[RowValues] = []
+        self._parts: IO[bytes] | None = None  # the partitions' records, once spilled
         self._spilled = False
-        self._files: dict[int, IO[bytes]] = {}  # the partitions' spill files, open
+        self._where: list[list[int]] = []  # each partition's records: their offsets
         self._answers: list[list[Any]] | None = None
-        self._answer_files: dict[int, list[str]] = {}
+        self._runs: dict[int, list[tuple[int, int]]] = {}  # kind -> (offset, chunks) a run
 
     def add(self, rows: list[RowValues]) -> None:
         self._rows.extend(rows)
@@ -427,9 +429,12 @@ class _Answerer:
 
     def _spill_rows(self) -> None:
         """File the held rows under their partitions: one record of the rows by reference
-        and the credits by credited reference per partition, appended to its open file."""
-        self._spilled = True
+        and the credits by credited reference per partition."""
         count = PARTITIONS
+        if self._parts is None:
+            self._parts = open(self._folder() + "/parts", "w+b")  # noqa: SIM115
+            self._where = [[] for _ in range(count)]
+            self._spilled = True
         rows = self._rows
         by_ref: list[list[RowValues]] = [[] for _ in range(count)]
         by_prev: list[list[RowValues]] = [[] for _ in range(count)]
@@ -439,17 +444,12 @@ class _Answerer:
             by_ref[part].append(row)
         for row in _credits(rows):
             by_prev[hash(row[4]) % count].append(row)
-        files = self._files
+        sink = self._parts
         for number in range(count):
             if by_ref[number] or by_prev[number]:
-                sink = files.get(number)
-                if sink is None:
-                    sink = files[number] = open(self._part_path(number), "ab")  # noqa: SIM115
+                self._where[number].append(sink.tell())
                 _dump((by_ref[number], by_prev[number]), sink)
         self._rows = []
-
-    def _part_path(self, number: int) -> str:
-        return f"{self._folder()}/part-{number}"
 
     def answered(self, kind: int) -> Iterator[tuple[tuple[int, int], Any]]:
         if not self._spilled:  # all in memory: one partition
@@ -457,40 +457,65 @@ class _Answerer:
                 self._answers = _answers(self._rows, list(_credits(self._rows)), self._text)
             yield from self._answers[kind]
             return
-        if not self._answer_files:
+        if not self._runs:
             self._spill_rows()
-            self.close()
             self._answer_all()
+        runs = self._runs[kind]
+        if not runs:
+            return
         import heapq
 
-        yield from heapq.merge(
-            *(_chunks(path) for path in self._answer_files[kind]), key=lambda a: a[0]
-        )
+        with open(f"{self._folder()}/answers-{kind}", "rb") as fh:
+            yield from heapq.merge(
+                *(_run(fh, offset, chunks) for offset, chunks in runs), key=lambda a: a[0]
+            )
 
     def _answer_all(self) -> None:
-        """Answer each partition in memory, one at a time, into sorted spill files."""
-        self._answer_files = {kind: [] for kind in range(3)}
-        for number in range(PARTITIONS):
-            path = self._part_path(number)
-            with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
+        """Answer each partition in memory, one at a time, into sorted runs."""
+        self._runs = {kind: [] for kind in range(3)}
+        parts = self._parts
+        assert parts is not None
+        sinks = [open(f"{self._folder()}/answers-{kind}", "wb") for kind in range(3)]  # noqa: SIM115
+        try:
+            for offsets in self._where:
                 refs: list[RowValues] = []
                 credits: list[RowValues] = []
-                for ref_rows, credit_rows in _records(fh):
+                for offset in offsets:
+                    parts.seek(offset)
+                    ref_rows, credit_rows = next(_records(parts))
                     refs.extend(ref_rows)
                     credits.extend(credit_rows)
+                if not refs and not credits:
+                    continue
                 answers = _answers(refs, credits, self._text)
                 for kind, found in enumerate(answers[:3]):
                     if found:
-                        out = f"{path}.{kind}"
-                        with open(out, "wb") as sink:
-                            for start in range(0, len(found), _CHUNK):
-                                pickle.dump(found[start : start + _CHUNK], sink)
-                        self._answer_files[kind].append(out)
+                        sink = sinks[kind]
+                        start = sink.tell()
+                        chunks = 0
+                        for at in range(0, len(found), _CHUNK):
+                            pickle.dump(found[at : at + _CHUNK], sink)
+                            chunks += 1
+                        self._runs[kind].append((start, chunks))
+        finally:
+            for sink in sinks:
+                sink.close()
+        self.close()
 
     def close(self) -> None:
-        for sink in self._files.values():
-            sink.close()
-        self._files = {}
+        if self._parts is not None:
+            self._parts.close()
+            self._parts = None
+            self._where = []
+
+
+def _run(fh: IO[bytes], offset: int, chunks: int) -> Iterator[Any]:
+    """The answers of one sorted run of an answers file (``fh`` shared by the runs)."""
+    for _ in range(chunks):
+        fh.seek(offset)
+        chunk = pickle.load(fh)
+        offset = fh.tell()
+        yield from chunk
 
 
 def _credits(rows: Iterable[RowValues]) -> Iterator[RowValues]:
