@@ -111,38 +111,37 @@ def block_rows(
     the text up by line, :mod:`~resv_edi.rules.fact_log`)."""
     first, size, lines, path, refs, credits, credited, amounts, plans, regions = block
     at = range(size) if offsets is None else offsets
-    hashes: Iterable[int | None] = repeat(None) if keys is None else keys
+    count = len(at)
     previous = dict(zip(credits, credited, strict=True))
-    rows: list[RowValues] = []
-    for k, key in zip(at, hashes, strict=False):  # hashes: one per offset, or repeat(None)
-        if lines is None:
-            line = None
-        elif isinstance(lines, int):
-            line = lines + k
-        else:
-            line = lines[k]
-        if isinstance(path, str):
-            where = path
-        elif isinstance(path, tuple):
-            where = f"{path[0]}{first + k + path[1]}{path[2]}"
-        else:
-            where = path[k]
-        credit = k in previous
-        rows.append(
-            (
-                first + k,
-                line,
-                where,
-                refs[k],
-                previous[k] if credit else None,
-                not credit,
-                amounts[k],
-                plans if isinstance(plans, str) else plans[k],
-                regions if isinstance(regions, str) else regions[k],
-                key,
-            )
+    indices = [first + k for k in at]
+    if lines is None:
+        line: Iterable[int | None] = repeat(None, count)
+    elif isinstance(lines, int):
+        line = [lines + k for k in at]
+    else:
+        line = map(lines.__getitem__, at)
+    if isinstance(path, str):
+        where: Iterable[str] = repeat(path, count)
+    elif isinstance(path, tuple):
+        before, shift, after = path
+        where = [f"{before}{index + shift}{after}" for index in indices]
+    else:
+        where = map(path.__getitem__, at)
+    return list(
+        zip(
+            indices,
+            line,
+            where,
+            map(refs.__getitem__, at),
+            map(previous.get, at),
+            [k not in previous for k in at] if previous else repeat(True, count),
+            map(amounts.__getitem__, at),
+            repeat(plans, count) if isinstance(plans, str) else map(plans.__getitem__, at),
+            repeat(regions, count) if isinstance(regions, str) else map(regions.__getitem__, at),
+            repeat(None, count) if keys is None else keys,
+            strict=True,
         )
-    return rows
+    )
 
 
 def plan_regions(block: Sequence[Any]) -> Iterable[tuple[str, str]]:

@@ -29,9 +29,9 @@ import pickle
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from itertools import compress, islice
-from operator import eq, itemgetter, lt
+from operator import itemgetter, lt
 from typing import IO, Any
 
 from resv_edi.rules.fact_log import FactBlock, FactLog, line_keys
@@ -54,6 +54,7 @@ PARTITIONS = 128
 #: most hashes the pass over the kept lines looks for (duplicated and credited references);
 #: past it, every line is answered by the partitions
 NEEDED = 50_000
+ROUNDS = 8  # most passes over the kept lines (each asking for NEEDED hashes at most)
 _CHUNK = 2_000
 _NONE = (None,)  # no first line for this plan yet
 # the answers, in the order reference_issues asks for them
@@ -72,11 +73,8 @@ class PartitionedIndex:
         self._pending: list[RowValues] = []  # rows of the exact path not yet in a record
         self._kept: IO[bytes] | None = None  # the spilled records, open for appending
         self._kept_path: str | None = None
-        self._hashes = array("q")  # the hashes of the references held
-        #: the spilled hashes: one sorted run a spill, each with where its partitions begin
-        self._hash_file: IO[bytes] | None = None
-        self._hash_runs: list[tuple[int, list[int]]] = []
-        self._wanted: set[int] | None = set()  # hashes of credited references (None: many)
+        self._refs = _Hashes(self._folder, "refs")  # the hashes of every line's reference
+        self._credited = _Hashes(self._folder, "credited")  # and of every credited one
         self._any_credit = False
         self._answerer: _Answerer | None = None
         #: R037, answered while adding (lines arrive in line order): each ResvPlan's first
@@ -157,10 +155,10 @@ class PartitionedIndex:
         self._flush_pending()
         if facts is not None:
             self._facts.add(facts)
-        self._hashes.extend(map(hash, block.refs))
+        self._refs.held.extend(map(hash, block.refs))
         if block.credits:
             self._any_credit = True
-            self._want(block.credited)
+            self._credited.held.extend(hash(ref) for ref in block.credited if ref is not None)
         self._held.append((_BLOCK, tuple(block)))
         self._held_lines += n
         if self._held_lines >= BOUND:
@@ -171,21 +169,13 @@ class PartitionedIndex:
         rows = self._pending
         if not rows:
             return
-        self._hashes.extend(map(hash, map(itemgetter(3), rows)))
+        self._refs.held.extend(map(hash, map(itemgetter(3), rows)))
         credited = [row[4] for row in rows if not row[5]]
         if credited:
             self._any_credit = True
-            self._want(credited)
+            self._credited.held.extend(hash(ref) for ref in credited if ref is not None)
         self._held.append((_ROWS, rows))
         self._pending = []
-
-    def _want(self, credited: Iterable[str | None]) -> None:
-        """Note the hashes of credited references (all lines are answered past :data:`NEEDED`)."""
-        wanted = self._wanted
-        if wanted is not None:
-            wanted.update(hash(ref) for ref in credited if ref is not None)
-            if len(wanted) > NEEDED:
-                self._wanted = None
 
     def _region_rows(self, rows: list[RowValues]) -> None:
         """R037 line by line: each plan's first line, and the lines in conflict with it."""
@@ -221,27 +211,10 @@ class PartitionedIndex:
         _dump(self._held, self._kept)
         self._held = []
         self._held_lines = 0
-        if len(self._hashes) >= HASHES:
-            self._spill_hashes()
+        if len(self._refs.held) + len(self._credited.held) >= HASHES:
+            self._refs.spill()
+            self._credited.spill()
         self._facts.spill(folder + "/facts")
-
-    def _spill_hashes(self) -> None:
-        """Append the held hashes, sorted, as one run to the hashes file, noting where the
-        partition of each range of their top bits begins in it."""
-        ordered = sorted(self._hashes)
-        self._hashes = array("q")
-        if not ordered:
-            return
-        if self._hash_file is None:
-            self._hash_file = open(self._folder() + "/hashes", "w+b")  # noqa: SIM115
-        step = -(-(1 << 64) // PARTITIONS)
-        cuts = [0]
-        for number in range(1, PARTITIONS):
-            cuts.append(bisect_left(ordered, -(1 << 63) + number * step, cuts[-1]))
-        cuts.append(len(ordered))
-        self._hash_file.seek(0, 2)
-        self._hash_runs.append((self._hash_file.tell(), cuts))
-        self._hash_file.write(array("q", ordered).tobytes())
 
     def _close_files(self) -> None:
         if self._kept is not None:
@@ -288,44 +261,92 @@ class PartitionedIndex:
         yield from self._answerer.answered(kind)
 
     def _answer(self) -> _Answerer:
-        """The rows of every line an answer may name, given to an :class:`_Answerer`."""
+        """The rows of every line an answer may name, given to an :class:`_Answerer`: in
+        rounds of hash partitions, each asking for at most :data:`NEEDED` hashes (one pass
+        over the kept lines a round), or every line in one pass past :data:`ROUNDS`."""
         self._flush_pending()
         answerer = _Answerer(self._folder, self._text)
-        needed = self._needed()
-        if needed is not None and not needed and not self._any_credit:
+        split = self._refs.spilled or self._credited.spilled
+        if split:
+            self._refs.spill()
+            self._credited.spill()
+        parts = PARTITIONS if split else 1
+        sizes: list[int] = []
+        found: list[set[int]] | None = []  # each partition's, while they are few
+        for number in range(parts):
+            needed = self._needed(number, split)
+            sizes.append(len(needed))
+            if found is not None:
+                found.append(needed)
+                if sum(sizes) > NEEDED:
+                    found = None
+        if not any(sizes) and not self._any_credit:
             return answerer  # no reference used twice, no credit: nothing to answer
+        if found is not None:  # one round
+            self._pass(answerer, set().union(*found), True)
+            return answerer
+        rounds: list[list[int]] = [[]]
+        held = 0
+        for number, size in enumerate(sizes):
+            if held and held + size > NEEDED:
+                rounds.append([])
+                held = 0
+            rounds[-1].append(number)
+            held += size
+        if len(rounds) > ROUNDS:
+            self._pass(answerer, None, True)
+            return answerer
+        for at, numbers in enumerate(rounds):
+            needed = set()
+            for number in numbers:
+                needed |= self._needed(number, split)
+            self._pass(answerer, needed, at == 0)
+        return answerer
+
+    def _needed(self, number: int, split: bool) -> set[int]:
+        """The hashes of partition ``number`` (all when not ``split``) of references used twice
+        or credited."""
+        refs = self._refs.partition(number, split)
+        seen = set(refs)
+        needed = set() if len(seen) == len(refs) else _repeated(refs)
+        return needed.union(seen.intersection(self._credited.partition(number, split)))
+
+    def _pass(self, answerer: _Answerer, needed: set[int] | None, first: bool) -> None:
+        """One pass over the kept lines: the rows of the lines whose reference's hash is
+        ``needed`` (every line's when ``None``) filed by their reference, and in the ``first``
+        pass those of the credits filed by their credited reference (the answerer groups
+        them with the lines of that reference, whichever pass gave these)."""
         facts = _Following(self._facts.blocks())
         for kind, payload in self._records():
             if kind == _ROWS:
                 rows = payload
                 if needed is not None:
-                    rows = [row for row in rows if not row[5] or hash(row[3]) in needed]
-                answerer.add(rows)
+                    rows = [row for row in rows if hash(row[3]) in needed]
+                credits = [row for row in payload if not row[5]] if first else []
+                answerer.add(rows, credits)
+                continue
+            block = payload
+            if needed is None:
+                hits: list[int] = list(range(block[1]))
             else:
-                answerer.add(_selected(payload, needed, facts.at(payload[0])))
-        return answerer
-
-    def _needed(self) -> set[int] | None:
-        """The hashes of references used twice or credited; ``None``: too many, every line."""
-        wanted = self._wanted
-        if wanted is None:
-            return None
-        if not self._hash_runs:  # never spilled: the held hashes are all
-            needed = _repeated(self._hashes)
-        else:
-            self._spill_hashes()
-            fh = self._hash_file
-            assert fh is not None
-            needed = set()
-            for number in range(PARTITIONS):
-                hashes = array("q")
-                for offset, cuts in self._hash_runs:
-                    fh.seek(offset + 8 * cuts[number])
-                    hashes.frombytes(fh.read(8 * (cuts[number + 1] - cuts[number])))
-                needed |= _repeated(hashes)
-                if len(needed) + len(wanted) > NEEDED:
-                    return None
-        return needed.union(wanted)
+                hits = list(
+                    compress(range(block[1]), map(needed.__contains__, map(hash, block[4])))
+                )
+            credits_at = block[5] if first else []
+            if not hits and not credits_at:
+                continue
+            offsets = sorted(set(hits).union(credits_at)) if credits_at else hits
+            fact = facts.at(block[0])
+            keys = None if fact is None else line_keys(fact[2], offsets)
+            rows = block_rows(block, offsets, keys)
+            if not credits_at:
+                answerer.add(rows, [])
+                continue
+            hit, credit = set(hits), set(credits_at)
+            answerer.add(
+                [row for k, row in zip(offsets, rows, strict=True) if k in hit],
+                [row for k, row in zip(offsets, rows, strict=True) if k in credit],
+            )
 
     def _records(self) -> Iterator[tuple[int, Any]]:
         """The kept records, in the order added."""
@@ -338,14 +359,11 @@ class PartitionedIndex:
 
     def close(self) -> None:
         self._close_files()
-        if self._hash_file is not None:
-            self._hash_file.close()
-            self._hash_file = None
-        self._hash_runs = []
+        self._refs.close()
+        self._credited.close()
         self._facts.close()
         self._held = []
         self._pending = []
-        self._hashes = array("q")
         if self._answerer is not None:
             self._answerer.close()
             self._answerer = None
@@ -364,28 +382,58 @@ class PartitionedIndex:
 
 
 def _repeated(hashes: Sequence[int]) -> set[int]:
-    """The values found more than once in ``hashes`` (sorted, then compared in C)."""
-    ordered = sorted(hashes)
-    after = islice(ordered, 1, None)
-    return set(compress(islice(ordered, 1, None), map(eq, ordered, after)))
+    """The values found more than once in ``hashes`` (counted in C)."""
+    return {value for value, n in Counter(hashes).items() if n > 1}
 
 
-def _selected(
-    block: Sequence[Any], needed: set[int] | None, facts: FactBlock | None
-) -> list[RowValues]:
-    """The rows of a kept block's lines whose reference's hash is ``needed`` and of its
-    credits (every line's when ``needed`` is ``None``), each with a hash of its compared
-    values from ``facts`` (the block's, when kept)."""
-    if needed is None:
-        offsets: list[int] = list(range(block[1]))
-    else:
-        hits = compress(range(block[1]), map(needed.__contains__, map(hash, block[4])))
-        credits = block[5]
-        offsets = sorted(set(hits).union(credits)) if credits else list(hits)
-        if not offsets:
-            return []
-    keys = None if facts is None else line_keys(facts[2], offsets)
-    return block_rows(block, offsets, keys)
+class _Hashes:
+    """64-bit hashes (of references) held in an array; past the bound each spill appends them
+    sorted as one run to a file, noting where the partition of each range of their top bits
+    begins in it, so a partition is read back as a few slices."""
+
+    def __init__(self, folder: Callable[[], str], name: str) -> None:
+        self.held = array("q")
+        self._folder = folder
+        self._name = name
+        self._file: IO[bytes] | None = None
+        self._runs: list[tuple[int, list[int]]] = []  # each run's offset and partition cuts
+
+    @property
+    def spilled(self) -> bool:
+        return self._file is not None
+
+    def spill(self) -> None:
+        ordered = sorted(self.held)
+        self.held = array("q")
+        if self._file is None:
+            self._file = open(f"{self._folder()}/{self._name}", "w+b")  # noqa: SIM115
+        step = -(-(1 << 64) // PARTITIONS)
+        cuts = [0]
+        for number in range(1, PARTITIONS):
+            cuts.append(bisect_left(ordered, -(1 << 63) + number * step, cuts[-1]))
+        cuts.append(len(ordered))
+        self._file.seek(0, 2)
+        self._runs.append((self._file.tell(), cuts))
+        self._file.write(array("q", ordered).tobytes())
+
+    def partition(self, number: int, split: bool) -> array[int]:
+        """The hashes of partition ``number`` (spilled), or all (held) when not ``split``."""
+        if not split:
+            return self.held
+        found = array("q")
+        fh = self._file
+        if fh is not None:
+            for offset, cuts in self._runs:
+                fh.seek(offset + 8 * cuts[number])
+                found.frombytes(fh.read(8 * (cuts[number + 1] - cuts[number])))
+        return found
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._runs = []
+        self.held = array("q")
 
 
 class _Following:
@@ -415,16 +463,19 @@ class _Answerer:
     def __init__(self, folder: Callable[[], str], text: Callable[[RowValues], str]) -> None:
         self._folder = folder
         self._text = text
-        self._rows: list[RowValues] = []
+        self._rows: list[RowValues] = []  # the rows asked by their reference
+        self._credits: list[RowValues] = []  # the credits asked by their credited reference
         self._parts: IO[bytes] | None = None  # the partitions' records, once spilled
         self._spilled = False
         self._where: list[list[int]] = []  # each partition's records: their offsets
         self._answers: list[list[Any]] | None = None
         self._runs: dict[int, list[tuple[int, int]]] = {}  # kind -> (offset, chunks) a run
 
-    def add(self, rows: list[RowValues]) -> None:
+    def add(self, rows: list[RowValues], credits: list[RowValues]) -> None:
+        """File ``rows`` by their reference and ``credits`` by their credited reference."""
         self._rows.extend(rows)
-        if len(self._rows) >= BOUND:
+        self._credits.extend(credits)
+        if len(self._rows) + len(self._credits) >= BOUND:
             self._spill_rows()
 
     def _spill_rows(self) -> None:
@@ -442,7 +493,7 @@ class _Answerer:
             [h % count for h in map(hash, map(itemgetter(3), rows))], rows, strict=True
         ):
             by_ref[part].append(row)
-        for row in _credits(rows):
+        for row in self._credits:
             by_prev[hash(row[4]) % count].append(row)
         sink = self._parts
         for number in range(count):
@@ -450,11 +501,12 @@ class _Answerer:
                 self._where[number].append(sink.tell())
                 _dump((by_ref[number], by_prev[number]), sink)
         self._rows = []
+        self._credits = []
 
     def answered(self, kind: int) -> Iterator[tuple[tuple[int, int], Any]]:
         if not self._spilled:  # all in memory: one partition
             if self._answers is None:
-                self._answers = _answers(self._rows, list(_credits(self._rows)), self._text)
+                self._answers = _answers(self._rows, self._credits, self._text)
             yield from self._answers[kind]
             return
         if not self._runs:
@@ -516,12 +568,6 @@ def _run(fh: IO[bytes], offset: int, chunks: int) -> Iterator[Any]:
         chunk = pickle.load(fh)
         offset = fh.tell()
         yield from chunk
-
-
-def _credits(rows: Iterable[RowValues]) -> Iterator[RowValues]:
-    """The credits among ``rows``: filed again under the reference they credit (``None``
-    when they name none)."""
-    return (row for row in rows if not row[5])
 
 
 def _dump(value: Any, sink: IO[bytes]) -> None:
@@ -614,18 +660,18 @@ def _credit_answers(
             most = latest[6] if most is None else max(most, latest[6])
             at += 1
         credited += credit[6]
-        row = _row(credit)
         if most is None:
             if same_ref:  # the reference is in the message, but no earlier debit
-                answers[_CREDITS].append(((idx, 0), CreditProblem(row, None)))
+                answers[_CREDITS].append(((idx, 0), CreditProblem(_row(credit), None)))
             continue
         if credited > most:
-            answers[_CREDITS].append(((idx, 0), CreditProblem(row, most, credited)))
+            answers[_CREDITS].append(((idx, 0), CreditProblem(_row(credit), most, credited)))
         assert latest is not None
         if (credit[9] is None or credit[9] != latest[9]) and (
             (mine := text(credit)) != (theirs := text(latest))
         ):
             found, expected = shown_values(mine), shown_values(theirs)
+            row = _row(credit)
             order = 0
             for name, mine, theirs in zip(names, found, expected, strict=True):
                 if mine != theirs:

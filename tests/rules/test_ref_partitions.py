@@ -172,7 +172,8 @@ def _shown(index: Any, blocked: set[int]) -> list[list[Any]]:
     numbering=st.sampled_from(["consecutive", "none", "gaps"]),
     bound=st.sampled_from([3, 7, 50_000]),
     hashes=st.sampled_from([2, 5, 1_000_000]),
-    needed=st.sampled_from([0, 3, 1_000_000]),
+    needed=st.sampled_from([0, 1, 3, 1_000_000]),
+    rounds=st.sampled_from([1, 3, 100]),
 )
 def test_column_blocks_answer_as_rows(
     lines: list[tuple[Any, ...]],
@@ -180,13 +181,16 @@ def test_column_blocks_answer_as_rows(
     bound: int,
     hashes: int,
     needed: int,
+    rounds: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Clean blocks given as columns, in memory and spilled (the kept lines, the hashes, the
-    rows answered), with few or too many hashes asked about, answer as the SQLite index."""
+    rows answered), asking for the hashes in one pass, in rounds or for every line, answer
+    as the SQLite index."""
     monkeypatch.setattr(partitions, "BOUND", bound)
     monkeypatch.setattr(partitions, "HASHES", hashes)
     monkeypatch.setattr(partitions, "NEEDED", needed)
+    monkeypatch.setattr(partitions, "ROUNDS", rounds)
     monkeypatch.setattr(partitions, "PARTITIONS", 4)
     blocked = {n for n, line in enumerate(lines, 1) if line[7]}
     with ReferenceIndex() as sql, PartitionedIndex() as ours:
@@ -216,3 +220,41 @@ def test_block_rows_rebuild_each_place() -> None:
         (7, 22, "/M/P[6]/x", "C", None, True, 3, "P", "W1", None),
     ]
     assert block_rows(block, [2], [99]) == [(7, 22, "/M/P[6]/x", "C", None, True, 3, "P", "W1", 99)]
+
+
+@pytest.mark.parametrize(
+    ("needed", "rounds", "passes"),
+    [(1_000_000, 8, "one"), (0, 100, "rounds"), (0, 1, "every line")],
+)
+def test_rounds_of_hashes(
+    needed: int, rounds: int, passes: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spilled hashes asked for in one pass, in rounds (credits filed once, in the first) or
+    for every line, answer as the SQLite index."""
+    for name, value in [("BOUND", 3), ("HASHES", 2), ("PARTITIONS", 4)]:
+        monkeypatch.setattr(partitions, name, value)
+    monkeypatch.setattr(partitions, "NEEDED", needed)
+    monkeypatch.setattr(partitions, "ROUNDS", rounds)
+    every: list[bool] = []  # each pass: over every line?
+    real = PartitionedIndex._pass
+
+    def counted(self: PartitionedIndex, *args: Any) -> None:
+        every.append(args[1] is None)
+        real(self, *args)
+
+    monkeypatch.setattr(PartitionedIndex, "_pass", counted)
+    lines = [
+        (f"R{i % 6 + 1}", "R2" if i % 3 == 0 else None, i % 3 != 0, 10 + i, "P1", "W001", *extra)
+        for i, extra in enumerate((VALUES[i % 4], i % 2) for i in range(24))
+    ]
+    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
+    with ReferenceIndex() as sql, PartitionedIndex() as ours:
+        _fill_mixed_sql(sql, lines, "gaps")
+        _fill_mixed(ours, lines, "gaps")
+        found = _shown(ours, blocked)
+        assert found == _shown(sql, blocked)
+    assert all(map(len, found[:3]))  # duplicates, credit problems and differences
+    if passes == "rounds":
+        assert len(every) > 1 and not any(every)
+    else:
+        assert every == [passes == "every line"]
