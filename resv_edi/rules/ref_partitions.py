@@ -49,7 +49,7 @@ from resv_edi.rules.references import (
 )
 
 BOUND = 10_000  # lines (rows) held in memory before they are spilled
-HASHES = 200_000  # references' hashes held in memory (8 bytes each) before they are spilled
+HASHES = 20_000  # hashes held (8 bytes each; sorted as a list of ints when spilled)
 PARTITIONS = 128
 #: most hashes the pass over the kept lines looks for (duplicated and credited references);
 #: past it, every line is answered by the partitions
@@ -628,8 +628,19 @@ def _answers(
     for prev, named in by_prev.items():
         if prev is None:  # a credit naming no line: R004
             answers[_CREDITS].extend(((c[0], 0), CreditProblem(_row(c), None)) for c in named)
-        else:
-            _credit_answers(named, by_ref.get(prev, []), answers, text)
+            continue
+        same_ref = by_ref.get(prev, [])
+        if len(named) == 1 and len(same_ref) == 1:  # the common case: one debit, one credit
+            credit, debit = named[0], same_ref[0]
+            if (
+                debit[5]
+                and debit[0] < credit[0]
+                and credit[6] <= debit[6]
+                and credit[9] is not None
+                and credit[9] == debit[9]
+            ):
+                continue  # an earlier debit, not exceeded, the same compared values
+        _credit_answers(named, same_ref, answers, text)
     for found in answers:
         found.sort(key=lambda a: a[0])
     return answers
