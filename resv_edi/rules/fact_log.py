@@ -34,15 +34,16 @@ def encode(columns: Sequence[Sequence[Any]]) -> Encoded:
     then keeps the value, not a tuple)."""
     show = str if len(columns) == 1 else repr
     encoded: Encoded = []
-    for column in columns:
-        if column and list(column).count(column[0]) == len(column):  # one value
+    for values in columns:
+        column = values if type(values) is list else list(values)  # kept, not copied
+        if column and column.count(column[0]) == len(column):  # one value
             if type(column[0]) in _RAW:
                 encoded.append(([column[0]], None, True))
             else:
                 encoded.append(([show(column[0])], None, False))
             continue
         if _RAW.issuperset(map(type, column)):
-            encoded.append((list(column), None, True))
+            encoded.append((column, None, True))
             continue
         distinct = dict.fromkeys(column)
         if len(distinct) == 1:
