@@ -231,19 +231,19 @@ class PartitionedIndex:
 
     def duplicates(self) -> Iterator[Duplicate]:
         """Every line whose reference was used by an earlier line, in line order."""
-        for _, answer in self._answered(_DUPLICATES):
-            yield answer
+        for _, (row, first, first_line) in self._answered(_DUPLICATES):
+            yield Duplicate(_row(row), first, first_line)
 
     def credit_problems(self) -> Iterator[CreditProblem]:
         """Credits naming no debit of this message they could credit (R004) or more than it
         (R025); credits of lines outside the message are not judged."""
-        for _, answer in self._answered(_CREDITS):
-            yield answer
+        for _, (row, debit_amount, credited) in self._answered(_CREDITS):
+            yield CreditProblem(_row(row), debit_amount, credited)
 
     def credit_differences(self) -> Iterator[CreditDifference]:
         """Every element (R035) in which a credit differs from the debit it credits."""
-        for _, answer in self._answered(_DIFFERENCES):
-            yield answer
+        for _, (row, element, found, expected) in self._answered(_DIFFERENCES):
+            yield CreditDifference(_row(row), element, found, expected)
 
     def region_conflicts(self) -> Iterator[RegionConflict]:
         """Every line (R037) whose Werkgebied differs from the first line of its ResvPlan."""
@@ -546,7 +546,7 @@ class _Answerer:
                         start = sink.tell()
                         chunks = 0
                         for at in range(0, len(found), _CHUNK):
-                            pickle.dump(found[at : at + _CHUNK], sink)
+                            _dump(found[at : at + _CHUNK], sink)
                             chunks += 1
                         self._runs[kind].append((start, chunks))
         finally:
@@ -565,7 +565,7 @@ def _run(fh: IO[bytes], offset: int, chunks: int) -> Iterator[Any]:
     """The answers of one sorted run of an answers file (``fh`` shared by the runs)."""
     for _ in range(chunks):
         fh.seek(offset)
-        chunk = pickle.load(fh)
+        chunk = next(_records(fh))
         offset = fh.tell()
         yield from chunk
 
@@ -607,8 +607,10 @@ def _answers(
     rows: list[RowValues], credits: list[RowValues], text: Callable[[RowValues], str]
 ) -> list[list[Any]]:
     """The answers over one partition: its rows (by their reference) and its credits (by the
-    reference they credit), each answer sorted by line index. Only references used twice or
-    credited are grouped (counted in C first: most references are used once)."""
+    reference they credit), each answer sorted by line index, as its sort key and its values
+    (the row and what the answer adds: plain values that marshal writes fast; the answer's
+    dataclass is made when it is given out). Only references used twice or credited are
+    grouped (counted in C first: most references are used once)."""
     counts = Counter(map(itemgetter(3), rows))
     by_prev: dict[str | None, list[RowValues]] = defaultdict(list)
     for row in credits:
@@ -624,10 +626,10 @@ def _answers(
             same.sort(key=_index)
             first = same[0]
             for row in same[1:]:
-                answers[_DUPLICATES].append(((row[0], 0), Duplicate(_row(row), first[0], first[1])))
+                answers[_DUPLICATES].append(((row[0], 0), (row, first[0], first[1])))
     for prev, named in by_prev.items():
         if prev is None:  # a credit naming no line: R004
-            answers[_CREDITS].extend(((c[0], 0), CreditProblem(_row(c), None)) for c in named)
+            answers[_CREDITS].extend(((c[0], 0), (c, None, 0)) for c in named)
             continue
         same_ref = by_ref.get(prev, [])
         if len(named) == 1 and len(same_ref) == 1:  # the common case: one debit, one credit
@@ -673,22 +675,20 @@ def _credit_answers(
         credited += credit[6]
         if most is None:
             if same_ref:  # the reference is in the message, but no earlier debit
-                answers[_CREDITS].append(((idx, 0), CreditProblem(_row(credit), None)))
+                answers[_CREDITS].append(((idx, 0), (credit, None, 0)))
             continue
         if credited > most:
-            answers[_CREDITS].append(((idx, 0), CreditProblem(_row(credit), most, credited)))
+            answers[_CREDITS].append(((idx, 0), (credit, most, credited)))
         assert latest is not None
         if (credit[9] is None or credit[9] != latest[9]) and (
             (mine := text(credit)) != (theirs := text(latest))
         ):
             found, expected = shown_values(mine), shown_values(theirs)
-            row = _row(credit)
             order = 0
             for name, mine, theirs in zip(names, found, expected, strict=True):
                 if mine != theirs:
                     order += 1
-                    diff = CreditDifference(row, name, mine, theirs)
-                    answers[_DIFFERENCES].append(((idx, order), diff))
+                    answers[_DIFFERENCES].append(((idx, order), (credit, name, mine, theirs)))
 
 
 def _index(row: RowValues) -> int:
