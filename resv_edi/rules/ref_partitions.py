@@ -9,17 +9,19 @@ R037 region conflicts, each in line order.
 
 Adding is cheap: a clean block is kept as its columns
 (:class:`~resv_edi.rules.ref_blocks.RefBlock`), a line of the exact path as its row, and the
-64-bit ``hash`` of every reference goes to an array (sorted and split by its top bits into
-partition files past the bound). At the end the hashes used twice (R003) and those of credited
-references (R004/R025/R035) are what a line must carry to be named by an answer: one pass over
-the kept lines rebuilds the rows of those lines and of every credit (a hash collision only adds
-a row), and these rows are answered as before: grouped by reference and by credited reference,
-hash-partitioned into spill files past the bound, each partition answered in memory. When too
-many hashes are asked about, every line is answered that way. Memory stays flat: at most
-:data:`BOUND` lines are held while adding, one partition while answering, and the answers are
-merged from sorted spill files. R037 is answered while adding (lines arrive in line order):
-only each ResvPlan's first line is kept (memory grows with the number of distinct plans, a
-handful per sender), conflicts spill past the bound.
+64-bit ``hash`` of every reference, and of every credited reference, goes to an array (sorted
+and appended as one run to a file past :data:`HASHES`, with where each partition of their top
+bits begins). At the end the hashes used twice (R003) and the credited hashes that are also a
+line's reference (R004/R025/R035) are what a line must carry for an answer to name it: a pass
+over the kept lines rebuilds the rows of those lines and of every credit (a hash collision only
+adds a row), and these rows are answered as rows always were: grouped by reference and by
+credited reference, hash-partitioned into a spill file past the bound, each partition answered
+in memory. Past :data:`NEEDED` hashes the pass is made in rounds of partitions; past
+:data:`ROUNDS` rounds every line is answered that way. Memory stays flat: at most :data:`BOUND`
+lines and :data:`HASHES` hashes are held while adding, :data:`NEEDED` hashes and one partition
+while answering, and the answers are merged from sorted runs. R037 is answered while adding
+(lines arrive in line order): only each ResvPlan's first line is kept (memory grows with the
+number of distinct plans, a handful per sender), conflicts spill past the bound.
 """
 
 from __future__ import annotations
