@@ -58,19 +58,27 @@ class _Field:
     length: int
     checked: bool
     slice: slice
-    #: the values of texts seen in every record of a block (:data:`_NO_VALUE`: a problem)
+    #: the values of texts seen in every record of a block (:data:`_NO_VALUE`: a problem);
+    #: never kept for a patient field or a record of a person or of free text
     constants: dict[str, Any]
+    keeps: bool
 
 
 _PLANS: dict[tuple[int, Convert], tuple[RecordLayout, list[_Field]]] = {}
 _MAX_CONSTANTS = 256  # distinct constant texts kept per field
+#: record roles whose values are never kept beyond their block (persons, free text)
+_UNKEPT_ROLES = frozenset({"insured", "debtor", "comment"})
 
 
 def _plan(rl: RecordLayout, convert: Convert) -> list[_Field]:
     found = _PLANS.get((id(rl), convert))
     if found is None or found[0] is not rl:
+        unkept = rl.role in _UNKEPT_ROLES
         fields = [
-            _Field(f, f.key, f.start - 1, f.length, f.checked, f.slice, {}) for f in rl.fields
+            _Field(
+                f, f.key, f.start - 1, f.length, f.checked, f.slice, {}, not (unkept or f.patient)
+            )
+            for f in rl.fields
         ]
         found = _PLANS[id(rl), convert] = (rl, fields)
     return found[1]
@@ -166,6 +174,6 @@ def _one_value(convert: Convert, f: _Field, raw: str) -> Any:
     else:
         values = convert(f.spec, [raw])
         value = _NO_VALUE if values is None else values[0]
-    if len(f.constants) < _MAX_CONSTANTS:
+    if f.keeps and len(f.constants) < _MAX_CONSTANTS:
         f.constants[raw] = value
     return value

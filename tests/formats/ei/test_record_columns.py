@@ -205,3 +205,26 @@ def test_reader_blocks_on_mutations(seed: int, monkeypatch: pytest.MonkeyPatch) 
     _read_both(data, monkeypatch, 7)
     _read_both(data, monkeypatch, 7, limits=Limits(max_errors=3))
     _read_both(data, monkeypatch, 5, limits=Limits(max_records=12))
+
+
+def test_no_patient_value_is_kept() -> None:
+    """The constants ``record_columns`` keeps between blocks hold no value of a patient field
+    nor of a person's or free-text record, also where a block of one record makes every
+    field a constant."""
+    import resv_edi.vektis.record_columns as columns
+
+    for standard in STANDARDS:
+        data = join(_records(standard, 1))
+        for batch in (1, 1024):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(framing, "_BATCH", batch)
+                assert list(read_records(io.BytesIO(data)))
+    person_roles = {"insured", "debtor", "comment"}
+    kept = []
+    for rl, fields in columns._PLANS.values():
+        for f in fields:
+            if f.spec.patient or rl.role in person_roles:
+                assert not f.keeps and not f.constants, (rl.type, f.key)
+            elif f.constants:
+                kept.append(f)
+    assert kept  # the constants of other fields are kept
