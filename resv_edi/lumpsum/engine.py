@@ -10,8 +10,9 @@ lump-sum record cannot hold (an AGB code that is not 8 digits, ...) is a coded i
 the line and field it came from, never an exception: the record's validation error, which
 would repeat the value, is caught and reduced to the names of the elements that failed.
 
-Memory: one small accumulator per group key, plus per-file counters; the number of files and
-lines does not matter.
+Memory: one small accumulator per group key, plus per-file counters and at most
+:data:`_MAX_OUTCOMES` kinds of claim line (see :meth:`LumpSumEngine._columns`); the number of
+files and lines does not matter.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ _ELEMENT_ROLE = {
 #: what became of a claim line (see :meth:`LumpSumEngine._line`) besides a group
 _SKIPPED = "skipped"
 _OUTSIDE = "outside"
+#: kinds of claim line kept per file (memory stays flat; past it, lines go the exact way)
+_MAX_OUTCOMES = 8192
 
 
 @dataclass(slots=True)
@@ -203,7 +206,7 @@ class LumpSumEngine:
             if outcome is None or (amount is None and outcome is not _SKIPPED):
                 # the exact way: the first line of its kind, or one with an issue
                 outcome = self._line(run, rtype, line, dict(zip(ids, row, strict=True)))
-                if outcome is not None and amount is not None:
+                if outcome is not None and amount is not None and len(known) < _MAX_OUTCOMES:
                     known[key] = outcome
             elif outcome is _SKIPPED:
                 summary.lines += 1

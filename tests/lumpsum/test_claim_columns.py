@@ -165,3 +165,11 @@ def test_claim_columns_hold_no_patient_data(
     blob = repr(found).encode("utf-8")
     for needle in _needles(p):
         assert needle not in blob
+
+
+def test_kinds_of_line_kept_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the cap on kinds of claim line kept, lines go the exact way: the same answer."""
+    monkeypatch.setattr(engine, "_MAX_OUTCOMES", 2)
+    path = tmp_path / "claims.ei"
+    path.write_bytes(_claims("HA304", 60, 5, days=3))
+    _engine_both(path, "HA304", monkeypatch)
