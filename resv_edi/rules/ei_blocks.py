@@ -16,11 +16,11 @@ doubtful is read record by record, so the answer is the exact path's by construc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import eq, le, lt
 from typing import IO, Any
 
 from resv_edi.errors import Issue
@@ -28,10 +28,11 @@ from resv_edi.formats.ei.resv import ResvLayout, element_column, read_ei_blocks,
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.rules.block_check import BlockCheck
 from resv_edi.rules.blocks import CleanRun, alias_columns, clean_run
+from resv_edi.rules.ei_columns import Spread, read_columns
 from resv_edi.source import Runs
 from resv_edi.vektis.framing import NOT_CONTROL, FrameRun, framed_lines, looks_utf8
-from resv_edi.vektis.layout import FieldSpec, RecordLayout
-from resv_edi.vektis.reader import EIReader, parse_column
+from resv_edi.vektis.layout import RecordLayout
+from resv_edi.vektis.reader import EIReader
 
 BLOCK = 2048
 #: lines framed right before a block is worth checking; fewer go the exact way
@@ -85,6 +86,10 @@ class EiCheck(BlockCheck):
 
     _reader: EIReader | None = None
     _exact_until = 0  # lines up to this one go the exact way (a block found doubtful)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._spread = Spread()  # which fields hold all different texts
 
     def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
         # the exact reader opens the file itself (it reads the header first), as in ``read``
@@ -159,64 +164,77 @@ class EiCheck(BlockCheck):
 
     def _run(self, text: str, types: list[bytes], plan: _Plan, reader: Any) -> FrameRun | None:
         """The block's :class:`FrameRun` when all its records are certainly clean."""
-        length = plan.length
-        stride = length + 2
         first_line = reader.scanner.lines + 1
-        mains = [j for j, t in enumerate(types) if t == plan.main_b]
-        notes = [j for j, t in enumerate(types) if t != plan.main_b]
-        size = BLOCK
-        if len(types) < size:  # the block padded to its full size: one set of getters
-            text += " " * (stride * (size - len(types)))
-        main = _fields_of(plan.main, text, mains, size)
+        count = len(types)
+        main_b = plan.main_b
+        notes = [j for j, t in enumerate(types) if t != main_b]
+        mains = [j for j, t in enumerate(types) if t == main_b] if notes else None
+        n = count - len(notes)
+        probe = self._spread.probing()
+        main = read_columns(
+            plan.main, text, count, mains, _keys(plan.main.type), self._spread, probe
+        )
         if main is None:
             return None
         elements: dict[str, list[Any]] = {}
+        distinct: dict[str, list[Any]] = {}
         for fm in plan.rl.fields[plan.main.type]:
-            elements[fm.element] = list(element_column(fm, main[fm.spec.key]))
-        ids = list(map(int, main[plan.main.detail_id.key]))  # type: ignore[union-attr]
+            column = main[fm.spec.key]
+            made = element_column(fm, column.values)
+            elements[fm.element] = column.per_record(made)
+            distinct[fm.element] = (
+                elements[fm.element] if column.texts is None else list(dict.fromkeys(made))
+            )
+        ids = list(map(int, main[plan.main.detail_id.key].per_record()))  # type: ignore[union-attr]
         if notes:
             assert plan.comment is not None and plan.comment.detail_id is not None
-            comment = _fields_of(plan.comment, text, notes, size)
+            assert mains is not None
+            comment = read_columns(
+                plan.comment, text, count, notes, _keys(plan.comment.type), self._spread, probe
+            )
             if comment is None:
                 return None
             at = {j: i for i, j in enumerate(mains)}
             for fm in plan.rl.fields[plan.comment.type]:
-                column: list[Any] = [None] * len(mains)
-                for j, value in zip(notes, element_column(fm, comment[fm.spec.key]), strict=True):
-                    column[at[j - 1]] = value
-                elements[fm.element] = column
+                noted: list[Any] = [None] * n
+                made = element_column(fm, comment[fm.spec.key].per_record())
+                for j, value in zip(notes, made, strict=True):
+                    noted[at[j - 1]] = value
+                elements[fm.element] = noted
+                distinct[fm.element] = list(dict.fromkeys(noted))
             number = dict(zip(mains, ids, strict=True))
-            number.update(zip(notes, map(int, comment[plan.comment.detail_id.key]), strict=True))
-            numbers = [number[j] for j in range(len(types))]
+            note_ids = map(int, comment[plan.comment.detail_id.key].per_record())
+            number.update(zip(notes, note_ids, strict=True))
+            numbers = [number[j] for j in range(count)]
+            roles = ["comment" if t != main_b else "service" for t in types]
         else:
             numbers = ids
-        roles = ["comment" if t != plan.main_b else "service" for t in types]
-        if not reader.takes_run(numbers[0], roles[0], len(types)):
+            roles = ["service"] * count
+        if not reader.takes_run(numbers[0], roles[0], count) or not _numbered(numbers, roles):
             return None
-        if any(
-            b < a or (b == a and role != "comment")
-            for a, b, role in zip(numbers, numbers[1:], roles[1:], strict=False)
-        ):
-            return None
-        columns = alias_columns(elements, len(mains), context=None)
+        columns = alias_columns(elements, n, None, distinct)
         if columns is None or not self.clean_lines(columns):
             return None
         sums: dict[str, int] = {}
-        layout = plan.rl.layout
-        for total in layout.totals:
+        for total in plan.rl.layout.totals:
             net = 0
             for _, amount_key, dc_key in total.sums:
-                amounts = main[amount_key]
-                signs = main[dc_key] if dc_key is not None else repeat("D")
-                net += sum(-a if s == "C" else a for a, s in zip(amounts, signs, strict=False))
+                amounts = main[amount_key].per_record()
+                net += sum(amounts)
+                if dc_key is not None:
+                    credits = map(eq, main[dc_key].per_record(), repeat("C"))
+                    net -= 2 * sum(compress(amounts, credits))
             sums[total.field.key] = net
-        counts = {plan.main.type: len(mains)}
+        counts = {plan.main.type: n}
         if notes:
             counts[plan.comment.type] = len(notes)  # type: ignore[union-attr]
-        lines = [first_line + j for j in mains]
+        if mains is None:
+            lines: Sequence[int] = range(first_line, first_line + count)
+        else:
+            lines = [first_line + j for j in mains]
         return FrameRun(
             first_line,
-            len(types),
+            count,
             plan.main.type,
             counts,
             roles[-1],
@@ -227,48 +245,20 @@ class EiCheck(BlockCheck):
         )
 
 
-def _fields_of(
-    rl: RecordLayout, text: str, rows: list[int], size: int
-) -> dict[str, Sequence[Any]] | None:
-    """Every needed field's column of values (by key) in records ``rows`` of the block
-    ``text`` (``size`` records at the stride), as the reader reads them; ``None`` when any
-    value has a problem."""
-    count = len(rows)
-    if count != size:  # the records of ``rows`` alone, at the same stride
-        stride = len(text) // size
-        size = min(size, 1 << (count - 1).bit_length())  # few rows: fewer getters
-        picked = "".join([text[j * stride : (j + 1) * stride] for j in rows])
-        text = picked + " " * (stride * (size - count))
-    columns: dict[str, Sequence[Any]] = {}
-    for f, getter in _column_getters(rl.type, size):
-        raws = getter(text)
-        values = parse_column(f, raws[:count] if count < size else raws)
-        if values is None:
-            return None
-        columns[f.key] = values
-    return columns
-
-
 @cache
-def _column_getters(
-    rtype: str, size: int
-) -> tuple[tuple[FieldSpec, Callable[[str], tuple[str, ...]]], ...]:
-    """Per field of record type ``rtype`` that the block needs (checked or mapped): the
-    getter of its texts in ``size`` records at the record stride."""
-    rl = resv_layout(DECLARATIE.name)
-    mapped = {fm.spec.key for fm in rl.fields.get(rtype, ())}
-    stride = rl.layout.record_length + 2
-    getters: list[tuple[FieldSpec, Callable[[str], tuple[str, ...]]]] = []
-    for f in rl.layout.records[rtype].fields:
-        if f.checked or f.key in mapped:
-            at = f.start - 1
-            slices = [slice(j + at, j + at + f.length) for j in range(0, size * stride, stride)]
-            getters.append((f, itemgetter(*slices) if size > 1 else _one(slices[0])))
-    return tuple(getters)
+def _keys(rtype: str) -> frozenset[str]:
+    """The keys of record type ``rtype``'s fields that carry model elements."""
+    return frozenset(fm.spec.key for fm in resv_layout(DECLARATIE.name).fields.get(rtype, ()))
 
 
-def _one(where: slice) -> Callable[[str], tuple[str, ...]]:
-    return lambda text: (text[where],)
+def _numbered(numbers: list[int], roles: list[str]) -> bool:
+    """The detail numbers go up, each comment's at least its line's (as the reader checks)."""
+    nexts = numbers[1:]
+    if all(map(lt, numbers, nexts)):
+        return True
+    if not all(map(le, numbers, nexts)):
+        return False
+    return all(map(eq, compress(roles[1:], map(eq, numbers, nexts)), repeat("comment")))
 
 
 def _in_order(types: list[bytes], plan: _Plan, after: bytes) -> int:
