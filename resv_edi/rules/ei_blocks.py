@@ -170,10 +170,7 @@ class EiCheck(BlockCheck):
         notes = [j for j, t in enumerate(types) if t != main_b]
         mains = [j for j, t in enumerate(types) if t == main_b] if notes else None
         n = count - len(notes)
-        probe = self._spread.probing()
-        main = read_columns(
-            plan.main, text, count, mains, _keys(plan.main.type), self._spread, probe
-        )
+        main = read_columns(plan.main, text, count, mains, _keys(plan.main.type), self._spread)
         if main is None:
             return None
         elements: dict[str, list[Any]] = {}
@@ -190,7 +187,7 @@ class EiCheck(BlockCheck):
             assert plan.comment is not None and plan.comment.detail_id is not None
             assert mains is not None
             comment = read_columns(
-                plan.comment, text, count, notes, _keys(plan.comment.type), self._spread, probe
+                plan.comment, text, count, notes, _keys(plan.comment.type), self._spread
             )
             if comment is None:
                 return None

@@ -1,13 +1,15 @@
 """The columns of a block of fixed-width EI records, read once per distinct text.
 
-A block's text holds whole records at the record stride. Each field the block check needs is
-sliced for all its records at once (:func:`_getters`, one ``itemgetter`` of slices per field),
-and its texts go through the reader's converter (:func:`~resv_edi.vektis.reader.parse_column`)
-and the element mapping (:func:`~resv_edi.formats.ei.resv.element_column`) once per distinct
-text: a column of codes, dates or parties has a few distinct texts in a block of thousands.
-Fields whose texts are (nearly) all different (references, amounts, free text) are converted
-as they are, without looking for repeats; which fields those are, a :class:`Spread` learns from
-the blocks it has seen. Either way the values are the same; only the cost differs.
+A block's text holds whole records at the record stride. The fields the block check needs
+are sliced for all records at once (one ``itemgetter`` of slices per stretch of neighbouring
+fields), and their texts go through the reader's converter
+(:func:`~resv_edi.vektis.reader.parse_column`) once per distinct text: codes, dates and
+parties have a few distinct texts in a block of thousands, so a stretch of such fields is
+sliced, compared and converted once per distinct stretch and cut into its fields there.
+Fields whose texts are (nearly) all different (references, amounts, free text) are sliced on
+their own and converted as they are, without looking for repeats; which fields those are, a
+:class:`Spread` learns from the blocks it has seen. Either way the values are the same; only
+the cost differs.
 """
 
 from __future__ import annotations
@@ -20,22 +22,28 @@ from typing import Any
 from resv_edi.vektis.layout import FieldSpec, RecordLayout
 from resv_edi.vektis.reader import parse_column
 
-#: every this many blocks all fields are looked at for repeats again (the mix may change)
+#: every this many blocks, the fields taken as all different are looked at for repeats again
 PROBE_EVERY = 16
+#: a block of fewer records teaches a :class:`Spread` nothing (too few to tell)
+LEARN_FROM = 64
 
 
 class Spread:
-    """Which fields hold (nearly) all different texts: learnt per block, looked at afresh
-    every :data:`PROBE_EVERY` blocks."""
+    """Which fields hold (nearly) all different texts (field ids): learnt from the blocks
+    read; the fields taken as such are looked at again every :data:`PROBE_EVERY` blocks."""
 
     def __init__(self) -> None:
-        self.wide: set[str] = set()  # field ids
+        self.wide: frozenset[str] = frozenset()
         self.blocks = 0
 
-    def probing(self) -> bool:
-        """Whether this block looks at every field for repeats (counts the block)."""
-        self.blocks += 1
-        return self.blocks % PROBE_EVERY == 1
+    def learn(self, field_id: str, distinct: int, count: int) -> None:
+        """Field ``field_id`` has ``distinct`` different texts in ``count`` records."""
+        if count < LEARN_FROM:
+            return
+        if distinct * 2 > count:
+            self.wide |= {field_id}
+        elif field_id in self.wide:
+            self.wide -= {field_id}
 
 
 class Texts:
@@ -93,46 +101,46 @@ def read_columns(
     rows: list[int] | None,
     keys: frozenset[str],
     spread: Spread,
-    probe: bool,
 ) -> dict[str, Column] | None:
     """The :class:`Column` (by field key) of every field of ``rl`` that is checked or in
     ``keys``, over records ``rows`` (all ``count`` when ``None``) of the block ``text``
-    (``count`` records at the stride); ``None`` when any value has a problem.
-
-    Neighbouring fields with few distinct texts are sliced as one stretch, and each distinct
-    stretch is cut into its fields (while probing, every field is sliced on its own)."""
+    (``count`` records at the stride); ``None`` when any value has a problem."""
     stride = len(text) // count
     if rows is not None and len(rows) * 4 < count:  # a few records: those alone
         text = "".join([text[j * stride : (j + 1) * stride] for j in rows])
         count, rows = len(rows), None
+    n = count if rows is None else len(rows)
     size = 1 << max(count - 1, 0).bit_length()
     pick = None if rows is None else itemgetter(*rows) if len(rows) > 1 else _one_of(rows[0])
-    wide = frozenset() if probe else frozenset(spread.wide)
+    spread.blocks += 1
+    probe = spread.blocks % PROBE_EVERY == 0
+    wide = spread.wide
     columns: dict[str, Column] = {}
-    for piece, getter in _pieces(rl, keys, wide, probe, stride, size):
+    for piece, getter in _pieces(rl, keys, wide, stride, size):
         raws: Sequence[str] = getter(text)
         raws = pick(raws) if pick is not None else raws[:count] if count < size else raws
         if len(piece) > 1:  # a stretch of fields, each cut from its distinct texts
             texts = Texts(raws)
             for f, at in piece:
                 cut = slice(at, at + f.length)
-                values = parse_column(f, [text_[cut] for text_ in texts.distinct])
+                cuts = [stretch[cut] for stretch in texts.distinct]
+                distinct = list(dict.fromkeys(cuts))
+                spread.learn(f.id, len(distinct), n)
+                values = parse_column(f, distinct, distinct=True)
                 if values is None:
                     return None
+                if len(distinct) != len(cuts):
+                    values = list(map(dict(zip(distinct, values, strict=True)).__getitem__, cuts))
                 columns[f.key] = Column(texts, values, own=False)
             continue
         f = piece[0][0]
-        if f.id in wide:
+        if f.id in wide and not probe:
             column = Column(None, raws)
             values = parse_column(f, raws, distinct=True)
         else:
             column = Column(Texts(raws), raws)
             distinct = column.texts.distinct  # type: ignore[union-attr]
-            if probe:
-                if len(distinct) * 2 > len(raws):
-                    spread.wide.add(f.id)
-                else:
-                    spread.wide.discard(f.id)
+            spread.learn(f.id, len(distinct), n)
             values = parse_column(f, distinct, distinct=True)
         if values is None:
             return None
@@ -147,17 +155,12 @@ _made: dict[tuple[Any, ...], tuple[RecordLayout, _Pieces]] = {}
 
 
 def _pieces(
-    rl: RecordLayout,
-    keys: frozenset[str],
-    wide: frozenset[str],
-    alone: bool,
-    stride: int,
-    size: int,
+    rl: RecordLayout, keys: frozenset[str], wide: frozenset[str], stride: int, size: int
 ) -> _Pieces:
     """The needed fields of ``rl`` (checked or in ``keys``) in stretches of neighbours not
-    in ``wide`` (each field ``alone`` when asked), with the getter of each stretch's texts in
-    ``size`` records at ``stride`` (a record beyond the text gives empty texts); made once."""
-    key = (id(rl), keys, wide, alone, stride, size)
+    in ``wide``, with the getter of each stretch's texts in ``size`` records at ``stride``
+    (a record beyond the text gives empty texts); made once."""
+    key = (id(rl), keys, wide, stride, size)
     made = _made.get(key)
     if made is not None and made[0] is rl:
         return made[1]
@@ -168,7 +171,6 @@ def _pieces(
         last = stretches[-1][-1] if stretches else None
         if (
             last is not None
-            and not alone
             and f.id not in wide
             and last.id not in wide
             and last.start + last.length == f.start
@@ -179,8 +181,9 @@ def _pieces(
     pieces = []
     for stretch in stretches:
         at = stretch[0].start - 1
-        length = sum(f.length for f in stretch)
-        slices = [slice(j + at, j + at + length) for j in range(0, size * stride, stride)]
+        end = at + sum(f.length for f in stretch)
+        span = size * stride
+        slices = list(map(slice, range(at, at + span, stride), range(end, end + span, stride)))
         getter = itemgetter(*slices) if size > 1 else _one_of(slices[0])
         pieces.append((tuple((f, f.start - 1 - at) for f in stretch), getter))
     if len(_made) > 64:

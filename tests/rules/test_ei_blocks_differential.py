@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from index_rows import rows_added
 
 import resv_edi.rules.ei_blocks as blocks
+import resv_edi.rules.ei_columns as ei_columns
 from resv_edi.formats.ei.resv import resv_layout
 from resv_edi.formats.registry import get_format
 from resv_edi.generate.declarations import generate_declaration
@@ -38,10 +39,18 @@ CORPUS = sorted(
 
 
 def _same(
-    path: Path, block: int, monkeypatch: pytest.MonkeyPatch, minimum: int = 1, **kw: Any
+    path: Path,
+    block: int,
+    monkeypatch: pytest.MonkeyPatch,
+    minimum: int = 1,
+    probe_every: int = 3,
+    **kw: Any,
 ) -> list[Any]:
     monkeypatch.setattr(blocks, "BLOCK", block)
     monkeypatch.setattr(blocks, "MIN_RUN", minimum)
+    # small blocks teach which fields hold all different texts (both ways of reading run)
+    monkeypatch.setattr(ei_columns, "LEARN_FROM", 1)
+    monkeypatch.setattr(ei_columns, "PROBE_EVERY", probe_every)
     exact = list(validate(path, "ei", **kw))
     checked = EiCheck(path, kw.get("kind"), kw.get("limits", Limits()))
     assert list(checked) == exact
@@ -271,16 +280,18 @@ def test_clean_file_goes_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     changes=st.dictionaries(st.integers(1, 27), st.sampled_from(sorted(MUTATIONS)), max_size=4),
     block=st.integers(1, 9),
     minimum=st.integers(1, 4),
+    probe_every=st.integers(1, 5),
 )
 def test_generated(
     changes: dict[int, str],
     block: int,
     minimum: int,
+    probe_every: int,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = _mutated(tmp_path, changes, name="g")
-    _same(path, block, monkeypatch, minimum)
+    _same(path, block, monkeypatch, minimum, probe_every)
 
 
 def test_reference_rows_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
