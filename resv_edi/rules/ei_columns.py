@@ -29,21 +29,24 @@ LEARN_FROM = 64
 
 
 class Spread:
-    """Which fields hold (nearly) all different texts (field ids): learnt from the blocks
-    read; the fields taken as such are looked at again every :data:`PROBE_EVERY` blocks."""
+    """Which fields hold (nearly) all different texts (:attr:`wide`, field ids) and which
+    hold many (:attr:`alone`, the wide ones too: sliced on their own, not in a stretch whose
+    distinct texts they would multiply), learnt from the blocks read; the wide fields are
+    looked at again every :data:`PROBE_EVERY` blocks."""
 
     def __init__(self) -> None:
         self.wide: frozenset[str] = frozenset()
+        self.alone: frozenset[str] = frozenset()
         self.blocks = 0
 
     def learn(self, field_id: str, distinct: int, count: int) -> None:
         """Field ``field_id`` has ``distinct`` different texts in ``count`` records."""
         if count < LEARN_FROM:
             return
-        if distinct * 2 > count:
-            self.wide |= {field_id}
-        elif field_id in self.wide:
-            self.wide -= {field_id}
+        if (distinct * 2 > count) != (field_id in self.wide):
+            self.wide ^= {field_id}
+        if (distinct * 16 > count) != (field_id in self.alone):
+            self.alone ^= {field_id}
 
 
 class Texts:
@@ -116,7 +119,7 @@ def read_columns(
     probe = spread.blocks % PROBE_EVERY == 0
     wide = spread.wide
     columns: dict[str, Column] = {}
-    for piece, getter in _pieces(rl, keys, wide, stride, size):
+    for piece, getter in _pieces(rl, keys, spread.alone, stride, size):
         raws: Sequence[str] = getter(text)
         raws = pick(raws) if pick is not None else raws[:count] if count < size else raws
         if len(piece) > 1:  # a stretch of fields, each cut from its distinct texts
@@ -155,12 +158,12 @@ _made: dict[tuple[Any, ...], tuple[RecordLayout, _Pieces]] = {}
 
 
 def _pieces(
-    rl: RecordLayout, keys: frozenset[str], wide: frozenset[str], stride: int, size: int
+    rl: RecordLayout, keys: frozenset[str], alone: frozenset[str], stride: int, size: int
 ) -> _Pieces:
     """The needed fields of ``rl`` (checked or in ``keys``) in stretches of neighbours not
-    in ``wide``, with the getter of each stretch's texts in ``size`` records at ``stride``
+    in ``alone``, with the getter of each stretch's texts in ``size`` records at ``stride``
     (a record beyond the text gives empty texts); made once."""
-    key = (id(rl), keys, wide, stride, size)
+    key = (id(rl), keys, alone, stride, size)
     made = _made.get(key)
     if made is not None and made[0] is rl:
         return made[1]
@@ -171,8 +174,8 @@ def _pieces(
         last = stretches[-1][-1] if stretches else None
         if (
             last is not None
-            and f.id not in wide
-            and last.id not in wide
+            and f.id not in alone
+            and last.id not in alone
             and last.start + last.length == f.start
         ):
             stretches[-1].append(f)

@@ -68,16 +68,21 @@ def blocks(draw: st.DrawFn) -> tuple[list[str], list[int] | None]:
 @given(
     block=blocks(),
     wide=st.frozensets(st.sampled_from([f.id for f in NEEDED])),
+    alone=st.frozensets(st.sampled_from([f.id for f in NEEDED])),
     blocks_seen=st.integers(0, 40),
     learn=st.sampled_from([1, 64]),
 )
 def test_read_columns_is_parse_fields(
-    block: tuple[list[str], list[int] | None], wide: frozenset[str], blocks_seen: int, learn: int
+    block: tuple[list[str], list[int] | None],
+    wide: frozenset[str],
+    alone: frozenset[str],
+    blocks_seen: int,
+    learn: int,
 ) -> None:
     records, rows = block
     text = "".join(r + "\r\n" for r in records)
     spread = Spread()
-    spread.wide, spread.blocks = wide, blocks_seen
+    spread.wide, spread.alone, spread.blocks = wide, alone, blocks_seen
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ei_columns, "LEARN_FROM", learn)
         columns = read_columns(MAIN, text, len(records), rows, KEYS, spread)
@@ -100,8 +105,10 @@ def test_spread_learns_and_forgets() -> None:
     text = "".join(r + "\r\n" for r in RECORDS[:70])
     assert read_columns(MAIN, text, 70, None, KEYS, spread) is not None
     reference = "0403"  # REFERENTIENUMMER
-    assert reference in spread.wide and "0405" not in spread.wide  # references; kinds repeat
+    assert reference in spread.wide and "0405" not in spread.alone  # references; kinds repeat
     spread.learn(reference, 3, 70)
-    assert reference not in spread.wide
+    assert reference not in spread.wide and reference not in spread.alone
+    spread.learn(reference, 10, 70)  # many, not all different: on its own, looked for repeats
+    assert reference not in spread.wide and reference in spread.alone
     spread.learn(reference, 60, 10)  # too few records to tell
     assert reference not in spread.wide
