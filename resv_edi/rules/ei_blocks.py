@@ -16,11 +16,11 @@ doubtful is read record by record, so the answer is the exact path's by construc
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress, repeat
-from operator import eq, le, lt
+from operator import eq, itemgetter, le, lt
 from typing import IO, Any
 
 from resv_edi.errors import Issue
@@ -143,7 +143,7 @@ class EiCheck(BlockCheck):
                 count,
             )
             view = view[: count * stride]
-        types = [view[j : j + 2] for j in range(0, len(view), stride)]
+        types = _types(view, stride, count)
         count = _in_order(types, plan, buf[pos + count * stride : pos + count * stride + 2])
         if count < MIN_RUN:
             self._exact_until = scanner.lines + max(count, 1)
@@ -166,9 +166,10 @@ class EiCheck(BlockCheck):
         """The block's :class:`FrameRun` when all its records are certainly clean."""
         first_line = reader.scanner.lines + 1
         count = len(types)
-        main_b = plan.main_b
-        notes = [j for j, t in enumerate(types) if t != main_b]
-        mains = [j for j, t in enumerate(types) if t == main_b] if notes else None
+        notes = _positions(types, plan.comment_b) if plan.comment_b in types else []
+        if len(notes) + types.count(plan.main_b) != count:
+            return None  # only lines and their comments (as _in_order made sure)
+        mains = _others(count, notes) if notes else None
         n = count - len(notes)
         main = read_columns(plan.main, text, count, mains, _keys(plan.main.type), self._spread)
         if main is None:
@@ -191,19 +192,18 @@ class EiCheck(BlockCheck):
             )
             if comment is None:
                 return None
-            at = {j: i for i, j in enumerate(mains)}
             for fm in plan.rl.fields[plan.comment.type]:
                 noted: list[Any] = [None] * n
                 made = element_column(fm, comment[fm.spec.key].per_record())
-                for j, value in zip(notes, made, strict=True):
-                    noted[at[j - 1]] = value
+                for k, (j, value) in enumerate(zip(notes, made, strict=True)):
+                    noted[j - k - 1] = value  # the line right before the k-th comment
                 elements[fm.element] = noted
                 distinct[fm.element] = list(dict.fromkeys(noted))
-            number = dict(zip(mains, ids, strict=True))
-            note_ids = map(int, comment[plan.comment.detail_id.key].per_record())
-            number.update(zip(notes, note_ids, strict=True))
-            numbers = [number[j] for j in range(count)]
-            roles = ["comment" if t != main_b else "service" for t in types]
+            note_ids = list(map(int, comment[plan.comment.detail_id.key].per_record()))
+            numbers = _merged(ids, notes, note_ids)
+            roles = ["service"] * count
+            for j in notes:
+                roles[j] = "comment"
         else:
             numbers = ids
             roles = ["service"] * count
@@ -228,7 +228,7 @@ class EiCheck(BlockCheck):
         if mains is None:
             lines: Sequence[int] = range(first_line, first_line + count)
         else:
-            lines = [first_line + j for j in mains]
+            lines = list(map(first_line.__add__, mains))
         return FrameRun(
             first_line,
             count,
@@ -248,6 +248,41 @@ def _keys(rtype: str) -> frozenset[str]:
     return frozenset(fm.spec.key for fm in resv_layout(DECLARATIE.name).fields.get(rtype, ()))
 
 
+def _types(view: bytes, stride: int, count: int) -> list[bytes]:
+    """The record types (first two bytes) of the ``count`` records in ``view``."""
+    if count <= 1:
+        return [view[:2]] if count else []
+    got = _type_getter(stride, 1 << (count - 1).bit_length())(view)
+    return list(got[:count])
+
+
+@cache
+def _type_getter(stride: int, size: int) -> Callable[[bytes], tuple[bytes, ...]]:
+    return itemgetter(*map(slice, range(0, size * stride, stride), range(2, size * stride, stride)))
+
+
+def _others(count: int, notes: list[int]) -> list[int]:
+    """The positions in ``range(count)`` that are not in ``notes`` (sorted, few)."""
+    keep = bytearray(b"\x01") * count
+    for j in notes:
+        keep[j] = 0
+    return list(compress(range(count), keep))
+
+
+def _merged(ids: list[int], notes: list[int], note_ids: list[int]) -> list[int]:
+    """The numbers of all records: ``ids`` (the lines', in order) with ``note_ids`` put at
+    positions ``notes`` (sorted)."""
+    merged: list[int] = []
+    taken = 0
+    for j, number in zip(notes, note_ids, strict=True):
+        lines = j - len(merged)
+        merged += ids[taken : taken + lines]
+        taken += lines
+        merged.append(number)
+    merged += ids[taken:]
+    return merged
+
+
 def _numbered(numbers: list[int], roles: list[str]) -> bool:
     """The detail numbers go up, each comment's at least its line's (as the reader checks)."""
     nexts = numbers[1:]
@@ -265,16 +300,36 @@ def _in_order(types: list[bytes], plan: _Plan, after: bytes) -> int:
     followed by something the exact reader gives to the last line, so that line and its
     comment go the exact way."""
     main, comment = plan.main_b, plan.comment_b
-    previous = None
     n = len(types)
-    for j, t in enumerate(types):
-        if not (t == main or (t == comment and previous == main)):
-            n = j
-            after = t
-            break
-        previous = t
+    kinds = set(types)
+    notes = _positions(types, comment) if comment in kinds else []
+    if not (
+        kinds <= {main, comment}
+        and (not notes or notes[0] > 0)
+        and all(map(lt, map((1).__add__, notes), notes[1:]))
+    ):  # not only lines each with at most one comment: found record by record
+        previous = None
+        for j, t in enumerate(types):
+            if not (t == main or (t == comment and previous == main)):
+                n = j
+                after = t
+                break
+            previous = t
     if n and after != main and after != plan.trailer_b:
         while n and types[n - 1] != main:
             n -= 1  # back over the last line's comment
         n = max(n - 1, 0)  # and the last line itself
     return n
+
+
+def _positions(items: list[bytes], value: bytes | None) -> list[int]:
+    """Where ``value`` is in ``items`` (searched at C speed: comments are few)."""
+    found: list[int] = []
+    at = -1
+    index = items.index
+    try:
+        while True:
+            at = index(value, at + 1)  # type: ignore[arg-type]
+            found.append(at)
+    except ValueError:
+        return found

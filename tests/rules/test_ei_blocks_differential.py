@@ -318,3 +318,43 @@ def test_header_changes(
     path.write_bytes(b"".join(lines))
     _same(path, 4, monkeypatch)
     _same(path, 2048, monkeypatch)
+
+
+def _in_order_one_by_one(types: list[bytes], after: bytes) -> int:
+    """``_in_order`` as a loop over every record (what its C-speed look must equal)."""
+    plan = blocks._plan()
+    assert plan is not None
+    n = len(types)
+    previous = None
+    for j, t in enumerate(types):
+        if not (t == plan.main_b or (t == plan.comment_b and previous == plan.main_b)):
+            n, after = j, t
+            break
+        previous = t
+    if n and after not in (plan.main_b, plan.trailer_b):
+        while n and types[n - 1] != plan.main_b:
+            n -= 1
+        n = max(n - 1, 0)
+    return n
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    types=st.lists(st.sampled_from([b"04", b"98", b"99", b"05", b""]), max_size=12),
+    after=st.sampled_from([b"04", b"98", b"99", b"05", b""]),
+)
+def test_in_order_is_one_by_one(types: list[bytes], after: bytes) -> None:
+    plan = blocks._plan()
+    assert plan is not None
+    assert blocks._in_order(types, plan, after) == _in_order_one_by_one(types, after)
+
+
+@settings(max_examples=200, deadline=None)
+@given(kinds=st.lists(st.booleans(), max_size=30))
+def test_lines_and_comments_merged(kinds: list[bool]) -> None:
+    """Record numbers put together from the lines' and the comments' in record order."""
+    notes = [j for j, comment in enumerate(kinds) if comment]
+    mains = blocks._others(len(kinds), notes)
+    assert mains == [j for j, comment in enumerate(kinds) if not comment]
+    numbers = blocks._merged([10 * j for j in mains], notes, [10 * j + 1 for j in notes])
+    assert numbers == [10 * j + kinds[j] for j in range(len(kinds))]
