@@ -5,10 +5,11 @@ reader, model records) reads the file and is asked, at the start of every line, 
 block of lines from there is certainly clean (:meth:`EiCheck._take`). For up to :data:`BLOCK`
 records of the right length it checks on bytes: CR LF at the record stride, no control
 character (``bytes.translate``), line records each maybe followed by one comment record, no
-UTF-8; then it slices the block once with the compiled layout, converts each field's distinct
-values with the reader's own converter (:func:`~resv_edi.vektis.reader.parse_column`), checks
-the detail numbers' order, validates the columns with the model
-(:func:`~resv_edi.rules.blocks.line_columns`) and the line rules by columns. A clean block
+UTF-8; then it reads the block's columns (:func:`~resv_edi.rules.ei_columns.read_columns`:
+neighbouring fields sliced as one stretch, each distinct text converted once with the
+reader's own converter, :func:`~resv_edi.vektis.reader.parse_column`), checks the detail
+numbers' order, validates the distinct values with the model
+(:func:`~resv_edi.rules.blocks.alias_columns`) and the line rules by columns. A clean block
 passes the reader as one :class:`~resv_edi.vektis.framing.FrameRun` (the scanner and reader
 count it) and reaches the rule engine as a :class:`~resv_edi.rules.blocks.CleanRun`; anything
 doubtful is read record by record, so the answer is the exact path's by construction.
