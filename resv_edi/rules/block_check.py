@@ -75,7 +75,7 @@ class BlockCheck:
                     waiting.clear()
                 if isinstance(item, CleanRun):
                     engine.add_clean_lines(
-                        self.name, item.last_line, item.rows, item.signed_sum, item.facts
+                        self.name, item.last_line, item.refs, item.signed_sum, item.facts
                     )
                     yield Checked(item, [])
                 else:
