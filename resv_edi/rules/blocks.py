@@ -106,15 +106,25 @@ def line_columns(
 
 
 def alias_columns(
-    values: dict[str, list[Any]], n: int, context: dict[str, Any] | None = None
+    values: dict[str, list[Any]],
+    n: int,
+    context: dict[str, Any] | None = None,
+    distinct_values: dict[str, list[Any]] | None = None,
 ) -> Columns | None:
     """:func:`line_columns` of ``n`` lines given as columns: element name -> the lines'
-    values (``None`` where a line has no such element; a missing name: no line has it)."""
+    values (``None`` where a line has no such element; a missing name: no line has it).
+    ``distinct_values``: per element name of ``values``, its distinct values, as for
+    :func:`typed_columns`."""
     fields = _fields()
     if fields is None or not values.keys() <= {alias for _, alias, _ in fields}:
         return None
     raw = {attr: values[alias] if alias in values else [None] * n for attr, alias, _ in fields}
-    return typed_columns(raw, context)
+    if distinct_values is None:
+        return typed_columns(raw, context)
+    distinct = {
+        attr: distinct_values[alias] if alias in values else [None] for attr, alias, _ in fields
+    }
+    return typed_columns(raw, context, distinct)
 
 
 def typed_columns(

@@ -5,10 +5,11 @@ reader, model records) reads the file and is asked, at the start of every line, 
 block of lines from there is certainly clean (:meth:`EiCheck._take`). For up to :data:`BLOCK`
 records of the right length it checks on bytes: CR LF at the record stride, no control
 character (``bytes.translate``), line records each maybe followed by one comment record, no
-UTF-8; then it slices the block once with the compiled layout, converts each field's distinct
-values with the reader's own converter (:func:`~resv_edi.vektis.reader.parse_column`), checks
-the detail numbers' order, validates the columns with the model
-(:func:`~resv_edi.rules.blocks.line_columns`) and the line rules by columns. A clean block
+UTF-8; then it reads the block's columns (:func:`~resv_edi.rules.ei_columns.read_columns`:
+neighbouring fields sliced as one stretch, each distinct text converted once with the
+reader's own converter, :func:`~resv_edi.vektis.reader.parse_column`), checks the detail
+numbers' order, validates the distinct values with the model
+(:func:`~resv_edi.rules.blocks.alias_columns`) and the line rules by columns. A clean block
 passes the reader as one :class:`~resv_edi.vektis.framing.FrameRun` (the scanner and reader
 count it) and reaches the rule engine as a :class:`~resv_edi.rules.blocks.CleanRun`; anything
 doubtful is read record by record, so the answer is the exact path's by construction.
@@ -19,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import eq, itemgetter, le, lt
 from typing import IO, Any
 
 from resv_edi.errors import Issue
@@ -28,10 +29,11 @@ from resv_edi.formats.ei.resv import ResvLayout, element_column, read_ei_blocks,
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.rules.block_check import BlockCheck
 from resv_edi.rules.blocks import CleanRun, alias_columns, clean_run
+from resv_edi.rules.ei_columns import Spread, read_columns
 from resv_edi.source import Runs
 from resv_edi.vektis.framing import NOT_CONTROL, FrameRun, framed_lines, looks_utf8
-from resv_edi.vektis.layout import FieldSpec, RecordLayout
-from resv_edi.vektis.reader import EIReader, parse_column
+from resv_edi.vektis.layout import RecordLayout
+from resv_edi.vektis.reader import EIReader
 
 BLOCK = 2048
 #: lines framed right before a block is worth checking; fewer go the exact way
@@ -86,6 +88,10 @@ class EiCheck(BlockCheck):
     _reader: EIReader | None = None
     _exact_until = 0  # lines up to this one go the exact way (a block found doubtful)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._spread = Spread()  # which fields hold all different texts
+
     def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
         # the exact reader opens the file itself (it reads the header first), as in ``read``
         index = 0
@@ -138,7 +144,7 @@ class EiCheck(BlockCheck):
                 count,
             )
             view = view[: count * stride]
-        types = [view[j : j + 2] for j in range(0, len(view), stride)]
+        types = _types(view, stride, count)
         count = _in_order(types, plan, buf[pos + count * stride : pos + count * stride + 2])
         if count < MIN_RUN:
             self._exact_until = scanner.lines + max(count, 1)
@@ -159,64 +165,74 @@ class EiCheck(BlockCheck):
 
     def _run(self, text: str, types: list[bytes], plan: _Plan, reader: Any) -> FrameRun | None:
         """The block's :class:`FrameRun` when all its records are certainly clean."""
-        length = plan.length
-        stride = length + 2
         first_line = reader.scanner.lines + 1
-        mains = [j for j, t in enumerate(types) if t == plan.main_b]
-        notes = [j for j, t in enumerate(types) if t != plan.main_b]
-        size = BLOCK
-        if len(types) < size:  # the block padded to its full size: one set of getters
-            text += " " * (stride * (size - len(types)))
-        main = _fields_of(plan.main, text, mains, size)
+        count = len(types)
+        notes = _positions(types, plan.comment_b) if plan.comment_b in types else []
+        if len(notes) + types.count(plan.main_b) != count:
+            return None  # only lines and their comments (as _in_order made sure)
+        mains = _others(count, notes) if notes else None
+        n = count - len(notes)
+        main = read_columns(plan.main, text, count, mains, _keys(plan.main.type), self._spread)
         if main is None:
             return None
         elements: dict[str, list[Any]] = {}
+        distinct: dict[str, list[Any]] = {}
         for fm in plan.rl.fields[plan.main.type]:
-            elements[fm.element] = list(element_column(fm, main[fm.spec.key]))
-        ids = list(map(int, main[plan.main.detail_id.key]))  # type: ignore[union-attr]
+            column = main[fm.spec.key]
+            made = element_column(fm, column.values)
+            elements[fm.element] = column.per_record(made)
+            distinct[fm.element] = (
+                elements[fm.element] if column.texts is None else list(dict.fromkeys(made))
+            )
+        ids = list(map(int, main[plan.main.detail_id.key].per_record()))  # type: ignore[union-attr]
         if notes:
             assert plan.comment is not None and plan.comment.detail_id is not None
-            comment = _fields_of(plan.comment, text, notes, size)
+            assert mains is not None
+            comment = read_columns(
+                plan.comment, text, count, notes, _keys(plan.comment.type), self._spread
+            )
             if comment is None:
                 return None
-            at = {j: i for i, j in enumerate(mains)}
             for fm in plan.rl.fields[plan.comment.type]:
-                column: list[Any] = [None] * len(mains)
-                for j, value in zip(notes, element_column(fm, comment[fm.spec.key]), strict=True):
-                    column[at[j - 1]] = value
-                elements[fm.element] = column
-            number = dict(zip(mains, ids, strict=True))
-            number.update(zip(notes, map(int, comment[plan.comment.detail_id.key]), strict=True))
-            numbers = [number[j] for j in range(len(types))]
+                noted: list[Any] = [None] * n
+                made = element_column(fm, comment[fm.spec.key].per_record())
+                for k, (j, value) in enumerate(zip(notes, made, strict=True)):
+                    noted[j - k - 1] = value  # the line right before the k-th comment
+                elements[fm.element] = noted
+                distinct[fm.element] = list(dict.fromkeys(noted))
+            note_ids = list(map(int, comment[plan.comment.detail_id.key].per_record()))
+            numbers = _merged(ids, notes, note_ids)
+            roles = ["service"] * count
+            for j in notes:
+                roles[j] = "comment"
         else:
             numbers = ids
-        roles = ["comment" if t != plan.main_b else "service" for t in types]
-        if not reader.takes_run(numbers[0], roles[0], len(types)):
+            roles = ["service"] * count
+        if not reader.takes_run(numbers[0], roles[0], count) or not _numbered(numbers, roles):
             return None
-        if any(
-            b < a or (b == a and role != "comment")
-            for a, b, role in zip(numbers, numbers[1:], roles[1:], strict=False)
-        ):
-            return None
-        columns = alias_columns(elements, len(mains), context=None)
+        columns = alias_columns(elements, n, None, distinct)
         if columns is None or not self.clean_lines(columns):
             return None
         sums: dict[str, int] = {}
-        layout = plan.rl.layout
-        for total in layout.totals:
+        for total in plan.rl.layout.totals:
             net = 0
             for _, amount_key, dc_key in total.sums:
-                amounts = main[amount_key]
-                signs = main[dc_key] if dc_key is not None else repeat("D")
-                net += sum(-a if s == "C" else a for a, s in zip(amounts, signs, strict=False))
+                amounts = main[amount_key].per_record()
+                net += sum(amounts)
+                if dc_key is not None:
+                    credits = map(eq, main[dc_key].per_record(), repeat("C"))
+                    net -= 2 * sum(compress(amounts, credits))
             sums[total.field.key] = net
-        counts = {plan.main.type: len(mains)}
+        counts = {plan.main.type: n}
         if notes:
             counts[plan.comment.type] = len(notes)  # type: ignore[union-attr]
-        lines = [first_line + j for j in mains]
+        if mains is None:
+            lines: Sequence[int] = range(first_line, first_line + count)
+        else:
+            lines = list(map(first_line.__add__, mains))
         return FrameRun(
             first_line,
-            len(types),
+            count,
             plan.main.type,
             counts,
             roles[-1],
@@ -227,48 +243,55 @@ class EiCheck(BlockCheck):
         )
 
 
-def _fields_of(
-    rl: RecordLayout, text: str, rows: list[int], size: int
-) -> dict[str, Sequence[Any]] | None:
-    """Every needed field's column of values (by key) in records ``rows`` of the block
-    ``text`` (``size`` records at the stride), as the reader reads them; ``None`` when any
-    value has a problem."""
-    count = len(rows)
-    if count != size:  # the records of ``rows`` alone, at the same stride
-        stride = len(text) // size
-        size = min(size, 1 << (count - 1).bit_length())  # few rows: fewer getters
-        picked = "".join([text[j * stride : (j + 1) * stride] for j in rows])
-        text = picked + " " * (stride * (size - count))
-    columns: dict[str, Sequence[Any]] = {}
-    for f, getter in _column_getters(rl.type, size):
-        raws = getter(text)
-        values = parse_column(f, raws[:count] if count < size else raws)
-        if values is None:
-            return None
-        columns[f.key] = values
-    return columns
+@cache
+def _keys(rtype: str) -> frozenset[str]:
+    """The keys of record type ``rtype``'s fields that carry model elements."""
+    return frozenset(fm.spec.key for fm in resv_layout(DECLARATIE.name).fields.get(rtype, ()))
+
+
+def _types(view: bytes, stride: int, count: int) -> list[bytes]:
+    """The record types (first two bytes) of the ``count`` records in ``view``."""
+    if count <= 1:
+        return [view[:2]] if count else []
+    got = _type_getter(stride, 1 << (count - 1).bit_length())(view)
+    return list(got[:count])
 
 
 @cache
-def _column_getters(
-    rtype: str, size: int
-) -> tuple[tuple[FieldSpec, Callable[[str], tuple[str, ...]]], ...]:
-    """Per field of record type ``rtype`` that the block needs (checked or mapped): the
-    getter of its texts in ``size`` records at the record stride."""
-    rl = resv_layout(DECLARATIE.name)
-    mapped = {fm.spec.key for fm in rl.fields.get(rtype, ())}
-    stride = rl.layout.record_length + 2
-    getters: list[tuple[FieldSpec, Callable[[str], tuple[str, ...]]]] = []
-    for f in rl.layout.records[rtype].fields:
-        if f.checked or f.key in mapped:
-            at = f.start - 1
-            slices = [slice(j + at, j + at + f.length) for j in range(0, size * stride, stride)]
-            getters.append((f, itemgetter(*slices) if size > 1 else _one(slices[0])))
-    return tuple(getters)
+def _type_getter(stride: int, size: int) -> Callable[[bytes], tuple[bytes, ...]]:
+    return itemgetter(*map(slice, range(0, size * stride, stride), range(2, size * stride, stride)))
 
 
-def _one(where: slice) -> Callable[[str], tuple[str, ...]]:
-    return lambda text: (text[where],)
+def _others(count: int, notes: list[int]) -> list[int]:
+    """The positions in ``range(count)`` that are not in ``notes`` (sorted, few)."""
+    keep = bytearray(b"\x01") * count
+    for j in notes:
+        keep[j] = 0
+    return list(compress(range(count), keep))
+
+
+def _merged(ids: list[int], notes: list[int], note_ids: list[int]) -> list[int]:
+    """The numbers of all records: ``ids`` (the lines', in order) with ``note_ids`` put at
+    positions ``notes`` (sorted)."""
+    merged: list[int] = []
+    taken = 0
+    for j, number in zip(notes, note_ids, strict=True):
+        lines = j - len(merged)
+        merged += ids[taken : taken + lines]
+        taken += lines
+        merged.append(number)
+    merged += ids[taken:]
+    return merged
+
+
+def _numbered(numbers: list[int], roles: list[str]) -> bool:
+    """The detail numbers go up, each comment's at least its line's (as the reader checks)."""
+    nexts = numbers[1:]
+    if all(map(lt, numbers, nexts)):
+        return True
+    if not all(map(le, numbers, nexts)):
+        return False
+    return all(map(eq, compress(roles[1:], map(eq, numbers, nexts)), repeat("comment")))
 
 
 def _in_order(types: list[bytes], plan: _Plan, after: bytes) -> int:
@@ -278,16 +301,36 @@ def _in_order(types: list[bytes], plan: _Plan, after: bytes) -> int:
     followed by something the exact reader gives to the last line, so that line and its
     comment go the exact way."""
     main, comment = plan.main_b, plan.comment_b
-    previous = None
     n = len(types)
-    for j, t in enumerate(types):
-        if not (t == main or (t == comment and previous == main)):
-            n = j
-            after = t
-            break
-        previous = t
+    kinds = set(types)
+    notes = _positions(types, comment) if comment in kinds else []
+    if not (
+        kinds <= {main, comment}
+        and (not notes or notes[0] > 0)
+        and all(map(lt, map((1).__add__, notes), notes[1:]))
+    ):  # not only lines each with at most one comment: found record by record
+        previous = None
+        for j, t in enumerate(types):
+            if not (t == main or (t == comment and previous == main)):
+                n = j
+                after = t
+                break
+            previous = t
     if n and after != main and after != plan.trailer_b:
         while n and types[n - 1] != main:
             n -= 1  # back over the last line's comment
         n = max(n - 1, 0)  # and the last line itself
     return n
+
+
+def _positions(items: list[bytes], value: bytes | None) -> list[int]:
+    """Where ``value`` is in ``items`` (searched at C speed: comments are few)."""
+    found: list[int] = []
+    at = -1
+    index = items.index
+    try:
+        while True:
+            at = index(value, at + 1)  # type: ignore[arg-type]
+            found.append(at)
+    except ValueError:
+        return found

@@ -166,13 +166,23 @@ def _column_layout(f: FieldSpec) -> RecordLayout:
     )
 
 
-def parse_column(f: FieldSpec, raws: Sequence[str]) -> Sequence[Any] | None:
+def parse_column(
+    f: FieldSpec, raws: Sequence[str], *, distinct: bool = False
+) -> Sequence[Any] | None:
     """The values of ``raws`` (field ``f``'s raw texts in many records) as
     :func:`parse_fields` reads them, each distinct text converted once; ``None`` when any
-    of them has a problem."""
-    distinct = list(dict.fromkeys(raws))
-    if len(distinct) * 2 > len(raws):
-        distinct = list(raws)  # mostly distinct: converted as they are, not mapped back
+    of them has a problem. ``distinct``: the caller knows the texts to be (mostly) different,
+    so they are converted as they are, without looking for repeats."""
+    if distinct:
+        return _parse_distinct(f, list(raws), raws)
+    unique = list(dict.fromkeys(raws))
+    if len(unique) * 2 > len(raws):
+        unique = list(raws)  # mostly distinct: converted as they are, not mapped back
+    return _parse_distinct(f, unique, raws)
+
+
+def _parse_distinct(f: FieldSpec, distinct: list[str], raws: Sequence[str]) -> Sequence[Any] | None:
+    """:func:`parse_column` given the ``distinct`` texts of ``raws`` (or all of them)."""
     if not distinct:
         return []
     screened = _screened(f, distinct)

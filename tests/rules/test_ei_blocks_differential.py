@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from index_rows import rows_added
 
 import resv_edi.rules.ei_blocks as blocks
+import resv_edi.rules.ei_columns as ei_columns
 from resv_edi.formats.ei.resv import resv_layout
 from resv_edi.formats.registry import get_format
 from resv_edi.generate.declarations import generate_declaration
@@ -38,10 +39,18 @@ CORPUS = sorted(
 
 
 def _same(
-    path: Path, block: int, monkeypatch: pytest.MonkeyPatch, minimum: int = 1, **kw: Any
+    path: Path,
+    block: int,
+    monkeypatch: pytest.MonkeyPatch,
+    minimum: int = 1,
+    probe_every: int = 3,
+    **kw: Any,
 ) -> list[Any]:
     monkeypatch.setattr(blocks, "BLOCK", block)
     monkeypatch.setattr(blocks, "MIN_RUN", minimum)
+    # small blocks teach which fields hold all different texts (both ways of reading run)
+    monkeypatch.setattr(ei_columns, "LEARN_FROM", 1)
+    monkeypatch.setattr(ei_columns, "PROBE_EVERY", probe_every)
     exact = list(validate(path, "ei", **kw))
     checked = EiCheck(path, kw.get("kind"), kw.get("limits", Limits()))
     assert list(checked) == exact
@@ -271,16 +280,18 @@ def test_clean_file_goes_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     changes=st.dictionaries(st.integers(1, 27), st.sampled_from(sorted(MUTATIONS)), max_size=4),
     block=st.integers(1, 9),
     minimum=st.integers(1, 4),
+    probe_every=st.integers(1, 5),
 )
 def test_generated(
     changes: dict[int, str],
     block: int,
     minimum: int,
+    probe_every: int,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = _mutated(tmp_path, changes, name="g")
-    _same(path, block, monkeypatch, minimum)
+    _same(path, block, monkeypatch, minimum, probe_every)
 
 
 def test_reference_rows_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -307,3 +318,43 @@ def test_header_changes(
     path.write_bytes(b"".join(lines))
     _same(path, 4, monkeypatch)
     _same(path, 2048, monkeypatch)
+
+
+def _in_order_one_by_one(types: list[bytes], after: bytes) -> int:
+    """``_in_order`` as a loop over every record (what its C-speed look must equal)."""
+    plan = blocks._plan()
+    assert plan is not None
+    n = len(types)
+    previous = None
+    for j, t in enumerate(types):
+        if not (t == plan.main_b or (t == plan.comment_b and previous == plan.main_b)):
+            n, after = j, t
+            break
+        previous = t
+    if n and after not in (plan.main_b, plan.trailer_b):
+        while n and types[n - 1] != plan.main_b:
+            n -= 1
+        n = max(n - 1, 0)
+    return n
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    types=st.lists(st.sampled_from([b"04", b"98", b"99", b"05", b""]), max_size=12),
+    after=st.sampled_from([b"04", b"98", b"99", b"05", b""]),
+)
+def test_in_order_is_one_by_one(types: list[bytes], after: bytes) -> None:
+    plan = blocks._plan()
+    assert plan is not None
+    assert blocks._in_order(types, plan, after) == _in_order_one_by_one(types, after)
+
+
+@settings(max_examples=200, deadline=None)
+@given(kinds=st.lists(st.booleans(), max_size=30))
+def test_lines_and_comments_merged(kinds: list[bool]) -> None:
+    """Record numbers put together from the lines' and the comments' in record order."""
+    notes = [j for j, comment in enumerate(kinds) if comment]
+    mains = blocks._others(len(kinds), notes)
+    assert mains == [j for j, comment in enumerate(kinds) if not comment]
+    numbers = blocks._merged([10 * j for j in mains], notes, [10 * j + 1 for j in notes])
+    assert numbers == [10 * j + kinds[j] for j in range(len(kinds))]
