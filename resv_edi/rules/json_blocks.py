@@ -178,7 +178,7 @@ class JsonCheck(BlockCheck):
         if max(map(len, raws)) > self.limits.max_field_length:
             return None  # a string the exact reader may refuse as too long
         raw = raw_columns(lines, joined, 0)
-        columns = None if raw is None else typed_columns(raw[0], distinct_values=raw[1])
+        columns = None if raw is None else typed_columns(raw, decoded=True)
         if columns is None or not self.clean_lines(columns):
             return None
         n = len(lines)
