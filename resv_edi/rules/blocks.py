@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import gt, is_not, itemgetter
 from types import NoneType, UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -159,10 +159,12 @@ def typed_columns(
                 distinct = distinct_values[attr]
             elif not decoded and not set(map(type, raw)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
+            elif decoded:
+                distinct = _distinct(raw)
+                if not _within_int64(distinct):
+                    return None
             else:
                 distinct = list(dict.fromkeys(raw))
-                if decoded and not _within_int64(distinct):
-                    return None
             valid = adapter.validate_python(distinct, context=context)
             columns.distinct[attr] = valid
             if valid == distinct:
@@ -172,6 +174,14 @@ def typed_columns(
     except ValidationError:
         return None
     return columns
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    """The distinct ``values`` (text, whole numbers, null; in no particular order): a
+    column with one value is found by comparing, not hashing."""
+    if values and values[-1] == values[0] and values.count(values[0]) == len(values):
+        return values[:1]
+    return list(set(values))
 
 
 def _within_int64(values: list[Any]) -> bool:
@@ -453,19 +463,19 @@ def compared_attributes() -> tuple[str, ...]:
 
 def _width_screen(columns: Columns) -> bool:
     """R017 on lines: every amount has fewer digits than allowed."""
-    vat = [v for v in columns["btw_bedrag"] if v is not None]
     return (
         max(columns["bedrag"], default=0) < 10 ** facts().line_amount_digits
-        and max(vat, default=0) < 10 ** facts().vat_amount_digits
+        and max(filter(None, columns["btw_bedrag"]), default=0) < 10 ** facts().vat_amount_digits
     )
 
 
 def _vat_screen(columns: Columns) -> bool:
     """R026: no VAT amount exceeds its line's amount."""
-    return not any(
-        vat is not None and vat > amount
-        for vat, amount in zip(columns["btw_bedrag"], columns["bedrag"], strict=True)
-    )
+    vat = columns["btw_bedrag"]
+    if not any(vat) and vat.count(None) == len(vat):
+        return True  # all null
+    given = list(map(is_not, vat, repeat(None)))
+    return not any(map(gt, compress(vat, given), compress(columns["bedrag"], given)))
 
 
 _SCREENS: dict[str, Callable[[Columns], bool]] = {

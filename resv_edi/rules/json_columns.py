@@ -60,13 +60,13 @@ def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> dict[str, l
     else:
         columns = {attr: [] for attr in _ATTRS}
     n = len(lines)
-    # keys holding a value other than null (a null counts as missing)
-    keys = outer_keys + sum(n - column.count(None) for column in columns.values())
     if b"\\u" not in joined:
         # a colon is a key's or a text's (no escape writes one): as many as the keys decoded
         # and the colons of the texts decoded only when no key was dropped (written twice,
         # or with null: a false alarm, settled the exact way)
-        return columns if joined.count(b":") == keys + _text_colons(columns) else None
+        keys, colons = _keys_and_colons(columns, n)
+        return columns if joined.count(b":") == outer_keys + keys + colons else None
+    keys = outer_keys + sum(n - column.count(None) for column in columns.values())
     # every key is followed by '":' (a colon after anything else, white space say, sends the
     # block to the search), so the count equals the keys decoded only when none was dropped
     quoted = joined.count(b'":')
@@ -80,13 +80,17 @@ def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> dict[str, l
 _is_text = str.__instancecheck__
 
 
-def _text_colons(columns: dict[str, list[Any]]) -> int:
-    """The colons in the columns' texts."""
-    total = 0
+def _keys_and_colons(columns: dict[str, list[Any]], n: int) -> tuple[int, int]:
+    """The values other than null in the columns (of ``n`` lines), and the colons in their
+    texts."""
+    keys = colons = 0
     for column in columns.values():
+        present = list(filter(None, column))  # drops null, "" and 0
+        dropped = n - len(present)
+        keys += n - (column.count(None) if dropped else 0)
         try:
-            text = "".join(filter(None, column))  # text, null (or 0)
+            text = "".join(present)
         except TypeError:  # whole numbers
-            text = "".join(filter(_is_text, column))
-        total += text.count(":")
-    return total
+            text = "".join(filter(_is_text, present))
+        colons += text.count(":")
+    return keys, colons
