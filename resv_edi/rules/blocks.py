@@ -207,10 +207,16 @@ def column_screens() -> dict[str, Screen]:
     numbers, :data:`~resv_edi.model.types.INT_KEEPING`) are screened by ``min``/``max``."""
     screens: dict[str, Screen] = {}
     for attr, info in Prestatie.model_fields.items():
-        bounds = _int_bounds(info)
-        if bounds is not None:
-            screens[attr] = _int_screen(*bounds)
+        screen = screen_for(info)
+        if screen is not None:
+            screens[attr] = screen
     return screens
+
+
+def screen_for(info: FieldInfo) -> Screen | None:
+    """The column screen of a field (:func:`column_screens`), or ``None``."""
+    bounds = _int_bounds(info)
+    return None if bounds is None else _int_screen(*bounds)
 
 
 def _unwrapped(info: FieldInfo) -> tuple[Any, list[Any], bool]:
@@ -237,8 +243,8 @@ def _int_bounds(info: FieldInfo) -> tuple[int, int, bool] | None:
     kind, metadata, optional = _unwrapped(info)
     if kind is not int:
         return None
-    if optional and info.default is not None:
-        return None
+    if not info.is_required() and info.default is not None:
+        return None  # a missing value would not read as null
     least, greatest = _INT64
     for item in metadata:
         if isinstance(item, Ge) and type(item.ge) is int:
