@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import IO, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 
 import msgspec
 
@@ -40,7 +40,7 @@ BLOCK = 2048  # lines checked as one block
 SMALL = 8  # a doubtful block of at most this many lines is read line by line
 DENSE = 256  # a doubtful run up to this long with no clean half is read line by line
 READ = 1 << 16  # the exact reader's chunk (ijson's buffer size)
-GATHER = 1 << 18  # bytes of lines gathered before they are cut and decoded
+GATHER = 1 << 20  # bytes of lines gathered before they are cut and decoded
 MAX_EDGE = 1 << 20  # the header or the totals (with what surrounds them) in at most this
 MAX_LINE = 1 << 23  # a line (object of the lines array) longer than this goes the exact way
 
@@ -108,7 +108,18 @@ class JsonCheck(BlockCheck):
         index = 0  # lines so far
         closed = reader.skip_empty_array()
         while not closed:
-            raws, closed = reader.lines()
+            typed = reader.typed(self.limits.max_field_length) if self._fast() else None
+            if typed is not None:  # the lines gathered, decoded at once: clean, or explained
+                lines, joined, closed = typed
+                clean = self._clean_lines(lines, joined, index + 1, pointer, 0)
+                if clean is not None:
+                    yield clean
+                    index += len(lines)
+                    self._done = index
+                    continue
+                raws = _RAWS.decode(b"[" + joined + b"]")
+            else:
+                raws, closed = reader.lines()
             for at in range(0, len(raws), BLOCK):
                 run = raws[at : at + BLOCK]
                 yield from self._run(run, index + 1, pointer)
@@ -170,19 +181,29 @@ class JsonCheck(BlockCheck):
         lines = decode(LINES, joined)
         if lines is None:
             return None  # wrong JSON types, unknown keys, not an object: the exact way
+        return self._clean_lines(lines, joined, first, pointer, max(map(len, raws)))
+
+    def _clean_lines(
+        self, lines: list[Any], joined: bytes, first: int, pointer: str, longest: int
+    ) -> CleanRun | None:
+        """The counts of the decoded ``lines`` (their bytes ``joined``, the longest of them
+        ``longest`` bytes) when they certainly hold no issue, else ``None``."""
+        n = len(lines)
+        cap = self.limits.max_records
+        if cap and first + n - 1 > cap:
+            return None  # the exact reader stops at the line past the cap (L001)
         if not joined.isascii():
             try:
                 joined.decode()
             except UnicodeDecodeError:
                 return None
-        if max(map(len, raws)) > self.limits.max_field_length:
+        if longest > self.limits.max_field_length:
             return None  # a string the exact reader may refuse as too long
         raw = raw_columns(lines, joined, 0)
         columns = None if raw is None else typed_columns(raw, decoded=True)
         if columns is None or not self.clean_lines(columns):
             return None
-        n = len(lines)
-        paths = [f"{pointer}/{i}" for i in range(first - 1, first - 1 + n)]
+        paths = map(f"{pointer}/{{}}".format, range(first - 1, first - 1 + n))
         return clean_run(columns, first, [None] * n, paths)
 
 
@@ -234,6 +255,27 @@ class _Chunks:
             self._buf = stripped[1:]
             return True
         return False
+
+    def typed(self, max_field: int) -> tuple[list[Any], bytes, bool] | None:
+        """The next lines of the array decoded into structs at once, their bytes, and whether
+        the array ended after them; ``None`` (nothing consumed) when the bytes up to the last
+        ``}`` that may end a line do not decode so, or a physical line is longer than
+        ``max_field`` (a string never holds a raw newline, so none is then longer): then
+        :meth:`lines` finds the lines."""
+        while len(self._buf) < GATHER and self._more():
+            pass
+        buf = self._buf
+        cut = buf.rfind(b"}")
+        after = _AFTER_LINE.match(buf, cut + 1) if cut >= 0 else None
+        if after is None:
+            return None
+        if max(map(len, buf[: cut + 1].split(b"\n"))) > max_field:
+            return None
+        lines = decode(LINES, buf[: cut + 1])
+        if lines is None:
+            return None
+        self._buf = buf[after.end() :]
+        return lines, buf[: cut + 1], buf[after.end() - 1 : after.end()] == b"]"
 
     def lines(self) -> tuple[list[msgspec.Raw], bool]:
         """The next lines of the array (their bytes), and whether the array ended after them."""
