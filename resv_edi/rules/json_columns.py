@@ -26,6 +26,7 @@ LineStruct = msgspec.defstruct(
     [(attr, str | int | None, None) for attr in _ATTRS],
     rename={a: f.alias or a for a, f in Prestatie.model_fields.items()},
     forbid_unknown_fields=True,
+    gc=False,  # scalars only: no cycles, and no collector passes while a block decodes
 )
 #: an NDJSON line ``{"Prestatie": {...}}``
 WrappedStruct = msgspec.defstruct(
@@ -33,6 +34,7 @@ WrappedStruct = msgspec.defstruct(
     [("line", LineStruct)],
     rename={"line": DECLARATIE.line_element},
     forbid_unknown_fields=True,
+    gc=False,
 )
 LINES = msgspec.json.Decoder(list[LineStruct])  # type: ignore[valid-type]
 WRAPPED = msgspec.json.Decoder(list[WrappedStruct])  # type: ignore[valid-type]
