@@ -135,13 +135,12 @@ def typed_columns(
 ) -> Columns | None:
     """The validated columns of ``raw_columns`` (every model attribute -> the lines' values,
     ``None`` where a line lacks the field), or ``None`` when any line would not bind to the
-    model; ``context`` as for :func:`line_columns`. ``distinct_values``: each column's
-    distinct values in first-seen order, when the caller has them and the values are known
-    to be text, whole numbers or null (a typed decode): then they are not screened again.
-    ``decoded``: the values are known to be text, whole numbers or null (a typed decode, no
-    distinct values given): a column a screen derived from its field (:func:`column_screens`)
-    finds certainly valid is taken as it is, a whole number beyond 64 bits is doubtful (the
-    exact reader reads it as a float)."""
+    model; ``context`` as for :func:`line_columns`. ``distinct_values``: the distinct values
+    of each (or some) column, when the caller has them and the values are known to be text,
+    whole numbers or null (a typed decode): then they are not screened again. ``decoded``:
+    all values are known to be text, whole numbers or null (a typed decode): a column a
+    screen derived from its field (:func:`column_screens`) finds certainly valid is taken as
+    it is, a whole number beyond 64 bits is doubtful (the exact reader reads it as a float)."""
     fields = _fields()
     if fields is None:
         return None
@@ -155,16 +154,17 @@ def typed_columns(
             if screen is not None and screen(raw):
                 columns[attr] = raw
                 continue
-            if distinct_values is not None:
-                distinct = distinct_values[attr]
-            elif not decoded and not set(map(type, raw)) <= _SCALARS:
-                return None  # booleans, floats, objects: the exact path judges them
+            given = None if distinct_values is None else distinct_values.get(attr)
+            if given is not None:
+                distinct = given
             elif decoded:
                 distinct = _distinct(raw)
-                if not _within_int64(distinct):
-                    return None
+            elif not set(map(type, raw)) <= _SCALARS:
+                return None  # booleans, floats, objects: the exact path judges them
             else:
                 distinct = list(dict.fromkeys(raw))
+            if decoded and not _within_int64(distinct):
+                return None
             valid = adapter.validate_python(distinct, context=context)
             columns.distinct[attr] = valid
             if valid == distinct:

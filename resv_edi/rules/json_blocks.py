@@ -200,7 +200,9 @@ class JsonCheck(BlockCheck):
         if longest > self.limits.max_field_length:
             return None  # a string the exact reader may refuse as too long
         raw = raw_columns(lines, joined, 0)
-        columns = None if raw is None else typed_columns(raw, decoded=True)
+        columns = (
+            None if raw is None else typed_columns(raw[0], distinct_values=raw[1], decoded=True)
+        )
         if columns is None or not self.clean_lines(columns):
             return None
         paths = map(f"{pointer}/{{}}".format, range(first - 1, first - 1 + n))

@@ -51,48 +51,61 @@ def decode(decoder: msgspec.json.Decoder[Any], joined: bytes) -> list[Any] | Non
         return None
 
 
-def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> dict[str, list[Any]] | None:
+def raw_columns(
+    lines: list[Any], joined: bytes, outer_keys: int
+) -> tuple[dict[str, list[Any]], dict[str, list[Any]]] | None:
     """The columns (attribute -> values, ``None`` where a line lacks the field) of decoded
-    ``lines`` (one transposition in C), for :func:`~resv_edi.rules.blocks.typed_columns` with
-    ``decoded=True``; ``None`` when the bytes ``joined`` they were decoded from may hold
-    something the decode hid: a key written twice (msgspec keeps the last) or a lone
-    surrogate escape. ``outer_keys``: keys written around the lines' objects."""
+    ``lines`` (one transposition in C), and the columns with one value (attribute -> that
+    value in a list), for :func:`~resv_edi.rules.blocks.typed_columns` with ``decoded=True``;
+    ``None`` when the bytes ``joined`` they were decoded from may hold something the decode
+    hid: a key written twice (msgspec keeps the last) or a lone surrogate escape.
+    ``outer_keys``: keys written around the lines' objects."""
     if lines:
         columns = dict(zip(_ATTRS, map(list, zip(*map(astuple, lines), strict=True)), strict=True))
     else:
         columns = {attr: [] for attr in _ATTRS}
     n = len(lines)
-    if b"\\u" not in joined:
-        # a colon is a key's or a text's (no escape writes one): as many as the keys decoded
+    keys, colons, single = _keys_and_colons(columns, n)
+    if b"\\" not in joined:
+        # a colon is a key's or a text's (no escape is written): as many as the keys decoded
         # and the colons of the texts decoded only when no key was dropped (written twice,
         # or with null: a false alarm, settled the exact way)
-        keys, colons = _keys_and_colons(columns, n)
-        return columns if joined.count(b":") == outer_keys + keys + colons else None
-    keys = outer_keys + sum(n - column.count(None) for column in columns.values())
+        return (columns, single) if joined.count(b":") == outer_keys + keys + colons else None
     # every key is followed by '":' (a colon after anything else, white space say, sends the
     # block to the search), so the count equals the keys decoded only when none was dropped
     quoted = joined.count(b'":')
-    if quoted != keys or (joined.count(b":") != quoted and _SPACE_BEFORE_COLON.search(joined)):
+    if quoted != outer_keys + keys or (
+        joined.count(b":") != quoted and _SPACE_BEFORE_COLON.search(joined)
+    ):
         return None
-    if _SURROGATE_ESCAPE.search(joined):
+    if b"\\u" in joined and _SURROGATE_ESCAPE.search(joined):
         return None
-    return columns
+    return columns, single
 
 
 _is_text = str.__instancecheck__
 
 
-def _keys_and_colons(columns: dict[str, list[Any]], n: int) -> tuple[int, int]:
-    """The values other than null in the columns (of ``n`` lines), and the colons in their
-    texts."""
+def _keys_and_colons(
+    columns: dict[str, list[Any]], n: int
+) -> tuple[int, int, dict[str, list[Any]]]:
+    """The values other than null in the columns (of ``n`` lines), the colons in their
+    texts, and the columns with one value (found by comparing, not hashing)."""
     keys = colons = 0
-    for column in columns.values():
+    single: dict[str, list[Any]] = {}
+    for attr, column in columns.items():
+        first = column[0] if n else None
+        if n and column[-1] == first and column.count(first) == n:
+            single[attr] = [first]
+            if first is not None:
+                keys += n
+                colons += n * first.count(":") if type(first) is str else 0
+            continue
         present = list(filter(None, column))  # drops null, "" and 0
-        dropped = n - len(present)
-        keys += n - (column.count(None) if dropped else 0)
+        keys += n - (column.count(None) if len(present) < n else 0)
         try:
             text = "".join(present)
         except TypeError:  # whole numbers
             text = "".join(filter(_is_text, present))
         colons += text.count(":")
-    return keys, colons
+    return keys, colons, single

@@ -77,7 +77,9 @@ class NdjsonCheck(BlockCheck):
         if wrapped is None or len(wrapped) != len(lines):
             return None  # not one {"Prestatie": {...}} a line, with values the block can judge
         raw = raw_columns(list(map(unwrap, wrapped)), joined, len(wrapped))
-        columns = None if raw is None else typed_columns(raw, decoded=True)
+        columns = (
+            None if raw is None else typed_columns(raw[0], distinct_values=raw[1], decoded=True)
+        )
         if columns is None or not self.clean_lines(columns):
             return None
         first = at.number + 1
