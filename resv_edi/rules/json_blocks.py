@@ -219,17 +219,35 @@ class _Chunks:
 
     def _more(self) -> bool:
         """Read one more chunk; False at the end. A refused chunk ends the block path."""
+        data = self._read()
+        if data:
+            self._buf += data
+        return bool(data)
+
+    def _read(self) -> bytes:
+        """The next chunk (``b""`` at the end); a refused chunk ends the block path."""
         if self._eof:
-            return False
+            return b""
         try:
             data = self._stream.read(READ)
         except ValueError:  # the guard refused a byte (a limit, a lone surrogate)
             raise _Doubt from None
         if not data:
             self._eof = True
-            return False
-        self._buf += data
-        return True
+        return data
+
+    def _gather(self) -> None:
+        """Read on until :data:`GATHER` bytes are buffered, or the end (joined once)."""
+        parts = [self._buf]
+        size = len(self._buf)
+        while size < GATHER:
+            data = self._read()
+            if not data:
+                break
+            parts.append(data)
+            size += len(data)
+        if len(parts) > 1:
+            self._buf = b"".join(parts)
 
     def match(self, pattern: re.Pattern[bytes], whole: bool = False) -> re.Match[bytes]:
         """``pattern`` at the front (all of the rest of the input when ``whole``), consumed."""
@@ -264,25 +282,24 @@ class _Chunks:
         ``}`` that may end a line do not decode so, or a physical line is longer than
         ``max_field`` (a string never holds a raw newline, so none is then longer): then
         :meth:`lines` finds the lines."""
-        while len(self._buf) < GATHER and self._more():
-            pass
+        self._gather()
         buf = self._buf
         cut = buf.rfind(b"}")
         after = _AFTER_LINE.match(buf, cut + 1) if cut >= 0 else None
         if after is None:
             return None
-        if max(map(len, buf[: cut + 1].split(b"\n"))) > max_field:
+        body = buf[: cut + 1]
+        if max(map(len, body.split(b"\n"))) > max_field:
             return None
-        lines = decode(LINES, buf[: cut + 1])
+        lines = decode(LINES, body)
         if lines is None:
             return None
         self._buf = buf[after.end() :]
-        return lines, buf[: cut + 1], buf[after.end() - 1 : after.end()] == b"]"
+        return lines, body, buf[after.end() - 1 : after.end()] == b"]"
 
     def lines(self) -> tuple[list[msgspec.Raw], bool]:
         """The next lines of the array (their bytes), and whether the array ended after them."""
-        while len(self._buf) < GATHER and self._more():
-            pass
+        self._gather()
         buf = self._buf
         end = len(buf)
         failed = 0

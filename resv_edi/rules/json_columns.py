@@ -46,7 +46,7 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 def decode(decoder: msgspec.json.Decoder[Any], joined: bytes) -> list[Any] | None:
     """The structs of ``[joined]``, or ``None`` when it does not decode into them."""
     try:
-        return decoder.decode(b"[" + joined + b"]")
+        return decoder.decode(b"".join((b"[", joined, b"]")))
     except (msgspec.DecodeError, RecursionError):
         return None
 
