@@ -205,8 +205,7 @@ class JsonCheck(BlockCheck):
         )
         if columns is None or not self.clean_lines(columns):
             return None
-        paths = map(f"{pointer}/{{}}".format, range(first - 1, first - 1 + n))
-        return clean_run(columns, first, [None] * n, paths)
+        return clean_run(columns, first, None, (f"{pointer}/", -1, ""))
 
 
 class _Chunks:

@@ -84,8 +84,7 @@ class NdjsonCheck(BlockCheck):
             return None
         first = at.number + 1
         lines_at = range(first, first + len(lines))
-        paths = repeat(f"/{DECLARATIE.element('line')}", len(lines))
-        return clean_run(columns, at.lines + 1, lines_at, paths)
+        return clean_run(columns, at.lines + 1, lines_at, f"/{DECLARATIE.element('line')}")
 
 
 def _blocks(fh: IO[bytes], max_len: int) -> Iterator[tuple[list[bytes], bytes | None]]:

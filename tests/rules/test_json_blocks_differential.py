@@ -180,9 +180,11 @@ MUTATIONS: dict[str, Mutation] = {
         lambda b: b.replace(b'"Bedrag":', b'"Bedrag":1,"Bedrag" :', 1)
     ),
     "duplicate_pretty": _raw(
-        lambda b: json.dumps(json.loads(b), indent=2)
-        .encode()
-        .replace(b'"Bedrag":', b'"Bedrag": 1, "Bedrag" :', 1)
+        lambda b: (
+            json.dumps(json.loads(b), indent=2)
+            .encode()
+            .replace(b'"Bedrag":', b'"Bedrag": 1, "Bedrag" :', 1)
+        )
     ),
     "amount_zero": _field("Bedrag", 0),
     "amount_empty": _field("Bedrag", ""),
