@@ -69,6 +69,11 @@ def _as_int(value: Any, info: ValidationInfo) -> Any:
     raise PydanticCustomError("resv_whole_number", "a whole number is required")
 
 
+#: before-validators that return every ``int`` unchanged: a block screen may judge a column
+#: of whole numbers by the field's ``Ge``/``Le`` alone (``tests/rules/test_column_screens.py``)
+INT_KEEPING = frozenset({_as_int})
+
+
 def _as_date(value: Any, info: ValidationInfo) -> Any:
     """Dates as ``CCYY-MM-DD`` text (no time zone) or ``datetime.date``."""
     if type(value) is date:

@@ -22,14 +22,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from itertools import repeat
-from operator import itemgetter
-from typing import Annotated, Any
+from itertools import compress, repeat
+from operator import gt, is_not, itemgetter
+from types import NoneType, UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import TypeAdapter, ValidationError
+from annotated_types import Ge, Le
+from pydantic import BeforeValidator, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from resv_edi.model.declaratie import Prestatie
-from resv_edi.model.types import JSON_CONTEXT
+from resv_edi.model.types import INT_KEEPING, JSON_CONTEXT
 from resv_edi.privacy import may_hold_bsn_block
 from resv_edi.rules.fact_log import FactBlock, encode
 from resv_edi.rules.record_rules import MessageContext
@@ -67,6 +70,14 @@ READS: dict[str, tuple[str, ...]] = {
 Columns = dict[str, list[Any]]
 #: the value types a block may hold (dates: EI values, converted by the EI reader)
 _SCALARS = frozenset({str, int, date, type(None)})
+_INT64 = (-(2**63), 2**63 - 1)  # orjson reads a whole number beyond these as a float
+
+
+class BlockColumns(dict[str, list[Any]]):
+    """Validated columns that also know, for the columns validated by their distinct values,
+    those values (validated, first-seen order): the line rules then look at few values."""
+
+    distinct: dict[str, list[Any]]
 
 
 @cache
@@ -131,26 +142,42 @@ def typed_columns(
     raw_columns: Columns,
     context: dict[str, Any] | None = JSON_CONTEXT,
     distinct_values: Columns | None = None,
+    decoded: bool = False,
 ) -> Columns | None:
     """The validated columns of ``raw_columns`` (every model attribute -> the lines' values,
     ``None`` where a line lacks the field), or ``None`` when any line would not bind to the
-    model; ``context`` as for :func:`line_columns`. ``distinct_values``: each column's
-    distinct values in first-seen order, when the caller has them and the values are known
-    to be text, whole numbers or null (a typed decode): then they are not screened again."""
+    model; ``context`` as for :func:`line_columns`. ``distinct_values``: the distinct values
+    of each (or some) column, when the caller has them and the values are known to be text,
+    whole numbers or null (a typed decode): then they are not screened again. ``decoded``:
+    all values are known to be text, whole numbers or null (a typed decode): a column a
+    screen derived from its field (:func:`column_screens`) finds certainly valid is taken as
+    it is, a whole number beyond 64 bits is doubtful (the exact reader reads it as a float)."""
     fields = _fields()
     if fields is None:
         return None
-    columns: Columns = {}
+    screens = column_screens() if decoded else {}
+    columns = BlockColumns()
+    columns.distinct = {}
     try:
         for attr, _alias, adapter in fields:
             raw = raw_columns[attr]
-            if distinct_values is not None:
-                distinct = distinct_values[attr]
+            screen = screens.get(attr)
+            if screen is not None and screen(raw):
+                columns[attr] = raw
+                continue
+            given = None if distinct_values is None else distinct_values.get(attr)
+            if given is not None:
+                distinct = given
+            elif decoded:
+                distinct = _distinct(raw)
             elif not set(map(type, raw)) <= _SCALARS:
                 return None  # booleans, floats, objects: the exact path judges them
             else:
                 distinct = list(dict.fromkeys(raw))
+            if decoded and not _within_int64(distinct):
+                return None
             valid = adapter.validate_python(distinct, context=context)
+            columns.distinct[attr] = valid
             if valid == distinct:
                 columns[attr] = raw
             else:
@@ -158,6 +185,111 @@ def typed_columns(
     except ValidationError:
         return None
     return columns
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    """The distinct ``values`` (text, whole numbers, null; in no particular order): a
+    column with one value is found by comparing, not hashing."""
+    if values and values[-1] == values[0] and values.count(values[0]) == len(values):
+        return values[:1]
+    return list(set(values))
+
+
+def _within_int64(values: list[Any]) -> bool:
+    """No whole number among ``values`` (text, whole numbers, null) lies beyond 64 bits."""
+    try:
+        "".join(filter(None, values))  # text only (or null, or 0): no number to look at
+        return True
+    except TypeError:
+        numbers = [v for v in values if type(v) is int]
+        return not numbers or (min(numbers) >= _INT64[0] and max(numbers) <= _INT64[1])
+
+
+Screen = Callable[[list[Any]], bool]
+
+
+@cache
+def column_screens() -> dict[str, Screen]:
+    """attribute -> a C-level screen of a whole column (values text, whole numbers or null)
+    that is True only when the model's field certainly accepts every value unchanged, for the
+    fields whose constraints it fully understands; derived from the field's own metadata,
+    never a second copy of a constraint. False means "maybe not": the model's validator
+    decides. Whole-number fields with ``Ge``/``Le`` (and before-validators that keep whole
+    numbers, :data:`~resv_edi.model.types.INT_KEEPING`) are screened by ``min``/``max``."""
+    screens: dict[str, Screen] = {}
+    for attr, info in Prestatie.model_fields.items():
+        screen = screen_for(info)
+        if screen is not None:
+            screens[attr] = screen
+    return screens
+
+
+def screen_for(info: FieldInfo) -> Screen | None:
+    """The column screen of a field (:func:`column_screens`), or ``None``."""
+    bounds = _int_bounds(info)
+    return None if bounds is None else _int_screen(*bounds)
+
+
+def _unwrapped(info: FieldInfo) -> tuple[Any, list[Any], bool]:
+    """(type, metadata, whether null is allowed) of a field, through ``X | None`` and
+    ``Annotated``."""
+    annotation = info.annotation
+    metadata = list(info.metadata)
+    optional = False
+    if get_origin(annotation) in (Union, UnionType):
+        args = get_args(annotation)
+        if len(args) != 2 or NoneType not in args:
+            return None, [], False
+        optional = True
+        annotation = args[0] if args[1] is NoneType else args[1]
+    if get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        metadata.extend(extra)
+    return annotation, metadata, optional
+
+
+def _int_bounds(info: FieldInfo) -> tuple[int, int, bool] | None:
+    """(least, greatest, null allowed) of a whole-number field whose every constraint is a
+    ``Ge``, a ``Le`` or a before-validator keeping whole numbers; else ``None``."""
+    kind, metadata, optional = _unwrapped(info)
+    if kind is not int:
+        return None
+    if not info.is_required() and info.default is not None:
+        return None  # a missing value would not read as null
+    least, greatest = _INT64
+    for item in metadata:
+        if isinstance(item, Ge) and type(item.ge) is int:
+            least = max(least, item.ge)
+        elif isinstance(item, Le) and type(item.le) is int:
+            greatest = min(greatest, item.le)
+        elif not (isinstance(item, BeforeValidator) and item.func in INT_KEEPING):
+            return None
+    return least, greatest, optional
+
+
+def _int_screen(least: int, greatest: int, optional: bool) -> Screen:
+    """A column screen for whole numbers in ``least..greatest`` (null too when ``optional``)."""
+    zero_ok = least <= 0 <= greatest
+
+    def screen(column: list[Any]) -> bool:
+        values = list(filter(None, column))  # drops null, 0 and ""
+        dropped = len(column) - len(values)
+        if dropped:
+            nulls = column.count(None)
+            if nulls and not optional:
+                return False
+            zeros = dropped - nulls
+            if zeros and not (zero_ok and column.count(0) == zeros):
+                return False  # an empty text, or a 0 out of range
+        if not values:
+            return True
+        try:  # text and numbers do not compare: a mixed column raises
+            low, high = min(values), max(values)
+        except TypeError:
+            return False
+        return type(low) is int and type(high) is int and least <= low and high <= greatest
+
+    return screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,14 +365,14 @@ class RuleMemo:
 def lines_clean(columns: Columns, ctx: MessageContext, memo: RuleMemo | None = None) -> bool:
     """True when no line of the block breaks a line rule of the declaratie."""
     known = (memo or RuleMemo()).under(ctx.header)
-    distinct = _distinct_inputs(columns)
+    inputs = _distinct_inputs(columns)
     try:
         for spec in record_rules("declaratie", "line"):
             screen = _SCREENS.get(spec.code)
             if screen is not None and screen(columns):
                 continue
             assert spec.func is not None
-            if not _rule_clean(spec.code, spec.func, columns, distinct, ctx, known):
+            if not _rule_clean(spec.code, spec.func, columns, inputs, ctx, known):
                 return False
     except AttributeError:
         return False
@@ -253,16 +385,48 @@ def _read_attrs() -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for reads in READS.values() for a in reads))
 
 
-def _distinct_inputs(columns: Columns) -> set[tuple[Any, ...]]:
-    """The block's distinct tuples of :func:`_read_attrs` (few: codes, dates, parties)."""
-    return set(zip(*(columns[a] for a in _read_attrs()), strict=True))
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    """The block's distinct tuples of the attributes of :func:`_read_attrs` that vary in
+    it (``varying``, in that order); ``fixed``: the value of each one that does not."""
+
+    varying: tuple[str, ...]
+    rows: set[tuple[Any, ...]]
+    fixed: dict[str, Any]
+
+
+def _distinct_inputs(columns: Columns) -> _Inputs:
+    """The block's distinct tuples of :func:`_read_attrs` (few: codes, dates, parties); an
+    attribute with one value in the whole block (known from :class:`BlockColumns`) is kept
+    aside rather than repeated in every tuple."""
+    distinct = getattr(columns, "distinct", {})
+    fixed = {a: d[0] for a in _read_attrs() if len(d := distinct.get(a, ())) == 1}
+    varying = tuple(a for a in _read_attrs() if a not in fixed)
+    rows = set(zip(*(columns[a] for a in varying), strict=True))
+    return _Inputs(varying, rows, fixed)
+
+
+def _rule_inputs(reads: tuple[str, ...], given: _Inputs) -> set[tuple[Any, ...]]:
+    """The distinct tuples of the attributes ``reads`` in the block."""
+    fixed = given.fixed
+    moving = [a for a in reads if a not in fixed]
+    if not moving:
+        return {tuple(fixed[a] for a in reads)}
+    where = given.varying
+    projected = set(map(itemgetter(*map(where.index, moving)), given.rows))
+    if len(moving) == 1:
+        projected = {(value,) for value in projected}
+    if len(moving) == len(reads):
+        return projected
+    slots = [(a in fixed, fixed.get(a), moving.index(a) if a not in fixed else 0) for a in reads]
+    return {tuple(v if f else row[i] for f, v, i in slots) for row in projected}
 
 
 def _rule_clean(
     code: str,
     func: Callable[[Any, Any], Any],
     columns: Columns,
-    distinct: set[tuple[Any, ...]],
+    given: _Inputs,
     ctx: Any,
     known: set[tuple[str, tuple[Any, ...]]],
 ) -> bool:
@@ -274,10 +438,7 @@ def _rule_clean(
         inputs = set(zip(*(columns[a] for a in attrs), strict=True))
     else:
         attrs = reads
-        where = _read_attrs()
-        inputs = set(map(itemgetter(*map(where.index, reads)), distinct))
-        if len(reads) == 1:
-            inputs = {(value,) for value in inputs}
+        inputs = _rule_inputs(reads, given)
     make = Prestatie.model_construct
     for values in inputs:
         key = (code, values)
@@ -295,9 +456,10 @@ def _bsn_screen(scope: str) -> Callable[[Columns], bool]:
     BSN: the same answer as the rule's own screen of each line's texts."""
 
     def screen(columns: Columns) -> bool:
+        distinct = getattr(columns, "distinct", {})
         texts: list[str] = []
-        for attr in _text_attrs(scope):
-            texts.extend(filter(None, columns[attr]))
+        for attr in _text_attrs(scope):  # a text's answer is its own: distinct ones suffice
+            texts.extend(filter(None, distinct.get(attr, columns[attr])))
         return not may_hold_bsn_block(texts)
 
     return screen
@@ -322,19 +484,19 @@ def compared_attributes() -> tuple[str, ...]:
 
 def _width_screen(columns: Columns) -> bool:
     """R017 on lines: every amount has fewer digits than allowed."""
-    vat = [v for v in columns["btw_bedrag"] if v is not None]
     return (
         max(columns["bedrag"], default=0) < 10 ** facts().line_amount_digits
-        and max(vat, default=0) < 10 ** facts().vat_amount_digits
+        and max(filter(None, columns["btw_bedrag"]), default=0) < 10 ** facts().vat_amount_digits
     )
 
 
 def _vat_screen(columns: Columns) -> bool:
     """R026: no VAT amount exceeds its line's amount."""
-    return not any(
-        vat is not None and vat > amount
-        for vat, amount in zip(columns["btw_bedrag"], columns["bedrag"], strict=True)
-    )
+    vat = columns["btw_bedrag"]
+    if not any(vat) and vat.count(None) == len(vat):
+        return True  # all null
+    given = list(map(is_not, vat, repeat(None)))
+    return not any(map(gt, compress(vat, given), compress(columns["bedrag"], given)))
 
 
 _SCREENS: dict[str, Callable[[Columns], bool]] = {

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import IO, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 
 import msgspec
 
@@ -40,7 +40,7 @@ BLOCK = 2048  # lines checked as one block
 SMALL = 8  # a doubtful block of at most this many lines is read line by line
 DENSE = 256  # a doubtful run up to this long with no clean half is read line by line
 READ = 1 << 16  # the exact reader's chunk (ijson's buffer size)
-GATHER = 1 << 18  # bytes of lines gathered before they are cut and decoded
+GATHER = 1 << 20  # bytes of lines gathered before they are cut and decoded
 MAX_EDGE = 1 << 20  # the header or the totals (with what surrounds them) in at most this
 MAX_LINE = 1 << 23  # a line (object of the lines array) longer than this goes the exact way
 
@@ -108,7 +108,18 @@ class JsonCheck(BlockCheck):
         index = 0  # lines so far
         closed = reader.skip_empty_array()
         while not closed:
-            raws, closed = reader.lines()
+            typed = reader.typed(self.limits.max_field_length) if self._fast() else None
+            if typed is not None:  # the lines gathered, decoded at once: clean, or explained
+                lines, joined, closed = typed
+                clean = self._clean_lines(lines, joined, index + 1, pointer, 0)
+                if clean is not None:
+                    yield clean
+                    index += len(lines)
+                    self._done = index
+                    continue
+                raws = _RAWS.decode(b"[" + joined + b"]")
+            else:
+                raws, closed = reader.lines()
             for at in range(0, len(raws), BLOCK):
                 run = raws[at : at + BLOCK]
                 yield from self._run(run, index + 1, pointer)
@@ -170,15 +181,28 @@ class JsonCheck(BlockCheck):
         lines = decode(LINES, joined)
         if lines is None:
             return None  # wrong JSON types, unknown keys, not an object: the exact way
+        return self._clean_lines(lines, joined, first, pointer, max(map(len, raws)))
+
+    def _clean_lines(
+        self, lines: list[Any], joined: bytes, first: int, pointer: str, longest: int
+    ) -> CleanRun | None:
+        """The counts of the decoded ``lines`` (their bytes ``joined``, the longest of them
+        ``longest`` bytes) when they certainly hold no issue, else ``None``."""
+        n = len(lines)
+        cap = self.limits.max_records
+        if cap and first + n - 1 > cap:
+            return None  # the exact reader stops at the line past the cap (L001)
         if not joined.isascii():
             try:
                 joined.decode()
             except UnicodeDecodeError:
                 return None
-        if max(map(len, raws)) > self.limits.max_field_length:
+        if longest > self.limits.max_field_length:
             return None  # a string the exact reader may refuse as too long
         raw = raw_columns(lines, joined, 0)
-        columns = None if raw is None else typed_columns(raw[0], distinct_values=raw[1])
+        columns = (
+            None if raw is None else typed_columns(raw[0], distinct_values=raw[1], decoded=True)
+        )
         if columns is None or not self.clean_lines(columns):
             return None
         return clean_run(columns, first, None, (f"{pointer}/", -1, ""))
@@ -194,17 +218,35 @@ class _Chunks:
 
     def _more(self) -> bool:
         """Read one more chunk; False at the end. A refused chunk ends the block path."""
+        data = self._read()
+        if data:
+            self._buf += data
+        return bool(data)
+
+    def _read(self) -> bytes:
+        """The next chunk (``b""`` at the end); a refused chunk ends the block path."""
         if self._eof:
-            return False
+            return b""
         try:
             data = self._stream.read(READ)
         except ValueError:  # the guard refused a byte (a limit, a lone surrogate)
             raise _Doubt from None
         if not data:
             self._eof = True
-            return False
-        self._buf += data
-        return True
+        return data
+
+    def _gather(self) -> None:
+        """Read on until :data:`GATHER` bytes are buffered, or the end (joined once)."""
+        parts = [self._buf]
+        size = len(self._buf)
+        while size < GATHER:
+            data = self._read()
+            if not data:
+                break
+            parts.append(data)
+            size += len(data)
+        if len(parts) > 1:
+            self._buf = b"".join(parts)
 
     def match(self, pattern: re.Pattern[bytes], whole: bool = False) -> re.Match[bytes]:
         """``pattern`` at the front (all of the rest of the input when ``whole``), consumed."""
@@ -233,10 +275,30 @@ class _Chunks:
             return True
         return False
 
+    def typed(self, max_field: int) -> tuple[list[Any], bytes, bool] | None:
+        """The next lines of the array decoded into structs at once, their bytes, and whether
+        the array ended after them; ``None`` (nothing consumed) when the bytes up to the last
+        ``}`` that may end a line do not decode so, or a physical line is longer than
+        ``max_field`` (a string never holds a raw newline, so none is then longer): then
+        :meth:`lines` finds the lines."""
+        self._gather()
+        buf = self._buf
+        cut = buf.rfind(b"}")
+        after = _AFTER_LINE.match(buf, cut + 1) if cut >= 0 else None
+        if after is None:
+            return None
+        body = buf[: cut + 1]
+        if max(map(len, body.split(b"\n"))) > max_field:
+            return None
+        lines = decode(LINES, body)
+        if lines is None:
+            return None
+        self._buf = buf[after.end() :]
+        return lines, body, buf[after.end() - 1 : after.end()] == b"]"
+
     def lines(self) -> tuple[list[msgspec.Raw], bool]:
         """The next lines of the array (their bytes), and whether the array ended after them."""
-        while len(self._buf) < GATHER and self._more():
-            pass
+        self._gather()
         buf = self._buf
         end = len(buf)
         failed = 0

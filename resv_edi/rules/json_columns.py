@@ -3,8 +3,9 @@
 The structs take only what the block check can judge: a JSON object whose keys are the
 model's element names, each value text, a whole number or null. Anything else (another key,
 a float, a boolean, a nested value) fails the decode, and the block goes the exact way. The
-values are then validated by :func:`~resv_edi.rules.blocks.typed_columns` with the model's own
-field types, so no constraint is written twice.
+structs are transposed into columns at once, whose values are then validated by
+:func:`~resv_edi.rules.blocks.typed_columns` with the model's own field types (or a screen
+derived from them), so no constraint is written twice.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from operator import attrgetter
 from typing import Any
 
 import msgspec
+from msgspec.structs import astuple
 
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.messages import DECLARATIE
@@ -24,6 +26,7 @@ LineStruct = msgspec.defstruct(
     [(attr, str | int | None, None) for attr in _ATTRS],
     rename={a: f.alias or a for a, f in Prestatie.model_fields.items()},
     forbid_unknown_fields=True,
+    gc=False,  # scalars only: no cycles, and no collector passes while a block decodes
 )
 #: an NDJSON line ``{"Prestatie": {...}}``
 WrappedStruct = msgspec.defstruct(
@@ -31,20 +34,19 @@ WrappedStruct = msgspec.defstruct(
     [("line", LineStruct)],
     rename={"line": DECLARATIE.line_element},
     forbid_unknown_fields=True,
+    gc=False,
 )
 LINES = msgspec.json.Decoder(list[LineStruct])  # type: ignore[valid-type]
 WRAPPED = msgspec.json.Decoder(list[WrappedStruct])  # type: ignore[valid-type]
 unwrap = attrgetter("line")
-_GETTERS = tuple((attr, attrgetter(attr)) for attr in _ATTRS)
 _SPACE_BEFORE_COLON = re.compile(rb'"[ \t\n\r]+:')
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-_INT64 = (-(2**63), 2**63 - 1)  # orjson reads a whole number beyond these as a float
 
 
 def decode(decoder: msgspec.json.Decoder[Any], joined: bytes) -> list[Any] | None:
     """The structs of ``[joined]``, or ``None`` when it does not decode into them."""
     try:
-        return decoder.decode(b"[" + joined + b"]")
+        return decoder.decode(b"".join((b"[", joined, b"]")))
     except (msgspec.DecodeError, RecursionError):
         return None
 
@@ -53,29 +55,57 @@ def raw_columns(
     lines: list[Any], joined: bytes, outer_keys: int
 ) -> tuple[dict[str, list[Any]], dict[str, list[Any]]] | None:
     """The columns (attribute -> values, ``None`` where a line lacks the field) of decoded
-    ``lines`` and each column's distinct values; ``None`` when the bytes ``joined`` they were
-    decoded from may hold something the decode hid: a key written twice (msgspec keeps the
-    last), a lone surrogate escape, or a whole number beyond 64 bits. ``outer_keys``: keys
-    written around the lines' objects."""
+    ``lines`` (one transposition in C), and the columns with one value (attribute -> that
+    value in a list), for :func:`~resv_edi.rules.blocks.typed_columns` with ``decoded=True``;
+    ``None`` when the bytes ``joined`` they were decoded from may hold something the decode
+    hid: a key written twice (msgspec keeps the last) or a lone surrogate escape.
+    ``outer_keys``: keys written around the lines' objects."""
+    if lines:
+        columns = dict(zip(_ATTRS, map(list, zip(*map(astuple, lines), strict=True)), strict=True))
+    else:
+        columns = {attr: [] for attr in _ATTRS}
     n = len(lines)
-    columns: dict[str, list[Any]] = {}
-    distincts: dict[str, list[Any]] = {}
-    keys = outer_keys  # keys holding a value other than null (a null counts as missing)
-    for attr, get in _GETTERS:
-        column = list(map(get, lines))
-        distinct = list(dict.fromkeys(column))  # text, int, None: no two types compare equal
-        keys += n - column.count(None) if None in distinct else n
-        numbers = [v for v in distinct if type(v) is int]
-        if numbers and (min(numbers) < _INT64[0] or max(numbers) > _INT64[1]):
-            return None
-        columns[attr] = column
-        distincts[attr] = distinct
+    keys, colons, single = _keys_and_colons(columns, n)
+    if b"\\" not in joined:
+        # a colon is a key's or a text's (no escape is written): as many as the keys decoded
+        # and the colons of the texts decoded only when no key was dropped (written twice,
+        # or with null: a false alarm, settled the exact way)
+        return (columns, single) if joined.count(b":") == outer_keys + keys + colons else None
     # every key is followed by '":' (a colon after anything else, white space say, sends the
-    # block to the search), so the count equals the keys decoded only when none was dropped;
-    # a key written with null is not counted above: a false alarm, settled the exact way
+    # block to the search), so the count equals the keys decoded only when none was dropped
     quoted = joined.count(b'":')
-    if quoted != keys or (joined.count(b":") != quoted and _SPACE_BEFORE_COLON.search(joined)):
+    if quoted != outer_keys + keys or (
+        joined.count(b":") != quoted and _SPACE_BEFORE_COLON.search(joined)
+    ):
         return None
     if b"\\u" in joined and _SURROGATE_ESCAPE.search(joined):
         return None
-    return columns, distincts
+    return columns, single
+
+
+_is_text = str.__instancecheck__
+
+
+def _keys_and_colons(
+    columns: dict[str, list[Any]], n: int
+) -> tuple[int, int, dict[str, list[Any]]]:
+    """The values other than null in the columns (of ``n`` lines), the colons in their
+    texts, and the columns with one value (found by comparing, not hashing)."""
+    keys = colons = 0
+    single: dict[str, list[Any]] = {}
+    for attr, column in columns.items():
+        first = column[0] if n else None
+        if n and column[-1] == first and column.count(first) == n:
+            single[attr] = [first]
+            if first is not None:
+                keys += n
+                colons += n * first.count(":") if type(first) is str else 0
+            continue
+        present = list(filter(None, column))  # drops null, "" and 0
+        keys += n - (column.count(None) if len(present) < n else 0)
+        try:
+            text = "".join(present)
+        except TypeError:  # whole numbers
+            text = "".join(filter(_is_text, present))
+        colons += text.count(":")
+    return keys, colons, single

@@ -12,7 +12,8 @@ see every line either way.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from itertools import repeat
 from typing import IO
 
 from resv_edi.errors import Issue
@@ -23,6 +24,7 @@ from resv_edi.rules.blocks import CleanRun, clean_run, typed_columns
 from resv_edi.rules.json_columns import WRAPPED, decode, raw_columns, unwrap
 
 BLOCK = 2048
+CHUNK = 1 << 20  # bytes read at once
 _LINE_START = b'{"' + DECLARATIE.line_element.encode() + b'":'
 
 
@@ -31,19 +33,11 @@ class NdjsonCheck(BlockCheck):
 
     def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
         at = ReadState()
-        max_len = self.limits.max_line_length
-        readline = fh.readline
-        while True:
-            block: list[bytes] = []
-            for _ in range(BLOCK):
-                raw = readline(max_len + 1)
-                if not raw:
-                    break
-                block.append(raw)
-            final = len(block) < BLOCK
+        for block, tail in _blocks(fh, self.limits.max_line_length):
+            starts = list(map(bytes.startswith, block, repeat(_LINE_START)))
             pos = 0
             while pos < len(block):
-                run = _run_length(block, pos) if self._fast(at) else 0
+                run = _run_length(starts, pos) if self._fast(at) else 0
                 clean = self._clean(block[pos : pos + run], at) if run else None
                 if clean is not None:
                     yield clean
@@ -52,16 +46,22 @@ class NdjsonCheck(BlockCheck):
                     at.empty = False
                 else:  # one line the exact way (then maybe a block again), or the whole run
                     run = run or 1
-                    piece = io.BytesIO(b"".join(block[pos : pos + run]))
-                    if not (
-                        yield from read_ndjson_lines(piece, self.kind, name, self.limits, at, False)
-                    ):
+                    lines = b"\n".join(block[pos : pos + run]) + b"\n"
+                    if not (yield from self._exact(lines, name, at, False)):
                         return
                 pos += run
-            if final:
-                end = io.BytesIO(b"")
-                yield from read_ndjson_lines(end, self.kind, name, self.limits, at, True)
+            if tail is not None:
+                if (yield from self._exact(tail, name, at, False)):
+                    yield from self._exact(b"", name, at, True)
                 return
+
+    def _exact(
+        self, lines: bytes, name: str, at: ReadState, final: bool
+    ) -> Generator[Entry | Issue, None, bool]:
+        """The exact reader's items of ``lines`` (:func:`read_ndjson_lines`)."""
+        return (
+            yield from read_ndjson_lines(io.BytesIO(lines), self.kind, name, self.limits, at, final)
+        )
 
     def _fast(self, at: ReadState) -> bool:
         """Whether the lines from ``at`` on may be checked as a block."""
@@ -77,7 +77,9 @@ class NdjsonCheck(BlockCheck):
         if wrapped is None or len(wrapped) != len(lines):
             return None  # not one {"Prestatie": {...}} a line, with values the block can judge
         raw = raw_columns(list(map(unwrap, wrapped)), joined, len(wrapped))
-        columns = None if raw is None else typed_columns(raw[0], distinct_values=raw[1])
+        columns = (
+            None if raw is None else typed_columns(raw[0], distinct_values=raw[1], decoded=True)
+        )
         if columns is None or not self.clean_lines(columns):
             return None
         first = at.number + 1
@@ -85,10 +87,39 @@ class NdjsonCheck(BlockCheck):
         return clean_run(columns, at.lines + 1, lines_at, f"/{DECLARATIE.element('line')}")
 
 
-def _run_length(block: list[bytes], start: int) -> int:
-    """How many lines of ``block`` from ``start`` on look like whole Prestatie lines."""
-    for n in range(start, len(block)):
-        raw = block[n]
-        if not (raw.startswith(_LINE_START) and raw.endswith(b"\n")):
-            return n - start
-    return len(block) - start
+def _blocks(fh: IO[bytes], max_len: int) -> Iterator[tuple[list[bytes], bytes | None]]:
+    """The file's lines (without their newlines) in blocks of at most :data:`BLOCK`, read in
+    chunks and split in C; with the last block, the bytes the exact reader reads last (else
+    ``None``): a last line without a newline (``b""`` when there is none), or everything
+    from a line longer than ``max_len`` bytes on (the exact reader stops there)."""
+    rest = b""
+    while True:
+        data = fh.read(CHUNK)
+        if not data:
+            yield [], rest
+            return
+        buffer = rest + data if rest else data
+        cut = buffer.rfind(b"\n")
+        rest = buffer[cut + 1 :]
+        lines = buffer[:cut].split(b"\n") if cut >= 0 else []
+        tail = None
+        if lines and max(map(len, lines)) > max_len:
+            long = next(n for n, line in enumerate(lines) if len(line) > max_len)
+            tail = buffer[sum(map(len, lines[:long])) + long :]
+            del lines[long:]
+        elif len(rest) > max_len:
+            tail = rest
+        for at in range(0, len(lines), BLOCK):
+            yield lines[at : at + BLOCK], None
+        if tail is not None:
+            yield [], tail
+            return
+
+
+def _run_length(starts: list[bool], start: int) -> int:
+    """How many lines from ``start`` on look like whole Prestatie lines (``starts``: each
+    line of the block starts like one)."""
+    try:
+        return starts.index(False, start) - start
+    except ValueError:
+        return len(starts) - start

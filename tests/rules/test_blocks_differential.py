@@ -132,6 +132,28 @@ MUTATIONS: dict[str, Callable[[dict[str, Any], list[bytes]], bytes]] = {
     "escaped_duplicate": _raw(lambda b: b.replace(b'"Bedrag":', b'"Bedr\\u0061g":1,"Bedrag":', 1)),
     "space_before_colon": _raw(lambda b: b.replace(b'"Bedrag":', b'"Bedrag" :', 1)),
     "colon_in_text": _raw(lambda b: b.replace(b'"Omschrijving":"', b'"Omschrijving":"a\\":', 1)),
+    "duplicate_with_colon": _raw(
+        lambda b: b.replace(b'"Bedrag":', b'"Omschrijving":"a:b","Bedrag":', 1)
+    ),
+    "duplicate_and_space_before_colon": _raw(
+        lambda b: b.replace(b'"Bedrag":', b'"Bedrag":1,"Bedrag" :', 1)
+    ),
+    "duplicate_escaped_colon": _raw(
+        lambda b: b.replace(b'"Bedrag":', b'"Omschrijving":"\\u003a","Bedrag":', 1)
+    ),
+    "null_with_colon_text": _raw(
+        lambda b: b.replace(b'"Bedrag":', b'"Toelichting":null,"Bedrag":', 1).replace(
+            b'"Omschrijving":"', b'"Omschrijving":"x:', 1
+        )
+    ),
+    "amount_zero": _field("Bedrag", 0),
+    "amount_empty": _field("Bedrag", ""),
+    "amount_max": _field("Bedrag", 10**15 - 1),
+    "amount_above_max": _field("Bedrag", 10**15),
+    "vat_zero": _field("BtwBedrag", 0),
+    "vat_empty": _field("BtwBedrag", ""),
+    "vat_text": _field("BtwBedrag", "5"),
+    "crlf": _raw(lambda b: b + b"\r"),
     "broken_json": _raw(lambda b: b[:-3]),
     "two_objects": _raw(lambda b: b + b"," + b),
     "blank": _raw(b""),
@@ -156,6 +178,10 @@ HARMLESS = {
     "previous_on_debit",
     "region_other",
     "space_before_colon",
+    "amount_zero",
+    "vat_zero",
+    "crlf",
+    "null_with_colon_text",
 }
 
 
@@ -182,6 +208,38 @@ def test_limits_and_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     _same(path, 5, monkeypatch, limits=Limits(max_records=10))
     _same(path, 5, monkeypatch, limits=Limits(max_line_length=300))
     _same(path, 5, monkeypatch, kind=DECLARATIE)
+
+
+@pytest.mark.parametrize("chunk", [1, 61, 400, 1 << 20])
+@pytest.mark.parametrize(
+    "ending",
+    ["newline", "no_newline", "blank_lines", "crlf", "long_last", "long_middle"],
+)
+def test_chunks_and_endings(
+    chunk: int, ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file read in chunks of any size gives the lines readline gives: a last line
+    without a newline, blank or CRLF lines, and a line over the length limit (where the
+    exact reader stops), also where a chunk ends inside it."""
+    monkeypatch.setattr(blocks, "CHUNK", chunk)
+    lines = _lines()
+    longest = max(map(len, lines))
+    if ending == "no_newline":
+        lines[-1] = lines[-1].rstrip(b"\n")
+    elif ending == "blank_lines":
+        lines[12:12] = [b"\n", b"  \n"]
+        lines.append(b"\n")
+    elif ending == "crlf":
+        lines = [line[:-1] + b"\r\n" for line in lines]
+    elif ending == "long_last":
+        lines[-1] = lines[-1].rstrip(b"\n") + b" " * longest
+    elif ending == "long_middle":
+        lines[15] = lines[15][:-1] + b" " * longest + b"\n"
+    path = tmp_path / "c.ndjson"
+    path.write_bytes(b"".join(lines))
+    found = _same(path, 4, monkeypatch, limits=Limits(max_line_length=longest + 1))
+    assert bool(found) == (ending in ("blank_lines", "long_last", "long_middle"))
+    _same(path, 2048, monkeypatch)
 
 
 def test_report_counts_match(tmp_path: Path) -> None:

@@ -173,6 +173,25 @@ MUTATIONS: dict[str, Mutation] = {
     "duplicate_key": _raw(lambda b: b.replace(b'"Bedrag":', b'"Bedrag":1,"Bedrag":', 1)),
     "escaped_duplicate": _raw(lambda b: b.replace(b'"Bedrag":', b'"Bedr\\u0061g":1,"Bedrag":', 1)),
     "space_before_colon": _raw(lambda b: b.replace(b'"Bedrag":', b'"Bedrag" :', 1)),
+    "duplicate_with_colon": _raw(
+        lambda b: b.replace(b'"Bedrag":', b'"Omschrijving":"a:b","Bedrag":', 1)
+    ),
+    "duplicate_and_space_before_colon": _raw(
+        lambda b: b.replace(b'"Bedrag":', b'"Bedrag":1,"Bedrag" :', 1)
+    ),
+    "duplicate_pretty": _raw(
+        lambda b: (
+            json.dumps(json.loads(b), indent=2)
+            .encode()
+            .replace(b'"Bedrag":', b'"Bedrag": 1, "Bedrag" :', 1)
+        )
+    ),
+    "amount_zero": _field("Bedrag", 0),
+    "amount_empty": _field("Bedrag", ""),
+    "amount_above_max": _field("Bedrag", 10**15),
+    "vat_zero": _field("BtwBedrag", 0),
+    "vat_empty": _field("BtwBedrag", ""),
+    "vat_text": _field("BtwBedrag", "5"),
     "pretty": _raw(lambda b: json.dumps(json.loads(b), indent=2).encode()),
     "broken_json": _raw(lambda b: b[:-3]),
     "missing_comma": _raw(lambda b: b + b" " + b),
@@ -208,6 +227,8 @@ HARMLESS = {
     "space_before_colon",
     "pretty",
     "long_white_space",
+    "amount_zero",
+    "vat_zero",
 }
 
 
