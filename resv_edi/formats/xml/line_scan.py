@@ -299,7 +299,11 @@ class LineScan:
         lines = list(accumulate(breaks, initial=self.line))[1:]
         longest = max(map(sub, [*starts[1:], len(body)], starts))
         texts = zip(*map(_GROUPS, found), strict=True)
-        columns = dict(zip(self.names, map(_texts, texts), strict=False))
+        # no ``&`` in the lines: no text holds an entity, the columns are the groups as they are
+        as_column: Callable[[tuple[str | None, ...]], list[str | None]] = (
+            _texts if "&" in body else list
+        )
+        columns = dict(zip(self.names, map(as_column, texts), strict=False))
         run = LineRun(columns, lines, longest)
         if self.judge(run, self.progress):
             blank = _blank(body)
