@@ -1,9 +1,10 @@
-"""The reference index's share of an NDJSON block check, in CPU seconds.
+"""The reference index's share of a block check (NDJSON, JSON, EI, XML), in CPU seconds.
 
-``python benchmarks/index_share.py FILE.ndjson`` (make one with ``resv-edi generate --records
+``python benchmarks/index_share.py FILE`` (make one with ``resv-edi generate --records
 100000 --to ndjson -o FILE.ndjson``) runs ``check_file`` three times with timers around the
-index's three steps (``clean_run``: the rows of a clean block; ``PartitionedIndex.add_rows``:
-adding and spilling; the reference answers at the end) and prints the best run. Timers wrap
+index's three steps (``clean_run``: the reference columns of a clean block; adding and
+spilling: ``PartitionedIndex.add_rows`` and ``add_block``; the reference answers at the end)
+and prints the best run. Timers wrap
 a few dozen calls per 100 k lines, so they cost nothing measurable (cProfile's per-call cost
 inflates the many small calls around them). Not part of the test run.
 """
@@ -15,12 +16,15 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import resv_edi.rules.ei_blocks as ei_blocks
 import resv_edi.rules.engine as engine
+import resv_edi.rules.json_blocks as json_blocks
 import resv_edi.rules.ndjson_blocks as ndjson_blocks
+import resv_edi.rules.xml_blocks as xml_blocks
 from resv_edi.pipeline import check_file
 from resv_edi.rules.ref_partitions import PartitionedIndex
 
-SPENT = {"clean_run": 0.0, "add_rows": 0.0, "answers": 0.0}
+SPENT = {"clean_run": 0.0, "adding": 0.0, "answers": 0.0}
 
 
 def _timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -51,9 +55,12 @@ def _timed_answers(function: Callable[..., Iterator[Any]]) -> Callable[..., Iter
 
 
 def main(path: str) -> None:
-    ndjson_blocks.clean_run = _timed("clean_run", ndjson_blocks.clean_run)  # type: ignore[assignment]
-    PartitionedIndex.add_rows = _timed("add_rows", PartitionedIndex.add_rows)  # type: ignore[method-assign]
-    engine.reference_issues = _timed_answers(engine.reference_issues)  # type: ignore[assignment]
+    for blocks in (ndjson_blocks, json_blocks, ei_blocks, xml_blocks):
+        setattr(blocks, "clean_run", _timed("clean_run", blocks.clean_run))  # noqa: B010
+    for name in ("add_rows", "add_block"):  # add_block: the column form
+        if hasattr(PartitionedIndex, name):
+            setattr(PartitionedIndex, name, _timed("adding", getattr(PartitionedIndex, name)))
+    engine.reference_issues = _timed_answers(engine.reference_issues)
     best: tuple[float, dict[str, float]] | None = None
     for _ in range(3):
         SPENT.update(dict.fromkeys(SPENT, 0.0))

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import os
 from collections.abc import Callable, Iterator
@@ -210,6 +211,18 @@ def blocks_for(fmt: str) -> type[BlockCheck] | None:
     return found
 
 
+def checker_for(fmt: str) -> Callable[..., BlockCheck]:
+    """What checks input format ``fmt``: its block check, or the exact reader through the
+    same driver (:class:`~resv_edi.rules.block_check.ExactCheck`) for a format without one.
+    Called as ``checker_for(fmt)(path, kind, limits, name=name)``."""
+    found = blocks_for(fmt)
+    if found is not None:
+        return found
+    from resv_edi.rules.block_check import ExactCheck  # loads the rules' block helpers
+
+    return functools.partial(ExactCheck, fmt=fmt)
+
+
 def _check_file(
     path: str, name: str, fmt: str, kind: MessageKind | None, limits: Limits
 ) -> FileReport:
@@ -236,27 +249,11 @@ def _check_file(
                 report.lines += 1
         report.close(limits.max_errors)
         return report
-    check = blocks_for(fmt)
-    if check is not None:  # checked in blocks: the same issues, far fewer steps per line
-        blocks = check(path, kind, limits, name=name)
-        for found in blocks:
-            report.keep(found, limits.max_errors)
-        report.lines = blocks.lines
-        report.message = blocks.kind_root
-        report.close(limits.max_errors)
-        place_report(report)  # XML: each issue at its element's own line and column
-        return report
-    probe = _KindProbe(_read(path, name, fmt, kind, limits))
-    report.message = (kind or probe.kind).root
-
-    def counted() -> Iterator[Entry | Issue]:
-        for item in probe:
-            if isinstance(item, Entry) and item.part == "line":
-                report.lines += 1
-            yield item
-
-    for found in RuleEngine(kind or probe.kind).run(counted()):
+    blocks = checker_for(fmt)(path, kind, limits, name=name)
+    for found in blocks:  # in blocks where the format has a block check
         report.keep(found, limits.max_errors)
+    report.lines = blocks.lines
+    report.message = blocks.kind_root
     report.close(limits.max_errors)
     place_report(report)  # XML: each issue at its element's own line and column
     return report
@@ -412,7 +409,10 @@ def _convert(
     max_errors: int,
 ) -> ConversionResult:
     writes = get_format(to)
-    detected = fmt if fmt != "auto" else _sniffed(source, result.source)[0]
+    detected, problem = (fmt, None) if fmt != "auto" else _sniffed(source, result.source)
+    if problem is not None:
+        result.issues.append(problem)
+        return result
     if detected == "ei":
         from resv_edi.formats.ei.resv import claim_standard  # EI only (start-up stays light)
 
@@ -421,37 +421,8 @@ def _convert(
             reason = f"{claim} is a claim file, not a RESV message (see `resv-edi lumpsum`)"
             result.issues.append(issue("F002", Location(file=result.source), reason=reason))
             return result
-    checker = blocks_for(detected)
-    if checker is not None:  # checked in blocks; clean blocks written as columns
-        blocks = checker(source, kind, limits, name=result.source)
-        return _convert_blocks(blocks, result, target, writes, max_errors)
-    writer = writes.writer
-
-    stream = _read(source, result.source, fmt, kind, limits)
-    probe = _KindProbe(stream)
-    message_kind = kind or probe.kind
-    engine = RuleEngine(message_kind)
-
-    def records() -> Iterator[Record]:
-        for item in probe:
-            for problem in engine.check(item):
-                if problem.is_error:
-                    result.issues.append(problem)
-            if result.issues:
-                if len(result.issues) >= max_errors or engine.fatal:
-                    break
-                continue
-            if isinstance(item, Entry) and item.record is not None:
-                yield item.record
-        if not engine.fatal and len(result.issues) < max_errors:
-            result.issues.extend(p for p in engine.finish() if p.is_error)
-        if result.issues:
-            raise _Stop
-
-    try:
-        return _written(result, target, lambda out: writer(records(), out, message_kind))
-    finally:
-        engine.close()
+    checked = checker_for(detected)(source, kind, limits, name=result.source)
+    return _convert_blocks(checked, result, target, writes, max_errors)
 
 
 def _convert_blocks(
@@ -461,8 +432,9 @@ def _convert_blocks(
     writes: Format,
     max_errors: int,
 ) -> ConversionResult:
-    """:func:`convert` through a block check: the same issues and output as the exact path
-    (entries' records and clean runs' columns to the writer, in file order)."""
+    """:func:`convert` through a check (:func:`checker_for`): the same issues and output
+    whether lines are checked in blocks or one by one (entries' records and clean runs'
+    columns to the writer, in file order)."""
     items = blocks.items()
     head: list[Checked] = []
     for checked in items:  # up to the first entry, which names the message kind

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
-from typing import IO, NamedTuple
+from typing import IO, BinaryIO, NamedTuple, cast
 
 from resv_edi.errors import Issue
+from resv_edi.formats.registry import get_format
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.rules.blocks import CleanRun, Columns, RuleMemo, lines_clean
@@ -74,7 +75,7 @@ class BlockCheck:
                     waiting.clear()
                 if isinstance(item, CleanRun):
                     engine.add_clean_lines(
-                        self.name, item.last_line, item.rows, item.signed_sum, item.facts
+                        self.name, item.last_line, item.refs, item.signed_sum, item.facts
                     )
                     yield Checked(item, [])
                 else:
@@ -130,3 +131,25 @@ class BlockCheck:
         """Whether the block's validated ``columns`` break no line rule."""
         assert self._engine is not None
         return lines_clean(columns, self._engine.context, self._memo)
+
+
+class ExactCheck(BlockCheck):
+    """A format without a block check (CSV): its exact reader's items, every line through
+    the engine. The same driver as the block checks, so ``check_file`` and ``convert`` treat
+    every format alike."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        kind: MessageKind | None,
+        limits: Limits = DEFAULT_LIMITS,
+        *,
+        name: str | None = None,
+        fmt: str,
+    ) -> None:
+        super().__init__(path, kind, limits, name=name)
+        self.fmt = fmt
+
+    def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
+        read = get_format(self.fmt).reader
+        return read(cast(BinaryIO, fh), self.kind, file=name, limits=self.limits)

@@ -33,6 +33,7 @@ from resv_edi.model.types import JSON_CONTEXT
 from resv_edi.privacy import may_hold_bsn_block
 from resv_edi.rules.fact_log import FactBlock, encode
 from resv_edi.rules.record_rules import MessageContext
+from resv_edi.rules.ref_blocks import PathPattern, RefBlock, block_rows, ref_block
 from resv_edi.rules.references import RowValues, compared_elements
 from resv_edi.rules.registry import record_rules
 from resv_edi.standard.facts import facts
@@ -154,49 +155,53 @@ class CleanRun:
     """A run of declaratie lines that breaks no line rule: what the rule engine must still
     count (:meth:`~resv_edi.rules.engine.RuleEngine.add_clean_lines`)."""
 
-    rows: list[RowValues]
+    refs: RefBlock  # the lines' reference columns (what the reference index keeps)
     signed_sum: int
     last_line: int | None  # None: the format has no line numbers (JSON documents)
     #: the lines' validated attribute columns (what a converter writes), when kept
     columns: Columns | None = None
-    #: the lines' compared values (R035), whose hashes the rows carry
+    #: the lines' compared values (R035)
     facts: FactBlock | None = None
+
+    @property
+    def count(self) -> int:
+        """How many lines the run holds."""
+        return self.refs.size
+
+    @property
+    def rows(self) -> list[RowValues]:
+        """The lines' reference rows (built on demand; the engine keeps the columns)."""
+        return block_rows(self.refs)
 
 
 def clean_run(
-    columns: Columns, first_index: int, lines: Sequence[int | None], paths: Iterable[str]
+    columns: Columns,
+    first_index: int,
+    lines: Sequence[int | None] | None,
+    paths: str | PathPattern | Iterable[str],
 ) -> CleanRun:
     """The :class:`CleanRun` of a clean block: ``first_index`` is its first line's number
-    within the message, ``lines`` the source line of each line, ``paths`` their XPaths; the
-    run keeps ``columns`` (a reference, no copy) for a converter to write."""
+    within the message, ``lines`` the source line of each line (``None``: the format has
+    none), ``paths`` their XPaths (one for all, a :data:`PathPattern` with the line's index, or
+    each line's); the run keeps ``columns`` (a reference, no copy) for a converter to write."""
     amounts = columns["bedrag"]
     signs = columns["debet_credit"]
     n = len(amounts)
-    compared = [columns[attr] for attr in compared_attributes()]
-    credits = "C" in signs
-    if credits:
-        credited = zip(columns["vorig_referentienummer"], signs, strict=True)
-        previous = [p if s == "C" else None for p, s in credited]
-    else:
-        previous = [None] * n
-    rows: list[RowValues] = list(
-        zip(
-            range(first_index, first_index + n),
-            lines,
-            paths,
-            columns["referentienummer"],
-            previous,
-            [s != "C" for s in signs],
-            amounts,
-            columns["resv_plan"],
-            columns["werkgebied"],
-            map(hash, zip(*compared, strict=True)),  # the values' text is kept by block
-            strict=True,
-        )
+    refs = ref_block(
+        first_index,
+        lines,
+        paths,
+        columns["referentienummer"],
+        signs,
+        columns["vorig_referentienummer"],
+        amounts,
+        columns["resv_plan"],
+        columns["werkgebied"],
     )
-    credit = sum(a for a, s in zip(amounts, signs, strict=True) if s == "C") if credits else 0
-    facts = (first_index, n, encode(compared))
-    return CleanRun(rows, sum(amounts) - 2 * credit, lines[-1] if n else 0, columns, facts)
+    credit = sum(amounts[i] for i in refs.credits)
+    facts = (first_index, n, encode([columns[attr] for attr in compared_attributes()]))
+    last = (lines[-1] if lines is not None else None) if n else 0
+    return CleanRun(refs, sum(amounts) - 2 * credit, last, columns, facts)
 
 
 class RuleMemo:

@@ -95,8 +95,8 @@ class EiCheck(BlockCheck):
         for item in items:
             if isinstance(item, FrameRun):
                 columns, lines = item.payload
-                paths = repeat(_plan().path, len(lines))  # type: ignore[union-attr]
-                yield clean_run(columns, index + 1, lines, paths)
+                path = _plan().path  # type: ignore[union-attr]
+                yield clean_run(columns, index + 1, lines, path)
                 index += len(lines)
                 continue
             if isinstance(item, Entry) and item.part == "line":

@@ -36,6 +36,7 @@ from resv_edi.rules.partial import (
     reference_row,
 )
 from resv_edi.rules.record_rules import MessageContext, retired_release
+from resv_edi.rules.ref_blocks import RefBlock
 from resv_edi.rules.ref_partitions import PartitionedIndex
 from resv_edi.rules.references import RowValues
 from resv_edi.rules.registry import message_rule, record_rules
@@ -164,22 +165,27 @@ class RuleEngine:
         self,
         file: str,
         last_line: int | None,
-        rows: list[RowValues],
+        rows: RefBlock | list[RowValues],
         signed_sum: int,
         facts: FactBlock | None = None,
     ) -> None:
         """Count declaratie lines that a block check (:mod:`resv_edi.rules.blocks`) found to
         be bound and to break no record rule, under a :attr:`plain` engine: as if each had
-        passed :meth:`check` without an issue. ``rows`` are the lines' reference rows,
-        ``signed_sum`` their net amount in cents, ``facts`` their compared values when the
-        rows carry hashes of them (:func:`~resv_edi.rules.blocks.clean_run`)."""
+        passed :meth:`check` without an issue. ``rows`` are the lines' reference columns
+        (:attr:`~resv_edi.rules.blocks.CleanRun.refs`) or rows, ``signed_sum`` their net
+        amount in cents, ``facts`` their compared values when the lines carry no text of them
+        (:func:`~resv_edi.rules.blocks.clean_run`)."""
         assert self._refs is not None and self.plain
         self._file = file
         if last_line is not None:  # JSON documents have no line numbers: as check() keeps it
             self._last_line = last_line
-        self.lines += len(rows)
         self._sums[0] += signed_sum
-        self._refs.add_rows(rows, facts)
+        if isinstance(rows, RefBlock):
+            self.lines += rows.size
+            self._refs.add_block(rows, facts)
+        else:
+            self.lines += len(rows)
+            self._refs.add_rows(rows, facts)
 
     def _skip(
         self,

@@ -13,12 +13,13 @@ import marshal
 import sys
 from array import array
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 #: per column: its values (``raw``: each line's own value, of types whose text is their
-#: ``repr``; else the distinct values' texts) and, for texts, each line's number in them (4-byte
-#: unsigned integers, machine order) or ``None`` when the column holds one value in the block
+#: ``repr``, or the one value of every line; else the distinct values' texts) and, for texts,
+#: each line's number in them (4-byte unsigned integers, machine order) or ``None`` when the
+#: column holds one value in the block
 Encoded = list[tuple[list[Any], bytes | None, bool]]
 #: a clean block's compared values: its first line's index, its line count, its columns
 FactBlock = tuple[int, int, Encoded]
@@ -33,12 +34,16 @@ def encode(columns: Sequence[Sequence[Any]]) -> Encoded:
     then keeps the value, not a tuple)."""
     show = str if len(columns) == 1 else repr
     encoded: Encoded = []
-    for column in columns:
-        if column and list(column).count(column[0]) == len(column):  # one value
-            encoded.append(([show(column[0])], None, False))
+    for values in columns:
+        column = values if type(values) is list else list(values)  # kept, not copied
+        if column and column.count(column[0]) == len(column):  # one value
+            if type(column[0]) in _RAW:
+                encoded.append(([column[0]], None, True))
+            else:
+                encoded.append(([show(column[0])], None, False))
             continue
         if _RAW.issuperset(map(type, column)):
-            encoded.append((list(column), None, True))
+            encoded.append((column, None, True))
             continue
         distinct = dict.fromkeys(column)
         if len(distinct) == 1:
@@ -56,7 +61,7 @@ def line_text(encoded: Encoded, at: int) -> str:
     items = []
     for values, codes, raw in encoded:
         if raw:
-            items.append(show(values[at]))
+            items.append(show(values[at] if len(values) > 1 else values[0]))
         elif codes is None:
             items.append(values[0])
         else:
@@ -123,6 +128,12 @@ class FactLog:
             blocks: list[FactBlock] = marshal.loads(fh.read(size))
         return [b[0] for b in blocks], blocks
 
+    def blocks(self) -> Iterator[FactBlock]:
+        """Every block added, in order (the spilled ones read back one record at a time)."""
+        for _, offset in self._records:
+            yield from self._read(offset)[1]
+        yield from self._held
+
     def close(self) -> None:
         self.finish()
         self._held = []
@@ -136,6 +147,29 @@ def _find(blocks: list[FactBlock], firsts: list[int], index: int) -> str:
         if index < first + count:
             return line_text(encoded, index - first)
     raise LookupError(f"no compared values kept for line {index}")
+
+
+def line_keys(encoded: Encoded, offsets: Sequence[int]) -> list[int]:
+    """A hash of the compared values of each line of a block at ``offsets``, comparable
+    across blocks: equal values give equal hashes (a text, number or ``None`` itself, another
+    value's text marked as one: ``(None, text)``; a column of dates and ``None`` may be kept
+    either way, then equal values may differ in hash), so lines whose hashes differ are
+    compared by their texts. As with the hash of the values (:func:`with_texts`), equal
+    hashes are taken for equal values."""
+    items: list[Sequence[Any]] = []
+    count = len(offsets)
+    for values, codes, raw in encoded:
+        if raw:
+            one = len(values) == 1
+            items.append([values[0]] * count if one else [values[at] for at in offsets])
+        elif codes is None:
+            items.append([(None, values[0])] * count)
+        else:
+            marked = [(None, value) for value in values]
+            numbers = array("I")
+            numbers.frombytes(codes)
+            items.append([marked[numbers[at]] for at in offsets])
+    return list(map(hash, zip(*items, strict=True)))
 
 
 def with_texts(rows: Sequence[tuple[Any, ...]], block: FactBlock | None) -> list[tuple[Any, ...]]:

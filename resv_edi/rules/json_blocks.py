@@ -181,9 +181,7 @@ class JsonCheck(BlockCheck):
         columns = None if raw is None else typed_columns(raw[0], distinct_values=raw[1])
         if columns is None or not self.clean_lines(columns):
             return None
-        n = len(lines)
-        paths = [f"{pointer}/{i}" for i in range(first - 1, first - 1 + n)]
-        return clean_run(columns, first, [None] * n, paths)
+        return clean_run(columns, first, None, (f"{pointer}/", -1, ""))
 
 
 class _Chunks:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from itertools import repeat
 from typing import IO
 
 from resv_edi.errors import Issue
@@ -83,8 +82,7 @@ class NdjsonCheck(BlockCheck):
             return None
         first = at.number + 1
         lines_at = range(first, first + len(lines))
-        paths = repeat(f"/{DECLARATIE.element('line')}", len(lines))
-        return clean_run(columns, at.lines + 1, lines_at, paths)
+        return clean_run(columns, at.lines + 1, lines_at, f"/{DECLARATIE.element('line')}")
 
 
 def _run_length(block: list[bytes], start: int) -> int:

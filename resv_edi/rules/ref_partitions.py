@@ -1,30 +1,43 @@
-"""The reference index without SQLite: rows kept in memory, hash-partitioned into spill files
-past a bound, each partition answered in memory at the end.
+"""The reference index without SQLite: lines kept as columns in memory, spilled to one file
+past a bound; the few lines an answer may name are found by the hashes of their references
+and answered by hash partitions, in memory or spilled.
 
 It answers exactly the questions of :class:`~resv_edi.rules.references.ReferenceIndex` (the
 SQLite index, kept as the reference: ``tests/rules/test_ref_partitions.py`` proves both give
 the same answers): R003 duplicates, R004/R025 credit problems, R035 credit differences and
-R037 region conflicts, each in line order. Every question groups lines by one key (the
-reference, the credited reference), so a row is filed under each key it is asked by, in the
-partition of that key's hash; each partition then holds every line a question about its keys
-needs. Memory stays flat: at most :data:`BOUND` rows are held while adding, one partition
-while answering, and the answers are merged from sorted spill files. R037 is answered while
-adding (lines arrive in line order): only each ResvPlan's first line is kept (memory grows
-with the number of distinct plans, a handful per sender), conflicts spill past the bound.
+R037 region conflicts, each in line order.
+
+Adding is cheap: a clean block is kept as its columns
+(:class:`~resv_edi.rules.ref_blocks.RefBlock`), a line of the exact path as its row, and the
+64-bit ``hash`` of every reference, and of every credited reference, goes to an array (sorted
+and appended as one run to a file past :data:`HASHES`, with where each partition of their top
+bits begins). At the end the hashes used twice (R003) and the credited hashes that are also a
+line's reference (R004/R025/R035) are what a line must carry for an answer to name it: a pass
+over the kept lines rebuilds the rows of those lines and of every credit (a hash collision only
+adds a row), and these rows are answered as rows always were: grouped by reference and by
+credited reference, hash-partitioned into a spill file past the bound, each partition answered
+in memory. Past :data:`NEEDED` hashes the pass is made in rounds of partitions; past
+:data:`ROUNDS` rounds every line is answered that way. Memory stays flat: at most :data:`BOUND`
+lines and :data:`HASHES` hashes are held while adding, :data:`NEEDED` hashes and one partition
+while answering, and the answers are merged from sorted runs. R037 is answered while adding
+(lines arrive in line order): only each ResvPlan's first line is kept (memory grows with the
+number of distinct plans, a handful per sender), conflicts spill past the bound.
 """
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import pickle
+from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from collections.abc import Callable, Iterator, Sequence
+from itertools import compress, islice
 from operator import itemgetter, lt
 from typing import IO, Any
 
-from resv_edi.rules.fact_log import FactBlock, FactLog
+from resv_edi.rules.fact_log import FactBlock, FactLog, line_keys
+from resv_edi.rules.ref_blocks import RefBlock, block_rows, plan_regions
 from resv_edi.rules.references import (
     CreditDifference,
     CreditProblem,
@@ -37,31 +50,42 @@ from resv_edi.rules.references import (
     shown_values,
 )
 
-BOUND = 10_000  # rows held in memory before they are spilled to partitions
+BOUND = 10_000  # lines (rows) held in memory before they are spilled
+HASHES = 20_000  # hashes held (8 bytes each; sorted as a list of ints when spilled)
 PARTITIONS = 128
+#: most hashes the pass over the kept lines looks for (duplicated and credited references);
+#: past it, every line is answered by the partitions
+NEEDED = 50_000
+ROUNDS = 8  # most passes over the kept lines (each asking for NEEDED hashes at most)
 _CHUNK = 2_000
 _NONE = (None,)  # no first line for this plan yet
 # the answers, in the order reference_issues asks for them
 _DUPLICATES, _CREDITS, _DIFFERENCES, _CONFLICTS = range(4)
+_ROWS, _BLOCK = range(2)  # the kinds of kept records: rows of the exact path, a clean block
 
 
 class PartitionedIndex:
-    """Collects the lines' reference rows; answers the cross-line rules at the end."""
+    """Collects the lines' references; answers the cross-line rules at the end."""
 
     def __init__(self, directory: str | None = None) -> None:
         self._directory = directory
-        self._rows: list[RowValues] = []
-        self._spill: str | None = None  # the folder of the partitions, once spilled
-        self._answers: list[list[Any]] | None = None
-        self._answer_files: dict[int, list[str]] = {}
+        self._spill: str | None = None  # the folder of the spill files, once spilled
+        self._held: list[tuple[int, Any]] = []  # the kept records not spilled yet
+        self._held_lines = 0
+        self._pending: list[RowValues] = []  # rows of the exact path not yet in a record
+        self._kept: IO[bytes] | None = None  # the spilled records, open for appending
+        self._kept_path: str | None = None
+        self._refs = _Hashes(self._folder, "refs")  # the hashes of every line's reference
+        self._credited = _Hashes(self._folder, "credited")  # and of every credited one
+        self._any_credit = False
+        self._answerer: _Answerer | None = None
         #: R037, answered while adding (lines arrive in line order): each ResvPlan's first
         #: line (region, index, source line), and the lines found in conflict with it
         self._plans: dict[str, tuple[str, int, int | None]] = {}
         self._conflicts: list[tuple[tuple[int, int], RegionConflict]] = []
         self._conflict_file: str | None = None
         self._last = 0
-        self._files: dict[int, IO[bytes]] = {}  # the partitions' spill files, open for appending
-        self._facts = FactLog()  # the compared values of the rows that carry their hash
+        self._facts = FactLog()  # the compared values of the lines that carry no text
 
     # -- adding --------------------------------------------------------------------------
 
@@ -90,7 +114,7 @@ class PartitionedIndex:
 
     def add_rows(self, rows: list[RowValues], facts: FactBlock | None = None) -> None:
         """Add lines' rows, in line order (the index of each above the last one's); ``facts``
-        the compared values of rows that carry their hash (a clean block's)."""
+        the compared values of rows that carry their hash."""
         if len(rows) == 1:  # the exact path's, line by line: no vector checks
             row = rows[0]
             if row[0] <= self._last:
@@ -113,9 +137,47 @@ class PartitionedIndex:
             return
         if facts is not None:
             self._facts.add(facts)
-        self._rows.extend(rows)
-        if len(self._rows) >= BOUND:
-            self._spill_rows()
+        self._pending.extend(rows)
+        self._held_lines += len(rows)
+        if self._held_lines >= BOUND:
+            self._spill_held()
+
+    def add_block(self, block: RefBlock, facts: FactBlock | None = None) -> None:
+        """Add a clean block's lines as its columns (after every line added before);
+        ``facts`` their compared values (R035)."""
+        n = block.size
+        if not n:
+            return
+        if block.first <= self._last:
+            raise ValueError("reference rows must be added in line order")
+        self._last = block.first + n - 1
+        plans = self._plans
+        if not all(plans.get(plan, _NONE)[0] == region for plan, region in plan_regions(block)):
+            self._region_rows(block_rows(block))  # a new plan, or a conflict: line by line
+        self._flush_pending()
+        if facts is not None:
+            self._facts.add(facts)
+        self._refs.held.extend(map(hash, block.refs))
+        if block.credits:
+            self._any_credit = True
+            self._credited.held.extend(hash(ref) for ref in block.credited if ref is not None)
+        self._held.append((_BLOCK, tuple(block)))
+        self._held_lines += n
+        if self._held_lines >= BOUND:
+            self._spill_held()
+
+    def _flush_pending(self) -> None:
+        """Keep the pending rows of the exact path as one record."""
+        rows = self._pending
+        if not rows:
+            return
+        self._refs.held.extend(map(hash, map(itemgetter(3), rows)))
+        credited = [row[4] for row in rows if not row[5]]
+        if credited:
+            self._any_credit = True
+            self._credited.held.extend(hash(ref) for ref in credited if ref is not None)
+        self._held.append((_ROWS, rows))
+        self._pending = []
 
     def _region_rows(self, rows: list[RowValues]) -> None:
         """R037 line by line: each plan's first line, and the lines in conflict with it."""
@@ -140,62 +202,50 @@ class PartitionedIndex:
             self._spill = tempfile.mkdtemp(prefix="resv-edi-refs-", dir=self._directory)
         return self._spill
 
-    def _spill_rows(self) -> None:
-        """File the held rows under their partitions: one record of the rows by reference
-        and the credits by credited reference per partition, appended to its open file."""
-        self._folder()
-        count = PARTITIONS
-        rows = self._rows
-        by_ref: list[list[RowValues]] = [[] for _ in range(count)]
-        by_prev: list[list[RowValues]] = [[] for _ in range(count)]
-        for part, row in zip(
-            [h % count for h in map(hash, map(itemgetter(3), rows))], rows, strict=True
-        ):
-            by_ref[part].append(row)
-        for row in _credits(rows):
-            by_prev[hash(row[4]) % count].append(row)
-        files = self._files
-        for number in range(count):
-            if by_ref[number] or by_prev[number]:
-                sink = files.get(number)
-                if sink is None:
-                    sink = files[number] = open(self._part_path(number), "ab")  # noqa: SIM115
-                _dump((by_ref[number], by_prev[number]), sink)
-        self._facts.spill(self._folder() + "/facts")
-        self._rows = []
+    def _spill_held(self) -> None:
+        """Append the held records to the kept file as one record, their references' hashes
+        to the hash partitions, and the held compared values to theirs."""
+        self._flush_pending()
+        folder = self._folder()
+        if self._kept is None:
+            self._kept_path = folder + "/kept"
+            self._kept = open(self._kept_path, "ab")  # noqa: SIM115  (closed by _close_files)
+        _dump(self._held, self._kept)
+        self._held = []
+        self._held_lines = 0
+        if len(self._refs.held) + len(self._credited.held) >= HASHES:
+            self._refs.spill()
+            self._credited.spill()
+        self._facts.spill(folder + "/facts")
 
     def _close_files(self) -> None:
-        for sink in self._files.values():
-            sink.close()
-        self._files = {}
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None
         self._facts.finish()
 
     def _text(self, row: RowValues) -> str:
-        """The text of a row's compared values (looked up by line when it carries a hash)."""
+        """The text of a row's compared values (looked up by line when it carries none)."""
         facts = row[9]
         return facts if isinstance(facts, str) else self._facts.text(row[0])
-
-    def _part_path(self, number: int) -> str:
-        assert self._spill is not None
-        return f"{self._spill}/part-{number}"
 
     # -- answering -----------------------------------------------------------------------
 
     def duplicates(self) -> Iterator[Duplicate]:
         """Every line whose reference was used by an earlier line, in line order."""
-        for _, answer in self._answered(_DUPLICATES):
-            yield answer
+        for _, (row, first, first_line) in self._answered(_DUPLICATES):
+            yield Duplicate(_row(row), first, first_line)
 
     def credit_problems(self) -> Iterator[CreditProblem]:
         """Credits naming no debit of this message they could credit (R004) or more than it
         (R025); credits of lines outside the message are not judged."""
-        for _, answer in self._answered(_CREDITS):
-            yield answer
+        for _, (row, debit_amount, credited) in self._answered(_CREDITS):
+            yield CreditProblem(_row(row), debit_amount, credited)
 
     def credit_differences(self) -> Iterator[CreditDifference]:
         """Every element (R035) in which a credit differs from the debit it credits."""
-        for _, answer in self._answered(_DIFFERENCES):
-            yield answer
+        for _, (row, element, found, expected) in self._answered(_DIFFERENCES):
+            yield CreditDifference(_row(row), element, found, expected)
 
     def region_conflicts(self) -> Iterator[RegionConflict]:
         """Every line (R037) whose Werkgebied differs from the first line of its ResvPlan."""
@@ -208,46 +258,117 @@ class PartitionedIndex:
                 yield from _chunks(self._conflict_file)
             yield from self._conflicts
             return
-        if self._spill is None:  # all in memory: one partition
-            if self._answers is None:
-                self._answers = _answers(self._rows, list(_credits(self._rows)), self._text)
-            yield from self._answers[kind]
-            return
-        if not self._answer_files:
-            self._spill_rows()
+        if self._answerer is None:
+            self._answerer = self._answer()
+        yield from self._answerer.answered(kind)
+
+    def _answer(self) -> _Answerer:
+        """The rows of every line an answer may name, given to an :class:`_Answerer`: in
+        rounds of hash partitions, each asking for at most :data:`NEEDED` hashes (one pass
+        over the kept lines a round), or every line in one pass past :data:`ROUNDS`."""
+        self._flush_pending()
+        answerer = _Answerer(self._folder, self._text)
+        split = self._refs.spilled or self._credited.spilled
+        if split:
+            self._refs.spill()
+            self._credited.spill()
+        parts = PARTITIONS if split else 1
+        sizes: list[int] = []
+        found: list[set[int]] | None = []  # each partition's, while they are few
+        for number in range(parts):
+            needed = self._needed(number, split)
+            sizes.append(len(needed))
+            if found is not None:
+                found.append(needed)
+                if sum(sizes) > NEEDED:
+                    found = None
+        if not any(sizes) and not self._any_credit:
+            return answerer  # no reference used twice, no credit: nothing to answer
+        if found is not None:  # one round
+            self._pass(answerer, set().union(*found), True)
+            return answerer
+        rounds: list[list[int]] = [[]]
+        held = 0
+        for number, size in enumerate(sizes):
+            if held and held + size > NEEDED:
+                rounds.append([])
+                held = 0
+            rounds[-1].append(number)
+            held += size
+        if len(rounds) > ROUNDS:
+            self._pass(answerer, None, True)
+            return answerer
+        for at, numbers in enumerate(rounds):
+            needed = set()
+            for number in numbers:
+                needed |= self._needed(number, split)
+            self._pass(answerer, needed, at == 0)
+        return answerer
+
+    def _needed(self, number: int, split: bool) -> set[int]:
+        """The hashes of partition ``number`` (all when not ``split``) of references used twice
+        or credited."""
+        refs = self._refs.partition(number, split)
+        seen = set(refs)
+        needed = set() if len(seen) == len(refs) else _repeated(refs)
+        return needed.union(seen.intersection(self._credited.partition(number, split)))
+
+    def _pass(self, answerer: _Answerer, needed: set[int] | None, first: bool) -> None:
+        """One pass over the kept lines: the rows of the lines whose reference's hash is
+        ``needed`` (every line's when ``None``) filed by their reference, and in the ``first``
+        pass those of the credits filed by their credited reference (the answerer groups
+        them with the lines of that reference, whichever pass gave these)."""
+        facts = _Following(self._facts.blocks())
+        for kind, payload in self._records():
+            if kind == _ROWS:
+                rows = payload
+                if needed is not None:
+                    rows = [row for row in rows if hash(row[3]) in needed]
+                credits = [row for row in payload if not row[5]] if first else []
+                answerer.add(rows, credits)
+                continue
+            block = payload
+            if needed is None:
+                hits: list[int] = list(range(block[1]))
+            else:
+                hits = list(
+                    compress(range(block[1]), map(needed.__contains__, map(hash, block[4])))
+                )
+            credits_at = block[5] if first else []
+            if not hits and not credits_at:
+                continue
+            offsets = sorted(set(hits).union(credits_at)) if credits_at else hits
+            fact = facts.at(block[0])
+            keys = None if fact is None else line_keys(fact[2], offsets)
+            rows = block_rows(block, offsets, keys)
+            if not credits_at:
+                answerer.add(rows, [])
+                continue
+            hit, credit = set(hits), set(credits_at)
+            answerer.add(
+                [row for k, row in zip(offsets, rows, strict=True) if k in hit],
+                [row for k, row in zip(offsets, rows, strict=True) if k in credit],
+            )
+
+    def _records(self) -> Iterator[tuple[int, Any]]:
+        """The kept records, in the order added."""
+        if self._kept_path is not None:
             self._close_files()
-            self._answer_all()
-        import heapq
-
-        yield from heapq.merge(
-            *(_chunks(path) for path in self._answer_files[kind]), key=lambda a: a[0]
-        )
-
-    def _answer_all(self) -> None:
-        """Answer each partition in memory, one at a time, into sorted spill files."""
-        self._answer_files = {kind: [] for kind in range(3)}
-        for number in range(PARTITIONS):
-            path = self._part_path(number)
-            with contextlib.suppress(FileNotFoundError), open(path, "rb") as fh:
-                refs: list[RowValues] = []
-                credits: list[RowValues] = []
-                for ref_rows, credit_rows in _records(fh):
-                    refs.extend(ref_rows)
-                    credits.extend(credit_rows)
-                answers = _answers(refs, credits, self._text)
-                for kind, found in enumerate(answers[:3]):
-                    if found:
-                        out = f"{path}.{kind}"
-                        with open(out, "wb") as sink:
-                            for start in range(0, len(found), _CHUNK):
-                                pickle.dump(found[start : start + _CHUNK], sink)
-                        self._answer_files[kind].append(out)
+            with open(self._kept_path, "rb") as fh:
+                for held in _records(fh):
+                    yield from held
+        yield from self._held
 
     def close(self) -> None:
         self._close_files()
+        self._refs.close()
+        self._credited.close()
         self._facts.close()
-        self._rows = []
-        self._answers = None
+        self._held = []
+        self._pending = []
+        if self._answerer is not None:
+            self._answerer.close()
+            self._answerer = None
         self._conflicts = []
         if self._spill is not None:
             import shutil
@@ -262,10 +383,193 @@ class PartitionedIndex:
         self.close()
 
 
-def _credits(rows: Iterable[RowValues]) -> Iterator[RowValues]:
-    """The credits among ``rows``: filed again under the reference they credit (``None``
-    when they name none)."""
-    return (row for row in rows if not row[5])
+def _repeated(hashes: Sequence[int]) -> set[int]:
+    """The values found more than once in ``hashes`` (counted in C)."""
+    return {value for value, n in Counter(hashes).items() if n > 1}
+
+
+class _Hashes:
+    """64-bit hashes (of references) held in an array; past the bound each spill appends them
+    sorted as one run to a file, noting where the partition of each range of their top bits
+    begins in it, so a partition is read back as a few slices."""
+
+    def __init__(self, folder: Callable[[], str], name: str) -> None:
+        self.held = array("q")
+        self._folder = folder
+        self._name = name
+        self._file: IO[bytes] | None = None
+        self._runs: list[tuple[int, list[int]]] = []  # each run's offset and partition cuts
+
+    @property
+    def spilled(self) -> bool:
+        return self._file is not None
+
+    def spill(self) -> None:
+        ordered = sorted(self.held)
+        self.held = array("q")
+        if self._file is None:
+            self._file = open(f"{self._folder()}/{self._name}", "w+b")  # noqa: SIM115
+        step = -(-(1 << 64) // PARTITIONS)
+        cuts = [0]
+        for number in range(1, PARTITIONS):
+            cuts.append(bisect_left(ordered, -(1 << 63) + number * step, cuts[-1]))
+        cuts.append(len(ordered))
+        self._file.seek(0, 2)
+        self._runs.append((self._file.tell(), cuts))
+        self._file.write(array("q", ordered).tobytes())
+
+    def partition(self, number: int, split: bool) -> array[int]:
+        """The hashes of partition ``number`` (spilled), or all (held) when not ``split``."""
+        if not split:
+            return self.held
+        found = array("q")
+        fh = self._file
+        if fh is not None:
+            for offset, cuts in self._runs:
+                fh.seek(offset + 8 * cuts[number])
+                found.frombytes(fh.read(8 * (cuts[number + 1] - cuts[number])))
+        return found
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._runs = []
+        self.held = array("q")
+
+
+class _Following:
+    """The blocks of compared values, looked up by first line in ascending order."""
+
+    def __init__(self, blocks: Iterator[FactBlock]) -> None:
+        self._blocks = blocks
+        self._last: FactBlock | None = None
+
+    def at(self, first: int) -> FactBlock | None:
+        """The block whose first line is ``first``, if kept (asked in ascending order)."""
+        last = self._last
+        while last is None or last[0] < first:
+            last = self._last = next(self._blocks, None)
+            if last is None:
+                self._blocks = iter(())
+                return None
+        return last if last[0] == first else None
+
+
+class _Answerer:
+    """The rows an answer may name: filed under the partition of their reference's hash
+    (and credits under that of their credited reference's), spilled past the bound (one
+    file, each partition's records noted by offset), each partition answered in memory at
+    the end into a sorted run of answers per kind (one file a kind), merged when asked."""
+
+    def __init__(self, folder: Callable[[], str], text: Callable[[RowValues], str]) -> None:
+        self._folder = folder
+        self._text = text
+        self._rows: list[RowValues] = []  # the rows asked by their reference
+        self._credits: list[RowValues] = []  # the credits asked by their credited reference
+        self._parts: IO[bytes] | None = None  # the partitions' records, once spilled
+        self._spilled = False
+        self._where: list[list[int]] = []  # each partition's records: their offsets
+        self._answers: list[list[Any]] | None = None
+        self._runs: dict[int, list[tuple[int, int]]] = {}  # kind -> (offset, chunks) a run
+
+    def add(self, rows: list[RowValues], credits: list[RowValues]) -> None:
+        """File ``rows`` by their reference and ``credits`` by their credited reference."""
+        self._rows.extend(rows)
+        self._credits.extend(credits)
+        if len(self._rows) + len(self._credits) >= BOUND:
+            self._spill_rows()
+
+    def _spill_rows(self) -> None:
+        """File the held rows under their partitions: one record of the rows by reference
+        and the credits by credited reference per partition."""
+        count = PARTITIONS
+        if self._parts is None:
+            self._parts = open(self._folder() + "/parts", "w+b")  # noqa: SIM115
+            self._where = [[] for _ in range(count)]
+            self._spilled = True
+        rows = self._rows
+        by_ref: list[list[RowValues]] = [[] for _ in range(count)]
+        by_prev: list[list[RowValues]] = [[] for _ in range(count)]
+        for part, row in zip(
+            [h % count for h in map(hash, map(itemgetter(3), rows))], rows, strict=True
+        ):
+            by_ref[part].append(row)
+        for row in self._credits:
+            by_prev[hash(row[4]) % count].append(row)
+        sink = self._parts
+        for number in range(count):
+            if by_ref[number] or by_prev[number]:
+                self._where[number].append(sink.tell())
+                _dump((by_ref[number], by_prev[number]), sink)
+        self._rows = []
+        self._credits = []
+
+    def answered(self, kind: int) -> Iterator[tuple[tuple[int, int], Any]]:
+        if not self._spilled:  # all in memory: one partition
+            if self._answers is None:
+                self._answers = _answers(self._rows, self._credits, self._text)
+            yield from self._answers[kind]
+            return
+        if not self._runs:
+            self._spill_rows()
+            self._answer_all()
+        runs = self._runs[kind]
+        if not runs:
+            return
+        import heapq
+
+        with open(f"{self._folder()}/answers-{kind}", "rb") as fh:
+            yield from heapq.merge(
+                *(_run(fh, offset, chunks) for offset, chunks in runs), key=lambda a: a[0]
+            )
+
+    def _answer_all(self) -> None:
+        """Answer each partition in memory, one at a time, into sorted runs."""
+        self._runs = {kind: [] for kind in range(3)}
+        parts = self._parts
+        assert parts is not None
+        sinks = [open(f"{self._folder()}/answers-{kind}", "wb") for kind in range(3)]  # noqa: SIM115
+        try:
+            for offsets in self._where:
+                refs: list[RowValues] = []
+                credits: list[RowValues] = []
+                for offset in offsets:
+                    parts.seek(offset)
+                    ref_rows, credit_rows = next(_records(parts))
+                    refs.extend(ref_rows)
+                    credits.extend(credit_rows)
+                if not refs and not credits:
+                    continue
+                answers = _answers(refs, credits, self._text)
+                for kind, found in enumerate(answers[:3]):
+                    if found:
+                        sink = sinks[kind]
+                        start = sink.tell()
+                        chunks = 0
+                        for at in range(0, len(found), _CHUNK):
+                            _dump(found[at : at + _CHUNK], sink)
+                            chunks += 1
+                        self._runs[kind].append((start, chunks))
+        finally:
+            for sink in sinks:
+                sink.close()
+        self.close()
+
+    def close(self) -> None:
+        if self._parts is not None:
+            self._parts.close()
+            self._parts = None
+            self._where = []
+
+
+def _run(fh: IO[bytes], offset: int, chunks: int) -> Iterator[Any]:
+    """The answers of one sorted run of an answers file (``fh`` shared by the runs)."""
+    for _ in range(chunks):
+        fh.seek(offset)
+        chunk = next(_records(fh))
+        offset = fh.tell()
+        yield from chunk
 
 
 def _dump(value: Any, sink: IO[bytes]) -> None:
@@ -305,8 +609,10 @@ def _answers(
     rows: list[RowValues], credits: list[RowValues], text: Callable[[RowValues], str]
 ) -> list[list[Any]]:
     """The answers over one partition: its rows (by their reference) and its credits (by the
-    reference they credit), each answer sorted by line index. Only references used twice or
-    credited are grouped (counted in C first: most references are used once)."""
+    reference they credit), each answer sorted by line index, as its sort key and its values
+    (the row and what the answer adds: plain values that marshal writes fast; the answer's
+    dataclass is made when it is given out). Only references used twice or credited are
+    grouped (counted in C first: most references are used once)."""
     counts = Counter(map(itemgetter(3), rows))
     by_prev: dict[str | None, list[RowValues]] = defaultdict(list)
     for row in credits:
@@ -322,12 +628,23 @@ def _answers(
             same.sort(key=_index)
             first = same[0]
             for row in same[1:]:
-                answers[_DUPLICATES].append(((row[0], 0), Duplicate(_row(row), first[0], first[1])))
+                answers[_DUPLICATES].append(((row[0], 0), (row, first[0], first[1])))
     for prev, named in by_prev.items():
         if prev is None:  # a credit naming no line: R004
-            answers[_CREDITS].extend(((c[0], 0), CreditProblem(_row(c), None)) for c in named)
-        else:
-            _credit_answers(named, by_ref.get(prev, []), answers, text)
+            answers[_CREDITS].extend(((c[0], 0), (c, None, 0)) for c in named)
+            continue
+        same_ref = by_ref.get(prev, [])
+        if len(named) == 1 and len(same_ref) == 1:  # the common case: one debit, one credit
+            credit, debit = named[0], same_ref[0]
+            if (
+                debit[5]
+                and debit[0] < credit[0]
+                and credit[6] <= debit[6]
+                and credit[9] is not None
+                and credit[9] == debit[9]
+            ):
+                continue  # an earlier debit, not exceeded, the same compared values
+        _credit_answers(named, same_ref, answers, text)
     for found in answers:
         found.sort(key=lambda a: a[0])
     return answers
@@ -358,22 +675,22 @@ def _credit_answers(
             most = latest[6] if most is None else max(most, latest[6])
             at += 1
         credited += credit[6]
-        row = _row(credit)
         if most is None:
             if same_ref:  # the reference is in the message, but no earlier debit
-                answers[_CREDITS].append(((idx, 0), CreditProblem(row, None)))
+                answers[_CREDITS].append(((idx, 0), (credit, None, 0)))
             continue
         if credited > most:
-            answers[_CREDITS].append(((idx, 0), CreditProblem(row, most, credited)))
+            answers[_CREDITS].append(((idx, 0), (credit, most, credited)))
         assert latest is not None
-        if credit[9] != latest[9] and (mine := text(credit)) != (theirs := text(latest)):
+        if (credit[9] is None or credit[9] != latest[9]) and (
+            (mine := text(credit)) != (theirs := text(latest))
+        ):
             found, expected = shown_values(mine), shown_values(theirs)
             order = 0
             for name, mine, theirs in zip(names, found, expected, strict=True):
                 if mine != theirs:
                     order += 1
-                    diff = CreditDifference(row, name, mine, theirs)
-                    answers[_DIFFERENCES].append(((idx, order), diff))
+                    answers[_DIFFERENCES].append(((idx, order), (credit, name, mine, theirs)))
 
 
 def _index(row: RowValues) -> int:

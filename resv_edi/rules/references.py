@@ -29,8 +29,11 @@ _BATCH = 20_000
 
 #: a row's values as stored: index, source line, path, then the :data:`LineValues`; a line of
 #: a clean block carries the ``hash`` of its compared values' tuple for their text (the index
-#: keeps their text by block: :mod:`~resv_edi.rules.fact_log`)
-RowValues = tuple[int, int | None, str | None, str, str | None, bool, int, str, str, str | int]
+#: keeps their text by block: :mod:`~resv_edi.rules.fact_log`), or ``None`` (the same, without
+#: a hash: :func:`~resv_edi.rules.ref_blocks.block_rows`)
+RowValues = tuple[
+    int, int | None, str | None, str, str | None, bool, int, str, str, str | int | None
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ class XmlCheck(BlockCheck):
             found = self._clean(run, progress)
             if found is not None:
                 counted.append(found)
-                held[0] += len(found.rows)
+                held[0] += found.count
             return found is not None
 
         def ready() -> bool:  # a valid file gives no item between header and totals
@@ -81,5 +81,4 @@ class XmlCheck(BlockCheck):
         kind = progress.kind
         first = progress.lines + 1
         path = f"/{kind.root}/{kind.lines_element}/{kind.line_element}["
-        paths = [f"{path}{index}]" for index in range(first, first + n)]
-        return clean_run(columns, first, run.lines, paths)
+        return clean_run(columns, first, run.lines, (path, 0, "]"))

@@ -1,5 +1,5 @@
 """``convert`` through a block check (``pipeline.BLOCK_CHECKS``) answers exactly as through
-the exact path (reader -> model per line -> rule engine -> records to the writer): the same
+the exact path (the format's reader through `ExactCheck`: model and rule engine per line): the same
 result (written, lines, issues in order) and the same bytes, or no file, for every input
 format that has a block check, into every target format; on the format's fixtures and fuzz
 corpus and on generated messages with mutations, at block sizes that cut them in many places,
