@@ -53,10 +53,11 @@ class _LazyGroup(click.Group):
         (workers stopped, temporary outputs removed); an output it cannot write, or a file
         system error no command handled, is exit code 2 with one line that says why, never a
         traceback."""
+        from resv_edi.cli.collector import collecting_less
         from resv_edi.interrupt import INTERRUPTED, exit_on_sigterm
 
         try:
-            with exit_on_sigterm():
+            with exit_on_sigterm(), collecting_less():
                 return super().invoke(ctx)
         except KeyboardInterrupt:
             click.echo("\nresv-edi: interrupted / onderbroken", err=True)
@@ -76,6 +77,17 @@ class _LazyGroup(click.Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The subcommand, its module imported; then what start-up allocated is frozen out of
+        the collector's scans for the run (:mod:`resv_edi.cli.collector`)."""
+        found = super().resolve_command(ctx, args)
+        from resv_edi.cli.collector import freeze_start_up
+
+        freeze_start_up()
+        return found
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = COMMANDS.get(name)

@@ -299,13 +299,19 @@ class LineScan:
         lines = list(accumulate(breaks, initial=self.line))[1:]
         longest = max(map(sub, [*starts[1:], len(body)], starts))
         texts = zip(*map(_GROUPS, found), strict=True)
-        columns = dict(zip(self.names, map(_texts, texts), strict=False))
+        # no ``&`` in the lines: no text holds an entity, the columns are the groups as they are
+        as_column: Callable[[tuple[str | None, ...]], list[str | None]] = (
+            _texts if "&" in body else list
+        )
+        columns = dict(zip(self.names, map(as_column, texts), strict=False))
+        # the body's line breaks: those before the last line's start are counted above
+        newlines = lines[-1] - self.line + text.count("\n", starts[-1], len(body))
         run = LineRun(columns, lines, longest)
         if self.judge(run, self.progress):
-            blank = _blank(body)
+            blank = _blank(body, newlines)
             self.out.append(blank)
             self.progress.skip(len(found), len(blank))
-            self.line += body.count("\n")
+            self.line += newlines
             self.i += len(body) if text.isascii() else len(body.encode("utf-8", "surrogateescape"))
             self._give(i + size)  # the white space after the last line, as it is
             self.limit = min(self.block, self.limit * 2)
@@ -364,9 +370,9 @@ def _unescape(value: str) -> str:
     return value
 
 
-def _blank(body: str) -> bytes:
-    """A comment as wide as ``body``: its line breaks and the width of its last line."""
-    breaks = body.count("\n")
+def _blank(body: str, breaks: int) -> bytes:
+    """A comment as wide as ``body`` (which holds ``breaks`` line breaks): its line breaks and
+    the width of its last line."""
     if breaks:
         last = len(body) - body.rfind("\n") - 1
         return b"<!--" + b"\n" * breaks + b" " * (last - 3) + b"-->"
