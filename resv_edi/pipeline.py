@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import importlib
 import os
 from collections.abc import Callable, Iterator
@@ -211,16 +210,15 @@ def blocks_for(fmt: str) -> type[BlockCheck] | None:
     return found
 
 
-def checker_for(fmt: str) -> Callable[..., BlockCheck]:
+def checker_for(fmt: str) -> type[BlockCheck]:
     """What checks input format ``fmt``: its block check, or the exact reader through the
-    same driver (:class:`~resv_edi.rules.block_check.ExactCheck`) for a format without one.
-    Called as ``checker_for(fmt)(path, kind, limits, name=name)``."""
+    same driver (:class:`~resv_edi.rules.block_check.ExactCheck`) for a format without one."""
     found = blocks_for(fmt)
     if found is not None:
         return found
-    from resv_edi.rules.block_check import ExactCheck  # loads the rules' block helpers
+    from resv_edi.rules.block_check import exact_check  # loads the rules' block helpers
 
-    return functools.partial(ExactCheck, fmt=fmt)
+    return exact_check(fmt)
 
 
 def _check_file(

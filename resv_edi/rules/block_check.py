@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterator
-from typing import IO, BinaryIO, NamedTuple, cast
+from functools import cache
+from typing import IO, BinaryIO, ClassVar, NamedTuple, cast
 
 from resv_edi.errors import Issue
 from resv_edi.formats.registry import get_format
@@ -136,20 +137,16 @@ class BlockCheck:
 class ExactCheck(BlockCheck):
     """A format without a block check (CSV): its exact reader's items, every line through
     the engine. The same driver as the block checks, so ``check_file`` and ``convert`` treat
-    every format alike."""
+    every format alike. :func:`exact_check` gives the class of one format."""
 
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        kind: MessageKind | None,
-        limits: Limits = DEFAULT_LIMITS,
-        *,
-        name: str | None = None,
-        fmt: str,
-    ) -> None:
-        super().__init__(path, kind, limits, name=name)
-        self.fmt = fmt
+    fmt: ClassVar[str] = ""
 
     def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
         read = get_format(self.fmt).reader
         return read(cast(BinaryIO, fh), self.kind, file=name, limits=self.limits)
+
+
+@cache
+def exact_check(fmt: str) -> type[ExactCheck]:
+    """The :class:`ExactCheck` of input format ``fmt``."""
+    return type(f"ExactCheck[{fmt}]", (ExactCheck,), {"fmt": fmt})

@@ -36,9 +36,7 @@ def _faulty(path: Path, fmt: str) -> Path:
     lines = records[1:-1]
     # a late credit whose debit lies in an early chunk: make the debit differ (R035 on the credit)
     by_ref = {r.referentienummer: n for n, r in enumerate(lines) if isinstance(r, Prestatie)}
-    credit = next(
-        r for r in reversed(lines) if isinstance(r, Prestatie) and r.debet_credit == "C"
-    )
+    credit = next(r for r in reversed(lines) if isinstance(r, Prestatie) and r.debet_credit == "C")
     assert credit.vorig_referentienummer is not None
     debit_at = by_ref[credit.vorig_referentienummer]
     debit = lines[debit_at]

@@ -21,9 +21,17 @@ from resv_edi.standard.codelists import codelist
 def _records() -> list[LumpSumRecord]:
     return [
         LumpSumRecord(
-            Mapping="ha304_oi", Bronstandaard="HA304", Zorgaanbieder="01234567",
-            Zorgverzekeraar="3311", PeriodeBegin=date(2027, 1, 1), PeriodeEinde=date(2027, 3, 31),
-            Hoofdtaak=task, AantalRegels=3, AantalPrestaties=3, Debet=cents, Credit=0,
+            Mapping="ha304_oi",
+            Bronstandaard="HA304",
+            Zorgaanbieder="01234567",
+            Zorgverzekeraar="3311",
+            PeriodeBegin=date(2027, 1, 1),
+            PeriodeEinde=date(2027, 3, 31),
+            Hoofdtaak=task,
+            AantalRegels=3,
+            AantalPrestaties=3,
+            Debet=cents,
+            Credit=0,
             Saldo=cents,
         )
         for task, cents in (("5", 120_000), ("2", 80_000))

@@ -12,7 +12,7 @@ import pytest
 import resv_edi.pipeline as pipeline
 from resv_edi.limits import Limits
 from resv_edi.model.messages import Entry
-from resv_edi.rules.block_check import ExactCheck
+from resv_edi.rules.block_check import ExactCheck, exact_check
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted((ROOT / "fixtures/valid").glob("*.xml"))
@@ -61,7 +61,7 @@ def test_check_file_is_the_exact_path(source: Path, tmp_path: Path) -> None:
         assert report.lines == sum(isinstance(e, Entry) and e.part == "line" for e in read)
         seen_errors = seen_errors or report.errors > 0
         for limits in (Limits(max_errors=2), Limits(max_records=2)):
-            checked = list(ExactCheck(variant, None, limits, fmt="csv"))
+            checked = list(exact_check("csv")(variant, None, limits))
             assert checked == list(pipeline.validate(variant, "csv", limits=limits))
     assert seen_errors  # the mutations are caught
 
