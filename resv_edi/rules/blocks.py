@@ -36,8 +36,8 @@ from resv_edi.model.types import INT_KEEPING, JSON_CONTEXT
 from resv_edi.privacy import may_hold_bsn_block
 from resv_edi.rules.fact_log import FactBlock, encode
 from resv_edi.rules.record_rules import MessageContext
-from resv_edi.rules.ref_blocks import PathPattern, RefBlock, block_rows, ref_block
-from resv_edi.rules.references import RowValues, compared_elements
+from resv_edi.rules.ref_blocks import PathPattern, RefBlock, ref_block
+from resv_edi.rules.references import compared_elements
 from resv_edi.rules.registry import record_rules
 from resv_edi.standard.facts import facts
 
@@ -309,11 +309,6 @@ class CleanRun:
     def count(self) -> int:
         """How many lines the run holds."""
         return self.refs.size
-
-    @property
-    def rows(self) -> list[RowValues]:
-        """The lines' reference rows (built on demand; the engine keeps the columns)."""
-        return block_rows(self.refs)
 
 
 def clean_run(

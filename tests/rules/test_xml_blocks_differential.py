@@ -58,7 +58,7 @@ def _clean_lines(path: Path, **kw: Any) -> int:
         nonlocal counted
         for item in body(self, fh, name):
             if isinstance(item, CleanRun):
-                counted += len(item.rows)
+                counted += item.count
             yield item
 
     with pytest.MonkeyPatch.context() as patch:
@@ -417,7 +417,7 @@ def test_held_runs_stay_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     def spy(self: XmlCheck, fh: Any, name: str) -> Any:
         nonlocal held, most
         for item in body(self, fh, name):
-            held = held + len(item.rows) if isinstance(item, CleanRun) else 0
+            held = held + item.count if isinstance(item, CleanRun) else 0
             most = max(most, held)
             yield item
 
