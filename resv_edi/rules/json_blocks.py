@@ -29,6 +29,7 @@ import msgspec
 from resv_edi.errors import Issue
 from resv_edi.formats.json.document import (
     RecordRefused,
+    every_window_holds,
     guarded_stream,
     read_json,
     read_json_record,
@@ -310,8 +311,12 @@ class _Chunks:
         if after is None:
             return None
         body = buf[: cut + 1]
-        if max(map(len, body.split(b"\n"))) > max_field:
-            return None
+        if (
+            len(body) > max_field
+            and not every_window_holds(body, b"\n", max(1, (max_field + 1) // 2))
+            and max(map(len, body.split(b"\n"))) > max_field
+        ):
+            return None  # a line longer than max_field, found by the split
         lines = decode(LINES, body)
         if lines is None:
             return None

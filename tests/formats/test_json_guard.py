@@ -37,7 +37,7 @@ def _outcome(chunks: list[bytes], max_field_length: int, scan: bool) -> tuple[ob
     refused: tuple[str, int | None] | None = None
     with pytest.MonkeyPatch.context() as patch:
         if scan:
-            patch.setattr(document, "_every_window_quoted", lambda data, width: False)
+            patch.setattr(document, "every_window_holds", lambda data, byte, width: False)
         for chunk in [*chunks, b""]:
             buffer = bytearray(max(len(chunk), 1))
             try:

@@ -129,7 +129,7 @@ class _Guard(io.RawIOBase):
             data = data.replace(b'\\"', b"__")
         # the scans for runs within the chunk, unless every window holds a quote (then a
         # digit, which is no quote, and an escaped quote, replaced, never end a window early)
-        scan = not _every_window_quoted(data, self._window)
+        scan = not every_window_holds(data, b'"', self._window)
         run = raw.translate(_DIGIT_TABLE).find(_DIGIT_RUN) if scan else -1
         if self._digits + lead > MAX_DIGITS or run >= 0:
             limit = _Limit(f"a number longer than {MAX_DIGITS} digits")
@@ -155,11 +155,12 @@ class _Guard(io.RawIOBase):
             raise self._refuse(limit, at)
 
 
-def _every_window_quoted(data: bytes, width: int) -> bool:
+def every_window_holds(data: bytes, byte: bytes, width: int) -> bool:
     """Whether every whole window of ``width`` bytes of ``data`` (at 0, ``width``, ...)
-    holds a quote: then no run of ``2 * width`` bytes without one lies within ``data``."""
+    holds ``byte``: then no run of ``2 * width`` bytes without it lies within ``data`` (such
+    a run holds a whole window). One ``find`` a window, each ending at the first hit."""
     find = data.find
-    return all(find(b'"', at, at + width) >= 0 for at in range(0, len(data) - width + 1, width))
+    return all(find(byte, at, at + width) >= 0 for at in range(0, len(data) - width + 1, width))
 
 
 def read_json(
