@@ -43,7 +43,9 @@ BLOCK = 2048  # lines checked as one block
 SMALL = 8  # a doubtful block of at most this many lines is read line by line
 DENSE = 256  # a doubtful run up to this long with no clean half is read line by line
 READ = 1 << 16  # the exact reader's chunk (ijson's buffer size)
-GATHER = 1 << 20  # bytes of lines gathered before they are cut and decoded
+GATHER = 1 << 18  # bytes of lines gathered, cut and decoded as one block: a smaller block
+# keeps more of its objects in a core's L2 cache through the column passes (cachegrind with a
+# 512 KiB L2: 420 misses a line with 1 MiB blocks, 300 with 256 KiB, for 2 % more instructions)
 MAX_EDGE = 1 << 20  # the header or the totals (with what surrounds them) in at most this
 MAX_LINE = 1 << 23  # a line (object of the lines array) longer than this goes the exact way
 
