@@ -62,6 +62,7 @@ _END = re.compile(
     + rb"(\{[^{}\[\]]*\})" + _WS + rb"\}" + _WS + rb"\}" + _WS
 )  # fmt: skip
 _AFTER_LINE = re.compile(_WS + rb"[,\]]")
+_CLOSE = ord("]")
 _RAWS = msgspec.json.Decoder(list[msgspec.Raw])
 
 
@@ -105,9 +106,9 @@ class JsonCheck(BlockCheck):
         if stream is None:
             raise _Doubt
         reader = _Chunks(stream)
-        top = reader.match(_TOP)
+        header = reader.match(_TOP)
         root = f"/{DECLARATIE.root}"
-        yield from self._record(top.group(1), "header", f"{root}/{DECLARATIE.header_element}", 0)
+        yield from self._record(header, "header", f"{root}/{DECLARATIE.header_element}", 0)
         self._done = 0
         pointer = f"{root}/{DECLARATIE.lines_element}"
         index = 0  # lines so far
@@ -132,9 +133,9 @@ class JsonCheck(BlockCheck):
                 run = raws[at : at + BLOCK]
                 yield from self._run(run, index + 1, pointer)
                 index += len(run)
-        end = reader.match(_END, whole=True)
+        last = reader.match(_END, whole=True)
         totals = f"{root}/{DECLARATIE.totals_element}"
-        yield from self._record(end.group(1), "totals", totals, 0)
+        yield from self._record(last, "totals", totals, 0)
 
     def _record(self, raw: bytes, part: Part, pointer: str, index: int) -> list[Entry | Issue]:
         """The exact reader's items for one record; a refusal ends the block path."""
@@ -234,11 +235,14 @@ def _uncollected() -> Iterator[None]:
 
 
 class _Chunks:
-    """The guarded stream, read in the exact reader's chunks, consumed from the front."""
+    """The guarded stream, read in the exact reader's chunks, consumed from the front. The
+    buffer's first byte is a ``[`` that stays: the lines up to a cut are decoded where they
+    lie, as ``[`` + lines + ``]`` (the byte after the cut is ``]`` for the while), with no
+    copy of the block for the decode."""
 
     def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream
-        self._buf = b""
+        self._buf = bytearray(b"[")
         self._eof = False
 
     def _more(self) -> bool:
@@ -261,42 +265,39 @@ class _Chunks:
         return data
 
     def _gather(self) -> None:
-        """Read on until :data:`GATHER` bytes are buffered, or the end (joined once)."""
-        parts = [self._buf]
-        size = len(self._buf)
-        while size < GATHER:
-            data = self._read()
-            if not data:
-                break
-            parts.append(data)
-            size += len(data)
-        if len(parts) > 1:
-            self._buf = b"".join(parts)
+        """Read on until :data:`GATHER` bytes are buffered, or the end."""
+        while len(self._buf) <= GATHER and self._more():
+            pass
 
-    def match(self, pattern: re.Pattern[bytes], whole: bool = False) -> re.Match[bytes]:
-        """``pattern`` at the front (all of the rest of the input when ``whole``), consumed."""
+    def match(self, pattern: re.Pattern[bytes], whole: bool = False) -> bytes:
+        """Group 1 of ``pattern`` at the front (all of the rest of the input when ``whole``),
+        the match consumed."""
+        buf = self._buf
         while True:
             if not whole:
-                found = pattern.match(self._buf)
+                found = pattern.match(buf, 1)
                 if found is not None:
-                    self._buf = self._buf[found.end() :]
-                    return found
+                    group = found.group(1)
+                    del buf[1 : found.end()]
+                    return group
             elif self._eof:
-                found = pattern.fullmatch(self._buf)
+                found = pattern.fullmatch(buf, 1)
                 if found is None:
                     raise _Doubt
-                self._buf = b""
-                return found
-            if len(self._buf) > MAX_EDGE or (not self._more() and not whole):
+                group = found.group(1)
+                del buf[1:]
+                return group
+            if len(buf) - 1 > MAX_EDGE or (not self._more() and not whole):
                 raise _Doubt
 
     def skip_empty_array(self) -> bool:
         """Whether the lines array is empty (its ``]`` then consumed)."""
-        while not self._buf.strip() and self._more():
+        buf = self._buf
+        while not buf[1:].strip() and self._more():
             pass
-        stripped = self._buf.lstrip(b" \t\n\r")
+        stripped = buf[1:].lstrip(b" \t\n\r")
         if stripped.startswith(b"]"):
-            self._buf = stripped[1:]
+            del buf[1 : len(buf) - len(stripped) + 1]
             return True
         return False
 
@@ -308,22 +309,30 @@ class _Chunks:
         :meth:`lines` finds the lines."""
         self._gather()
         buf = self._buf
-        cut = buf.rfind(b"}")
-        after = _AFTER_LINE.match(buf, cut + 1) if cut >= 0 else None
+        cut = buf.rfind(b"}", 1)
+        after = _AFTER_LINE.match(buf, cut + 1) if cut > 0 else None
         if after is None:
             return None
-        body = buf[: cut + 1]
         if (
-            len(body) > max_field
-            and not every_window_holds(body, b"\n", max(1, (max_field + 1) // 2))
-            and max(map(len, body.split(b"\n"))) > max_field
+            cut > max_field
+            and not every_window_holds(buf, b"\n", max(1, (max_field + 1) // 2), 1, cut + 1)
+            and max(map(len, buf[1 : cut + 1].split(b"\n"))) > max_field
         ):
             return None  # a line longer than max_field, found by the split
-        lines = decode(LINES, body)
-        if lines is None:
+        end = after.end()
+        closed = buf[end - 1] == _CLOSE
+        kept = buf[cut + 1]
+        buf[cut + 1] = _CLOSE
+        try:
+            with memoryview(buf) as view, view[: cut + 2] as block:
+                lines = LINES.decode(block)
+        except (msgspec.DecodeError, RecursionError):
             return None
-        self._buf = buf[after.end() :]
-        return lines, body, buf[after.end() - 1 : after.end()] == b"]"
+        finally:
+            buf[cut + 1] = kept
+        body = bytes(buf[1 : cut + 1])
+        del buf[1:end]
+        return lines, body, closed
 
     def lines(self) -> tuple[list[msgspec.Raw], bool]:
         """The next lines of the array (their bytes), and whether the array ended after them."""
@@ -332,7 +341,7 @@ class _Chunks:
         end = len(buf)
         failed = 0
         while failed < 2:
-            cut = buf.rfind(b"}", 0, end)
+            cut = buf.rfind(b"}", 1, end)
             if cut < 0:
                 break
             end = cut
@@ -340,12 +349,13 @@ class _Chunks:
             if after is None:
                 continue  # the '}' of a string, or the input ends right after it
             try:
-                raws = _RAWS.decode(b"[" + buf[: cut + 1] + b"]")
+                raws = _RAWS.decode(bytes(buf[: cut + 1]) + b"]")
             except (msgspec.DecodeError, RecursionError):
                 failed += 1  # a '}' in a string, or broken JSON: one more try, then exact
                 continue
-            self._buf = buf[after.end() :]
-            return raws, buf[after.end() - 1 : after.end()] == b"]"
-        if not failed and len(buf) < MAX_LINE and self._more():
+            closed = buf[after.end() - 1] == _CLOSE
+            del buf[1 : after.end()]
+            return raws, closed
+        if not failed and len(buf) - 1 < MAX_LINE and self._more():
             return [], False  # a line longer than what was gathered: gather more
         raise _Doubt  # no line ends here: broken JSON, or a value that is not an object

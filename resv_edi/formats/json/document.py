@@ -155,12 +155,15 @@ class _Guard(io.RawIOBase):
             raise self._refuse(limit, at)
 
 
-def every_window_holds(data: bytes, byte: bytes, width: int) -> bool:
-    """Whether every whole window of ``width`` bytes of ``data`` (at 0, ``width``, ...)
-    holds ``byte``: then no run of ``2 * width`` bytes without it lies within ``data`` (such
-    a run holds a whole window). One ``find`` a window, each ending at the first hit."""
+def every_window_holds(
+    data: bytes | bytearray, byte: bytes, width: int, start: int = 0, end: int | None = None
+) -> bool:
+    """Whether every whole window of ``width`` bytes of ``data[start:end]`` (at ``start``,
+    ``start + width``, ...) holds ``byte``: then no run of ``2 * width`` bytes without it lies
+    within (such a run holds a whole window). One ``find`` a window, ending at the first hit."""
     find = data.find
-    return all(find(byte, at, at + width) >= 0 for at in range(0, len(data) - width + 1, width))
+    stop = len(data) if end is None else end
+    return all(find(byte, at, at + width) >= 0 for at in range(start, stop - width + 1, width))
 
 
 def read_json(
