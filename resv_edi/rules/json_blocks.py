@@ -326,11 +326,11 @@ class _Chunks:
         try:
             with memoryview(buf) as view, view[: cut + 2] as block:
                 lines = LINES.decode(block)
+                body = block[1:-1].tobytes()
         except (msgspec.DecodeError, RecursionError):
             return None
         finally:
             buf[cut + 1] = kept
-        body = bytes(buf[1 : cut + 1])
         del buf[1:end]
         return lines, body, closed
 
