@@ -16,6 +16,8 @@ from collections.abc import Generator, Iterator
 from itertools import repeat
 from typing import IO
 
+import msgspec
+
 from resv_edi.errors import Issue
 from resv_edi.formats.json.ndjson import ReadState, read_ndjson_lines
 from resv_edi.model.messages import DECLARATIE, Entry
@@ -25,7 +27,7 @@ from resv_edi.rules.json_columns import WRAPPED, RawColumns, decode, raw_columns
 
 BLOCK = 2048
 #: bytes read at once; a chunk of whole Prestatie lines is decoded and checked as one block
-CHUNK = 1 << 18
+CHUNK = 1 << 19
 _LINE_START = b'{"' + DECLARATIE.line_element.encode() + b'":'
 
 
@@ -96,13 +98,16 @@ class NdjsonCheck(BlockCheck):
         (a blank or white space line leaves an empty element, two values on a line lack
         their comma, a value over two lines gets a comma where JSON allows none, and a text
         holds no raw newline); a line ``{...},{...}`` is one element too many."""
-        body = chunk[: end - 1]
-        n = len(body) - len(body.replace(b"\n", b"")) + 1  # deleting is memchr-fast
+        framed = b"".join((b"[", memoryview(chunk)[: end - 1], b"]"))  # one copy
+        n = len(framed) - len(framed.replace(b"\n", b"")) + 1  # deleting is memchr-fast
         if self._over_cap(at, n):
             return None
-        joined = body.replace(b"\n", b",")
-        wrapped = decode(WRAPPED, joined)
-        if wrapped is None or len(wrapped) != n:
+        joined = framed.replace(b"\n", b",")
+        try:
+            wrapped = WRAPPED.decode(joined)
+        except (msgspec.DecodeError, RecursionError):
+            return None
+        if len(wrapped) != n:
             return None  # not one {"Prestatie": {...}} a line, with values the block can judge
         return self._run(raw_columns(list(map(unwrap, wrapped)), joined, n), at, n)
 
