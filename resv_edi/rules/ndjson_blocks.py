@@ -26,6 +26,8 @@ from resv_edi.rules.blocks import CleanRun, clean_run, typed_columns
 from resv_edi.rules.json_columns import WRAPPED, RawColumns, decode, raw_columns, unwrap
 
 BLOCK = 2048
+SMALL = 8  # a doubtful run of at most this many lines is read the exact way
+DENSE = 256  # a doubtful run up to this long whose first half is not clean: not halved again
 #: bytes read at once; a chunk of whole Prestatie lines is decoded and checked as one block
 CHUNK = 1 << 19
 _LINE_START = b'{"' + DECLARATIE.line_element.encode() + b'":'
@@ -64,12 +66,37 @@ class NdjsonCheck(BlockCheck):
                 if clean is not None:
                     yield clean
                     self._advance(at, run)
-                else:  # one line the exact way (then maybe a block again), or the whole run
-                    run = run or 1
-                    joined = b"\n".join(block[pos : pos + run]) + b"\n"
-                    if not (yield from self._exact(joined, name, at, False)):
-                        return False
-                pos += run
+                elif not (yield from self._explain(block[pos : pos + (run or 1)], name, at)):
+                    return False
+                pos += run or 1
+        return True
+
+    def _explain(
+        self, lines: list[bytes], name: str, at: ReadState
+    ) -> Generator[Entry | Issue | CleanRun, None, bool]:
+        """The items of doubtful ``lines`` (one line, or a run of Prestatie lines that is not
+        clean as a whole): clean halves as blocks, the rest the exact way (each half judged
+        when the lines before it are done). A first half that is not clean is halved again
+        only when the run is longer than :data:`DENSE` (dense errors: halving further would
+        cost more than it saves); a run of at most :data:`SMALL` lines goes the exact way.
+        Returns False when the exact reader ended the read (a limit)."""
+        if len(lines) <= SMALL or not self._fast(at):
+            return (yield from self._exact(b"\n".join(lines) + b"\n", name, at, False))
+        half = len(lines) // 2
+        first = self._clean(lines[:half], at)
+        if first is not None:
+            yield first
+            self._advance(at, half)
+        elif len(lines) > DENSE:
+            if not (yield from self._explain(lines[:half], name, at)):
+                return False
+        elif not (yield from self._exact(b"\n".join(lines[:half]) + b"\n", name, at, False)):
+            return False
+        second = self._clean(lines[half:], at) if self._fast(at) else None
+        if second is None:
+            return (yield from self._explain(lines[half:], name, at))
+        yield second
+        self._advance(at, len(lines) - half)
         return True
 
     @staticmethod

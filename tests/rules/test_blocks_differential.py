@@ -199,8 +199,8 @@ HARMLESS = {
 }
 
 
-def _mutated(tmp_path: Path, changes: dict[int, str], name: str = "m") -> Path:
-    lines = _lines()
+def _mutated(tmp_path: Path, changes: dict[int, str], name: str = "m", n: int = 24) -> Path:
+    lines = _lines(n)
     for at, mutation in sorted(changes.items()):
         lines[at] = MUTATIONS[mutation](json.loads(lines[at]), lines)
     path = tmp_path / f"{name}.ndjson"
@@ -273,6 +273,29 @@ def test_one_value_a_line(
     for chunk in (*CHUNKS, 1 << 18):
         _same(path, 2048, monkeypatch, chunk)
         _same(path, 3, monkeypatch, chunk)
+
+
+@pytest.mark.parametrize("bad", [[300], [2, 299, 597], list(range(100, 160))])
+def test_doubtful_runs_halved(
+    bad: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run with a few bad lines is halved until the bad lines are found: most lines are
+    still checked as blocks, and the answer is the exact path's; dense errors go the exact
+    way."""
+    counted: list[int] = []
+    whole = NdjsonCheck._clean
+
+    def spy(self: NdjsonCheck, lines: list[bytes], at: Any) -> Any:
+        clean = whole(self, lines, at)
+        if clean is not None:
+            counted.append(clean.count)
+        return clean
+
+    monkeypatch.setattr(NdjsonCheck, "_clean", spy)
+    path = _mutated(tmp_path, dict.fromkeys(bad, "amount_negative"), n=600)
+    assert len(_same(path, 2048, monkeypatch)) >= len(bad)
+    assert sum(counted) >= 600 - len(bad) - 2 * blocks.DENSE
+    assert sum(counted) >= 500 or len(bad) > 3
 
 
 def test_limits_and_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
