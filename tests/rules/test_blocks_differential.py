@@ -337,6 +337,21 @@ def test_chunks_and_endings(
     _same(path, 2048, monkeypatch)
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_setting_kept(enabled: bool, tmp_path: Path) -> None:
+    """The collector waits while a block is transposed and is left as the caller set it."""
+    import gc
+
+    path = _mutated(tmp_path, {})
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert list(NdjsonCheck(path, None)) == []
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
 def test_report_counts_match(tmp_path: Path) -> None:
     path = _mutated(tmp_path, {3: "duplicate_reference", 12: "amount_wide"})
     report = check_file(path)
