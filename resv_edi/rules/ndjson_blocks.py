@@ -125,6 +125,9 @@ class NdjsonCheck(BlockCheck):
         (a blank or white space line leaves an empty element, two values on a line lack
         their comma, a value over two lines gets a comma where JSON allows none, and a text
         holds no raw newline); a line ``{...},{...}`` is one element too many."""
+        last = chunk.rfind(b"\n", 0, end - 1) + 1
+        if not (chunk.startswith(_LINE_START) and chunk.startswith(_LINE_START, last)):
+            return None  # the header's or the totals' chunk: not decoded in vain
         framed = b"".join((b"[", memoryview(chunk)[: end - 1], b"]"))  # one copy
         n = len(framed) - len(framed.replace(b"\n", b"")) + 1  # deleting is memchr-fast
         if self._over_cap(at, n):
