@@ -1,12 +1,14 @@
 """NDJSON validation in blocks: the same issues as the exact path, at a fraction of its cost.
 
-The file is read in blocks of :data:`BLOCK` lines. Header, totals and any block in which
-something is doubtful go through the exact reader (:func:`read_ndjson_lines`, resumed where
-the last block left it) and the rule engine, line by line. A run of ``{"Prestatie": ...}``
-lines is first decoded as a block (one msgspec call, :mod:`resv_edi.rules.json_columns`)
-and checked by columns (:mod:`resv_edi.rules.blocks`): when it is certainly clean, only its
-counts, sums and reference rows go to the engine, so the cross-line rules (R001-R004, R025)
-see every line either way.
+The file is read in chunks of :data:`CHUNK` bytes. The whole lines of a chunk of
+``{"Prestatie": ...}`` lines are decoded as one block, straight from the chunk (one msgspec
+call, :mod:`resv_edi.rules.json_columns`), and checked by columns
+(:mod:`resv_edi.rules.blocks`); any other chunk is split into lines, and its runs of
+Prestatie lines (at most :data:`BLOCK`) are decoded and checked as blocks, a doubtful run
+halved until its doubtful lines are found. Header, totals and those lines go through the
+exact reader (:func:`read_ndjson_lines`, resumed where the last block left it) and the rule
+engine, line by line. Of a clean block only its counts, sums and reference columns go to the
+engine, so the cross-line rules (R001-R004, R025) see every line either way.
 """
 
 from __future__ import annotations
