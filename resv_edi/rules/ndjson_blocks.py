@@ -41,30 +41,35 @@ class NdjsonCheck(BlockCheck):
     def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:
         at = ReadState()
         for chunk, end, tail in _chunks(fh, self.limits.max_line_length):
-            clean = self._clean_chunk(chunk, end, at) if end and self._fast(at) else None
+            tried = bool(end) and self._fast(at)
+            clean = self._clean_chunk(chunk, end, at) if tried else None
             if clean is not None:
                 yield clean
                 self._advance(at, clean.count)
-            elif end and not (yield from self._lines(chunk[: end - 1].split(b"\n"), name, at)):
-                return
+            elif end:
+                lines = chunk[: end - 1].split(b"\n")
+                if not (yield from self._lines(lines, name, at, tried)):
+                    return
             if tail is not None:
                 if (yield from self._exact(tail, name, at, False)):
                     yield from self._exact(b"", name, at, True)
                 return
 
     def _lines(
-        self, lines: list[bytes], name: str, at: ReadState
+        self, lines: list[bytes], name: str, at: ReadState, tried: bool = False
     ) -> Generator[Entry | Issue | CleanRun, None, bool]:
         """The items of ``lines`` (without their newlines), in blocks of at most
         :data:`BLOCK` lines: runs of whole Prestatie lines as blocks when clean, the rest the
-        exact way. Returns False when the exact reader ended the read (a limit)."""
+        exact way. ``tried``: the lines were just found doubtful as one block (a run of all
+        of them is halved at once). Returns False when the exact reader ended the read."""
         for start in range(0, len(lines), BLOCK):
             block = lines[start : start + BLOCK]
             starts = list(map(bytes.startswith, block, repeat(_LINE_START)))
             pos = 0
             while pos < len(block):
                 run = _run_length(starts, pos) if self._fast(at) else 0
-                clean = self._clean(block[pos : pos + run], at) if run else None
+                again = tried and run == len(lines)  # the same lines, the same answer
+                clean = self._clean(block[pos : pos + run], at) if run and not again else None
                 if clean is not None:
                     yield clean
                     self._advance(at, run)
