@@ -10,6 +10,7 @@ derived from them), so no constraint is written twice.
 
 from __future__ import annotations
 
+import gc
 import re
 from operator import attrgetter
 from typing import Any
@@ -51,26 +52,26 @@ def decode(decoder: msgspec.json.Decoder[Any], joined: bytes) -> list[Any] | Non
         return None
 
 
-def raw_columns(
-    lines: list[Any], joined: bytes, outer_keys: int
-) -> tuple[dict[str, list[Any]], dict[str, list[Any]]] | None:
+#: decoded columns and each column's distinct values (:func:`raw_columns`)
+RawColumns = tuple[dict[str, list[Any]], dict[str, list[Any]]]
+
+
+def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> RawColumns | None:
     """The columns (attribute -> values, ``None`` where a line lacks the field) of decoded
-    ``lines`` (one transposition in C), and the columns with one value (attribute -> that
-    value in a list), for :func:`~resv_edi.rules.blocks.typed_columns` with ``decoded=True``;
-    ``None`` when the bytes ``joined`` they were decoded from may hold something the decode
-    hid: a key written twice (msgspec keeps the last) or a lone surrogate escape.
+    ``lines``, and each column's distinct values (in no particular order), for
+    :func:`~resv_edi.rules.blocks.typed_columns` with ``decoded=True``; ``None`` when the
+    bytes ``joined`` they were decoded from may hold something the decode hid: a key
+    written twice (msgspec keeps the last) or a lone surrogate escape.
     ``outer_keys``: keys written around the lines' objects."""
-    if lines:
-        columns = dict(zip(_ATTRS, map(list, zip(*map(astuple, lines), strict=True)), strict=True))
-    else:
-        columns = {attr: [] for attr in _ATTRS}
+    columns = transposed(lines)
     n = len(lines)
-    keys, colons, single = _keys_and_colons(columns, n)
+    keys, colons, distinct = _keys_and_colons(columns, n)
     if b"\\" not in joined:
         # a colon is a key's or a text's (no escape is written): as many as the keys decoded
         # and the colons of the texts decoded only when no key was dropped (written twice,
         # or with null: a false alarm, settled the exact way)
-        return (columns, single) if joined.count(b":") == outer_keys + keys + colons else None
+        found = joined.count(b":")
+        return (columns, distinct) if found == outer_keys + keys + colons else None
     # every key is followed by '":' (a colon after anything else, white space say, sends the
     # block to the search), so the count equals the keys decoded only when none was dropped
     quoted = joined.count(b'":')
@@ -80,7 +81,24 @@ def raw_columns(
         return None
     if b"\\u" in joined and _SURROGATE_ESCAPE.search(joined):
         return None
-    return columns, single
+    return columns, distinct
+
+
+def transposed(lines: list[Any]) -> dict[str, list[Any]]:
+    """The columns of the decoded structs ``lines``: attribute -> each line's value, in one
+    transposition in C. It makes a tuple of scalars per line, all alive until the columns are
+    made: nothing a collection could free, yet each young collection meanwhile would scan
+    them all (about a tenth of a block check's time), so the collector waits (as
+    :mod:`timeit` does; a caller's own setting is kept)."""
+    if not lines:
+        return {attr: [] for attr in _ATTRS}
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return dict(zip(_ATTRS, map(list, zip(*map(astuple, lines), strict=True)), strict=True))
+    finally:
+        if enabled:
+            gc.enable()
 
 
 _is_text = str.__instancecheck__
@@ -90,22 +108,26 @@ def _keys_and_colons(
     columns: dict[str, list[Any]], n: int
 ) -> tuple[int, int, dict[str, list[Any]]]:
     """The values other than null in the columns (of ``n`` lines), the colons in their
-    texts, and the columns with one value (found by comparing, not hashing)."""
+    texts, and each column's distinct values (a column with one value found by comparing,
+    not hashing; the others by one ``set``, which also tells whether a column holds null
+    or a text with a colon, so most columns are looked at once)."""
     keys = colons = 0
-    single: dict[str, list[Any]] = {}
+    distinct: dict[str, list[Any]] = {}
     for attr, column in columns.items():
         first = column[0] if n else None
         if n and column[-1] == first and column.count(first) == n:
-            single[attr] = [first]
+            distinct[attr] = [first]
             if first is not None:
                 keys += n
                 colons += n * first.count(":") if type(first) is str else 0
             continue
-        present = list(filter(None, column))  # drops null, "" and 0
-        keys += n - (column.count(None) if len(present) < n else 0)
+        values = set(column)
+        distinct[attr] = list(values)
+        keys += n - column.count(None) if None in values else n
         try:
-            text = "".join(present)
-        except TypeError:  # whole numbers
-            text = "".join(filter(_is_text, present))
-        colons += text.count(":")
-    return keys, colons, single
+            texts = "".join(values)
+        except TypeError:  # null or whole numbers among them
+            texts = "".join(filter(_is_text, values))
+        if ":" in texts:  # count them line by line
+            colons += "".join(filter(_is_text, column)).count(":")
+    return keys, colons, distinct

@@ -28,8 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = sorted([*ROOT.glob("fixtures/*/*.ndjson"), *ROOT.glob("fuzz/corpus/*.ndjson")])
 
 
-def _same(path: Path, block: int, monkeypatch: pytest.MonkeyPatch, **kw: Any) -> list[Any]:
+def _same(
+    path: Path, block: int, monkeypatch: pytest.MonkeyPatch, chunk: int | None = None, **kw: Any
+) -> list[Any]:
     monkeypatch.setattr(blocks, "BLOCK", block)
+    if chunk is not None:  # chunks of whole Prestatie lines are decoded as one block
+        monkeypatch.setattr(blocks, "CHUNK", chunk)
     exact = list(validate(path, "ndjson", **kw))
     checked = NdjsonCheck(path, kw.get("kind"), kw.get("limits", Limits()))
     assert list(checked) == exact
@@ -156,6 +160,14 @@ MUTATIONS: dict[str, Callable[[dict[str, Any], list[bytes]], bytes]] = {
     "crlf": _raw(lambda b: b + b"\r"),
     "broken_json": _raw(lambda b: b[:-3]),
     "two_objects": _raw(lambda b: b + b"," + b),
+    "two_objects_no_comma": _raw(lambda b: b + b),
+    "two_objects_space": _raw(lambda b: b + b" " + b),
+    "split_line": _raw(lambda b: b[:-1] + b"\n}"),  # a line ending in } and a line "}"
+    "split_after_colon": _raw(lambda b: b.replace(b'"Prestatie":', b'"Prestatie":\n', 1)),
+    "leading_space": _raw(lambda b: b" " + b),
+    "trailing_space": _raw(lambda b: b + b" "),
+    "white_space_line": _raw(b" \t"),
+    "bom_inside": _raw(lambda b: b"\xef\xbb\xbf" + b),
     "blank": _raw(b""),
     "not_an_object": _raw(b"[1,2]"),
     "other_key": _raw(lambda b: b.replace(b'{"Prestatie":', b'{"Prestaties":', 1)),
@@ -182,11 +194,13 @@ HARMLESS = {
     "vat_zero",
     "crlf",
     "null_with_colon_text",
+    "leading_space",
+    "trailing_space",
 }
 
 
-def _mutated(tmp_path: Path, changes: dict[int, str], name: str = "m") -> Path:
-    lines = _lines()
+def _mutated(tmp_path: Path, changes: dict[int, str], name: str = "m", n: int = 24) -> Path:
+    lines = _lines(n)
     for at, mutation in sorted(changes.items()):
         lines[at] = MUTATIONS[mutation](json.loads(lines[at]), lines)
     path = tmp_path / f"{name}.ndjson"
@@ -201,6 +215,87 @@ def test_mutations(mutation: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     if mutation not in HARMLESS:
         assert found, "the mutation should break something"
     _same(path, 2048, monkeypatch)
+    for chunk in CHUNKS:  # the mutated line inside a chunk decoded as one block
+        _same(path, 2048, monkeypatch, chunk)
+
+
+#: chunk sizes that make chunks of whole Prestatie lines (a generated line is about 380
+#: bytes): one or two lines, several, and the whole message but the header
+CHUNKS = (500, 1500, 4000)
+
+
+def _chunk_lines(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record how many lines each chunk decoded as one block found clean."""
+    counted: list[int] = []
+    whole = NdjsonCheck._clean_chunk
+
+    def spy(self: NdjsonCheck, chunk: bytes, end: int, at: Any) -> Any:
+        clean = whole(self, chunk, end, at)
+        if clean is not None:
+            counted.append(clean.count)
+        return clean
+
+    monkeypatch.setattr(NdjsonCheck, "_clean_chunk", spy)
+    return counted
+
+
+@pytest.mark.parametrize("chunk", CHUNKS)
+def test_chunks_decoded_whole(chunk: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean message read in small chunks: every Prestatie line but those sharing a chunk
+    with the header or the totals is checked in a chunk decoded whole (no split into lines),
+    and the answer is still the exact path's."""
+    counted = _chunk_lines(monkeypatch)
+    path = _mutated(tmp_path, {})
+    assert _same(path, 2048, monkeypatch, chunk) == []
+    assert 8 <= sum(counted) < 24
+    assert max(counted) > 1 or chunk < 1000  # several lines a block
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {5: "split_line", 9: "two_objects_no_comma"},  # as many values as lines
+        {5: "split_after_colon", 9: "two_objects_space"},
+        {5: "blank", 9: "two_objects_no_comma"},
+        {5: "white_space_line", 9: "two_objects_space"},
+        {5: "crlf", 6: "crlf", 9: "trailing_space"},
+        {5: "leading_space", 9: "bom_inside"},
+    ],
+    ids=str,
+)
+def test_one_value_a_line(
+    changes: dict[int, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk decoded whole is clean only when each line holds one value: a line split in
+    two plus two values on another line (as many values as lines), blank or white space
+    lines, CRLF, white space around a line, a byte order mark inside."""
+    path = _mutated(tmp_path, changes)
+    for chunk in (*CHUNKS, 1 << 18):
+        _same(path, 2048, monkeypatch, chunk)
+        _same(path, 3, monkeypatch, chunk)
+
+
+@pytest.mark.parametrize("bad", [[300], [2, 299, 597], list(range(100, 160))])
+def test_doubtful_runs_halved(
+    bad: list[int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run with a few bad lines is halved until the bad lines are found: most lines are
+    still checked as blocks, and the answer is the exact path's; dense errors go the exact
+    way."""
+    counted: list[int] = []
+    whole = NdjsonCheck._clean
+
+    def spy(self: NdjsonCheck, lines: list[bytes], at: Any) -> Any:
+        clean = whole(self, lines, at)
+        if clean is not None:
+            counted.append(clean.count)
+        return clean
+
+    monkeypatch.setattr(NdjsonCheck, "_clean", spy)
+    path = _mutated(tmp_path, dict.fromkeys(bad, "amount_negative"), n=600)
+    assert len(_same(path, 2048, monkeypatch)) >= len(bad)
+    assert sum(counted) >= 600 - len(bad) - 2 * blocks.DENSE
+    assert sum(counted) >= 500 or len(bad) > 3
 
 
 def test_limits_and_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -242,6 +337,21 @@ def test_chunks_and_endings(
     _same(path, 2048, monkeypatch)
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_setting_kept(enabled: bool, tmp_path: Path) -> None:
+    """The collector waits while a block is transposed and is left as the caller set it."""
+    import gc
+
+    path = _mutated(tmp_path, {})
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert list(NdjsonCheck(path, None)) == []
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+
+
 def test_report_counts_match(tmp_path: Path) -> None:
     path = _mutated(tmp_path, {3: "duplicate_reference", 12: "amount_wide"})
     report = check_file(path)
@@ -255,12 +365,17 @@ def test_report_counts_match(tmp_path: Path) -> None:
 @given(
     changes=st.dictionaries(st.integers(1, 24), st.sampled_from(sorted(MUTATIONS)), max_size=4),
     block=st.integers(1, 9),
+    chunk=st.one_of(st.integers(300, 6000), st.just(1 << 18)),
 )
 def test_generated(
-    changes: dict[int, str], block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    changes: dict[int, str],
+    block: int,
+    chunk: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = _mutated(tmp_path, changes, name="g")
-    _same(path, block, monkeypatch)
+    _same(path, block, monkeypatch, chunk)
 
 
 def test_reference_rows_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
