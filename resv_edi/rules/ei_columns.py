@@ -104,10 +104,13 @@ def read_columns(
     rows: list[int] | None,
     keys: frozenset[str],
     spread: Spread,
+    typed: bool = False,
 ) -> dict[str, Column] | None:
     """The :class:`Column` (by field key) of every field of ``rl`` that is checked or in
     ``keys``, over records ``rows`` (all ``count`` when ``None``) of the block ``text``
-    (``count`` records at the stride); ``None`` when any value has a problem."""
+    (``count`` records at the stride); ``None`` when any value has a problem. ``typed``: the
+    caller knows every one of those records to start with ``rl``'s type, so its record-type
+    field (not in ``keys``), read once from the type itself, is not sliced."""
     stride = len(text) // count
     if rows is not None and len(rows) * 4 < count:  # a few records: those alone
         text = "".join([text[j * stride : (j + 1) * stride] for j in rows])
@@ -119,7 +122,7 @@ def read_columns(
     probe = spread.blocks % PROBE_EVERY == 0
     wide = spread.wide
     columns: dict[str, Column] = {}
-    for piece, getter in _pieces(rl, keys, spread.alone, stride, size):
+    for piece, getter in _pieces(rl, keys, spread.alone, stride, size, typed):
         raws: Sequence[str] = getter(text)
         raws = pick(raws) if pick is not None else raws[:count] if count < size else raws
         if len(piece) > 1:  # a stretch of fields, each cut from its distinct texts
@@ -158,18 +161,26 @@ _made: dict[tuple[Any, ...], tuple[RecordLayout, _Pieces]] = {}
 
 
 def _pieces(
-    rl: RecordLayout, keys: frozenset[str], alone: frozenset[str], stride: int, size: int
+    rl: RecordLayout,
+    keys: frozenset[str],
+    alone: frozenset[str],
+    stride: int,
+    size: int,
+    typed: bool = False,
 ) -> _Pieces:
-    """The needed fields of ``rl`` (checked or in ``keys``) in stretches of neighbours not
-    in ``alone``, with the getter of each stretch's texts in ``size`` records at ``stride``
-    (a record beyond the text gives empty texts); made once."""
-    key = (id(rl), keys, alone, stride, size)
+    """The needed fields of ``rl`` (checked or in ``keys``; with ``typed``, not its
+    record-type field when :func:`_type_field_clean`) in stretches of neighbours not in
+    ``alone``, with the getter of each stretch's texts in ``size`` records at ``stride`` (a
+    record beyond the text gives empty texts); made once."""
+    key = (id(rl), keys, alone, stride, size, typed)
     made = _made.get(key)
     if made is not None and made[0] is rl:
         return made[1]
     stretches: list[list[FieldSpec]] = []
     for f in rl.fields:
         if not (f.checked or f.key in keys):
+            continue
+        if typed and f.key not in keys and _type_field_clean(rl, f):
             continue
         last = stretches[-1][-1] if stretches else None
         if (
@@ -193,6 +204,13 @@ def _pieces(
         _made.clear()
     _made[key] = (rl, tuple(pieces))
     return _made[key][1]
+
+
+def _type_field_clean(rl: RecordLayout, f: FieldSpec) -> bool:
+    """``f`` is ``rl``'s record-type field (the record's first characters) and the
+    reader's converter finds no problem in the type itself: in records known to be of that
+    type, the field needs no look."""
+    return f.start == 1 and f.length == len(rl.type) and parse_column(f, [rl.type]) is not None
 
 
 def _one_of(where: Any) -> Callable[[Any], tuple[Any, ...]]:
