@@ -57,12 +57,18 @@ class Texts:
 
     def __init__(self, raws: Sequence[str]) -> None:
         self.raws = raws
-        self.distinct = list(dict.fromkeys(raws))
+        first = raws[0] if raws else None
+        if first is not None and raws[-1] == first and raws.count(first) == len(raws):
+            self.distinct = [first]  # one text (a field left blank): compared, not hashed
+        else:
+            self.distinct = list(dict.fromkeys(raws))
         self._take: Callable[[Sequence[Any]], Any] | None = None
 
     def spread(self, made: Sequence[Any], shared: bool) -> list[Any]:
         """``made`` (a value per distinct text) one per record; ``shared``: the texts hold
         more than one field, so the records' distinct numbers are found once for all."""
+        if len(self.distinct) == 1:
+            return [made[0]] * len(self.raws)
         if not shared:
             return list(map(dict(zip(self.distinct, made, strict=True)).__getitem__, self.raws))
         take = self._take

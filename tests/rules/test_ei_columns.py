@@ -136,3 +136,17 @@ def test_typed_skips_only_a_clean_type_field() -> None:
     assert not ei_columns._type_field_clean(MAIN, refusing)
     assert not ei_columns._type_field_clean(MAIN, replace(f, start=3))
     assert ei_columns._type_field_clean(MAIN, f)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    raws=st.lists(st.sampled_from(["", "  ", "a ", "a", "b"]), max_size=12),
+    shared=st.booleans(),
+)
+def test_texts_distinct_and_spread(raws: list[str], shared: bool) -> None:
+    """A column of one text is found by comparing (not hashing): the same distinct texts in
+    the same order, and the same values per record, as any other column."""
+    texts = ei_columns.Texts(tuple(raws))
+    assert texts.distinct == list(dict.fromkeys(raws))
+    made = [f"<{t}>" for t in texts.distinct]
+    assert texts.spread(made, shared) == [f"<{t}>" for t in raws]
