@@ -185,7 +185,7 @@ class EiCheck(BlockCheck):
         mains = _others(count, notes) if notes else None
         n = count - len(notes)
         main = read_columns(
-            plan.main, text, count, mains, _keys(plan.main.type), self._spread, typed=True
+            plan.main, text, count, mains, _keys(plan.main.type), self._spread, True, notes
         )
         if main is None:
             return None

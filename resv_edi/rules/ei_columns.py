@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from operator import itemgetter
 from typing import Any
 
@@ -111,14 +112,21 @@ def read_columns(
     keys: frozenset[str],
     spread: Spread,
     typed: bool = False,
+    skip: Sequence[int] | None = None,
 ) -> dict[str, Column] | None:
     """The :class:`Column` (by field key) of every field of ``rl`` that is checked or in
     ``keys``, over records ``rows`` (all ``count`` when ``None``) of the block ``text``
     (``count`` records at the stride); ``None`` when any value has a problem. ``typed``: the
     caller knows every one of those records to start with ``rl``'s type, so its record-type
-    field (not in ``keys``), read once from the type itself, is not sliced."""
+    field (not in ``keys``), read once from the type itself, is not sliced. ``skip``: the
+    records not in ``rows`` (sorted), when the caller has them: the text is cut around them
+    once, rather than every field's texts picked."""
     stride = len(text) // count
-    if rows is not None and len(rows) * 4 < count:  # a few records: those alone
+    if rows is not None and skip is not None and len(rows) + len(skip) == count:
+        bounds = [-1, *skip, count]
+        text = "".join([text[(a + 1) * stride : b * stride] for a, b in pairwise(bounds)])
+        count, rows = len(rows), None
+    elif rows is not None and len(rows) * 4 < count:  # a few records: those alone
         text = "".join([text[j * stride : (j + 1) * stride] for j in rows])
         count, rows = len(rows), None
     n = count if rows is None else len(rows)

@@ -74,6 +74,7 @@ def blocks(draw: st.DrawFn) -> tuple[list[str], list[int] | None]:
     blocks_seen=st.integers(0, 40),
     learn=st.sampled_from([1, 64]),
     typed=st.booleans(),
+    cut=st.booleans(),
 )
 def test_read_columns_is_parse_fields(
     block: tuple[list[str], list[int] | None],
@@ -82,6 +83,7 @@ def test_read_columns_is_parse_fields(
     blocks_seen: int,
     learn: int,
     typed: bool,
+    cut: bool,
 ) -> None:
     records, rows = block
     text = "".join(r + "\r\n" for r in records)
@@ -90,9 +92,11 @@ def test_read_columns_is_parse_fields(
     asked = [records[j] for j in (rows if rows is not None else range(len(records)))]
     # ``typed`` is the caller's word that every asked record starts with the record type
     typed = typed and all(record.startswith(MAIN.type) for record in asked)
+    # ``skip``: the records not asked, when the caller gives them
+    skip = None if rows is None or not cut else sorted(set(range(len(records))) - set(rows))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ei_columns, "LEARN_FROM", learn)
-        columns = read_columns(MAIN, text, len(records), rows, KEYS, spread, typed)
+        columns = read_columns(MAIN, text, len(records), rows, KEYS, spread, typed, skip)
     read = [parse_fields(MAIN, record) for record in asked]
     if any(problems for _, problems in read):
         assert columns is None
