@@ -3,7 +3,8 @@
 A block's text holds whole records at the record stride. The fields the block check needs
 are sliced for all records at once (one ``itemgetter`` of slices per stretch of neighbouring
 fields), and their texts go through the reader's converter
-(:func:`~resv_edi.vektis.reader.parse_column`) once per distinct text: codes, dates and
+(:func:`~resv_edi.vektis.reader.column_values`: digits, dates and D/C screened as a whole
+column, else :func:`~resv_edi.vektis.reader.parse_column`) once per distinct text: codes, dates and
 parties have a few distinct texts in a block of thousands, so a stretch of such fields is
 sliced, compared and converted once per distinct stretch and cut into its fields there.
 Fields whose texts are (nearly) all different (references, amounts, free text) are sliced on
@@ -21,7 +22,7 @@ from operator import itemgetter
 from typing import Any
 
 from resv_edi.vektis.layout import FieldSpec, RecordLayout
-from resv_edi.vektis.reader import parse_column
+from resv_edi.vektis.reader import column_values, parse_column
 
 #: every this many blocks, the fields taken as all different are looked at for repeats again
 PROBE_EVERY = 16
@@ -146,7 +147,7 @@ def read_columns(
                 cuts = [stretch[cut] for stretch in texts.distinct]
                 distinct = list(dict.fromkeys(cuts))
                 spread.learn(f.id, len(distinct), n)
-                values = parse_column(f, distinct, distinct=True)
+                values = column_values(f, distinct)
                 if values is None:
                     return None
                 if len(distinct) != len(cuts):
@@ -156,12 +157,12 @@ def read_columns(
         f = piece[0][0]
         if f.id in wide and not probe:
             column = Column(None, raws)
-            values = parse_column(f, raws, distinct=True)
+            values = column_values(f, raws)
         else:
             column = Column(Texts(raws), raws)
             distinct = column.texts.distinct  # type: ignore[union-attr]
             spread.learn(f.id, len(distinct), n)
-            values = parse_column(f, distinct, distinct=True)
+            values = column_values(f, distinct)
         if values is None:
             return None
         column.values = values
