@@ -424,9 +424,11 @@ def _text_lists(
     pending: list[Record] = []  # line records not yet written: formatted by columns
 
     def flush(block: LineBlock | None = None) -> list[str]:
-        """The texts of the pending line records, or of ``block``, counted."""
+        """The texts of the pending line records (accepted in their place first), or of
+        ``block``, counted."""
         nonlocal detail
         if block is None:
+            order.accept_lines(len(pending))
             texts, comments = plan.records_texts(pending, detail)
             lines = len(pending)
             pending.clear()
@@ -439,24 +441,23 @@ def _text_lists(
             counts[plan.comment_type] += comments
         return texts
 
+    line_cls = order.kind.line
     for record in records:
-        try:
-            if isinstance(record, LineBlock):
-                order.accept_block(record)
-                part = None
-            else:
-                part = order.accept(record)
-        except (ValueError, TypeError):
-            if pending:  # a line before it that does not fit fails first, as it would alone
-                flush()
-            raise
-        if part == "line":
-            pending.append(record)  # type: ignore[arg-type]
+        if type(record) is line_cls:  # a line: its place is checked with its batch's
+            pending.append(record)
             if len(pending) >= _PENDING:
                 yield flush()
             continue
-        if pending:
-            yield flush()
+        # the lines before it first: one that does not fit (or is out of place) fails first,
+        # as it would alone; their texts follow once this record is accepted
+        before = flush() if pending else None
+        if isinstance(record, LineBlock):
+            order.accept_block(record)
+            part = None
+        else:
+            part = order.accept(record)
+        if before is not None:
+            yield before
         if part is None:
             yield flush(record)  # type: ignore[arg-type]
             continue

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import resv_edi.formats.ei.resv as resv
 from resv_edi.formats.ei.lines import LinePlan
+from resv_edi.formats.registry import get_format
 from resv_edi.generate.declarations import generate_declaration
 from resv_edi.model.base import Record
 from resv_edi.model.messages import DECLARATIE
@@ -124,3 +125,41 @@ def test_text_lists_write_as_texts(lists: list[list[str]]) -> None:
 
     flat = [text for texts in lists for text in texts]
     assert run(write_text_lists, lists) == run(write_texts, iter(flat))
+
+
+def _order_cases() -> dict[str, list[Any]]:
+    records = list(generate_declaration(5, seed=6))
+    header, lines, totals = records[0], records[1:-1], records[-1]
+    other = generate_declaration(1, seed=7)
+    return {
+        "ok": records,
+        "line_first": [lines[0], header, *lines[1:], totals],
+        "lines_first": [*lines, header, totals],
+        "line_after_totals": [header, *lines[:2], totals, lines[2]],
+        "header_twice": [header, *lines[:2], header, *lines[2:], totals],
+        "header_last": [*lines, totals, header],
+        "totals_twice": [header, *lines, totals, totals],
+        "no_totals": [header, *lines],
+        "no_header": [*lines, totals],
+        "a_string": [header, lines[0], "04 not a record", *lines[1:], totals],
+        "a_header_subclass": [header, *lines, type("Sub", (type(totals),), {})(**totals.__dict__)],
+        "other_message": [header, *lines, next(iter(other))],
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_order_cases()))
+def test_record_order_refused_as_elsewhere(case: str) -> None:
+    """Lines are accepted in their place a batch at a time: a record out of order is
+    refused with the error every writer gives (the NDJSON writer accepts record by record),
+    and nothing changes for records in order."""
+    records = _order_cases()[case]
+
+    def run(fmt: str) -> Any:
+        try:
+            get_format(fmt).writer(iter(records), io.BytesIO(), DECLARATIE)
+        except (ValueError, TypeError) as exc:
+            return type(exc), str(exc)
+        return "ok"
+
+    assert run("ei") == run("ndjson")
+    assert (run("ei") == "ok") == (case == "ok")
