@@ -38,6 +38,13 @@ class RecordOrder:
             self.state = 2
         return part
 
+    def accept_lines(self, count: int) -> None:
+        """Accept ``count`` lines at once: records the caller found to be of the kind's line
+        class exactly (as :meth:`accept` looks them up), in a row with nothing between."""
+        if self.state != 1:
+            raise ValueError("lines must come after the header and before the totals")
+        self.lines += count
+
     def accept_block(self, block: LineBlock) -> int:
         """Accept the lines of ``block`` at once; return their count."""
         if block.cls is not self.kind.line:

@@ -121,21 +121,22 @@ def alias_columns(
     n: int,
     context: dict[str, Any] | None = None,
     distinct_values: dict[str, list[Any]] | None = None,
+    screened: bool = False,
 ) -> Columns | None:
     """:func:`line_columns` of ``n`` lines given as columns: element name -> the lines'
     values (``None`` where a line has no such element; a missing name: no line has it).
-    ``distinct_values``: per element name of ``values``, its distinct values, as for
-    :func:`typed_columns`."""
+    ``distinct_values``: per element name of ``values``, its distinct values, and
+    ``screened``, as for :func:`typed_columns`."""
     fields = _fields()
     if fields is None or not values.keys() <= {alias for _, alias, _ in fields}:
         return None
     raw = {attr: values[alias] if alias in values else [None] * n for attr, alias, _ in fields}
     if distinct_values is None:
-        return typed_columns(raw, context)
+        return typed_columns(raw, context, screened=screened)
     distinct = {
         attr: distinct_values[alias] if alias in values else [None] for attr, alias, _ in fields
     }
-    return typed_columns(raw, context, distinct)
+    return typed_columns(raw, context, distinct, screened=screened)
 
 
 def typed_columns(
@@ -143,6 +144,7 @@ def typed_columns(
     context: dict[str, Any] | None = JSON_CONTEXT,
     distinct_values: Columns | None = None,
     decoded: bool = False,
+    screened: bool = False,
 ) -> Columns | None:
     """The validated columns of ``raw_columns`` (every model attribute -> the lines' values,
     ``None`` where a line lacks the field), or ``None`` when any line would not bind to the
@@ -151,11 +153,14 @@ def typed_columns(
     whole numbers or null (a typed decode): then they are not screened again. ``decoded``:
     all values are known to be text, whole numbers or null (a typed decode): a column a
     screen derived from its field (:func:`column_screens`) finds certainly valid is taken as
-    it is, a whole number beyond 64 bits is doubtful (the exact reader reads it as a float)."""
+    it is, a whole number beyond 64 bits is doubtful (the exact reader reads it as a float).
+    ``screened``: the values are a reader's Python values (text, whole numbers, dates, null;
+    never booleans): a column the screen of its field finds certainly valid is taken as it
+    is, as with ``decoded``, and nothing else changes."""
     fields = _fields()
     if fields is None:
         return None
-    screens = column_screens() if decoded else {}
+    screens = column_screens() if decoded or screened else {}
     columns = BlockColumns()
     columns.distinct = {}
     try:
@@ -164,6 +169,8 @@ def typed_columns(
             screen = screens.get(attr)
             if screen is not None and screen(raw):
                 columns[attr] = raw
+                if screened and distinct_values is not None and attr in distinct_values:
+                    columns.distinct[attr] = distinct_values[attr]
                 continue
             given = None if distinct_values is None else distinct_values.get(attr)
             if given is not None:

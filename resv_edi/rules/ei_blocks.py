@@ -33,7 +33,7 @@ from resv_edi.rules.ei_columns import Spread, read_columns
 from resv_edi.source import Runs
 from resv_edi.vektis.framing import NOT_CONTROL, FrameRun, framed_lines, looks_utf8
 from resv_edi.vektis.layout import RecordLayout
-from resv_edi.vektis.reader import EIReader
+from resv_edi.vektis.reader import EIReader, all_digits
 
 BLOCK = 2048
 #: lines framed right before a block is worth checking; fewer go the exact way
@@ -53,6 +53,9 @@ class _Plan:
     comment_b: bytes | None
     trailer_b: bytes
     path: str
+    #: the width of the detail numbers when the line's and the comment's are alike (then
+    #: they are compared as texts of digits, as their numbers compare), else 0
+    id_width: int
 
 
 @cache
@@ -79,7 +82,16 @@ def _plan() -> _Plan | None:
         comment.type.encode("latin-1") if comment else None,
         layout.trailer.type.encode("latin-1"),
         DECLARATIE.element("line"),
+        _id_width(main, comment),
     )
+
+
+def _id_width(main: RecordLayout, comment: RecordLayout | None) -> int:
+    """The width of the detail-number fields of ``main`` and ``comment`` when they are
+    alike, else 0."""
+    ids = [rl.detail_id for rl in (main, comment) if rl is not None]
+    widths = {f.length for f in ids if f is not None}
+    return widths.pop() if len(widths) == 1 and None not in ids else 0
 
 
 class EiCheck(BlockCheck):
@@ -172,7 +184,9 @@ class EiCheck(BlockCheck):
             return None  # only lines and their comments (as _in_order made sure)
         mains = _others(count, notes) if notes else None
         n = count - len(notes)
-        main = read_columns(plan.main, text, count, mains, _keys(plan.main.type), self._spread)
+        main = read_columns(
+            plan.main, text, count, mains, _keys(plan.main.type), self._spread, True, notes
+        )
         if main is None:
             return None
         elements: dict[str, list[Any]] = {}
@@ -184,12 +198,13 @@ class EiCheck(BlockCheck):
             distinct[fm.element] = (
                 elements[fm.element] if column.texts is None else list(dict.fromkeys(made))
             )
-        ids = list(map(int, main[plan.main.detail_id.key].per_record()))  # type: ignore[union-attr]
+        ids = main[plan.main.detail_id.key].per_record()  # type: ignore[union-attr]
+        width = plan.id_width
         if notes:
             assert plan.comment is not None and plan.comment.detail_id is not None
             assert mains is not None
             comment = read_columns(
-                plan.comment, text, count, notes, _keys(plan.comment.type), self._spread
+                plan.comment, text, count, notes, _keys(plan.comment.type), self._spread, True
             )
             if comment is None:
                 return None
@@ -200,17 +215,20 @@ class EiCheck(BlockCheck):
                     noted[j - k - 1] = value  # the line right before the k-th comment
                 elements[fm.element] = noted
                 distinct[fm.element] = list(dict.fromkeys(noted))
-            note_ids = list(map(int, comment[plan.comment.detail_id.key].per_record()))
+            note_ids = comment[plan.comment.detail_id.key].per_record()
+            if not (width and _digit_texts(ids, width) and _digit_texts(note_ids, width)):
+                ids, note_ids = list(map(int, ids)), list(map(int, note_ids))
             numbers = _merged(ids, notes, note_ids)
             roles = ["service"] * count
             for j in notes:
                 roles[j] = "comment"
         else:
-            numbers = ids
+            numbers = ids if width and _digit_texts(ids, width) else list(map(int, ids))
             roles = ["service"] * count
-        if not reader.takes_run(numbers[0], roles[0], count) or not _numbered(numbers, roles):
+        first_id, last_id = int(numbers[0]), int(numbers[-1])
+        if not reader.takes_run(first_id, roles[0], count) or not _numbered(numbers, roles):
             return None
-        columns = alias_columns(elements, n, None, distinct)
+        columns = alias_columns(elements, n, None, distinct, screened=True)
         if columns is None or not self.clean_lines(columns):
             return None
         sums: dict[str, int] = {}
@@ -236,7 +254,7 @@ class EiCheck(BlockCheck):
             plan.main.type,
             counts,
             roles[-1],
-            numbers[-1],
+            last_id,
             types[-1].decode("latin-1"),
             sums,
             (columns, lines),
@@ -260,6 +278,16 @@ def _types(view: bytes, stride: int, count: int) -> list[bytes]:
 @cache
 def _type_getter(stride: int, size: int) -> Callable[[bytes], tuple[bytes, ...]]:
     return itemgetter(*map(slice, range(0, size * stride, stride), range(2, size * stride, stride)))
+
+
+def _digit_texts(values: list[Any], width: int) -> bool:
+    """Every one of ``values`` is a text of ``width`` ASCII digits: such texts compare as
+    their numbers do."""
+    try:
+        joined = "".join(values)
+    except TypeError:
+        return False
+    return len(joined) == width * len(values) and all_digits(joined)
 
 
 def _others(count: int, notes: list[int]) -> list[int]:

@@ -215,15 +215,19 @@ def _screened(f: FieldSpec, raws: list[str]) -> list[Any] | None:
     if f.kind == AN:
         values = list(map(str.rstrip, raws))
         return values if not f.mandatory or all(values) else None
-    if f.kind == N or f.kind == AMOUNT:
-        joined = "".join(raws)
-        if joined.isdigit() and joined.isascii() and all(raws):
-            return raws if f.kind == N else list(map(int, raws))
+    if (f.kind == N or f.kind == AMOUNT) and all_digits("".join(raws)) and all(raws):
+        return raws if f.kind == N else list(map(int, raws))
     return None
 
 
 def _digits(text: str) -> bool:
     return text.isdigit() and text.isascii()
+
+
+def all_digits(text: str) -> bool:
+    """``text`` is not empty and only ASCII digits: as ``_digits``, faster on a long text
+    (``bytes.isdigit`` looks at ASCII alone, ``str.isdigit`` asks the Unicode tables)."""
+    return text.isascii() and text.encode("ascii").isdigit()
 
 
 def _net(amounts: Sequence[Any], signs: Sequence[Any] | None) -> int:
@@ -257,7 +261,7 @@ def _dates(raws: list[str]) -> list[Any] | None:
     """The dates of ``raws`` when each is a real date of eight digits (not all zeros)."""
     distinct = list(dict.fromkeys(raws))
     joined = "".join(distinct)
-    if not (joined.isdigit() and joined.isascii()) or "00000000" in distinct:
+    if not all_digits(joined) or "00000000" in distinct:
         return None
     if len(joined) != 8 * len(distinct):
         return None

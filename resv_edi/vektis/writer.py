@@ -212,6 +212,25 @@ def write_texts(texts: Iterable[str], out: BinaryIO | IO[bytes]) -> int:
     return n
 
 
+def write_text_lists(lists: Iterable[list[str]], out: BinaryIO | IO[bytes]) -> int:
+    """:func:`write_texts` of the texts of ``lists`` in turn: the same bytes, encoded in
+    the same blocks of 1024 (so an error names the same record), without a step per text."""
+    n = 0
+    buffer: list[str] = []
+    for texts in lists:
+        buffer += texts
+        if len(buffer) >= 1024:
+            full = len(buffer) - len(buffer) % 1024
+            for at in range(0, full, 1024):
+                out.write(encode_lines(buffer[at : at + 1024], n + 1))
+                n += 1024
+            del buffer[:full]
+    if buffer:
+        out.write(encode_lines(buffer, n + 1))
+        n += len(buffer)
+    return n
+
+
 def write_records(
     records: Iterable[EIRecord | tuple[str, Mapping[str, Any]]], out: BinaryIO, layout: Layout
 ) -> int:

@@ -19,6 +19,7 @@ from resv_edi.model.types import INT_KEEPING, JSON_CONTEXT
 from resv_edi.rules.blocks import (
     BlockColumns,
     RuleMemo,
+    alias_columns,
     column_screens,
     line_columns,
     lines_clean,
@@ -222,3 +223,37 @@ def test_memo_skips_the_tuples_found_clean(monkeypatch: pytest.MonkeyPatch) -> N
 
 def _clean_one_by_one(data: list[dict[str, Any]], ctx: MessageContext) -> bool:
     return all(lines_clean(line_columns([line]) or {}, ctx) for line in data)
+
+
+#: amounts as the EI reader gives them (whole numbers, null) around the bounds, and text
+EI_AMOUNTS = st.one_of(
+    st.none(),
+    st.integers(0, _MAX),
+    st.sampled_from([0, _MAX, _MAX + 1, -1, 10**12, "", "12"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    amounts=st.lists(EI_AMOUNTS, min_size=1, max_size=8),
+    vat=st.lists(EI_AMOUNTS, min_size=1, max_size=8),
+    distinct=st.booleans(),
+)
+def test_screened_columns_as_validated(amounts: list[Any], vat: list[Any], distinct: bool) -> None:
+    """``alias_columns(…, screened=True)`` (the EI block check: the reader's values) gives
+    the same columns and distinct values as without the screens, or None exactly when they
+    do."""
+    data, _ = _declaration_lines(1, 1)
+    n = min(len(amounts), len(vat))
+    values = {name: [value] * n for name, value in data[0].items()}
+    values["Bedrag"], values["BtwBedrag"] = amounts[:n], vat[:n]
+    given_distinct = {k: list(dict.fromkeys(v)) for k, v in values.items()} if distinct else None
+    plain = alias_columns(values, n, None, given_distinct)
+    screened = alias_columns(values, n, None, given_distinct, screened=True)
+    assert (plain is None) == (screened is None)
+    if plain is not None and screened is not None:
+        assert dict(plain) == dict(screened)
+        for attr, column in plain.items():
+            assert list(map(type, column)) == list(map(type, screened[attr]))
+        for attr, kept in getattr(screened, "distinct", {}).items():
+            assert kept == plain.distinct.get(attr, kept)  # type: ignore[attr-defined]

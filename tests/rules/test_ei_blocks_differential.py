@@ -155,6 +155,11 @@ MUTATIONS: dict[str, Mutation] = {
     "id_blank": _field("0402", ""),
     "id_letters": _field("0402", "00000000000X"),
     "id_jump": _field("0402", "000000000500"),
+    "id_down": _field("0402", "000000000002"),
+    "id_zero": _field("0402", "000000000000"),
+    "id_superscript": _field("0402", "00000000001\xb2"),  # str.isdigit, not ASCII
+    "amount_superscript": _field("0416", "0000000012\xb2"),
+    "id_wider": _field("0402", "1000000000000"),  # 13 digits: the field keeps 12
     "record_type_unknown": _raw(lambda b: b"05" + b[2:]),
     "record_type_header": _raw(lambda b: b"01" + b[2:]),
     "too_long": _raw(lambda b: b[:-2] + b"X\r\n"),
@@ -168,6 +173,15 @@ MUTATIONS: dict[str, Mutation] = {
     "comment_blank": _comment(""),
     "comment_twice": lambda line, lines: (
         _comment("a")(line, lines) + _comment("b")(line, lines)[len(line) :]
+    ),
+    "comment_number_lower": _raw(
+        lambda b: b + (b"98" + b"000000000001" + b"0001tekst").ljust(310) + b"\r\n"
+    ),
+    "comment_number_higher": _raw(
+        lambda b: b + (b"98" + b"999999999999" + b"0001tekst").ljust(310) + b"\r\n"
+    ),
+    "comment_number_letters": _raw(
+        lambda b: b + (b"98" + b[2:13] + b"X0001tekst").ljust(310) + b"\r\n"
     ),
     "comment_alone": _raw(lambda b: (b"98" + b[2:14] + b"0001tekst").ljust(310) + b"\r\n"),
     "comment_number_blank": _raw(
@@ -358,3 +372,24 @@ def test_lines_and_comments_merged(kinds: list[bool]) -> None:
     assert mains == [j for j, comment in enumerate(kinds) if not comment]
     numbers = blocks._merged([10 * j for j in mains], notes, [10 * j + 1 for j in notes])
     assert numbers == [10 * j + kinds[j] for j in range(len(kinds))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    numbers=st.lists(st.integers(0, 10**4), min_size=1, max_size=12),
+    comments=st.lists(st.booleans(), max_size=12),
+    width=st.integers(5, 12),
+)
+def test_numbers_compared_as_texts(numbers: list[int], comments: list[bool], width: int) -> None:
+    """Detail numbers of one width are compared as their texts of digits (the block check
+    keeps them so): the same order answer as for the numbers."""
+    roles = [
+        "comment" if j < len(comments) and comments[j] else "service" for j in range(len(numbers))
+    ]
+    texts = [str(number).zfill(width) for number in numbers]
+    assert blocks._digit_texts(texts, width)
+    assert blocks._numbered(texts, roles) == blocks._numbered(numbers, roles)
+    assert not blocks._digit_texts([*texts, " 1".zfill(width)], width)
+    assert not blocks._digit_texts([*texts, "1" * (width + 1)], width)
+    assert not blocks._digit_texts([*texts, None], width)
+    assert not blocks._digit_texts([*texts, "\xb2".zfill(width)], width)

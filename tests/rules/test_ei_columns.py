@@ -7,6 +7,7 @@ probed, and whichever records of the block are asked for."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -24,6 +25,7 @@ LAYOUT = resv_layout(DECLARATIE.name)
 MAIN = LAYOUT.layout.records["04"]
 KEYS = frozenset(fm.spec.key for fm in LAYOUT.fields["04"])
 NEEDED = [f for f in MAIN.fields if f.checked or f.key in KEYS]
+TYPE_FIELD = "0401"  # KENMERK RECORD: not sliced when the records are known to be of type 04
 
 
 def _records(n: int) -> list[str]:
@@ -71,6 +73,8 @@ def blocks(draw: st.DrawFn) -> tuple[list[str], list[int] | None]:
     alone=st.frozensets(st.sampled_from([f.id for f in NEEDED])),
     blocks_seen=st.integers(0, 40),
     learn=st.sampled_from([1, 64]),
+    typed=st.booleans(),
+    cut=st.booleans(),
 )
 def test_read_columns_is_parse_fields(
     block: tuple[list[str], list[int] | None],
@@ -78,21 +82,28 @@ def test_read_columns_is_parse_fields(
     alone: frozenset[str],
     blocks_seen: int,
     learn: int,
+    typed: bool,
+    cut: bool,
 ) -> None:
     records, rows = block
     text = "".join(r + "\r\n" for r in records)
     spread = Spread()
     spread.wide, spread.alone, spread.blocks = wide, alone, blocks_seen
+    asked = [records[j] for j in (rows if rows is not None else range(len(records)))]
+    # ``typed`` is the caller's word that every asked record starts with the record type
+    typed = typed and all(record.startswith(MAIN.type) for record in asked)
+    # ``skip``: the records not asked, when the caller gives them
+    skip = None if rows is None or not cut else sorted(set(range(len(records))) - set(rows))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ei_columns, "LEARN_FROM", learn)
-        columns = read_columns(MAIN, text, len(records), rows, KEYS, spread)
-    asked = [records[j] for j in (rows if rows is not None else range(len(records)))]
+        columns = read_columns(MAIN, text, len(records), rows, KEYS, spread, typed, skip)
     read = [parse_fields(MAIN, record) for record in asked]
     if any(problems for _, problems in read):
         assert columns is None
         return
-    assert columns is not None and set(columns) == {f.key for f in NEEDED}
-    for f in NEEDED:
+    needed = [f for f in NEEDED if not (typed and f.id == TYPE_FIELD)]
+    assert columns is not None and set(columns) == {f.key for f in needed}
+    for f in needed:
         expected = [values[f.key] for values, _ in read]
         got = columns[f.key].per_record()
         assert got == expected and [type(v) for v in got] == [type(v) for v in expected]
@@ -112,3 +123,34 @@ def test_spread_learns_and_forgets() -> None:
     assert reference not in spread.wide and reference in spread.alone
     spread.learn(reference, 60, 10)  # too few records to tell
     assert reference not in spread.wide
+
+
+def test_typed_skips_only_a_clean_type_field() -> None:
+    """With ``typed``, the record-type field is left out only when the reader's converter
+    takes the type itself; a type its field refuses (or a type field that is not the
+    record's first characters) is read as before."""
+    text = "".join(r + "\r\n" for r in RECORDS[:10])
+    typed = read_columns(MAIN, text, 10, None, KEYS, Spread(), True)
+    plain = read_columns(MAIN, text, 10, None, KEYS, Spread())
+    assert typed is not None and plain is not None
+    assert set(plain) - set(typed) == {MAIN.by_id[TYPE_FIELD].key}
+    assert all(typed[k].per_record() == plain[k].per_record() for k in typed)
+    f = MAIN.by_id[TYPE_FIELD]
+    refusing = replace(f, values=("05",), allowed=frozenset({"05"}))
+    assert not ei_columns._type_field_clean(MAIN, refusing)
+    assert not ei_columns._type_field_clean(MAIN, replace(f, start=3))
+    assert ei_columns._type_field_clean(MAIN, f)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    raws=st.lists(st.sampled_from(["", "  ", "a ", "a", "b"]), max_size=12),
+    shared=st.booleans(),
+)
+def test_texts_distinct_and_spread(raws: list[str], shared: bool) -> None:
+    """A column of one text is found by comparing (not hashing): the same distinct texts in
+    the same order, and the same values per record, as any other column."""
+    texts = ei_columns.Texts(tuple(raws))
+    assert texts.distinct == list(dict.fromkeys(raws))
+    made = [f"<{t}>" for t in texts.distinct]
+    assert texts.spread(made, shared) == [f"<{t}>" for t in raws]

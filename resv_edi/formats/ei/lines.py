@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from resv_edi.model.base import Record, field_pairs
@@ -60,8 +61,12 @@ class LinePlan:
         )
         self._detail = record.fields[1]  # the detail record number
         self._number = field_formatter(self._detail)
+        self._numbers = column_formatter(self._detail)
         self._cls = cls
         self._attrs = tuple(cls.model_fields)
+        attrs = self._attrs
+        self._row = itemgetter(*attrs) if len(attrs) > 1 else lambda row: (row[attrs[0]],)
+        self._note_plan = self._comment_plan()
 
     def texts(self, record: Record, detail: int) -> list[str]:
         """The texts of one line record (and of its comment), numbered ``detail``, through
@@ -75,8 +80,10 @@ class LinePlan:
 
     def records_texts(self, records: Sequence[Record], detail: int) -> tuple[list[str], int]:
         """:meth:`block_texts` of consecutive line ``records`` (their values as columns)."""
-        rows = [record.__dict__ for record in records]
-        columns = {attr: [row[attr] for row in rows] for attr in self._attrs}
+        rows = map(self._row, map(attrgetter("__dict__"), records))
+        columns = dict(zip(self._attrs, map(list, zip(*rows, strict=True)), strict=True))
+        if not columns:
+            columns = {attr: [] for attr in self._attrs}
         return self.block_texts(LineBlock(self._cls, columns), detail, records)
 
     def block_texts(
@@ -99,19 +106,23 @@ class LinePlan:
         notes = columns.get("toelichting")
         if self.comment_type is None or notes is None or not any(notes):
             return lines, 0
+        noted = [j for j, note in enumerate(notes) if note]
+        comments = self._comment_texts([notes[j] for j in noted], [detail + 1 + j for j in noted])
         found = []
-        for number, (line, note) in enumerate(zip(lines, notes, strict=True), detail + 1):
-            found.append(line)
-            if note:
-                found.append(self._comment_text(number, note))
+        at = 0
+        for j, comment in zip(noted, comments, strict=True):
+            found += lines[at : j + 1]
+            found.append(comment)
+            at = j + 1
+        found += lines[at:]
         return found, len(found) - n
 
     def _columns(self, columns: dict[str, list[Any]], detail: int, n: int) -> list[Any]:
         """Per field of the record, the text of every line (an endless repeat for a blank);
         :class:`_Unfit` for a value only :func:`format_record` may write."""
         parts: list[Any] = list(map(repeat, self._blanks))
-        numbers = list(map(self._number, range(detail + 1, detail + n + 1)))
-        if None in numbers:
+        numbers = self._numbers(list(range(detail + 1, detail + n + 1))) if n else []
+        if numbers is None:
             raise _Unfit
         parts[1] = numbers
         for i, attr, index, digits, spec, formatted in self._slots:
@@ -151,6 +162,45 @@ class LinePlan:
             given[spec.key] = str(value).rjust(spec.length, "0") if digits else value
         given[self._detail.key] = detail
         return format_record(self.layout, self.line_type, given)
+
+    def _comment_plan(self) -> tuple[list[str], int, int, _Format] | None:
+        """The comment record's blank texts, the positions of its number and text fields
+        with the text's formatter, when its fields are those :meth:`_comment_text` fills (type,
+        number, line number, text, blanks); else ``None`` (every comment one by one)."""
+        if self.comment_type is None or self._comment is None:
+            return None
+        fields = self.layout.records[self.comment_type].fields
+        keys = [f.key for f in fields]
+        if len(fields) < 4 or self._comment.key not in keys[3:]:
+            return None
+        blanks = list(blank_record(self.layout, self.comment_type))
+        line_number = field_formatter(fields[2])(1)
+        if line_number is None:
+            return None
+        blanks[2] = line_number
+        return blanks, 1, keys.index(self._comment.key), column_formatter(self._comment)
+
+    def _comment_texts(self, notes: list[str], numbers: list[int]) -> list[str]:
+        """The comment records of ``notes`` (non-empty texts) numbered ``numbers``: by
+        columns where every value is a common one, else one by one through
+        :meth:`_comment_text` (the same texts, and its errors)."""
+        plan = self._note_plan
+        comment = self._comment
+        assert comment is not None
+        if plan is not None and numbers:
+            blanks, at_number, at_note, formatted = plan
+            number_texts = column_formatter(
+                self.layout.records[self.comment_type].fields[at_number]  # type: ignore[index]
+            )(numbers)
+            note_texts = formatted(notes)
+            if number_texts is not None and note_texts is not None:
+                parts: list[Any] = list(map(repeat, blanks))
+                parts[at_number] = number_texts
+                parts[at_note] = note_texts
+                return list(map("".join, zip(*parts, strict=False)))  # blanks repeat endlessly
+        return [
+            self._comment_text(number, note) for number, note in zip(numbers, notes, strict=True)
+        ]
 
     def _comment_text(self, detail: int, note: str) -> str:
         assert self.comment_type is not None and self._comment is not None

@@ -33,7 +33,7 @@ from resv_edi.standard.facts import facts
 from resv_edi.vektis.framing import FrameRun, count_mismatches
 from resv_edi.vektis.layout import FieldSpec, Layout, detect_layout, load_layout
 from resv_edi.vektis.reader import Blocks, EIRecord, parse_fields, read_records
-from resv_edi.vektis.writer import format_record, write_texts
+from resv_edi.vektis.writer import format_record, write_text_lists
 
 #: structural trailer checks that rules R001/R002 (and their retour twins) make for the trailer
 #: fields the model carries; on the other trailer fields (comment and detail record counts)
@@ -395,7 +395,7 @@ def write_ei(
     """Write ``records`` (header, lines, totals) in the RESV EI form; return the line count.
     Lines may come as :class:`~resv_edi.model.columns.LineBlock` items (the same bytes)."""
     order = RecordOrder(kind)
-    write_texts(_texts(records, resv_layout(kind.name), order), out)
+    write_text_lists(_text_lists(records, resv_layout(kind.name), order), out)
     return order.lines
 
 
@@ -409,11 +409,11 @@ def line_plan(kind_name: str) -> LinePlan:
     return LinePlan(rl.layout, rl.kind.line, line_type, mapped, rl.comment_type, comment)
 
 
-def _texts(
+def _text_lists(
     records: Iterable[Record | LineBlock], rl: ResvLayout, order: RecordOrder
-) -> Iterator[str]:
-    """The EI record texts of ``records``: a 98 comment after a line with a Toelichting, the
-    detail numbers and the trailer's EI-only counts filled in."""
+) -> Iterator[list[str]]:
+    """The EI record texts of ``records``, a list at a time: a 98 comment after a line with
+    a Toelichting, the detail numbers and the trailer's EI-only counts filled in."""
     layout = rl.layout
     plan = line_plan(rl.kind.name)
     line_type = plan.line_type
@@ -424,9 +424,11 @@ def _texts(
     pending: list[Record] = []  # line records not yet written: formatted by columns
 
     def flush(block: LineBlock | None = None) -> list[str]:
-        """The texts of the pending line records, or of ``block``, counted."""
+        """The texts of the pending line records (accepted in their place first), or of
+        ``block``, counted."""
         nonlocal detail
         if block is None:
+            order.accept_lines(len(pending))
             texts, comments = plan.records_texts(pending, detail)
             lines = len(pending)
             pending.clear()
@@ -439,35 +441,34 @@ def _texts(
             counts[plan.comment_type] += comments
         return texts
 
+    line_cls = order.kind.line
     for record in records:
-        try:
-            if isinstance(record, LineBlock):
-                order.accept_block(record)
-                part = None
-            else:
-                part = order.accept(record)
-        except (ValueError, TypeError):
-            if pending:  # a line before it that does not fit fails first, as it would alone
-                flush()
-            raise
-        if part == "line":
-            pending.append(record)  # type: ignore[arg-type]
+        if type(record) is line_cls:  # a line: its place is checked with its batch's
+            pending.append(record)
             if len(pending) >= _PENDING:
-                yield from flush()
+                yield flush()
             continue
-        if pending:
-            yield from flush()
+        # the lines before it first: one that does not fit (or is out of place) fails first,
+        # as it would alone; their texts follow once this record is accepted
+        before = flush() if pending else None
+        if isinstance(record, LineBlock):
+            order.accept_block(record)
+            part = None
+        else:
+            part = order.accept(record)
+        if before is not None:
+            yield before
         if part is None:
-            yield from flush(record)  # type: ignore[arg-type]
+            yield flush(record)  # type: ignore[arg-type]
             continue
         rtype = rl.record_type[part]
         values = _values(rl, rtype, record.to_data())  # type: ignore[union-attr]
         if part == "totals":
             _fill_trailer_counts(rl, values, counts)
-        yield format_record(layout, rtype, values)
+        yield [format_record(layout, rtype, values)]
         counts[rtype] = counts.get(rtype, 0) + 1
     if pending:
-        yield from flush()
+        yield flush()
     order.finish()
 
 

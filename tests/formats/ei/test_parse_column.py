@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from resv_edi.formats.ei.resv import resv_layout
 from resv_edi.model.messages import DECLARATIE
 from resv_edi.vektis.layout import FieldSpec, load_layout
-from resv_edi.vektis.reader import parse_column, parse_fields
+from resv_edi.vektis.reader import _digits, all_digits, parse_column, parse_fields
 
 LAYOUTS = [resv_layout(DECLARATIE.name).layout, load_layout("HA304")]
 #: one field of each sort (type, mandatory, code list, pattern): what parse_fields tells apart
@@ -72,3 +72,11 @@ def test_unique_digits_column() -> None:
     raws = [str(n).rjust(f.length, "0") for n in range(300)]
     assert parse_column(f, raws) == list(range(300))
     assert parse_column(f, [*raws, "1".rjust(f.length)]) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("0123456789 x\xb2\xb9\u0663\u00bd-+"), max_size=12))
+def test_all_digits_is_digits(text: str) -> None:
+    """``all_digits`` (a long column's text at once) answers as the per-value ``_digits``:
+    ASCII digits only, not Unicode ones such as superscript two or Arabic-Indic three."""
+    assert all_digits(text) == _digits(text)
