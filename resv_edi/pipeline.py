@@ -221,6 +221,48 @@ def checker_for(fmt: str) -> type[BlockCheck]:
     return exact_check(fmt)
 
 
+def check_items(
+    path: PathLike,
+    fmt: str = "auto",
+    *,
+    kind: MessageKind | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Iterator[Checked]:
+    """The items of the message in ``path`` in order, each with its issues, through
+    :func:`checker_for` (:meth:`~resv_edi.rules.block_check.BlockCheck.items`): runs of
+    certainly clean lines as one :class:`~resv_edi.rules.blocks.CleanRun` with their columns,
+    anything else as the exact reader's entries. The issues are :func:`validate`'s, in its
+    order (a file that cannot be opened or sniffed: its issue, then the message's last
+    ones); for a consumer that reads the lines too, such as the monitoring report. A pipe or
+    device is read once (:mod:`resv_edi.formats.spool`)."""
+    name = os.fspath(path)
+    try:
+        with readable_again(path, limits) as real:
+            if fmt == "auto":
+                fmt, problem = _sniffed(real, name)
+                if problem is not None:
+                    yield from _refused(problem, kind)
+                    return
+            yield from checker_for(fmt)(real, kind, limits, name=name).items()
+    except (UnsafeInputError, OSError) as exc:
+        code = "L001" if isinstance(exc, UnsafeInputError) else "F001"
+        reason = str(exc) if code == "L001" else getattr(exc, "strerror", None) or str(exc)
+        yield from _refused(issue(code, Location(file=name), reason=reason), kind)
+
+
+def _refused(problem: Issue, kind: MessageKind | None) -> Iterator[Checked]:
+    """What the exact path finds in a file refused with ``problem``: the issue, then what
+    the rule engine says at the end of a message without entries."""
+    from resv_edi.rules.block_check import Checked
+
+    engine = RuleEngine(kind or DECLARATIE)
+    try:
+        yield Checked(None, engine.check(problem))
+        yield Checked(None, list(engine.finish()), final=True)
+    finally:
+        engine.close()
+
+
 def _check_file(
     path: str, name: str, fmt: str, kind: MessageKind | None, limits: Limits
 ) -> FileReport:

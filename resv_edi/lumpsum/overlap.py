@@ -28,9 +28,9 @@ from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.lumpsum.records import LumpSumRecord, period_label, period_of
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry
-from resv_edi.pipeline import read
+from resv_edi.pipeline import check_items
 from resv_edi.reporting import CappedIssues
-from resv_edi.rules.engine import RuleEngine
+from resv_edi.rules.blocks import CleanRun
 from resv_edi.spreadsheet import SafeDictWriter
 from resv_edi.standard.paths import mappings_dir
 
@@ -128,30 +128,37 @@ def declared_amounts(
     limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[dict[Cell, dict[str, int]], list[Issue]]:
     """Net declared cents per (provider, insurer, period) and hoofdtaak, and the issues of
-    the declarations left out: a file with any error (reader or rule) does not count."""
+    the declarations left out: a file with any error (reader or rule) does not count. Each
+    file is read through its format's block check (:func:`~resv_edi.pipeline.check_items`):
+    a run of clean lines by its columns, anything doubtful line by line, the same sums."""
     cells: dict[Cell, dict[str, int]] = {}
     found: list[Issue] = []
     for path in paths:
         header: Header | None = None
-        engine = RuleEngine(DECLARATIE)
         local: dict[Cell, dict[str, int]] = {}
         problems = CappedIssues(os.fspath(path), limits.max_errors)
-        try:
-            for item in read(path, kind=DECLARATIE, limits=limits):
-                problems.extend(p for p in engine.check(item) if p.is_error)
-                record = item.record if isinstance(item, Entry) else None
-                if isinstance(record, Header):
-                    header = record
-                elif isinstance(record, Prestatie) and header is not None:
-                    provider = record.uitvoerende_zorgaanbieder or header.afzender
-                    for begin, cents in split_by_period(
-                        record.begindatum, record.einddatum, record.signed_amount, granularity
-                    ):
-                        tasks = local.setdefault((provider, record.zorgverzekeraar, begin), {})
-                        tasks[record.hoofdtaak] = tasks.get(record.hoofdtaak, 0) + cents
-            problems.extend(p for p in engine.finish() if p.is_error)
-        finally:
-            engine.close()
+        for item, issues, _final in check_items(path, kind=DECLARATIE, limits=limits):
+            problems.extend(p for p in issues if p.is_error)
+            if isinstance(item, CleanRun):
+                if item.columns is None:
+                    raise TypeError("the block check kept no columns of its clean lines")
+                if header is not None:
+                    _add_columns(local, header, item.columns, granularity)
+                continue
+            record = item.record if isinstance(item, Entry) else None
+            if isinstance(record, Header):
+                header = record
+            elif isinstance(record, Prestatie) and header is not None:
+                _add_line(
+                    local,
+                    record.uitvoerende_zorgaanbieder or header.afzender,
+                    record.zorgverzekeraar,
+                    record.begindatum,
+                    record.einddatum,
+                    record.signed_amount,
+                    record.hoofdtaak,
+                    granularity,
+                )
         if problems:
             found.extend(problems.listed())
             continue
@@ -160,6 +167,49 @@ def declared_amounts(
             for task, cents in tasks.items():
                 merged[task] = merged.get(task, 0) + cents
     return cells, found
+
+
+def _add_line(
+    local: dict[Cell, dict[str, int]],
+    provider: str,
+    insurer: str,
+    begin: date,
+    end: date,
+    cents: int,
+    task: str,
+    granularity: str,
+) -> None:
+    """Add one line's signed ``cents`` to its cells, split over the periods it touches."""
+    for start, share in split_by_period(begin, end, cents, granularity):
+        tasks = local.setdefault((provider, insurer, start), {})
+        tasks[task] = tasks.get(task, 0) + share
+
+
+def _add_columns(
+    local: dict[Cell, dict[str, int]],
+    header: Header,
+    columns: dict[str, list[Any]],
+    granularity: str,
+) -> None:
+    """Add a run of clean lines (validated columns), line by line in file order, each with
+    its record's signed amount (:attr:`Prestatie.signed_amount` of one cent: the sign)."""
+    make = Prestatie.model_construct
+    sign = {
+        dc: make(bedrag=1, debet_credit=dc).signed_amount for dc in set(columns["debet_credit"])
+    }
+    for executing, insurer, begin, end, amount, dc, task in zip(
+        columns["uitvoerende_zorgaanbieder"],
+        columns["zorgverzekeraar"],
+        columns["begindatum"],
+        columns["einddatum"],
+        columns["bedrag"],
+        columns["debet_credit"],
+        columns["hoofdtaak"],
+        strict=True,
+    ):
+        provider = executing or header.afzender
+        cents = amount * sign[dc]
+        _add_line(local, provider, insurer, begin, end, cents, task, granularity)
 
 
 def claims_amounts(

@@ -6,6 +6,11 @@ region (Werkgebied). A file with any error (reader, schema or catalogue rule) is
 whole, so that no half file is counted. A message given twice (the same sender, message id and
 content) is counted once, with a warning (W001); the same message id with other content is
 counted and warned about (W002). Memory grows with the number of distinct facts only.
+
+Files are read through their format's block check (:func:`~resv_edi.pipeline.check_items`):
+a run of certainly clean lines is counted by its columns (:mod:`resv_edi.report.facts`),
+anything doubtful line by line from the exact path, with the same issues and the same facts
+(``tests/report/test_report_blocks.py``).
 """
 
 from __future__ import annotations
@@ -20,43 +25,25 @@ from resv_edi.errors import Issue, Location
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, Entry
-from resv_edi.pipeline import read
-from resv_edi.rules.engine import RuleEngine
+from resv_edi.pipeline import check_items
+from resv_edi.report.facts import DIMENSIONS, OTHER, FactKey, FileFacts, Sums, resv_of
+from resv_edi.rules.blocks import CleanRun
 from resv_edi.standard.catalogue import issue
 
-#: fact dimensions, in key order
-DIMENSIONS = ("year", "hoofdtaak", "prestatiesoort", "resv", "insurer", "region")
+__all__ = [
+    "DIMENSIONS",
+    "MAX_FACTS",
+    "OTHER",
+    "Aggregate",
+    "FactKey",
+    "Sums",
+    "aggregate",
+    "resv_of",
+]
+
 #: most distinct facts kept (``--max-facts``); beyond it, RESV, insurer and region of a new
 #: fact are counted as :data:`OTHER`, so memory stays bounded and the totals stay right
 MAX_FACTS = 100_000
-OTHER = "*"
-
-
-def resv_of(header: Header, line: Prestatie) -> str:
-    """The RESV a line counts for: the declaring party for prestatie 1 (the RESV bills the
-    insurer), the commissioning provider for prestatie 2 (the executing provider bills it)."""
-    if line.prestatiesoort == "2" and line.opdrachtgevende_zorgaanbieder:
-        return line.opdrachtgevende_zorgaanbieder
-    return header.afzender
-
-
-FactKey = tuple[int, str, str, str, str, str]
-
-
-@dataclass(slots=True)
-class Sums:
-    debit: int = 0
-    credit: int = 0
-    lines: int = 0
-
-    @property
-    def net(self) -> int:
-        return self.debit - self.credit
-
-    def add(self, other: Sums) -> None:
-        self.debit += other.debit
-        self.credit += other.credit
-        self.lines += other.lines
 
 
 @dataclass
@@ -112,60 +99,42 @@ def aggregate(
     for path in paths:
         name = os.fspath(path)
         agg.files.append(name)
-        local: dict[FactKey, Sums] = {}
+        counted = FileFacts(agg.facts, max_facts)
         errors = 0
         header: Header | None = None
-        engine = RuleEngine(DECLARATIE)
-        try:
-            for item in read(path, kind=DECLARATIE, limits=limits):
-                for problem in engine.check(item):
-                    if problem.is_error:
-                        errors += 1
-                        if len(agg.issues) < max_issues:
-                            agg.issues.append(problem)
-                if errors or not isinstance(item, Entry):
-                    continue
-                record = item.record
-                if isinstance(record, Header):
-                    header = record
-                elif isinstance(record, Prestatie) and header is not None:
-                    key: FactKey = (
-                        record.begindatum.year,
-                        record.hoofdtaak,
-                        record.prestatiesoort,
-                        resv_of(header, record),
-                        record.zorgverzekeraar,
-                        record.werkgebied,
-                    )
-                    if (
-                        max_facts
-                        and key not in local
-                        and key not in agg.facts
-                        and len(agg.facts) + len(local) >= max_facts
-                    ):
-                        key = (*key[:3], OTHER, OTHER, OTHER)
-                        agg.folded_lines += 1
-                    sums = local.setdefault(key, Sums())
-                    sums.lines += 1
-                    if record.debet_credit == "C":
-                        sums.credit += record.bedrag
-                    else:
-                        sums.debit += record.bedrag
-            for problem in engine.finish():
+        for item, found, _final in check_items(path, kind=DECLARATIE, limits=limits):
+            for problem in found:
                 if problem.is_error:
                     errors += 1
                     if len(agg.issues) < max_issues:
                         agg.issues.append(problem)
-        finally:
-            engine.close()
+            if errors:
+                continue
+            if isinstance(item, CleanRun):  # clean lines, counted by their columns
+                if header is not None:
+                    counted.add_columns(header, _columns(item))
+            elif isinstance(item, Entry):
+                record = item.record
+                if isinstance(record, Header):
+                    header = record
+                elif isinstance(record, Prestatie) and header is not None:
+                    counted.add_line(header, record)
+        agg.folded_lines += counted.folded  # (lines before a file's first error too)
         if errors:
             agg.excluded[name] = errors
             continue
+        local = counted.facts
         if header is not None and _repeated(agg, seen, name, header, local, max_issues):
             continue
         for key, sums in local.items():
             agg.facts.setdefault(key, Sums()).add(sums)
     return agg
+
+
+def _columns(run: CleanRun) -> dict[str, list[Any]]:
+    if run.columns is None:
+        raise TypeError("the block check kept no columns of its clean lines")
+    return run.columns
 
 
 def _repeated(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,24 +42,13 @@ def _csv(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def write_report(
-    agg: Aggregate, directory: str | os.PathLike[str], *, page_size: int = PAGE_SIZE
-) -> list[Path]:
-    """Write all tables (``<name>.csv``, ``<name>.json``), ``report.json`` and
-    ``report.html`` into ``directory``; the paths written."""
-    target = Path(directory)
-    target.mkdir(parents=True, exist_ok=True)
+def report_files(agg: Aggregate, *, page_size: int = PAGE_SIZE) -> Iterator[tuple[str, bytes]]:
+    """(name, content) of each file of the report, one at a time: every table
+    (``<name>.csv``, ``<name>.json``), then ``report.json`` and ``report.html``."""
     tables = {name: (list(dims), agg.table(*dims)) for name, dims in TABLES.items()}
-    written = []
     for name, (dims, rows) in tables.items():
-        for suffix, data in (
-            (".csv", _csv(rows, tuple(dims))),
-            (".json", orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n"),
-        ):
-            path = target / f"{name}{suffix}"
-            with atomic_output(path) as out:
-                out.write(data)
-            written.append(path)
+        yield f"{name}.csv", _csv(rows, tuple(dims))
+        yield f"{name}.json", orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n"
     total = agg.total
     meta = {
         "files": len(agg.files),
@@ -69,10 +59,18 @@ def write_report(
         "net": total.net,
     }
     document = {"meta": meta, "tables": {name: rows for name, (_, rows) in tables.items()}}
-    for name, data in (
-        ("report.json", orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"),
-        ("report.html", render_html(tables, meta, page_size).encode("utf-8")),
-    ):
+    yield "report.json", orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    yield "report.html", render_html(tables, meta, page_size).encode("utf-8")
+
+
+def write_report(
+    agg: Aggregate, directory: str | os.PathLike[str], *, page_size: int = PAGE_SIZE
+) -> list[Path]:
+    """Write :func:`report_files` into ``directory``, each atomically; the paths written."""
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in report_files(agg, page_size=page_size):
         with atomic_output(target / name) as out:
             out.write(data)
         written.append(target / name)
