@@ -77,7 +77,7 @@ class PartitionedIndex:
         self._kept_path: str | None = None
         self._refs = _Hashes(self._folder, "refs")  # the hashes of every line's reference
         self._credited = _Hashes(self._folder, "credited")  # and of every credited one
-        self._any_credit = False
+        self._unnamed_credit = False  # a credit naming no reference (R004)
         self._answerer: _Answerer | None = None
         #: R037, answered while adding (lines arrive in line order): each ResvPlan's first
         #: line (region, index, source line), and the lines found in conflict with it
@@ -159,7 +159,7 @@ class PartitionedIndex:
             self._facts.add(facts)
         self._refs.held.extend(map(hash, block.refs))
         if block.credits:
-            self._any_credit = True
+            self._unnamed_credit = self._unnamed_credit or None in block.credited
             self._credited.held.extend(hash(ref) for ref in block.credited if ref is not None)
         self._held.append((_BLOCK, tuple(block)))
         self._held_lines += n
@@ -174,7 +174,7 @@ class PartitionedIndex:
         self._refs.held.extend(map(hash, map(itemgetter(3), rows)))
         credited = [row[4] for row in rows if not row[5]]
         if credited:
-            self._any_credit = True
+            self._unnamed_credit = self._unnamed_credit or None in credited
             self._credited.held.extend(hash(ref) for ref in credited if ref is not None)
         self._held.append((_ROWS, rows))
         self._pending = []
@@ -263,9 +263,14 @@ class PartitionedIndex:
         yield from self._answerer.answered(kind)
 
     def _answer(self) -> _Answerer:
-        """The rows of every line an answer may name, given to an :class:`_Answerer`: in
-        rounds of hash partitions, each asking for at most :data:`NEEDED` hashes (one pass
-        over the kept lines a round), or every line in one pass past :data:`ROUNDS`."""
+        """The rows of every line an answer names, given to an :class:`_Answerer`. The hashes
+        of references used twice or credited are asked for in rounds of hash partitions (at
+        most :data:`NEEDED` hashes a round, one pass over the kept lines' columns each,
+        :meth:`_settle`): a credit of the one earlier debit of its reference, not exceeding it,
+        with the same compared values is settled there, without rows; the rows of the lines
+        and credits of every other asked hash (and, in the first, of the credits naming no
+        reference) are then rebuilt in a pass of rows (:meth:`_pass`) after the round. Past
+        :data:`ROUNDS` rounds every line is answered by rows in one pass."""
         self._flush_pending()
         answerer = _Answerer(self._folder, self._text)
         split = self._refs.spilled or self._credited.spilled
@@ -282,27 +287,33 @@ class PartitionedIndex:
                 found.append(needed)
                 if sum(sizes) > NEEDED:
                     found = None
-        if not any(sizes) and not self._any_credit:
-            return answerer  # no reference used twice, no credit: nothing to answer
+        if not any(sizes) and not self._unnamed_credit:
+            return answerer  # no reference used twice or credited, no credit naming none
+        asked: Iterator[set[int]]
         if found is not None:  # one round
-            self._pass(answerer, set().union(*found), True)
-            return answerer
-        rounds: list[list[int]] = [[]]
-        held = 0
-        for number, size in enumerate(sizes):
-            if held and held + size > NEEDED:
-                rounds.append([])
-                held = 0
-            rounds[-1].append(number)
-            held += size
-        if len(rounds) > ROUNDS:
-            self._pass(answerer, None, True)
-            return answerer
-        for at, numbers in enumerate(rounds):
-            needed = set()
-            for number in numbers:
-                needed |= self._needed(number, split)
-            self._pass(answerer, needed, at == 0)
+            asked = iter([set().union(*found)])
+        else:
+            rounds: list[list[int]] = [[]]
+            held = 0
+            for number, size in enumerate(sizes):
+                if held and held + size > NEEDED:
+                    rounds.append([])
+                    held = 0
+                rounds[-1].append(number)
+                held += size
+            if len(rounds) > ROUNDS:
+                self._pass(answerer, None, None)
+                return answerer
+            asked = (
+                set().union(*(self._needed(number, split) for number in numbers))
+                for numbers in rounds
+            )
+        unnamed = self._unnamed_credit  # the credits naming none: in the first rows' pass
+        for needed in asked:
+            unsettled = self._settle(needed) if needed else set()
+            if unsettled or unnamed:
+                self._pass(answerer, unsettled, unsettled, unnamed)
+                unnamed = False
         return answerer
 
     def _needed(self, number: int, split: bool) -> set[int]:
@@ -313,18 +324,68 @@ class PartitionedIndex:
         needed = set() if len(seen) == len(refs) else _repeated(refs)
         return needed.union(seen.intersection(self._credited.partition(number, split)))
 
-    def _pass(self, answerer: _Answerer, needed: set[int] | None, first: bool) -> None:
+    def _settle(self, needed: set[int]) -> set[int]:
+        """One pass over the kept lines' columns for the ``needed`` hashes (of references used
+        twice or credited): the hashes whose lines an answer may name. A hash is settled (no
+        answer names its lines) when one line carries it, a debit, and then one credit credits
+        it, not exceeding its amount, with the same compared values (hashes equal, or texts);
+        any other line or credit of it leaves it unsettled (the exact answer follows from the
+        rows). Memory: what is held per asked hash, in line order."""
+        settle = _Settler()
+        facts = _Following(self._facts.blocks())
+        for kind, payload in self._records():
+            if kind == _ROWS:
+                for row in payload:
+                    if hash(row[3]) in needed:
+                        settle.line(hash(row[3]), row[0], row[5], row[6], row[9])
+                    if not row[5] and row[4] is not None and hash(row[4]) in needed:
+                        settle.credit(hash(row[4]), row[0], row[6], row[9])
+                continue
+            first, size, _, _, refs, credits, credited, amounts, _, _ = payload
+            hashes = list(map(hash, refs))
+            hits = list(compress(range(size), map(needed.__contains__, hashes)))
+            named = [
+                (at, of)
+                for at, ref in zip(credits, credited, strict=True)
+                if ref is not None and (of := hash(ref)) in needed
+            ]
+            if not hits and not named:
+                continue
+            fact = facts.at(first)
+            at_named = dict(named)
+            offsets = sorted(set(hits).union(at_named)) if named else hits
+            keys: Sequence[int | None] = (
+                [None] * len(offsets) if fact is None else line_keys(fact[2], offsets)
+            )
+            credit_at = set(credits)
+            hit = set(hits)
+            for at, key in zip(offsets, keys, strict=True):
+                if at in hit:
+                    settle.line(hashes[at], first + at, at not in credit_at, amounts[at], key)
+                if at in at_named:
+                    settle.credit(at_named[at], first + at, amounts[at], key)
+        return settle.unsettled
+
+    def _pass(
+        self,
+        answerer: _Answerer,
+        needed: set[int] | None,
+        credited: set[int] | None,
+        unnamed: bool = True,
+    ) -> None:
         """One pass over the kept lines: the rows of the lines whose reference's hash is
-        ``needed`` (every line's when ``None``) filed by their reference, and in the ``first``
-        pass those of the credits filed by their credited reference (the answerer groups
-        them with the lines of that reference, whichever pass gave these)."""
+        ``needed`` (every line's when ``None``) filed by their reference, and those of the
+        credits whose credited reference's hash is ``credited`` (every credit when ``None``)
+        or, when ``unnamed``, that name no reference, filed by their credited reference."""
         facts = _Following(self._facts.blocks())
         for kind, payload in self._records():
             if kind == _ROWS:
                 rows = payload
                 if needed is not None:
                     rows = [row for row in rows if hash(row[3]) in needed]
-                credits = [row for row in payload if not row[5]] if first else []
+                credits = [row for row in payload if not row[5]]
+                if credited is not None:
+                    credits = [row for row in credits if _asked(row[4], credited, unnamed)]
                 answerer.add(rows, credits)
                 continue
             block = payload
@@ -334,7 +395,13 @@ class PartitionedIndex:
                 hits = list(
                     compress(range(block[1]), map(needed.__contains__, map(hash, block[4])))
                 )
-            credits_at = block[5] if first else []
+            credits_at = block[5]
+            if credited is not None and credits_at:
+                credits_at = [
+                    at
+                    for at, ref in zip(credits_at, block[6], strict=True)
+                    if _asked(ref, credited, unnamed)
+                ]
             if not hits and not credits_at:
                 continue
             offsets = sorted(set(hits).union(credits_at)) if credits_at else hits
@@ -386,6 +453,52 @@ class PartitionedIndex:
 def _repeated(hashes: Sequence[int]) -> set[int]:
     """The values found more than once in ``hashes`` (counted in C)."""
     return {value for value, n in Counter(hashes).items() if n > 1}
+
+
+def _asked(ref: str | None, credited: set[int], unnamed: bool) -> bool:
+    """A credit's row is asked for: it names a reference whose hash is ``credited``, or
+    none (when ``unnamed``)."""
+    return unnamed if ref is None else hash(ref) in credited
+
+
+class _Settler:
+    """The settling of credits by hashes (:meth:`PartitionedIndex._settle`), lines given in
+    line order."""
+
+    def __init__(self) -> None:
+        #: per hash, its one line so far: (index, debit?, amount, key of compared values)
+        self.pending: dict[int, tuple[int, bool, int, Any]] = {}
+        self.settled: set[int] = set()
+        self.unsettled: set[int] = set()
+
+    def line(self, ref: int, index: int, debit: bool, amount: int, key: Any) -> None:
+        """A line carrying the reference whose hash is ``ref``."""
+        if ref in self.unsettled:
+            return
+        if ref in self.pending or ref in self.settled:  # used twice: R003
+            self.pending.pop(ref, None)
+            self.settled.discard(ref)
+            self.unsettled.add(ref)
+            return
+        self.pending[ref] = (index, debit, amount, key)
+
+    def credit(self, ref: int, index: int, amount: int, key: Any) -> None:
+        """A credit of the reference whose hash is ``ref``."""
+        if ref in self.unsettled:
+            return
+        line = self.pending.pop(ref, None)  # None: no line before it, or a second credit
+        if (
+            line is not None
+            and line[1]
+            and line[0] < index
+            and amount <= line[2]
+            and key is not None
+            and key == line[3]
+        ):
+            self.settled.add(ref)
+        else:
+            self.settled.discard(ref)
+            self.unsettled.add(ref)
 
 
 class _Hashes:
