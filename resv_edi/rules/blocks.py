@@ -336,7 +336,13 @@ def clean_run(
         columns["werkgebied"],
     )
     credit = sum(amounts[i] for i in refs.credits)
-    facts = (first_index, n, encode([columns[attr] for attr in compared_attributes()]))
+    compared = compared_attributes()
+    distinct = getattr(columns, "distinct", {})  # a column's values, when known (BlockColumns)
+    facts = (
+        first_index,
+        n,
+        encode([columns[attr] for attr in compared], [distinct.get(attr) for attr in compared]),
+    )
     last = (lines[-1] if lines is not None else None) if n else 0
     return CleanRun(refs, sum(amounts) - 2 * credit, last, columns, facts)
 

@@ -31,9 +31,9 @@ import pickle
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, islice
-from operator import itemgetter, lt
+from operator import itemgetter, lt, not_
 from typing import IO, Any
 
 from resv_edi.rules.fact_log import FactBlock, FactLog, line_keys
@@ -327,23 +327,26 @@ class PartitionedIndex:
     def _settle(self, needed: set[int]) -> set[int]:
         """One pass over the kept lines' columns for the ``needed`` hashes (of references used
         twice or credited): the hashes whose lines an answer may name. A hash is settled (no
-        answer names its lines) when one line carries it, a debit, and then one credit credits
-        it, not exceeding its amount, with the same compared values (hashes equal, or texts);
-        any other line or credit of it leaves it unsettled (the exact answer follows from the
-        rows). Memory: what is held per asked hash, in line order."""
+        answer names its lines) when one line carries it, a debit, and one later credit
+        credits it, not exceeding its amount, with the same compared values (equal hashes of
+        them, or equal texts); any other line or credit of it leaves it unsettled (the exact
+        answer follows from the rows). The order within a block does not matter (the line
+        numbers are compared), so a block's lines are filed at once and its credits then
+        matched. Memory: what is held per asked hash."""
         settle = _Settler()
         facts = _Following(self._facts.blocks())
         for kind, payload in self._records():
             if kind == _ROWS:
                 for row in payload:
-                    if hash(row[3]) in needed:
-                        settle.line(hash(row[3]), row[0], row[5], row[6], row[9])
-                    if not row[5] and row[4] is not None and hash(row[4]) in needed:
-                        settle.credit(hash(row[4]), row[0], row[6], row[9])
+                    if (ref := hash(row[3])) in needed:
+                        settle.lines([ref], [(row[0], row[5], row[6], row[9])])
+                    if not row[5] and row[4] is not None and (ref := hash(row[4])) in needed:
+                        settle.credits([ref], [row[0]], [row[6]], [row[9]])
                 continue
             first, size, _, _, refs, credits, credited, amounts, _, _ = payload
             hashes = list(map(hash, refs))
-            hits = list(compress(range(size), map(needed.__contains__, hashes)))
+            asked = list(map(needed.__contains__, hashes))
+            hits = list(compress(range(size), asked))
             named = [
                 (at, of)
                 for at, ref in zip(credits, credited, strict=True)
@@ -352,18 +355,27 @@ class PartitionedIndex:
             if not hits and not named:
                 continue
             fact = facts.at(first)
-            at_named = dict(named)
-            offsets = sorted(set(hits).union(at_named)) if named else hits
-            keys: Sequence[int | None] = (
-                [None] * len(offsets) if fact is None else line_keys(fact[2], offsets)
-            )
-            credit_at = set(credits)
-            hit = set(hits)
-            for at, key in zip(offsets, keys, strict=True):
-                if at in hit:
-                    settle.line(hashes[at], first + at, at not in credit_at, amounts[at], key)
-                if at in at_named:
-                    settle.credit(at_named[at], first + at, amounts[at], key)
+            if hits:
+                keys = _keys(fact, hits)
+                debit = map(set(credits).__contains__, hits)  # False: a debit
+                settle.lines(
+                    list(compress(hashes, asked)),
+                    zip(
+                        [first + at for at in hits],
+                        map(not_, debit),
+                        map(amounts.__getitem__, hits),
+                        keys,
+                        strict=True,
+                    ),
+                )
+            if named:
+                offsets = [at for at, _ in named]
+                settle.credits(
+                    [of for _, of in named],
+                    [first + at for at in offsets],
+                    list(map(amounts.__getitem__, offsets)),
+                    _keys(fact, offsets),
+                )
         return settle.unsettled
 
     def _pass(
@@ -455,6 +467,12 @@ def _repeated(hashes: Sequence[int]) -> set[int]:
     return {value for value, n in Counter(hashes).items() if n > 1}
 
 
+def _keys(fact: FactBlock | None, offsets: list[int]) -> Sequence[int | None]:
+    """The keys of the compared values of a block's lines at ``offsets`` (``None``: not
+    kept, then the lines' texts are compared by rows)."""
+    return [None] * len(offsets) if fact is None else line_keys(fact[2], offsets)
+
+
 def _asked(ref: str | None, credited: set[int], unnamed: bool) -> bool:
     """A credit's row is asked for: it names a reference whose hash is ``credited``, or
     none (when ``unnamed``)."""
@@ -462,43 +480,53 @@ def _asked(ref: str | None, credited: set[int], unnamed: bool) -> bool:
 
 
 class _Settler:
-    """The settling of credits by hashes (:meth:`PartitionedIndex._settle`), lines given in
-    line order."""
+    """The settling of credits by hashes (:meth:`PartitionedIndex._settle`)."""
 
     def __init__(self) -> None:
         #: per hash, its one line so far: (index, debit?, amount, key of compared values)
         self.pending: dict[int, tuple[int, bool, int, Any]] = {}
-        self.settled: set[int] = set()
+        self.settled: set[int] = set()  # one line and one credit of it, nothing wrong
         self.unsettled: set[int] = set()
 
-    def line(self, ref: int, index: int, debit: bool, amount: int, key: Any) -> None:
-        """A line carrying the reference whose hash is ``ref``."""
-        if ref in self.unsettled:
-            return
-        if ref in self.pending or ref in self.settled:  # used twice: R003
-            self.pending.pop(ref, None)
-            self.settled.discard(ref)
-            self.unsettled.add(ref)
-            return
-        self.pending[ref] = (index, debit, amount, key)
+    def lines(self, refs: list[int], values: Iterable[tuple[int, bool, int, Any]]) -> None:
+        """Lines carrying the references whose hashes are ``refs``, with their values: a hash
+        used twice (here, or by a line before) is unsettled."""
+        pending, settled, unsettled = self.pending, self.settled, self.unsettled
+        new = set(refs)
+        again = new.intersection(pending)
+        if settled:
+            again |= new & settled
+        if unsettled:
+            again |= new & unsettled  # (kept out of the pending lines)
+        if len(new) != len(refs):
+            again.update(ref for ref, n in Counter(refs).items() if n > 1)
+        pending.update(zip(refs, values, strict=True))
+        for ref in again:
+            pending.pop(ref, None)
+            settled.discard(ref)
+            unsettled.add(ref)
 
-    def credit(self, ref: int, index: int, amount: int, key: Any) -> None:
-        """A credit of the reference whose hash is ``ref``."""
-        if ref in self.unsettled:
-            return
-        line = self.pending.pop(ref, None)  # None: no line before it, or a second credit
-        if (
-            line is not None
-            and line[1]
-            and line[0] < index
-            and amount <= line[2]
-            and key is not None
-            and key == line[3]
-        ):
-            self.settled.add(ref)
-        else:
-            self.settled.discard(ref)
-            self.unsettled.add(ref)
+    def credits(
+        self, refs: list[int], indices: list[int], amounts: list[int], keys: Sequence[Any]
+    ) -> None:
+        """Credits of the references whose hashes are ``refs``."""
+        pending, settled, unsettled = self.pending, self.settled, self.unsettled
+        for ref, index, amount, key in zip(refs, indices, amounts, keys, strict=True):
+            if ref in unsettled:
+                continue
+            line = pending.pop(ref, None)  # None: no line yet, or a second credit
+            if (
+                line is not None
+                and line[1]
+                and line[0] < index
+                and amount <= line[2]
+                and key is not None
+                and key == line[3]
+            ):
+                settled.add(ref)
+            else:
+                settled.discard(ref)
+                unsettled.add(ref)
 
 
 class _Hashes:
