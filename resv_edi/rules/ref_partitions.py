@@ -75,6 +75,12 @@ class PartitionedIndex:
         self._pending: list[RowValues] = []  # rows of the exact path not yet in a record
         self._kept: IO[bytes] | None = None  # the spilled records, open for appending
         self._kept_path: str | None = None
+        #: what settling asks of each kept record (:meth:`_settle`), held and spilled alike:
+        #: a block's first index, size, references' hashes (bytes of an ``array('q')``),
+        #: credits, credited hashes and amounts; a row's index, hashes, debit?, amount, facts
+        self._columns: list[tuple[int, Any]] = []
+        self._columns_file: IO[bytes] | None = None
+        self._columns_path: str | None = None
         self._refs = _Hashes(self._folder, "refs")  # the hashes of every line's reference
         self._credited = _Hashes(self._folder, "credited")  # and of every credited one
         self._unnamed_credit = False  # a credit naming no reference (R004)
@@ -157,11 +163,16 @@ class PartitionedIndex:
         self._flush_pending()
         if facts is not None:
             self._facts.add(facts)
-        self._refs.held.extend(map(hash, block.refs))
+        hashes = array("q", map(hash, block.refs))
+        self._refs.held.extend(hashes)
+        credited: list[int | None] = []
         if block.credits:
             self._unnamed_credit = self._unnamed_credit or None in block.credited
-            self._credited.held.extend(hash(ref) for ref in block.credited if ref is not None)
+            credited = [None if ref is None else hash(ref) for ref in block.credited]
+            self._credited.held.extend([of for of in credited if of is not None])
         self._held.append((_BLOCK, tuple(block)))
+        columns = (block.first, n, hashes.tobytes(), block.credits, credited, block.amounts)
+        self._columns.append((_BLOCK, columns))
         self._held_lines += n
         if self._held_lines >= BOUND:
             self._spill_held()
@@ -171,12 +182,20 @@ class PartitionedIndex:
         rows = self._pending
         if not rows:
             return
-        self._refs.held.extend(map(hash, map(itemgetter(3), rows)))
-        credited = [row[4] for row in rows if not row[5]]
-        if credited:
-            self._unnamed_credit = self._unnamed_credit or None in credited
-            self._credited.held.extend(hash(ref) for ref in credited if ref is not None)
+        hashes = list(map(hash, map(itemgetter(3), rows)))
+        self._refs.held.extend(hashes)
+        credited = [
+            None if row[5] or row[4] is None else hash(row[4]) for row in rows
+        ]  # None: a debit, or a credit naming none
+        if any(not row[5] and row[4] is None for row in rows):
+            self._unnamed_credit = True
+        self._credited.held.extend([of for of in credited if of is not None])
         self._held.append((_ROWS, rows))
+        columns = [
+            (row[0], ref, of, row[5], row[6], row[9])
+            for row, ref, of in zip(rows, hashes, credited, strict=True)
+        ]
+        self._columns.append((_ROWS, columns))
         self._pending = []
 
     def _region_rows(self, rows: list[RowValues]) -> None:
@@ -212,6 +231,11 @@ class PartitionedIndex:
             self._kept = open(self._kept_path, "ab")  # noqa: SIM115  (closed by _close_files)
         _dump(self._held, self._kept)
         self._held = []
+        if self._columns_file is None:
+            self._columns_path = folder + "/columns"
+            self._columns_file = open(self._columns_path, "ab")  # noqa: SIM115  (as kept)
+        _dump(self._columns, self._columns_file)
+        self._columns = []
         self._held_lines = 0
         if len(self._refs.held) + len(self._credited.held) >= HASHES:
             self._refs.spill()
@@ -222,6 +246,9 @@ class PartitionedIndex:
         if self._kept is not None:
             self._kept.close()
             self._kept = None
+        if self._columns_file is not None:
+            self._columns_file.close()
+            self._columns_file = None
         self._facts.finish()
 
     def _text(self, row: RowValues) -> str:
@@ -335,46 +362,42 @@ class PartitionedIndex:
         matched. Memory: what is held per asked hash."""
         settle = _Settler()
         facts = _Following(self._facts.blocks())
-        for kind, payload in self._records():
+        asked = needed.__contains__
+        for kind, payload in self._column_records():
             if kind == _ROWS:
-                for row in payload:
-                    if (ref := hash(row[3])) in needed:
-                        settle.lines([ref], [(row[0], row[5], row[6], row[9])])
-                    if not row[5] and row[4] is not None and (ref := hash(row[4])) in needed:
-                        settle.credits([ref], [row[0]], [row[6]], [row[9]])
+                for index, ref, of, debit, amount, key in payload:
+                    if ref in needed:
+                        settle.lines([ref], [(index, debit, amount, key)])
+                    if of is not None and of in needed:
+                        settle.credits([of], [index], [amount], [key])
                 continue
-            first, size, _, _, refs, credits, credited, amounts, _, _ = payload
-            hashes = list(map(hash, refs))
-            asked = list(map(needed.__contains__, hashes))
-            hits = list(compress(range(size), asked))
-            named = [
-                (at, of)
-                for at, ref in zip(credits, credited, strict=True)
-                if ref is not None and (of := hash(ref)) in needed
-            ]
+            first, size, packed, credits, credited, amounts = payload
+            hashes = array("q")
+            hashes.frombytes(packed)
+            found = list(map(asked, hashes))
+            hits = list(compress(range(size), found))
+            named = list(compress(credits, map(asked, credited))) if credits else []
             if not hits and not named:
                 continue
             fact = facts.at(first)
             if hits:
-                keys = _keys(fact, hits)
                 debit = map(set(credits).__contains__, hits)  # False: a debit
                 settle.lines(
-                    list(compress(hashes, asked)),
+                    list(compress(hashes, found)),
                     zip(
                         [first + at for at in hits],
                         map(not_, debit),
                         map(amounts.__getitem__, hits),
-                        keys,
+                        _keys(fact, hits),
                         strict=True,
                     ),
                 )
             if named:
-                offsets = [at for at, _ in named]
                 settle.credits(
-                    [of for _, of in named],
-                    [first + at for at in offsets],
-                    list(map(amounts.__getitem__, offsets)),
-                    _keys(fact, offsets),
+                    list(filter(asked, credited)),
+                    [first + at for at in named],
+                    list(map(amounts.__getitem__, named)),
+                    _keys(fact, named),
                 )
         return settle.unsettled
 
@@ -438,12 +461,22 @@ class PartitionedIndex:
                     yield from held
         yield from self._held
 
+    def _column_records(self) -> Iterator[tuple[int, Any]]:
+        """What settling asks of the kept records, in the order added."""
+        if self._columns_path is not None:
+            self._close_files()
+            with open(self._columns_path, "rb") as fh:
+                for held in _records(fh):
+                    yield from held
+        yield from self._columns
+
     def close(self) -> None:
         self._close_files()
         self._refs.close()
         self._credited.close()
         self._facts.close()
         self._held = []
+        self._columns = []
         self._pending = []
         if self._answerer is not None:
             self._answerer.close()
@@ -557,7 +590,9 @@ class _Hashes:
         cuts.append(len(ordered))
         self._file.seek(0, 2)
         self._runs.append((self._file.tell(), cuts))
-        self._file.write(array("q", ordered).tobytes())
+        run = array("q")
+        run.fromlist(ordered)  # (faster than array's constructor from a list)
+        self._file.write(run.tobytes())
 
     def partition(self, number: int, split: bool) -> array[int]:
         """The hashes of partition ``number`` (spilled), or all (held) when not ``split``."""
