@@ -91,13 +91,14 @@ def may_hold_bsn_block(texts: Iterable[str]) -> bool:
         classes = b"x" + joined.encode("latin-1").translate(_CLASSES) + b"x"
     except UnicodeEncodeError:
         return may_hold_bsn(joined)
-    if (
+    grouped, grouped_long = _GROUPED_CLASSES
+    if grouped in classes or grouped_long in classes:
+        return True
+    return (
         _NINE in classes
         and classes.count(_NINE) != classes.count(_TEN)
         and any(candidate in classes for candidate in _BARE_CLASSES)
-    ):
-        return True
-    return any(candidate in classes for candidate in _GROUPED_CLASSES)
+    )
 
 
 def possible_bsns(text: str) -> list[str]:
