@@ -349,24 +349,41 @@ def clean_run(
 
 class RuleMemo:
     """The (rule, values) found clean so far under one header: distinct values repeat
-    across blocks (codes, dates, parties), so most are checked once per message."""
+    across blocks (codes, dates, parties), so most are checked once per message. ``rows``:
+    the blocks' distinct input tuples (:class:`_Inputs`) on which every listed rule was found
+    clean, by the attributes that varied and the values of those that did not; a later
+    block's tuples among them are not projected and looked up rule by rule again."""
 
     def __init__(self, limit: int = 100_000) -> None:
         self.header: object = None
         self.clean: set[tuple[str, tuple[Any, ...]]] = set()
+        self.rows: dict[tuple[Any, ...], set[tuple[Any, ...]]] = {}
         self.limit = limit
+        self._held = 0  # tuples in rows
 
     def under(self, header: object) -> set[tuple[str, tuple[Any, ...]]]:
-        if header is not self.header or len(self.clean) > self.limit:
+        if header is not self.header or len(self.clean) + self._held > self.limit:
             self.header = header
             self.clean = set()
+            self.rows = {}
+            self._held = 0
         return self.clean
+
+    def remember(self, shape: tuple[Any, ...], rows: set[tuple[Any, ...]]) -> None:
+        """``rows`` of ``shape`` found clean by every listed rule."""
+        seen = self.rows.setdefault(shape, set())
+        seen |= rows
+        self._held += len(rows)
 
 
 def lines_clean(columns: Columns, ctx: MessageContext, memo: RuleMemo | None = None) -> bool:
     """True when no line of the block breaks a line rule of the declaratie."""
-    known = (memo or RuleMemo()).under(ctx.header)
-    inputs = _distinct_inputs(columns)
+    memo = memo or RuleMemo()
+    known = memo.under(ctx.header)
+    given = _distinct_inputs(columns)
+    shape = (given.varying, *given.fixed.items())
+    seen = memo.rows.get(shape)
+    inputs = given if not seen else _Inputs(given.varying, given.rows - seen, given.fixed)
     try:
         for spec in record_rules("declaratie", "line"):
             screen = _SCREENS.get(spec.code)
@@ -377,6 +394,7 @@ def lines_clean(columns: Columns, ctx: MessageContext, memo: RuleMemo | None = N
                 return False
     except AttributeError:
         return False
+    memo.remember(shape, inputs.rows)
     return True
 
 

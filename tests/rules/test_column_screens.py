@@ -12,11 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, BeforeValidator, TypeAdapter, ValidationError
 
+import resv_edi.rules.blocks as blocks
 from resv_edi.generate.declarations import generate_declaration
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.types import INT_KEEPING, JSON_CONTEXT
 from resv_edi.rules.blocks import (
     BlockColumns,
+    RuleMemo,
     column_screens,
     line_columns,
     lines_clean,
@@ -166,6 +168,56 @@ def test_line_rules_same_with_the_distinct_values(
     assert columns is not None and isinstance(columns, BlockColumns)
     assert lines_clean(columns, ctx) == lines_clean(dict(columns), ctx)
     assert lines_clean(columns, ctx) == _clean_one_by_one(data, ctx)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    changes=st.lists(
+        st.dictionaries(st.integers(0, 11), LINE_CHANGES, max_size=2), min_size=2, max_size=5
+    ),
+    seed=st.integers(0, 5),
+)
+def test_line_rules_same_with_a_memo_across_blocks(
+    changes: list[dict[int, tuple[str, Any]]], seed: int
+) -> None:
+    """A memo shared by the blocks of a message (a block's distinct input tuples found clean
+    before are not looked at again) answers every block as a fresh memo and line by line."""
+    data, ctx = _declaration_lines(12, seed)
+    memo = RuleMemo()
+    for block in changes:
+        lines = list(data)
+        for at, (name, value) in block.items():
+            lines[at] = {**lines[at], name: value}
+        columns = line_columns(lines)
+        assert columns is not None
+        shared = lines_clean(columns, ctx, memo)
+        assert shared == lines_clean(columns, ctx) == _clean_one_by_one(lines, ctx)
+
+
+def test_memo_skips_the_tuples_found_clean(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean block's tuples are kept; the same tuples in the next block are not projected
+    for every rule again."""
+    data, ctx = _declaration_lines(40, 1)
+    columns = line_columns(data)
+    assert columns is not None
+    projected: list[int] = []
+    inputs = blocks._rule_inputs
+
+    def spy(reads: tuple[str, ...], given: Any) -> set[tuple[Any, ...]]:
+        found = inputs(reads, given)
+        projected.append(len(found))
+        return found
+
+    monkeypatch.setattr(blocks, "_rule_inputs", spy)
+    memo = RuleMemo()
+    assert lines_clean(columns, ctx, memo)
+    first, projected[:] = sum(projected), []
+    assert lines_clean(columns, ctx, memo)
+    assert sum(map(len, memo.rows.values())) > 0
+    assert sum(projected) < first
+    projected[:] = []
+    memo.under(object())  # another header: nothing kept from this one
+    assert lines_clean(columns, ctx, memo) and sum(projected) == first
 
 
 def _clean_one_by_one(data: list[dict[str, Any]], ctx: MessageContext) -> bool:

@@ -209,6 +209,14 @@ MUTATIONS: dict[str, Mutation] = {
     "long_digits_between": _raw(
         lambda b: b.replace(b'"Bedrag":', b'"Bedrag":' + b"1" * 5000 + b',"X":', 1)
     ),
+    # runs the byte guard still scans for (a window without a quote) but does not refuse
+    "white_space_4000": _raw(lambda b: b + b" \n" * 2000),
+    "digits_4000": _raw(
+        lambda b: b.replace(b'"Bedrag":', b'"Bedrag":' + b"7" * 4000 + b',"X":', 1)
+    ),
+    "escaped_quotes": _field("Omschrijving", 'a "b" ' * 12),
+    "escaped_quotes_long": _field("Toelichting", '"' * 3000),
+    "escaped_backslashes": _field("Omschrijving", "a\\" * 30 + '"'),
 }
 
 #: mutations the exact path accepts (both paths must still agree)
@@ -227,6 +235,8 @@ HARMLESS = {
     "space_before_colon",
     "pretty",
     "long_white_space",
+    "white_space_4000",
+    "escaped_backslashes",
     "amount_zero",
     "vat_zero",
 }
@@ -252,7 +262,19 @@ def test_mutations(mutation: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     _same(path, 2048, monkeypatch)
 
 
-@pytest.mark.parametrize("mutation", ["long_white_space", "long_digits_between", "duplicate_key"])
+@pytest.mark.parametrize(
+    "mutation",
+    [
+        "long_white_space",
+        "long_digits_between",
+        "duplicate_key",
+        "white_space_4000",
+        "digits_4000",
+        "escaped_quotes_long",
+        "text_lone_surrogate",
+        "text_pair_surrogate",
+    ],
+)
 @pytest.mark.parametrize("at", [30, 160, 300])
 def test_longer_than_one_read(
     mutation: str, at: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

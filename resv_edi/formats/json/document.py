@@ -71,6 +71,10 @@ class _Guard(io.RawIOBase):
         self._raw = raw
         self._max_run = 6 * max_field_length + 64  # every character as a \uXXXX escape
         self._quote_free = re.compile(rb'"[^"]{%d}' % self._max_run)
+        # a run of twice this many bytes holds a whole aligned window: when every window of a
+        # chunk holds a quote, the chunk holds no digit run and no quote-free run the scans
+        # below look for (they are then skipped)
+        self._window = max(1, min((MAX_DIGITS + 1) // 2, self._max_run // 2))
         self._digits = 0  # trailing digits of the previous chunk
         self._no_quote = 0  # trailing bytes without a quote of the previous chunk
         self._tail = b""  # the end of the previous chunk (escapes cut in two)
@@ -104,6 +108,9 @@ class _Guard(io.RawIOBase):
     def _surrogates(self, data: bytes) -> None:
         """Refuse a ``\\uD800``-``\\uDFFF`` escape that is not half of a pair: the C parser
         turns it into ``?`` silently (or fails outside its error handling)."""
+        if b"\\" not in data and b"\\" not in self._tail:  # no escape at all (memchr)
+            self._tail = data[-16:] if len(data) >= 16 else (self._tail + data)[-16:]
+            return
         window = self._tail + data
         if b"\\u" in window:
             match = _LONE_SURROGATE.search(window)
@@ -117,22 +124,26 @@ class _Guard(io.RawIOBase):
 
     def _check(self, data: bytes) -> None:
         lead = len(data) - len(data.lstrip(_DIGITS))
-        run = data.translate(_DIGIT_TABLE).find(_DIGIT_RUN)
+        raw = data
+        if b"\\" in data:  # an escaped quote does not end a string (memchr first)
+            data = data.replace(b'\\"', b"__")
+        # the scans for runs within the chunk, unless every window holds a quote (then a
+        # digit, which is no quote, and an escaped quote, replaced, never end a window early)
+        scan = not every_window_holds(data, b'"', self._window)
+        run = raw.translate(_DIGIT_TABLE).find(_DIGIT_RUN) if scan else -1
         if self._digits + lead > MAX_DIGITS or run >= 0:
             limit = _Limit(f"a number longer than {MAX_DIGITS} digits")
             raise self._refuse(limit, run if run >= 0 else 0)
         self._digits = (
-            (self._digits + lead) if lead == len(data) else (len(data) - len(data.rstrip(_DIGITS)))
+            (self._digits + lead) if lead == len(raw) else (len(raw) - len(raw.rstrip(_DIGITS)))
         )
-        if b'\\"' in data:  # an escaped quote does not end a string
-            data = data.replace(b'\\"', b"__")
         first = data.find(b'"')
         at = 0  # where the run without a delimiter starts, in this chunk
         if first < 0:
             self._no_quote += len(data)
         elif self._no_quote + first > self._max_run:
             self._no_quote = self._max_run + 1
-        elif (free := self._quote_free.search(data)) is not None:
+        elif scan and (free := self._quote_free.search(data)) is not None:
             self._no_quote, at = self._max_run + 1, free.start()
         else:
             self._no_quote = len(data) - data.rfind(b'"') - 1
@@ -142,6 +153,17 @@ class _Guard(io.RawIOBase):
                 "string, number or nesting (see max_field_length)"
             )
             raise self._refuse(limit, at)
+
+
+def every_window_holds(
+    data: bytes | bytearray, byte: bytes, width: int, start: int = 0, end: int | None = None
+) -> bool:
+    """Whether every whole window of ``width`` bytes of ``data[start:end]`` (at ``start``,
+    ``start + width``, ...) holds ``byte``: then no run of ``2 * width`` bytes without it lies
+    within (such a run holds a whole window). One ``find`` a window, ending at the first hit."""
+    find = data.find
+    stop = len(data) if end is None else end
+    return all(find(byte, at, at + width) >= 0 for at in range(start, stop - width + 1, width))
 
 
 def read_json(
