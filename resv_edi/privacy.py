@@ -67,28 +67,38 @@ _CLASSES = bytes(
     ord("0") if chr(b).isascii() and chr(b).isdigit() else ord("s") if chr(b) in " .-" else ord("x")
     for b in range(256)
 )
-#: :func:`may_hold_bsn`'s two scans as substrings of the classified text: a run of exactly
-#: nine digits between non-digits, or the grouped tail digit-sep-2/3 digits-sep-3 digits
-_CANDIDATES = (
-    *(a + b"0" * 9 + b for a in (b"x", b"s") for b in (b"x", b"s")),
-    b"0s00s000",
-    b"0s000s000",
-)
+_NINE, _TEN = b"0" * 9, b"0" * 10
+#: :data:`_BARE` as substrings of the classified text: exactly nine digits between non-digits
+_BARE_CLASSES = tuple(a + _NINE + b for a in (b"x", b"s") for b in (b"x", b"s"))
+#: :data:`_GROUPED_TAIL` as substrings: a digit, a separator, 2 or 3 digits, one, 3 digits
+_GROUPED_CLASSES = (b"0s00s000", b"0s000s000")
 
 
 def may_hold_bsn_block(texts: Iterable[str]) -> bool:
     """:func:`may_hold_bsn` for many texts at once: False when none of them may hold a BSN.
 
     The texts are joined with ``|`` (not a digit, not a separator), so a candidate never
-    spans two of them, and classified with ``bytes.translate``: a handful of substring
-    searches then decide, with the regular expressions only for text beyond Latin-1.
+    spans two of them, and classified with one ``bytes.translate`` (digits, separators,
+    anything else). Then a few substring searches decide, the cheap ones first: a needle of
+    digits only is found by skipping (a text without nine digits in a row is passed by one
+    search); a run of exactly nine digits is there only when counting the runs of nine and
+    of ten gives different numbers (a run of ``n`` digits holds ``n // 9`` and ``n // 10``,
+    equal for 10-17 digits, the usual long numbers), and only then are the four bounded
+    forms searched. Text beyond Latin-1 goes to the regular expressions.
     """
     joined = "|".join(texts)
     try:
         classes = b"x" + joined.encode("latin-1").translate(_CLASSES) + b"x"
     except UnicodeEncodeError:
         return may_hold_bsn(joined)
-    return any(candidate in classes for candidate in _CANDIDATES)
+    grouped, grouped_long = _GROUPED_CLASSES
+    if grouped in classes or grouped_long in classes:
+        return True
+    return (
+        _NINE in classes
+        and classes.count(_NINE) != classes.count(_TEN)
+        and any(candidate in classes for candidate in _BARE_CLASSES)
+    )
 
 
 def possible_bsns(text: str) -> list[str]:

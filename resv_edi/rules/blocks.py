@@ -25,7 +25,7 @@ from functools import cache
 from itertools import compress, repeat
 from operator import gt, is_not, itemgetter
 from types import NoneType, UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from annotated_types import Ge, Le
 from pydantic import BeforeValidator, TypeAdapter, ValidationError
@@ -33,7 +33,7 @@ from pydantic.fields import FieldInfo
 
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.types import INT_KEEPING, JSON_CONTEXT
-from resv_edi.privacy import may_hold_bsn_block
+from resv_edi.privacy import may_hold_bsn, may_hold_bsn_block
 from resv_edi.rules.fact_log import FactBlock, encode
 from resv_edi.rules.record_rules import MessageContext
 from resv_edi.rules.ref_blocks import PathPattern, RefBlock, ref_block
@@ -343,7 +343,13 @@ def clean_run(
         columns["werkgebied"],
     )
     credit = sum(amounts[i] for i in refs.credits)
-    facts = (first_index, n, encode([columns[attr] for attr in compared_attributes()]))
+    compared = compared_attributes()
+    distinct = getattr(columns, "distinct", {})  # a column's values, when known (BlockColumns)
+    facts = (
+        first_index,
+        n,
+        encode([columns[attr] for attr in compared], [distinct.get(attr) for attr in compared]),
+    )
     last = (lines[-1] if lines is not None else None) if n else 0
     return CleanRun(refs, sum(amounts) - 2 * credit, last, columns, facts)
 
@@ -492,8 +498,30 @@ def _by_alias() -> dict[str, str]:
 
 @cache
 def _text_attrs(scope: str) -> tuple[str, ...]:
+    """The attributes of the BSN guard's fields in ``scope`` (``[privacy]`` of the standard)
+    that may hold a possible BSN at all (:func:`may_hold_nine_digits`)."""
     elements = facts().reference_fields if scope == "reference" else facts().free_text_fields
-    return tuple(_by_alias()[e] for e in elements if e in _by_alias())
+    fields = Prestatie.model_fields
+    return tuple(
+        _by_alias()[e]
+        for e in elements
+        if e in _by_alias() and may_hold_nine_digits(fields[_by_alias()[e]])
+    )
+
+
+def may_hold_nine_digits(info: FieldInfo) -> bool:
+    """Whether a value the field accepts may hold a possible BSN (nine digits, bare or
+    grouped), from its metadata: not a text of at most eight characters, nor one of a few
+    codes none of which holds one; anything else may (the screen then looks)."""
+    kind, metadata, _ = _unwrapped(info)
+    if get_origin(kind) is Literal:
+        return any(may_hold_bsn(str(code)) for code in get_args(kind))
+    if kind is str:
+        for item in metadata:
+            longest = getattr(item, "max_length", None)
+            if type(longest) is int and longest < 9:
+                return False
+    return True
 
 
 def compared_attributes() -> tuple[str, ...]:

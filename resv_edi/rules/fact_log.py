@@ -13,7 +13,8 @@ import marshal
 import sys
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
 from typing import IO, Any
 
 #: per column: its values (``raw``: each line's own value, of types whose text is their
@@ -28,30 +29,42 @@ _RAW = frozenset({str, int, type(None)})  # kept as they are (marshal's own type
 _CACHED = 8  # records read back and kept
 
 
-def encode(columns: Sequence[Sequence[Any]]) -> Encoded:
+def encode(
+    columns: Sequence[Sequence[Any]], distinct: Sequence[Sequence[Any] | None] | None = None
+) -> Encoded:
     """A block's compared columns: texts, numbers and ``None`` as they are, other values (dates)
     as the ``repr`` of each distinct value (``str`` when there is one column: the exact path
-    then keeps the value, not a tuple)."""
+    then keeps the value, not a tuple). ``distinct``: per column, its distinct values when
+    known (then the column itself is not scanned), or ``None``."""
     show = str if len(columns) == 1 else repr
     encoded: Encoded = []
-    for values in columns:
+    for place, values in enumerate(columns):
         column = values if type(values) is list else list(values)  # kept, not copied
-        if column and column.count(column[0]) == len(column):  # one value
+        known = None if distinct is None else distinct[place]
+        if known is not None and len(known) == 1:
+            one = known[0]
+            raw = type(one) in _RAW
+            encoded.append(([one] if raw else [show(one)], None, raw))
+            continue
+        if known is not None and _RAW.issuperset(map(type, known)):
+            encoded.append((column, None, True))
+            continue
+        if known is None and column and column.count(column[0]) == len(column):  # one value
             if type(column[0]) in _RAW:
                 encoded.append(([column[0]], None, True))
             else:
                 encoded.append(([show(column[0])], None, False))
             continue
-        if _RAW.issuperset(map(type, column)):
+        if known is None and _RAW.issuperset(map(type, column)):
             encoded.append((column, None, True))
             continue
-        distinct = dict.fromkeys(column)
-        if len(distinct) == 1:
+        distinct_values = dict.fromkeys(column if known is None else known)
+        if len(distinct_values) == 1:
             encoded.append(([show(column[0])], None, False))
             continue
-        number = {value: at for at, value in enumerate(distinct)}
+        number = {value: at for at, value in enumerate(distinct_values)}
         codes = array("I", map(number.__getitem__, column)).tobytes()
-        encoded.append(([show(value) for value in distinct], codes, False))
+        encoded.append(([show(value) for value in distinct_values], codes, False))
     return encoded
 
 
@@ -156,19 +169,19 @@ def line_keys(encoded: Encoded, offsets: Sequence[int]) -> list[int]:
     either way, then equal values may differ in hash), so lines whose hashes differ are
     compared by their texts. As with the hash of the values (:func:`with_texts`), equal
     hashes are taken for equal values."""
-    items: list[Sequence[Any]] = []
+    items: list[Iterable[Any]] = []
     count = len(offsets)
     for values, codes, raw in encoded:
         if raw:
             one = len(values) == 1
-            items.append([values[0]] * count if one else [values[at] for at in offsets])
+            items.append(repeat(values[0], count) if one else map(values.__getitem__, offsets))
         elif codes is None:
-            items.append([(None, values[0])] * count)
+            items.append(repeat((None, values[0]), count))
         else:
             marked = [(None, value) for value in values]
             numbers = array("I")
             numbers.frombytes(codes)
-            items.append([marked[numbers[at]] for at in offsets])
+            items.append(map(marked.__getitem__, map(numbers.__getitem__, offsets)))
     return list(map(hash, zip(*items, strict=True)))
 
 

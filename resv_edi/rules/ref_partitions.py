@@ -9,19 +9,24 @@ R037 region conflicts, each in line order.
 
 Adding is cheap: a clean block is kept as its columns
 (:class:`~resv_edi.rules.ref_blocks.RefBlock`), a line of the exact path as its row, and the
-64-bit ``hash`` of every reference, and of every credited reference, goes to an array (sorted
-and appended as one run to a file past :data:`HASHES`, with where each partition of their top
-bits begins). At the end the hashes used twice (R003) and the credited hashes that are also a
-line's reference (R004/R025/R035) are what a line must carry for an answer to name it: a pass
-over the kept lines rebuilds the rows of those lines and of every credit (a hash collision only
-adds a row), and these rows are answered as rows always were: grouped by reference and by
-credited reference, hash-partitioned into a spill file past the bound, each partition answered
-in memory. Past :data:`NEEDED` hashes the pass is made in rounds of partitions; past
-:data:`ROUNDS` rounds every line is answered that way. Memory stays flat: at most :data:`BOUND`
-lines and :data:`HASHES` hashes are held while adding, :data:`NEEDED` hashes and one partition
-while answering, and the answers are merged from sorted runs. R037 is answered while adding
-(lines arrive in line order): only each ResvPlan's first line is kept (memory grows with the
-number of distinct plans, a handful per sender), conflicts spill past the bound.
+key of every reference, and of every credited reference (its ``hash`` as a float: 53 bits,
+sorted twice as fast as a 64-bit int), goes to an array (sorted and appended as one run to a
+file past :data:`HASHES`, with where each partition of their top bits begins); what settling
+asks of each kept record (the keys as bytes, the credits, the amounts) is kept beside it, in
+its own file. At the end the keys used twice (R003) and the credited keys that are also a
+line's reference (R004/R025/R035) are what a line must carry for an answer to name it. A pass
+over those columns settles a credit of the one earlier debit of its reference, not exceeding
+it, with the same compared values (equal hashes of them; the usual credit) without a row;
+the rows of the lines and credits of every other asked key are then rebuilt from the kept
+records (a key shared by two references only adds rows) and answered as rows always were:
+grouped by reference and by credited reference, hash-partitioned into a spill file past the
+bound, each partition answered in memory. Past :data:`NEEDED` keys the passes are made in
+rounds of partitions; past :data:`ROUNDS` rounds every line is answered by rows. Memory stays
+flat: at most :data:`BOUND` lines and :data:`HASHES` keys are held while adding,
+:data:`NEEDED` keys (and a line's values per key) and one partition while answering, and the
+answers are merged from sorted runs. R037 is answered while adding (lines arrive in line
+order): only each ResvPlan's first line is kept (memory grows with the number of distinct
+plans, a handful per sender), conflicts spill past the bound.
 """
 
 from __future__ import annotations
@@ -31,9 +36,9 @@ import pickle
 from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, islice
-from operator import itemgetter, lt
+from operator import itemgetter, lt, not_
 from typing import IO, Any
 
 from resv_edi.rules.fact_log import FactBlock, FactLog, line_keys
@@ -75,9 +80,15 @@ class PartitionedIndex:
         self._pending: list[RowValues] = []  # rows of the exact path not yet in a record
         self._kept: IO[bytes] | None = None  # the spilled records, open for appending
         self._kept_path: str | None = None
+        #: what settling asks of each kept record (:meth:`_settle`), held and spilled alike:
+        #: a block's first index, size, references' hashes (bytes of an ``array('q')``),
+        #: credits, credited hashes and amounts; a row's index, hashes, debit?, amount, facts
+        self._columns: list[tuple[int, Any]] = []
+        self._columns_file: IO[bytes] | None = None
+        self._columns_path: str | None = None
         self._refs = _Hashes(self._folder, "refs")  # the hashes of every line's reference
         self._credited = _Hashes(self._folder, "credited")  # and of every credited one
-        self._any_credit = False
+        self._unnamed_credit = False  # a credit naming no reference (R004)
         self._answerer: _Answerer | None = None
         #: R037, answered while adding (lines arrive in line order): each ResvPlan's first
         #: line (region, index, source line), and the lines found in conflict with it
@@ -157,11 +168,16 @@ class PartitionedIndex:
         self._flush_pending()
         if facts is not None:
             self._facts.add(facts)
-        self._refs.held.extend(map(hash, block.refs))
+        hashes = array("d", map(float, map(hash, block.refs)))
+        self._refs.held.extend(hashes)
+        credited: list[float | None] = []
         if block.credits:
-            self._any_credit = True
-            self._credited.held.extend(hash(ref) for ref in block.credited if ref is not None)
+            self._unnamed_credit = self._unnamed_credit or None in block.credited
+            credited = [None if ref is None else float(hash(ref)) for ref in block.credited]
+            self._credited.held.extend([of for of in credited if of is not None])
         self._held.append((_BLOCK, tuple(block)))
+        columns = (block.first, n, hashes.tobytes(), block.credits, credited, block.amounts)
+        self._columns.append((_BLOCK, columns))
         self._held_lines += n
         if self._held_lines >= BOUND:
             self._spill_held()
@@ -171,12 +187,20 @@ class PartitionedIndex:
         rows = self._pending
         if not rows:
             return
-        self._refs.held.extend(map(hash, map(itemgetter(3), rows)))
-        credited = [row[4] for row in rows if not row[5]]
-        if credited:
-            self._any_credit = True
-            self._credited.held.extend(hash(ref) for ref in credited if ref is not None)
+        hashes = list(map(float, map(hash, map(itemgetter(3), rows))))
+        self._refs.held.extend(hashes)
+        credited = [
+            None if row[5] or row[4] is None else float(hash(row[4])) for row in rows
+        ]  # None: a debit, or a credit naming none
+        if any(not row[5] and row[4] is None for row in rows):
+            self._unnamed_credit = True
+        self._credited.held.extend([of for of in credited if of is not None])
         self._held.append((_ROWS, rows))
+        columns = [
+            (row[0], ref, of, row[5], row[6], row[9])
+            for row, ref, of in zip(rows, hashes, credited, strict=True)
+        ]
+        self._columns.append((_ROWS, columns))
         self._pending = []
 
     def _region_rows(self, rows: list[RowValues]) -> None:
@@ -212,6 +236,11 @@ class PartitionedIndex:
             self._kept = open(self._kept_path, "ab")  # noqa: SIM115  (closed by _close_files)
         _dump(self._held, self._kept)
         self._held = []
+        if self._columns_file is None:
+            self._columns_path = folder + "/columns"
+            self._columns_file = open(self._columns_path, "ab")  # noqa: SIM115  (as kept)
+        _dump(self._columns, self._columns_file)
+        self._columns = []
         self._held_lines = 0
         if len(self._refs.held) + len(self._credited.held) >= HASHES:
             self._refs.spill()
@@ -222,6 +251,9 @@ class PartitionedIndex:
         if self._kept is not None:
             self._kept.close()
             self._kept = None
+        if self._columns_file is not None:
+            self._columns_file.close()
+            self._columns_file = None
         self._facts.finish()
 
     def _text(self, row: RowValues) -> str:
@@ -263,9 +295,14 @@ class PartitionedIndex:
         yield from self._answerer.answered(kind)
 
     def _answer(self) -> _Answerer:
-        """The rows of every line an answer may name, given to an :class:`_Answerer`: in
-        rounds of hash partitions, each asking for at most :data:`NEEDED` hashes (one pass
-        over the kept lines a round), or every line in one pass past :data:`ROUNDS`."""
+        """The rows of every line an answer names, given to an :class:`_Answerer`. The hashes
+        of references used twice or credited are asked for in rounds of hash partitions (at
+        most :data:`NEEDED` hashes a round, one pass over the kept lines' columns each,
+        :meth:`_settle`): a credit of the one earlier debit of its reference, not exceeding it,
+        with the same compared values is settled there, without rows; the rows of the lines
+        and credits of every other asked hash (and, in the first, of the credits naming no
+        reference) are then rebuilt in a pass of rows (:meth:`_pass`) after the round. Past
+        :data:`ROUNDS` rounds every line is answered by rows in one pass."""
         self._flush_pending()
         answerer = _Answerer(self._folder, self._text)
         split = self._refs.spilled or self._credited.spilled
@@ -274,7 +311,7 @@ class PartitionedIndex:
             self._credited.spill()
         parts = PARTITIONS if split else 1
         sizes: list[int] = []
-        found: list[set[int]] | None = []  # each partition's, while they are few
+        found: list[set[float]] | None = []  # each partition's, while they are few
         for number in range(parts):
             needed = self._needed(number, split)
             sizes.append(len(needed))
@@ -282,30 +319,36 @@ class PartitionedIndex:
                 found.append(needed)
                 if sum(sizes) > NEEDED:
                     found = None
-        if not any(sizes) and not self._any_credit:
-            return answerer  # no reference used twice, no credit: nothing to answer
+        if not any(sizes) and not self._unnamed_credit:
+            return answerer  # no reference used twice or credited, no credit naming none
+        asked: Iterator[set[float]]
         if found is not None:  # one round
-            self._pass(answerer, set().union(*found), True)
-            return answerer
-        rounds: list[list[int]] = [[]]
-        held = 0
-        for number, size in enumerate(sizes):
-            if held and held + size > NEEDED:
-                rounds.append([])
-                held = 0
-            rounds[-1].append(number)
-            held += size
-        if len(rounds) > ROUNDS:
-            self._pass(answerer, None, True)
-            return answerer
-        for at, numbers in enumerate(rounds):
-            needed = set()
-            for number in numbers:
-                needed |= self._needed(number, split)
-            self._pass(answerer, needed, at == 0)
+            asked = iter([set().union(*found)])
+        else:
+            rounds: list[list[int]] = [[]]
+            held = 0
+            for number, size in enumerate(sizes):
+                if held and held + size > NEEDED:
+                    rounds.append([])
+                    held = 0
+                rounds[-1].append(number)
+                held += size
+            if len(rounds) > ROUNDS:
+                self._pass(answerer, None, None)
+                return answerer
+            asked = (
+                set().union(*(self._needed(number, split) for number in numbers))
+                for numbers in rounds
+            )
+        unnamed = self._unnamed_credit  # the credits naming none: in the first rows' pass
+        for needed in asked:
+            unsettled = self._settle(needed) if needed else set()
+            if unsettled or unnamed:
+                self._pass(answerer, unsettled, unsettled, unnamed)
+                unnamed = False
         return answerer
 
-    def _needed(self, number: int, split: bool) -> set[int]:
+    def _needed(self, number: int, split: bool) -> set[float]:
         """The hashes of partition ``number`` (all when not ``split``) of references used twice
         or credited."""
         refs = self._refs.partition(number, split)
@@ -313,28 +356,90 @@ class PartitionedIndex:
         needed = set() if len(seen) == len(refs) else _repeated(refs)
         return needed.union(seen.intersection(self._credited.partition(number, split)))
 
-    def _pass(self, answerer: _Answerer, needed: set[int] | None, first: bool) -> None:
+    def _settle(self, needed: set[float]) -> set[float]:
+        """One pass over the kept lines' columns for the ``needed`` hashes (of references used
+        twice or credited): the hashes whose lines an answer may name. A hash is settled (no
+        answer names its lines) when one line carries it, a debit, and one later credit
+        credits it, not exceeding its amount, with the same compared values (equal hashes of
+        them, or equal texts); any other line or credit of it leaves it unsettled (the exact
+        answer follows from the rows). The order within a block does not matter (the line
+        numbers are compared), so a block's lines are filed at once and its credits then
+        matched. Memory: what is held per asked hash."""
+        settle = _Settler()
+        facts = _Following(self._facts.blocks())
+        asked = needed.__contains__
+        for kind, payload in self._column_records():
+            if kind == _ROWS:
+                for index, ref, of, debit, amount, key in payload:
+                    if ref in needed:
+                        settle.lines([ref], [(index, debit, amount, key)])
+                    if of is not None and of in needed:
+                        settle.credits([of], [index], [amount], [key])
+                continue
+            first, size, packed, credits, credited, amounts = payload
+            hashes = array("d")
+            hashes.frombytes(packed)
+            found = list(map(asked, hashes))
+            hits = list(compress(range(size), found))
+            named = list(compress(credits, map(asked, credited))) if credits else []
+            if not hits and not named:
+                continue
+            fact = facts.at(first)
+            if hits:
+                debit = map(set(credits).__contains__, hits)  # False: a debit
+                settle.lines(
+                    list(compress(hashes, found)),
+                    zip(
+                        [first + at for at in hits],
+                        map(not_, debit),
+                        map(amounts.__getitem__, hits),
+                        _keys(fact, hits),
+                        strict=True,
+                    ),
+                )
+            if named:
+                settle.credits(
+                    list(filter(asked, credited)),
+                    [first + at for at in named],
+                    list(map(amounts.__getitem__, named)),
+                    _keys(fact, named),
+                )
+        return settle.unsettled
+
+    def _pass(
+        self,
+        answerer: _Answerer,
+        needed: set[float] | None,
+        credited: set[float] | None,
+        unnamed: bool = True,
+    ) -> None:
         """One pass over the kept lines: the rows of the lines whose reference's hash is
-        ``needed`` (every line's when ``None``) filed by their reference, and in the ``first``
-        pass those of the credits filed by their credited reference (the answerer groups
-        them with the lines of that reference, whichever pass gave these)."""
+        ``needed`` (every line's when ``None``) filed by their reference, and those of the
+        credits whose credited reference's hash is ``credited`` (every credit when ``None``)
+        or, when ``unnamed``, that name no reference, filed by their credited reference."""
         facts = _Following(self._facts.blocks())
         for kind, payload in self._records():
             if kind == _ROWS:
                 rows = payload
                 if needed is not None:
-                    rows = [row for row in rows if hash(row[3]) in needed]
-                credits = [row for row in payload if not row[5]] if first else []
+                    rows = [row for row in rows if float(hash(row[3])) in needed]
+                credits = [row for row in payload if not row[5]]
+                if credited is not None:
+                    credits = [row for row in credits if _asked(row[4], credited, unnamed)]
                 answerer.add(rows, credits)
                 continue
             block = payload
             if needed is None:
                 hits: list[int] = list(range(block[1]))
             else:
-                hits = list(
-                    compress(range(block[1]), map(needed.__contains__, map(hash, block[4])))
-                )
-            credits_at = block[5] if first else []
+                hits = list(compress(range(block[1]), map(needed.__contains__, _keys_of(block[4]))))
+            credits_at = block[5]
+            if credited is not None and credits_at:
+                credits_at = [
+                    at
+                    for at, ref in zip(credits_at, block[6], strict=True)
+                    if _asked(ref, credited, unnamed)
+                ]
             if not hits and not credits_at:
                 continue
             offsets = sorted(set(hits).union(credits_at)) if credits_at else hits
@@ -359,12 +464,22 @@ class PartitionedIndex:
                     yield from held
         yield from self._held
 
+    def _column_records(self) -> Iterator[tuple[int, Any]]:
+        """What settling asks of the kept records, in the order added."""
+        if self._columns_path is not None:
+            self._close_files()
+            with open(self._columns_path, "rb") as fh:
+                for held in _records(fh):
+                    yield from held
+        yield from self._columns
+
     def close(self) -> None:
         self._close_files()
         self._refs.close()
         self._credited.close()
         self._facts.close()
         self._held = []
+        self._columns = []
         self._pending = []
         if self._answerer is not None:
             self._answerer.close()
@@ -383,18 +498,86 @@ class PartitionedIndex:
         self.close()
 
 
-def _repeated(hashes: Sequence[int]) -> set[int]:
+def _repeated(hashes: Sequence[float]) -> set[float]:
     """The values found more than once in ``hashes`` (counted in C)."""
     return {value for value, n in Counter(hashes).items() if n > 1}
 
 
+def _keys(fact: FactBlock | None, offsets: list[int]) -> Sequence[int | None]:
+    """The keys of the compared values of a block's lines at ``offsets`` (``None``: not
+    kept, then the lines' texts are compared by rows)."""
+    return [None] * len(offsets) if fact is None else line_keys(fact[2], offsets)
+
+
+def _keys_of(refs: Iterable[str]) -> Iterator[float]:
+    """The keys of references as the index files them: ``hash`` as a float (53 bits: a float
+    sorts twice as fast as a 64-bit int; two references sharing a key only add rows)."""
+    return map(float, map(hash, refs))
+
+
+def _asked(ref: str | None, credited: set[float], unnamed: bool) -> bool:
+    """A credit's row is asked for: it names a reference whose hash is ``credited``, or
+    none (when ``unnamed``)."""
+    return unnamed if ref is None else float(hash(ref)) in credited
+
+
+class _Settler:
+    """The settling of credits by hashes (:meth:`PartitionedIndex._settle`)."""
+
+    def __init__(self) -> None:
+        #: per hash, its one line so far: (index, debit?, amount, key of compared values)
+        self.pending: dict[float, tuple[int, bool, int, Any]] = {}
+        self.settled: set[float] = set()  # one line and one credit of it, nothing wrong
+        self.unsettled: set[float] = set()
+
+    def lines(self, refs: list[float], values: Iterable[tuple[int, bool, int, Any]]) -> None:
+        """Lines carrying the references whose hashes are ``refs``, with their values: a hash
+        used twice (here, or by a line before) is unsettled."""
+        pending, settled, unsettled = self.pending, self.settled, self.unsettled
+        new = set(refs)
+        again = new.intersection(pending)
+        if settled:
+            again |= new & settled
+        if unsettled:
+            again |= new & unsettled  # (kept out of the pending lines)
+        if len(new) != len(refs):
+            again.update(ref for ref, n in Counter(refs).items() if n > 1)
+        pending.update(zip(refs, values, strict=True))
+        for ref in again:
+            pending.pop(ref, None)
+            settled.discard(ref)
+            unsettled.add(ref)
+
+    def credits(
+        self, refs: list[float], indices: list[int], amounts: list[int], keys: Sequence[Any]
+    ) -> None:
+        """Credits of the references whose hashes are ``refs``."""
+        pending, settled, unsettled = self.pending, self.settled, self.unsettled
+        for ref, index, amount, key in zip(refs, indices, amounts, keys, strict=True):
+            if ref in unsettled:
+                continue
+            line = pending.pop(ref, None)  # None: no line yet, or a second credit
+            if (
+                line is not None
+                and line[1]
+                and line[0] < index
+                and amount <= line[2]
+                and key is not None
+                and key == line[3]
+            ):
+                settled.add(ref)
+            else:
+                settled.discard(ref)
+                unsettled.add(ref)
+
+
 class _Hashes:
-    """64-bit hashes (of references) held in an array; past the bound each spill appends them
-    sorted as one run to a file, noting where the partition of each range of their top bits
-    begins in it, so a partition is read back as a few slices."""
+    """Keys of references (:func:`_keys_of`) held in an array; past the bound each spill
+    appends them sorted as one run to a file, noting where the partition of each range of
+    their top bits begins in it, so a partition is read back as a few slices."""
 
     def __init__(self, folder: Callable[[], str], name: str) -> None:
-        self.held = array("q")
+        self.held = array("d")
         self._folder = folder
         self._name = name
         self._file: IO[bytes] | None = None
@@ -406,7 +589,7 @@ class _Hashes:
 
     def spill(self) -> None:
         ordered = sorted(self.held)
-        self.held = array("q")
+        self.held = array("d")
         if self._file is None:
             self._file = open(f"{self._folder()}/{self._name}", "w+b")  # noqa: SIM115
         step = -(-(1 << 64) // PARTITIONS)
@@ -416,13 +599,15 @@ class _Hashes:
         cuts.append(len(ordered))
         self._file.seek(0, 2)
         self._runs.append((self._file.tell(), cuts))
-        self._file.write(array("q", ordered).tobytes())
+        run = array("d")
+        run.fromlist(ordered)  # (faster than array's constructor from a list)
+        self._file.write(run.tobytes())
 
-    def partition(self, number: int, split: bool) -> array[int]:
+    def partition(self, number: int, split: bool) -> array[float]:
         """The hashes of partition ``number`` (spilled), or all (held) when not ``split``."""
         if not split:
             return self.held
-        found = array("q")
+        found = array("d")
         fh = self._file
         if fh is not None:
             for offset, cuts in self._runs:
@@ -435,7 +620,7 @@ class _Hashes:
             self._file.close()
             self._file = None
         self._runs = []
-        self.held = array("q")
+        self.held = array("d")
 
 
 class _Following:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import resv_edi.rules.fact_log as fact_log
 import resv_edi.rules.ref_partitions as partitions
-from resv_edi.rules.fact_log import FactLog, encode, line_text, with_texts
+from resv_edi.rules.fact_log import FactLog, encode, line_keys, line_text, with_texts
 from resv_edi.rules.ref_partitions import PartitionedIndex
 from resv_edi.rules.references import ReferenceIndex, compared_elements
 
@@ -33,6 +33,26 @@ def test_line_text_is_str_of_the_tuple(lines: list[tuple[Any, ...]]) -> None:
     for at, line in enumerate(lines):
         expected = str(line) if len(line) > 1 else str(line[0])  # one value: not a tuple
         assert line_text(encoded, at) == expected
+
+
+@given(
+    st.integers(1, 5).flatmap(lambda w: st.lists(st.tuples(*[values] * w), min_size=1)),
+    st.sampled_from(["none", "distinct", "reversed", "every line"]),
+)
+def test_known_distinct_values_encode_the_same(lines: list[tuple[Any, ...]], given: str) -> None:
+    """A column's distinct values given (as a block check knows them: in any order, or each
+    line's value) encode each line to the same text and the same key as the column scanned."""
+    columns = [list(column) for column in zip(*lines, strict=True)]
+    known: list[list[Any] | None] = {
+        "none": [None] * len(columns),
+        "distinct": [list(dict.fromkeys(c)) for c in columns],
+        "reversed": [list(reversed(dict.fromkeys(c))) for c in columns],
+        "every line": columns,
+    }[given]
+    scanned, encoded = encode(columns), encode(columns, known)
+    offsets = list(range(len(lines)))
+    assert [line_text(encoded, at) for at in offsets] == [line_text(scanned, at) for at in offsets]
+    assert line_keys(encoded, offsets) == line_keys(scanned, offsets)
 
 
 def test_log_reads_spilled_blocks_back(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
