@@ -18,10 +18,8 @@ to the last one done) are skipped there, so the answer is the exact path's by co
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import IO, Any, BinaryIO, cast
 
 import msgspec
@@ -37,7 +35,7 @@ from resv_edi.formats.json.document import (
 from resv_edi.model.messages import DECLARATIE, Entry, Part
 from resv_edi.rules.block_check import BlockCheck
 from resv_edi.rules.blocks import CleanRun, clean_run, typed_columns
-from resv_edi.rules.json_columns import LINES, decode, raw_columns
+from resv_edi.rules.json_columns import LINES, decode, raw_columns, uncollected
 
 BLOCK = 2048  # lines checked as one block
 SMALL = 8  # a doubtful block of at most this many lines is read line by line
@@ -114,7 +112,7 @@ class JsonCheck(BlockCheck):
         index = 0  # lines so far
         closed = reader.skip_empty_array()
         while not closed:
-            with _uncollected():
+            with uncollected():
                 typed = reader.typed(self.limits.max_field_length) if self._fast() else None
                 clean = None
                 if typed is not None:  # the lines gathered, decoded at once: clean, or explained
@@ -215,23 +213,6 @@ class JsonCheck(BlockCheck):
         if columns is None or not self.clean_lines(columns):
             return None
         return clean_run(columns, first, None, (f"{pointer}/", -1, ""))
-
-
-@contextmanager
-def _uncollected() -> Iterator[None]:
-    """No garbage collection within (a block's decode and column checks, no ``yield``):
-    they allocate a tuple per line and columns of every line, freed by reference counting and
-    never in a cycle, and each collection the allocations set off would scan them all (in
-    ``check_file`` in-process, with the collector's defaults, ~20 % of the run). A collector
-    disabled by the caller stays so."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 class _Chunks:

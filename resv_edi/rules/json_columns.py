@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any
 
@@ -88,17 +90,29 @@ def transposed(lines: list[Any]) -> dict[str, list[Any]]:
     """The columns of the decoded structs ``lines``: attribute -> each line's value, in one
     transposition in C. It makes a tuple of scalars per line, all alive until the columns are
     made: nothing a collection could free, yet each young collection meanwhile would scan
-    them all (about a tenth of a block check's time), so the collector waits (as
-    :mod:`timeit` does; a caller's own setting is kept)."""
+    them all (about a tenth of a block check's time), so the collector waits
+    (:func:`uncollected`)."""
     if not lines:
         return {attr: [] for attr in _ATTRS}
-    enabled = gc.isenabled()
+    with uncollected():
+        return dict(zip(_ATTRS, map(list, zip(*map(astuple, lines), strict=True)), strict=True))
+
+
+@contextmanager
+def uncollected() -> Iterator[None]:
+    """No garbage collection within (as :mod:`timeit` does), for code that does not
+    ``yield``: a block's decode and column checks allocate a tuple per line and columns of
+    every line, freed by reference counting and never in a cycle, and each collection the
+    allocations set off would scan them all (in ``check_file`` in-process, with the
+    collector's defaults, ~20 % of the run). A collector disabled by the caller stays so."""
+    if not gc.isenabled():
+        yield
+        return
     gc.disable()
     try:
-        return dict(zip(_ATTRS, map(list, zip(*map(astuple, lines), strict=True)), strict=True))
+        yield
     finally:
-        if enabled:
-            gc.enable()
+        gc.enable()
 
 
 _is_text = str.__instancecheck__
