@@ -8,22 +8,19 @@ with small error caps and limits."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from record_mutations import MUTATIONS as SHARED_MUTATIONS
+from record_mutations import Mutation, changed, mutated
 
 import resv_edi.pipeline as pipeline
 from resv_edi.formats.registry import format_names, get_format
-from resv_edi.generate.declarations import generate_declaration
 from resv_edi.limits import Limits
-from resv_edi.model.base import Record
 from resv_edi.model.columns import LineBlock
-from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.messages import DECLARATIE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,33 +107,9 @@ def test_corpus(
             _same(path, to, tmp_path, monkeypatch, block)
 
 
-def _write(path: Path, fmt: str, records: list[Record]) -> Path:
-    with path.open("wb") as fh:
-        get_format(fmt).writer(records, fh, DECLARATIE)
-    return path
-
-
-def _changed(**update: Any) -> Callable[[Prestatie, list[Record]], Prestatie]:
-    return lambda line, records: line.model_copy(update=update)
-
-
-def _copy_of_first(line: Prestatie, records: list[Record]) -> Prestatie:
-    first = records[1]
-    assert isinstance(first, Prestatie)
-    return first
-
-
-MUTATIONS: dict[str, Callable[[Prestatie, list[Record]], Prestatie]] = {
-    "code_unknown": _changed(prestatiecode="XXXXXX"),
-    "end_before_begin": lambda line, records: line.model_copy(
-        update={"einddatum": line.begindatum - timedelta(days=1)}
-    ),
-    "bsn_in_text": _changed(omschrijving="client 111222333 gezien"),
-    "insurer_other": _changed(zorgverzekeraar="9999"),
-    "vat_above_amount": _changed(btw_bedrag=10**9),
-    "no_vat_no_note": _changed(btw_bedrag=None, toelichting=None),
-    "escaped_text": _changed(omschrijving="a & <b> é"),
-    "duplicate_reference": _copy_of_first,
+MUTATIONS: dict[str, Mutation] = {
+    **SHARED_MUTATIONS,
+    "vat_above_amount": changed(btw_bedrag=10**9),
 }
 HARMLESS = {"no_vat_no_note", "escaped_text"}
 
@@ -144,12 +117,7 @@ HARMLESS = {"no_vat_no_note", "escaped_text"}
 def _mutated(
     tmp_path: Path, fmt: str, changes: dict[int, str], n: int = 24, name: str = "m"
 ) -> Path:
-    records = list(generate_declaration(n, seed=7))
-    for at, mutation in sorted(changes.items()):
-        line = records[at]
-        assert isinstance(line, Prestatie)
-        records[at] = MUTATIONS[mutation](line, records)
-    return _write(tmp_path / f"{name}{get_format(fmt).suffix}", fmt, records)
+    return mutated(tmp_path, fmt, changes, MUTATIONS, n, name)
 
 
 @pytest.mark.parametrize("fmt", SOURCES)
