@@ -197,7 +197,7 @@ class PartitionedIndex:
         self._credited.held.extend([of for of in credited if of is not None])
         self._held.append((_ROWS, rows))
         columns = [
-            (row[0], ref, of, row[5], row[6], row[9])
+            (row[0], ref, of, row[5], row[6], _fact_key(row[9]))
             for row, ref, of in zip(rows, hashes, credited, strict=True)
         ]
         self._columns.append((_ROWS, columns))
@@ -460,8 +460,7 @@ class PartitionedIndex:
         if self._kept_path is not None:
             self._close_files()
             with open(self._kept_path, "rb") as fh:
-                for held in _records(fh):
-                    yield from held
+                yield from _items(fh)
         yield from self._held
 
     def _column_records(self) -> Iterator[tuple[int, Any]]:
@@ -469,8 +468,7 @@ class PartitionedIndex:
         if self._columns_path is not None:
             self._close_files()
             with open(self._columns_path, "rb") as fh:
-                for held in _records(fh):
-                    yield from held
+                yield from _items(fh)
         yield from self._columns
 
     def close(self) -> None:
@@ -774,6 +772,30 @@ def _records(fh: IO[bytes]) -> Iterator[Any]:
     while head := fh.read(9):
         data = fh.read(int.from_bytes(head[:8], "little"))
         yield marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
+
+
+def _items(fh: IO[bytes]) -> Iterator[Any]:
+    """The items of the list records :func:`_dump` appended to ``fh``, in order, holding one
+    record at a time (each item let go once given out: memory stays one record's, however
+    many the file holds)."""
+    while head := fh.read(9):
+        data = fh.read(int.from_bytes(head[:8], "little"))
+        held = marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
+        del data
+        held.reverse()
+        pop = held.pop
+        while held:
+            yield pop()
+        del held, pop
+
+
+def _fact_key(facts: Any) -> Any:
+    """What settling compares of a row's compared values: their hash (an ``int`` as a clean
+    block's :func:`~resv_edi.rules.fact_log.line_keys` gives; for a text, the text's hash, so
+    a kept row is a few numbers, however long its text). As there, equal hashes are taken for
+    equal values; a text's hash and a block's never meet but by chance, and unequal ones are
+    compared by their texts from the rows."""
+    return hash(facts) if isinstance(facts, str) else facts
 
 
 def _loads(fh: IO[bytes]) -> Iterator[Any]:

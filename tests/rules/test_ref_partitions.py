@@ -4,6 +4,7 @@ memory and spilled to partitions, on generated lines with few references, plans 
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 from datetime import date
 from itertools import pairwise
@@ -350,3 +351,57 @@ def test_rounds_of_hashes(
         assert len(settled) == 1 and every == [False]
     else:
         assert not settled and every == [True]
+
+
+# -- memory while answering: one spilled record at a time, rows' texts kept as hashes -------
+
+
+class _Item:
+    """An item of a spilled record that tells when it is let go."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+
+def test_spilled_records_are_read_one_at_a_time(tmp_path: Any) -> None:
+    """Reading a spill file back holds one record: the items of a record given out are let
+    go before the next record is read, however many records the file holds."""
+    path = tmp_path / "records"
+    with path.open("wb") as sink:
+        for record in range(3):
+            partitions._dump([_Item(10 * record + at) for at in range(4)], sink)
+    alive: list[list[weakref.ref[_Item]]] = []
+    with path.open("rb") as fh:
+        for item in partitions._items(fh):
+            record, at = divmod(item.number, 10)
+            if at == 0:
+                alive.append([])
+                assert all(ref() is None for refs in alive[:-1] for ref in refs)
+            alive[-1].append(weakref.ref(item))
+            del item
+    assert [len(refs) for refs in alive] == [4, 4, 4]
+
+
+def test_spilled_rows_keep_a_hash_of_their_texts(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What settling reads back of the exact path's rows is a hash of their compared values,
+    not the text (a few numbers a row, however long the text); the answers stay the SQLite
+    index's: equal texts settle a credit, a different text is still reported (R035)."""
+    monkeypatch.setattr(partitions, "BOUND", 2)
+    long = [str(("x" * 300 + str(n),) + ("1",) * (WIDTH - 1)) for n in range(2)]
+    lines = [
+        ("R1", None, True, 5, "P1", "W001", long[0]),
+        ("R2", None, True, 5, "P1", "W001", long[0]),
+        ("C1", "R1", False, 5, "P1", "W001", long[0]),  # the same values: settled
+        ("C2", "R2", False, 5, "P1", "W001", long[1]),  # one value differs: R035
+        ("R3", None, True, 1, "P1", "W001", long[1]),
+    ]
+    with ReferenceIndex() as sql, PartitionedIndex(str(tmp_path)) as ours:
+        _fill(sql, lines)
+        _fill(ours, lines)
+        found = _answers(ours)
+        assert found == _answers(sql)
+        assert [d.row.reference for d in found[2]] == ["C2"]
+        columns = next(tmp_path.iterdir()) / "columns"
+        assert b"x" * 300 not in columns.read_bytes()
