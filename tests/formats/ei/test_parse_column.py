@@ -4,6 +4,7 @@ and says "problem" exactly when ``parse_fields`` finds one in some record."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from resv_edi.formats.ei.resv import resv_layout
 from resv_edi.model.messages import DECLARATIE
 from resv_edi.vektis.layout import FieldSpec, load_layout
-from resv_edi.vektis.reader import _digits, all_digits, parse_column, parse_fields
+from resv_edi.vektis.reader import _digits, all_digits, column_values, parse_column, parse_fields
 
 LAYOUTS = [resv_layout(DECLARATIE.name).layout, load_layout("HA304")]
 #: one field of each sort (type, mandatory, code list, pattern): what parse_fields tells apart
@@ -51,13 +52,21 @@ def _each(rl: Any, f: FieldSpec, raws: list[str]) -> tuple[list[Any], bool]:
     return values, problem
 
 
+@pytest.mark.parametrize("convert", [parse_column, column_values])
 @pytest.mark.parametrize(("rl", "f"), FIELDS, ids=[f"{rl.type}-{f.id}" for rl, f in FIELDS])
 @settings(max_examples=20, deadline=None)
 @given(data=st.data())
-def test_parse_column_is_parse_fields(rl: Any, f: FieldSpec, data: st.DataObject) -> None:
+def test_column_is_parse_fields(
+    convert: Callable[[FieldSpec, list[str]], Sequence[Any] | None],
+    rl: Any,
+    f: FieldSpec,
+    data: st.DataObject,
+) -> None:
+    """``parse_column``, and ``column_values`` (screened as a whole column first), read every
+    value as ``parse_fields`` does and say "problem" exactly when it does."""
     raws = data.draw(st.lists(_texts(f), min_size=1, max_size=80))
     values, problem = _each(rl, f, raws)
-    column = parse_column(f, raws)
+    column = convert(f, raws)
     if problem:
         assert column is None
     else:

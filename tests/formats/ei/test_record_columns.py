@@ -1,7 +1,7 @@
 """The EI reader's column path gives what its exact path gives.
 
-* ``column_values`` (a column screened as a whole: digits, dates, D/C) reads every value as
-  ``parse_column`` and ``parse_fields`` read it, and says "problem" exactly when they do;
+* ``column_values`` (a column screened as a whole: digits, dates, D/C) is tested beside
+  ``parse_column`` in ``test_parse_column.py``; ISO dates read as ``_to_date`` reads them;
 * ``record_columns`` (constant fields found without slicing, the rest by columns) gives the
   dicts ``parse_fields`` gives record by record, or ``None`` exactly when a record has a
   problem;
@@ -24,7 +24,6 @@ import pytest
 from ei_helpers import generate, join, split
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_parse_column import FIELDS, _each, _texts
 
 import resv_edi.vektis.framing as framing
 from resv_edi.limits import DEFAULT_LIMITS, Limits
@@ -35,20 +34,6 @@ from resv_edi.vektis.reader import _to_date, column_values, parse_fields
 from resv_edi.vektis.record_columns import record_columns
 
 STANDARDS = ["HA304", "AW319", "PM304", "ZH308"]
-
-
-@pytest.mark.parametrize(("rl", "f"), FIELDS, ids=[f"{rl.type}-{f.id}" for rl, f in FIELDS])
-@settings(max_examples=20, deadline=None)
-@given(data=st.data())
-def test_column_values_is_parse_fields(rl: Any, f: Any, data: st.DataObject) -> None:
-    raws = data.draw(st.lists(_texts(f), min_size=1, max_size=80))
-    values, problem = _each(rl, f, raws)
-    column = column_values(f, raws)
-    if problem:
-        assert column is None
-    else:
-        assert column is not None and list(column) == values
-        assert [type(v) for v in column] == [type(v) for v in values]
 
 
 @settings(max_examples=300, deadline=None)
