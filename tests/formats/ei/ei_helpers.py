@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
+import pytest
+
+import resv_edi.vektis.framing as framing
 from resv_edi.errors import Issue
 from resv_edi.generate.claims import generate_claims
 from resv_edi.vektis import EIRecord, Layout, read_records
+from resv_edi.vektis.framing import FrameScanner
 
 
 def generate(
@@ -37,3 +42,15 @@ def put(line: bytes, layout: Layout, field_id: str, text: str) -> bytes:
     raw = text.encode("latin-1")
     assert len(raw) == f.length, (field_id, f.length, text)
     return line[: f.start - 1] + raw + line[f.start - 1 + f.length :]
+
+
+def read_both(data: bytes, monkeypatch: pytest.MonkeyPatch, batch: int = 3, **kw: Any) -> list[Any]:
+    """``read_records`` of ``data`` with the scanner's batches of ``batch`` records, asserted
+    equal to reading record by record; the items."""
+    monkeypatch.setattr(framing, "_BATCH", batch)
+    batched = list(read_records(io.BytesIO(data), **kw))
+    with monkeypatch.context() as patch:
+        patch.setattr(FrameScanner, "scan_batches", FrameScanner.scan)  # record by record
+        single = list(read_records(io.BytesIO(data), **kw))
+    assert batched == single
+    return single

@@ -5,33 +5,21 @@ character set, trailer), also where the issue cap cuts the list, at small batch 
 
 from __future__ import annotations
 
-import io
 import random
 from pathlib import Path
-from typing import Any
 
 import pytest
-from ei_helpers import generate, join, split
+from ei_helpers import generate, join, read_both, split
 
 import resv_edi.vektis.framing as framing
 from resv_edi.limits import Limits
-from resv_edi.vektis import all_layouts, read_records
-from resv_edi.vektis.framing import NOT_CONTROL, FrameScanner
+from resv_edi.vektis import all_layouts
+from resv_edi.vektis.framing import NOT_CONTROL
 
 ROOT = Path(__file__).resolve().parents[3]
 STANDARDS = sorted(
     {layout.standard for layout in all_layouts() if layout.carries_patient_data}
 )  # the claim standards (generate_claims makes those)
-
-
-def _both(data: bytes, monkeypatch: pytest.MonkeyPatch, batch: int = 3, **kw: Any) -> list[Any]:
-    monkeypatch.setattr(framing, "_BATCH", batch)
-    batched = list(read_records(io.BytesIO(data), **kw))
-    with monkeypatch.context() as patch:
-        patch.setattr(FrameScanner, "scan_batches", FrameScanner.scan)  # record by record
-        single = list(read_records(io.BytesIO(data), **kw))
-    assert batched == single
-    return single
 
 
 def test_control_bytes_agree() -> None:
@@ -43,9 +31,9 @@ def test_control_bytes_agree() -> None:
 @pytest.mark.parametrize("standard", STANDARDS)
 def test_generated_claims(standard: str, monkeypatch: pytest.MonkeyPatch) -> None:
     data, _ = generate(standard, 40, seed=3)
-    found = _both(data, monkeypatch)
+    found = read_both(data, monkeypatch)
     assert len(found) >= 40
-    _both(data, monkeypatch, batch=1024)
+    read_both(data, monkeypatch, batch=1024)
 
 
 def _mutations(lines: list[bytes], rng: random.Random) -> list[bytes]:
@@ -90,15 +78,15 @@ def test_mutated_claims(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(1 + seed % 3):
         lines = _mutations(lines, rng)
     mutated = join(lines)
-    _both(mutated, monkeypatch)
-    _both(mutated, monkeypatch, batch=5, limits=Limits(max_errors=2))
-    _both(mutated, monkeypatch, batch=4, limits=Limits(max_records=10))
-    _both(mutated.replace(b"\r\n", b"\n", 3), monkeypatch)
-    _both(mutated[: len(mutated) // 2], monkeypatch)
+    read_both(mutated, monkeypatch)
+    read_both(mutated, monkeypatch, batch=5, limits=Limits(max_errors=2))
+    read_both(mutated, monkeypatch, batch=4, limits=Limits(max_records=10))
+    read_both(mutated.replace(b"\r\n", b"\n", 3), monkeypatch)
+    read_both(mutated[: len(mutated) // 2], monkeypatch)
 
 
 @pytest.mark.parametrize(
     "path", sorted(ROOT.glob("conformance/scenarios/*/*.asc")), ids=lambda p: p.parent.name
 )
 def test_resv_files(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _both(path.read_bytes(), monkeypatch, batch=2)
+    read_both(path.read_bytes(), monkeypatch, batch=2)

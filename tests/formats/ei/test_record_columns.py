@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from ei_helpers import generate, join, split
+from ei_helpers import generate, join, read_both, split
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,15 +148,6 @@ def test_blocks_frame_as_one_by_one(seed: int, monkeypatch: pytest.MonkeyPatch) 
     _scan_both(join(lines), monkeypatch, 4)
 
 
-def _read_both(data: bytes, monkeypatch: pytest.MonkeyPatch, batch: int, **kw: Any) -> None:
-    monkeypatch.setattr(framing, "_BATCH", batch)
-    blocks = list(read_records(io.BytesIO(data), **kw))
-    with monkeypatch.context() as patch:
-        patch.setattr(FrameScanner, "scan_batches", FrameScanner.scan)  # record by record
-        single = list(read_records(io.BytesIO(data), **kw))
-    assert blocks == single
-
-
 def _field_mutations(lines: list[bytes], layout: Any, rng: random.Random) -> list[bytes]:
     """One field of one record, or of every record of a type, changed."""
     lines = list(lines)
@@ -186,10 +177,10 @@ def test_reader_blocks_on_mutations(seed: int, monkeypatch: pytest.MonkeyPatch) 
     if seed % 3 == 0:
         lines = _order_mutations(lines, rng)
     data = join(lines)
-    _read_both(data, monkeypatch, 1024)
-    _read_both(data, monkeypatch, 7)
-    _read_both(data, monkeypatch, 7, limits=Limits(max_errors=3))
-    _read_both(data, monkeypatch, 5, limits=Limits(max_records=12))
+    read_both(data, monkeypatch, 1024)
+    read_both(data, monkeypatch, 7)
+    read_both(data, monkeypatch, 7, limits=Limits(max_errors=3))
+    read_both(data, monkeypatch, 5, limits=Limits(max_records=12))
 
 
 def test_no_patient_value_is_kept() -> None:
