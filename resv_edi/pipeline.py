@@ -498,8 +498,6 @@ def _convert_blocks(
                 if item.record is not None:
                     yield item.record
             elif item is not None:
-                if item.columns is None:
-                    raise TypeError(f"{type(blocks).__name__} keeps no columns of clean lines")
                 yield LineBlock(message_kind.line, item.columns)
         if result.issues:
             raise _Stop

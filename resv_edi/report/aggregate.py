@@ -112,7 +112,7 @@ def aggregate(
                 continue
             if isinstance(item, CleanRun):  # clean lines, counted by their columns
                 if header is not None:
-                    counted.add_columns(header, _columns(item))
+                    counted.add_columns(header, item.columns)
             elif isinstance(item, Entry):
                 record = item.record
                 if isinstance(record, Header):
@@ -129,12 +129,6 @@ def aggregate(
         for key, sums in local.items():
             agg.facts.setdefault(key, Sums()).add(sums)
     return agg
-
-
-def _columns(run: CleanRun) -> dict[str, list[Any]]:
-    if run.columns is None:
-        raise TypeError("the block check kept no columns of its clean lines")
-    return run.columns
 
 
 def _repeated(

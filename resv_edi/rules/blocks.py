@@ -307,8 +307,8 @@ class CleanRun:
     refs: RefBlock  # the lines' reference columns (what the reference index keeps)
     signed_sum: int
     last_line: int | None  # None: the format has no line numbers (JSON documents)
-    #: the lines' validated attribute columns (what a converter writes), when kept
-    columns: Columns | None = None
+    #: the lines' validated attribute columns (what a converter writes, a report counts)
+    columns: Columns
     #: the lines' compared values (R035)
     facts: FactBlock | None = None
 
