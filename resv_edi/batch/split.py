@@ -39,36 +39,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
-from resv_edi.errors import Issue, Location, Severity
+from resv_edi.batch.chunk_refs import ChunkRefs, Kept, add_kept
+from resv_edi.errors import Issue, Severity
 from resv_edi.formats.ei.resv import trailer_count_issues
 from resv_edi.formats.registry import get_format
 from resv_edi.formats.xml.positions import place_report
 from resv_edi.limits import Limits
-from resv_edi.model.declaratie import Header, Prestatie
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
-from resv_edi.pipeline import sniff
+from resv_edi.pipeline import checker_for, sniff
 from resv_edi.reporting import FileReport
-from resv_edi.rules.message_checks import (
-    Skipped,
-    reference_issues,
-    skip_note_key,
-    skip_notes,
-    totals_issues,
-)
-from resv_edi.rules.partial import (
-    alias_of,
-    check_record,
-    doubted_field,
-    fold,
-    header_folds,
-    line_amounts,
-    reference_row,
-)
-from resv_edi.rules.record_rules import MessageContext, retired_release
+from resv_edi.rules.block_check import Checked
+from resv_edi.rules.blocks import CleanRun
+from resv_edi.rules.engine import RuleEngine
+from resv_edi.rules.message_checks import Skipped, reference_issues, totals_issues
 from resv_edi.rules.ref_partitions import PartitionedIndex
-from resv_edi.rules.references import LineValues
-from resv_edi.rules.registry import record_rules
-from resv_edi.standard.catalogue import issue
 from resv_edi.vektis.layout import detect_layout
 from resv_edi.vektis.reader import detail_number, detail_number_in_order
 
@@ -126,10 +110,8 @@ class ChunkResult:
     fallback: str | None = None
     issues: list[Issue] = field(default_factory=list)
     lines: int = 0
-    unbound: int = 0
     sums: list[int] = field(default_factory=lambda: [0, 0])
-    rows: list[tuple[int, int | None, LineValues]] = field(default_factory=list)
-    row_path: str | None = None
+    refs: list[Kept] = field(default_factory=list)  # what the lines give the reference index
     totals: Entry | None = None
     seconds: float = 0.0
     records: dict[str, int] = field(default_factory=dict)  # EI: records per type in the range
@@ -261,34 +243,48 @@ def _probe_kind(head: bytes, fmt: str) -> MessageKind | None:
 
 
 class _Spliced(io.RawIOBase):
-    """``prefix`` + bytes ``[start, end)`` of ``fh`` + ``suffix``, as one stream."""
+    """``prefix`` + bytes ``[start, end)`` of ``fh`` + ``suffix``, as one seekable stream."""
 
     def __init__(self, prefix: bytes, fh: BinaryIO, start: int, end: int, suffix: bytes) -> None:
-        self._prefix = memoryview(prefix)
+        self._prefix = prefix
         self._fh = fh
-        self._left = end - start
-        self._suffix = memoryview(suffix)
-        fh.seek(start)
+        self._start = start
+        self._middle = end - start
+        self._suffix = suffix
+        self._size = len(prefix) + self._middle + len(suffix)
+        self._pos = 0
 
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = (0, self._pos, self._size)[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
     def readinto(self, buffer: Any) -> int:
-        if self._prefix:
-            n = min(len(buffer), len(self._prefix))
-            buffer[:n] = self._prefix[:n]
-            self._prefix = self._prefix[n:]
-            return n
-        if self._left > 0:
-            data = self._fh.read(min(len(buffer), self._left))
-            if data:
-                self._left -= len(data)
-                buffer[: len(data)] = data
-                return len(data)
-            self._left = 0
-        n = min(len(buffer), len(self._suffix))
-        buffer[:n] = self._suffix[:n]
-        self._suffix = self._suffix[n:]
+        pos, want = self._pos, len(buffer)
+        head = len(self._prefix)
+        if pos < head:
+            data = self._prefix[pos : pos + want]
+        elif pos < head + self._middle:
+            self._fh.seek(self._start + pos - head)
+            data = self._fh.read(min(want, head + self._middle - pos))
+            if not data:  # the file shrank: what is left of the chunk reads as nothing
+                self._middle = pos - head
+                return self.readinto(buffer)
+        else:
+            at = pos - head - self._middle
+            data = self._suffix[at : at + want]
+        n = len(data)
+        buffer[:n] = data
+        self._pos = pos + n
         return n
 
 
@@ -304,172 +300,194 @@ def validate_chunk(spec: ChunkSpec) -> ChunkResult:
 
 
 class _Chunk:
+    """One chunk through its format's block check (:func:`resv_edi.pipeline.checker_for`):
+    clean runs and exact entries alike go through a rule engine that keeps the references
+    for the parent (:class:`~resv_edi.batch.chunk_refs.ChunkRefs`); the chunk keeps the
+    issues of the items in its own byte range, at their true lines."""
+
     def __init__(self, spec: ChunkSpec) -> None:
         self.spec = spec
-        self.kind = KINDS[spec.kind]
-        self.rules = {p: record_rules(self.kind.name, p) for p in ("header", "line", "totals")}
-        self.ctx = MessageContext()
-        self.header_folds: dict[str, str] = {}  # folded code -> its cause on the header
-        self.doubted: set[str] = set()  # fields named by reader issues since the last entry
         self.result = ChunkResult(spec.number)
         prefix_lines = spec.prefix.count(b"\n") if spec.prefix else 0
         self.delta = spec.first_line - 1 - prefix_lines
         self.first = spec.first_line
         self.last_line = None if spec.last else spec.first_line + spec.lines - 1
+        self.refs = ChunkRefs(self.delta)
+        self.engine: RuleEngine | None = None
+
+    def _engine(self, kind: MessageKind) -> RuleEngine:
+        self.engine = RuleEngine(kind, index=self.refs)
+        return self.engine
 
     def run(self) -> ChunkResult:
         spec = self.spec
-        reader = get_format(spec.fmt).reader
         with open(spec.path, "rb") as fh:
             raw = _Spliced(spec.prefix or b"", fh, spec.start, spec.end, spec.suffix or b"")
             stream = io.BufferedReader(raw, 1024 * 1024)
             # the chunk reports every issue: the parent applies the cap to the whole file
             limits = spec.limits.updated(max_errors=0)
-            items = reader(stream, None, file=spec.path, limits=limits)
-            if spec.fmt == "xml":
-                self._by_position(items)
-            else:
-                self._by_line(items)
-        if spec.fmt == "ei":
-            self.result.records = _record_types(spec.path, spec.start, spec.end)
-        return self.result
+            check = checker_for(spec.fmt)(
+                spec.path, None, limits, name=spec.path, stream=stream, engine=self._engine
+            )
+            items = check.items()
+            try:
+                if spec.fmt == "xml":
+                    self._by_position(items)
+                else:
+                    self._by_line(items)
+            finally:
+                items.close()
+        result = self.result
+        if result.fallback is None:
+            self._counts()
+        if spec.fmt == "ei" and result.fallback is None:
+            result.records = _record_types(spec.path, spec.start, spec.end)
+        return result
+
+    def _counts(self) -> None:
+        """The engine's counts and the references it kept, for the parent."""
+        result = self.result
+        if self.engine is None:
+            result.fallback = "no entry"
+            return
+        if self.engine.kind.name != self.spec.kind:
+            result.fallback = "another message kind"
+            return
+        counted = self.engine.counted
+        result.lines = counted.lines
+        result.sums = counted.sums
+        amounts = counted.amounts
+        if amounts.first is not None:
+            amounts.first = amounts.first.with_(line=_shift(amounts.first.line, self.delta))
+        result.amounts = amounts
+        result.refs = self.refs.kept
+        if self.spec.last and counted.totals is not None:
+            totals = counted.totals
+            line = _shift(totals.location.line, self.delta)
+            result.totals = replace(totals, location=totals.location.with_(line=line))
 
     # -- what belongs to this chunk
 
-    def _by_line(self, items: Iterator[Entry | Issue]) -> None:
-        for item in items:
-            line = item.location.line
-            if line is None:
-                inside = self.spec.last
-            else:
-                line += self.delta
-                inside = line >= self.first and (self.last_line is None or line <= self.last_line)
-            if not self.spec.last and isinstance(item, Issue) and item.code == "E012":
-                continue  # an EI chunk without the file's trailer: expected
-            if not inside:
-                if isinstance(item, Entry) and item.part == "header":
-                    self._context(item)
+    def _by_line(self, items: Iterator[Checked]) -> None:
+        for item, found, final in items:
+            if final:
+                return  # the message's own last issues: the parent's, over the whole file
+            if item is None:  # a reader issue
+                if not all(self._issue(i) for i in found):
+                    return
                 continue
-            if not self._take(item, line):
+            line = _shift(_last_line(item), self.delta)
+            inside = line is not None and self._within(line)
+            if isinstance(item, CleanRun) or item.part == "line":
+                if not inside:
+                    self.result.fallback = f"a line outside the chunk at line {line}"
+                    return
+            elif not inside:  # the replayed header or totals
+                if item.part == "header" and not self._header(item):
+                    return
+                continue
+            if not self._take(item, found):
                 return
 
-    def _by_position(self, items: Iterator[Entry | Issue]) -> None:
+    def _by_position(self, items: Iterator[Checked]) -> None:
         in_head = self.spec.prefix is not None
-        held: list[Entry | Issue] = []
-        for item in items:
+        held: list[Checked] = []
+        for checked in items:
+            item, found, final = checked
+            if final:
+                break
             if in_head:
-                if isinstance(item, Issue) and _is_trigger(item):
-                    self.result.fallback = f"{item.code} in the replayed head"
+                if item is None and any(_is_trigger(i) for i in found):
+                    self.result.fallback = f"{found[0].code} in the replayed head"
                     return
                 if isinstance(item, Entry) and item.part == "header":
-                    self._context(item)
+                    if not self._header(item):
+                        return
                     in_head = False
                 continue
             if self.spec.last:
-                if not self._take(item, _shift(item.location.line, self.delta)):
+                if not self._checked(checked):
                     return
                 continue
-            held.append(item)
-            if isinstance(item, Entry) and item.part == "line":
+            held.append(checked)
+            if isinstance(item, CleanRun) or (isinstance(item, Entry) and item.part == "line"):
                 for kept in held:
-                    if not self._take(kept, _shift(kept.location.line, self.delta)):
+                    if not self._checked(kept):
                         return
                 held.clear()
-        for dropped in held:  # the replayed tail: only its structure matters
-            if isinstance(dropped, Issue) and _is_trigger(dropped):
-                self.result.fallback = f"{dropped.code} after the chunk's last line"
+        for dropped, found, _ in held:  # the replayed tail: only its structure matters
+            problem = next((i for i in found if _is_trigger(i)), None) if dropped is None else None
+            if problem is not None:
+                self.result.fallback = f"{problem.code} after the chunk's last line"
                 return
+
+    def _within(self, line: int) -> bool:
+        return line >= self.first and (self.last_line is None or line <= self.last_line)
 
     # -- checking
 
-    def _context(self, entry: Entry) -> None:
-        self.ctx.header = entry.record if isinstance(entry.record, Header) else None
-        if entry.record is None:  # the one-piece run checks the lines against what it can read
-            self.result.fallback = "a refused header"
-            return
-        found = [
-            issue(spec.code, entry.location, **params)
-            for spec in self.rules["header"]
-            for params, _ in spec.func(entry.record, self.ctx)  # type: ignore[misc]
-        ]
-        self.header_folds = header_folds(found)
+    def _header(self, entry: Entry) -> bool:
+        """Whether the lines can be judged with ``entry`` as their header (the engine
+        accepted it whole; else the one-piece run decides)."""
+        engine = self.engine
+        if entry.record is None or engine is None or not engine.plain:
+            self.result.fallback = "a header not accepted whole"
+            return False
+        return True
 
-    def _take(self, item: Entry | Issue, line: int | None) -> bool:
-        """Record ``item``; False when the chunk must fall back."""
+    def _checked(self, checked: Checked) -> bool:
+        item, found, _ = checked
+        if item is None:
+            return all(self._issue(i) for i in found)
+        return self._take(item, found)
+
+    def _issue(self, item: Issue) -> bool:
+        """Keep a reader issue in the chunk; False when the chunk must fall back."""
         result = self.result
-        if isinstance(item, Issue):
+        line = _shift(item.location.line, self.delta)
+        if self.spec.fmt != "xml":
+            inside = self.spec.last if line is None else self._within(line)
+            if not self.spec.last and item.code == "E012":
+                return True  # an EI chunk without the file's trailer: expected
+            if not inside:
+                return True
             if item.code == "E009" and self.spec.fmt == "ei":
                 return True  # counted over this chunk only: the parent checks the whole file
             if item.code == "E001" and self.spec.fmt == "ei":
                 # a line the reader may leave out of its counts: the one-piece run decides
                 result.fallback = f"E001 at line {line}"
                 return False
-            if _is_trigger(item):
-                result.fallback = f"{item.code} at line {line}"
-                return False
-            self.doubted.add(doubted_field(item))
-            result.issues.append(_moved(item, line))
-            return True
-        location = item.location.with_(line=line) if line != item.location.line else item.location
-        if item.part == "header":
-            if self.spec.number:
-                result.fallback = f"a header at line {line}"
-                return False
-            if item.record is not None and retired_release(item.record) is not None:
-                result.fallback = "a file of a retired release (F005)"
-                return False
-            self._context(item)
-            if item.record is None:
-                return False
-        moved = item if location is item.location else replace(item, location=location)
-        checked = check_record(
-            moved,
-            self.kind.record_class(item.part),
-            [(spec.code, spec.func) for spec in self.rules[item.part]],
-            self.ctx,
-            self.doubted,
-            False,
-            _field_at,
-        )
-        self.doubted.clear()
-        record = checked.record
-        if item.part == "totals":
-            if not self.spec.last:
-                result.fallback = f"totals at line {line}"
-                return False
-            result.totals = Entry(item.part, record, location, item.index, item.kind)
-        elif item.part == "line":
-            result.lines += 1
-            self._count_line(moved, record, checked.unreadable)
-        own: dict[str, Skipped] = {}  # as the rule engine: the record's notes follow it
-        for code, attribute in checked.skipped:
-            name = alias_of(record, attribute)
-            key, note = skip_note_key(moved, name, True)
-            own.setdefault(key, note).add(location.with_(field=name), (), code)
-        if item.part == "header":
-            self.header_folds = header_folds(checked.found)
-            result.issues.extend(fold(checked.found))
-        else:
-            inherited = self.header_folds if item.part == "line" else None
-            result.issues.extend(fold(checked.found, inherited))
-        result.issues.extend(skip_notes(own, self.spec.path))
+        if _is_trigger(item):
+            result.fallback = f"{item.code} at line {line}"
+            return False
+        result.issues.append(_moved(item, line))
         return True
 
-    def _count_line(self, item: Entry, record: Any, unreadable: tuple[str, ...]) -> None:
-        """The line's amounts and reference row, as the rule engine counts them."""
+    def _take(self, item: Entry | CleanRun, found: list[Issue]) -> bool:
+        """Keep an entry's or clean run's issues; False when the chunk must fall back."""
         result = self.result
-        amounts = None if record is None else line_amounts(record)
-        if amounts is None:
-            result.unbound += 1
-            result.amounts.add(item.location, unreadable)
-            return
-        for n, amount in enumerate(amounts):
-            result.sums[n] += amount
-        row = reference_row(record, unreadable) if isinstance(record, Prestatie) else None
-        if row is not None:
-            result.rows.append((item.index, item.location.line, row))
-            if result.row_path is None:
-                result.row_path = item.location.path
+        if isinstance(item, Entry):
+            line = _shift(item.location.line, self.delta)
+            if item.part == "header":
+                if self.spec.number:
+                    result.fallback = f"a header at line {line}"
+                    return False
+                if not self._header(item):
+                    return False
+            elif item.part == "totals" and not self.spec.last:
+                result.fallback = f"totals at line {line}"
+                return False
+        for problem in found:
+            if _is_trigger(problem):
+                result.fallback = f"{problem.code} at line {problem.location.line}"
+                return False
+            result.issues.append(_moved(problem, _shift(problem.location.line, self.delta)))
+        return True
+
+
+def _last_line(item: Entry | CleanRun) -> int | None:
+    """The source line of an entry, or of a clean run's last line."""
+    return item.last_line if isinstance(item, CleanRun) else item.location.line
 
 
 def _shift(line: int | None, delta: int) -> int | None:
@@ -480,14 +498,6 @@ def _moved(item: Issue, line: int | None) -> Issue:
     if line == item.location.line:
         return item
     return replace(item, location=item.location.with_(line=line))
-
-
-def _field_at(location: Location, record: Any, name: str | None) -> Location:
-    """The record's location narrowed to a field, by its element name (as the engine does)."""
-    if name is None:
-        return location
-    info = type(record).model_fields.get(name)
-    return location.with_(field=(info.alias if info and info.alias else name))
 
 
 # -- merging (parent) ------------------------------------------------------------------------
@@ -518,14 +528,11 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
                 amounts.count += res.amounts.count
                 amounts.fields.update(res.amounts.fields)
             if refs is not None:
-                for index, src, values in res.rows:
-                    glob = index + offset
-                    path = res.row_path if spec0.fmt != "xml" else f"{indexed}{glob}]"
-                    refs.add_values(glob, src, path, values)
+                add_kept(refs, res.refs, offset, indexed)
             offset += res.lines
             lines += res.lines
-            sums[0] += res.sums[0]
-            sums[1] += res.sums[1]
+            for n, amount in enumerate(res.sums):
+                sums[n] += amount
         if spec0.fmt == "ei":
             counted = _ei_trailer_counts(spec0, kind, results, issues)
             if counted is None or not _ei_cuts_in_order(specs):

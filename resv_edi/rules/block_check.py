@@ -11,7 +11,7 @@ doubtful, so the answer is the exact path's by construction.
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from functools import cache
 from typing import IO, BinaryIO, ClassVar, NamedTuple, cast
 
@@ -21,7 +21,7 @@ from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.model.messages import DECLARATIE, KINDS, Entry, MessageKind
 from resv_edi.rules.blocks import CleanRun, Columns, RuleMemo, lines_clean
 from resv_edi.rules.engine import RuleEngine
-from resv_edi.source import read_guarded
+from resv_edi.source import Source, read_guarded
 
 
 class Checked(NamedTuple):
@@ -33,7 +33,11 @@ class Checked(NamedTuple):
 
 
 class BlockCheck:
-    """Issues of the message at ``path`` (iterate once); ``lines`` counts its lines."""
+    """Issues of the message at ``path`` (iterate once); ``lines`` counts its lines.
+
+    ``stream``: read that instead of the file at ``path`` (a part of the file with its head
+    replayed, :mod:`resv_edi.batch.split`); ``engine``: makes the rule engine for the
+    message kind found (default :class:`~resv_edi.rules.engine.RuleEngine`)."""
 
     def __init__(
         self,
@@ -42,13 +46,17 @@ class BlockCheck:
         limits: Limits = DEFAULT_LIMITS,
         *,
         name: str | None = None,
+        stream: BinaryIO | None = None,
+        engine: Callable[[MessageKind], RuleEngine] | None = None,
     ) -> None:
         self.path = os.fspath(path)
         self.name = name or self.path  # the file named in issues
+        self.source: Source = self.path if stream is None else stream  # what is read
         self.kind = kind
         self.limits = limits
         self.lines = 0
         self._engine: RuleEngine | None = None
+        self._new_engine = engine or RuleEngine
         self._memo = RuleMemo()
 
     def __iter__(self) -> Iterator[Issue]:
@@ -62,7 +70,7 @@ class BlockCheck:
         message's cross-line issues as ``Checked(None, [...], final=True)``. Iterate once;
         stopping early is allowed (the engine is closed)."""
         waiting: list[Entry | Issue] = []  # items before the first entry names the kind
-        items = read_guarded(self.path, self.name, self.limits, self._body)
+        items = read_guarded(self.source, self.name, self.limits, self._body)
         try:
             for item in items:
                 engine = self._engine
@@ -109,7 +117,7 @@ class BlockCheck:
         return self.message_kind.root
 
     def _start(self, detected: MessageKind) -> RuleEngine:
-        self._engine = RuleEngine(self.kind or detected)
+        self._engine = self._new_engine(self.kind or detected)
         return self._engine
 
     def _body(self, fh: IO[bytes], name: str) -> Iterator[Entry | Issue | CleanRun]:

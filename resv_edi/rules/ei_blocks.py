@@ -108,7 +108,7 @@ class EiCheck(BlockCheck):
         # the exact reader opens the file itself (it reads the header first), as in ``read``
         index = 0
         items = read_ei_blocks(
-            self.path, self.kind, file=name, limits=self.limits, blocks=self._blocks
+            self.source, self.kind, file=name, limits=self.limits, blocks=self._blocks
         )
         for item in items:
             if isinstance(item, FrameRun):

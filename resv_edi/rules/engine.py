@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import NamedTuple
 
 from resv_edi.errors import Issue, Location, Severity
 from resv_edi.model.declaratie import Header, Prestatie
@@ -48,18 +49,39 @@ for _code in ("R030", "R031", "R032"):
     message_rule(_code, kind=RETOUR.name)
 
 
+class Counted(NamedTuple):
+    """What the totals rules are answered from (:attr:`RuleEngine.counted`)."""
+
+    lines: int
+    sums: list[int]  # declaratie: amount; retour: submitted, granted (signed cents)
+    amounts: Skipped  # lines whose amount could not be read
+    totals: Entry | None  # the totals entry with its checked record
+
+
 class RuleEngine:
     """Checks one message. Feed it the reader's items with :meth:`check`, then call
-    :meth:`finish`; or let :meth:`run` do both over a whole stream."""
+    :meth:`finish`; or let :meth:`run` do both over a whole stream. ``index`` collects the
+    lines' references instead of a new :class:`PartitionedIndex` (a part of a message checked
+    alone, :mod:`resv_edi.batch.split`)."""
 
-    def __init__(self, kind: MessageKind = DECLARATIE, *, temp_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: MessageKind = DECLARATIE,
+        *,
+        temp_dir: str | None = None,
+        index: PartitionedIndex | None = None,
+    ) -> None:
         self.kind = kind
         self._rules = {
             part: [(spec.code, spec.func) for spec in record_rules(kind.name, part)]
             for part in ("header", "line", "totals")
         }
         self._ctx = MessageContext()
-        self._refs = PartitionedIndex(temp_dir) if kind is DECLARATIE else None
+        self._refs = (
+            (index if index is not None else PartitionedIndex(temp_dir))
+            if kind is DECLARATIE
+            else None
+        )
         self.lines = 0
         self._unbound = 0
         self._sums = [0, 0]  # declaratie: amount; retour: submitted, granted (signed cents)
@@ -154,6 +176,11 @@ class RuleEngine:
     def context(self) -> MessageContext:
         """What the record rules know of the message (its header)."""
         return self._ctx
+
+    @property
+    def counted(self) -> Counted:
+        """The lines, sums and totals counted so far (the totals rules' input)."""
+        return Counted(self.lines, list(self._sums), self._amounts, self._totals)
 
     @property
     def plain(self) -> bool:
