@@ -10,6 +10,7 @@ lines of the earlier chunks (:func:`add_kept`), in the order the one-piece run a
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterator
 from typing import Any, overload
 
@@ -65,6 +66,17 @@ class ChunkRefs(PartitionedIndex):
 
     def region_conflicts(self) -> Iterator[Any]:
         return iter(())
+
+
+def packed(kept: list[Kept]) -> bytes:
+    """``kept`` as bytes to send to the parent (``marshal``: a few times faster than pickle
+    for these lists of texts and numbers)."""
+    return marshal.dumps([(tuple(a) if isinstance(a, RefBlock) else a, f) for a, f in kept])
+
+
+def unpacked(data: bytes) -> list[Kept]:
+    """The ``kept`` list of :func:`packed` (a block comes back as a tuple, rows as a list)."""
+    return [(a if isinstance(a, list) else RefBlock(*a), f) for a, f in marshal.loads(data)]
 
 
 def add_kept(index: PartitionedIndex, kept: list[Kept], offset: int, indexed: str) -> None:

@@ -34,12 +34,11 @@ import mmap
 import os
 import re
 import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
-from resv_edi.batch.chunk_refs import ChunkRefs, Kept, add_kept
+from resv_edi.batch.chunk_refs import ChunkRefs, add_kept, packed, unpacked
 from resv_edi.errors import Issue, Severity
 from resv_edi.formats.ei.resv import trailer_count_issues
 from resv_edi.formats.registry import get_format
@@ -111,7 +110,7 @@ class ChunkResult:
     issues: list[Issue] = field(default_factory=list)
     lines: int = 0
     sums: list[int] = field(default_factory=lambda: [0, 0])
-    refs: list[Kept] = field(default_factory=list)  # what the lines give the reference index
+    refs: bytes = b""  # what the lines give the reference index (chunk_refs.packed)
     totals: Entry | None = None
     seconds: float = 0.0
     records: dict[str, int] = field(default_factory=dict)  # EI: records per type in the range
@@ -360,7 +359,7 @@ class _Chunk:
         if amounts.first is not None:
             amounts.first = amounts.first.with_(line=_shift(amounts.first.line, self.delta))
         result.amounts = amounts
-        result.refs = self.refs.kept
+        result.refs = packed(self.refs.kept)
         if self.spec.last and counted.totals is not None:
             totals = counted.totals
             line = _shift(totals.location.line, self.delta)
@@ -528,7 +527,7 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
                 amounts.count += res.amounts.count
                 amounts.fields.update(res.amounts.fields)
             if refs is not None:
-                add_kept(refs, res.refs, offset, indexed)
+                add_kept(refs, unpacked(res.refs), offset, indexed)
             offset += res.lines
             lines += res.lines
             for n, amount in enumerate(res.sums):
@@ -599,25 +598,28 @@ def _ei_cuts_in_order(specs: list[ChunkSpec]) -> bool:
     return True
 
 
-_LINE_START = re.compile(rb"^(..)", re.MULTILINE)
-
-
 def _record_types(path: str, start: int, end: int) -> dict[str, int]:
-    """How many records of each type start in ``[start, end)`` (which starts a line)."""
-    counts: Counter[bytes] = Counter()
-    carry = b""
+    """How many records of each type of the file's layout start in ``[start, end)`` (which
+    starts a line): a type's count is how often a newline is followed by it."""
     with open(path, "rb") as fh:
+        layout = detect_layout(fh.readline())
+        types = [t.encode("latin-1") for t in layout.records] if layout is not None else []
+        counts = dict.fromkeys(types, 0)
         fh.seek(start)
-        left = end - start
+        first = fh.read(2)
+        if first in counts:
+            counts[first] += 1
+        fh.seek(start)
+        left, carry = end - start, b""
         while left > 0:
             chunk = fh.read(min(_SCAN, left))
             if not chunk:
                 break
             left -= len(chunk)
             block = carry + chunk
-            cut = len(block) if left <= 0 else block.rfind(b"\n") + 1
-            counts.update(_LINE_START.findall(block, 0, cut))
-            carry = block[cut:]
+            for rtype in types:
+                counts[rtype] += block.count(b"\n" + rtype)
+            carry = block[-2:]  # a newline and a type cut by the read are found next time
     return {k.decode("latin-1"): v for k, v in counts.items()}
 
 
