@@ -34,7 +34,7 @@ import mmap
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
@@ -57,9 +57,12 @@ from resv_edi.vektis.reader import detail_number, detail_number_in_order
 
 #: formats that can be cut; a JSON document cannot (one object)
 SPLIT_FORMATS = ("ndjson", "ei", "xml")
-#: files smaller than this are never cut automatically
 #: no chunk is made smaller than this
 MIN_CHUNK = 256 * 1024
+#: files of a format smaller than this (bytes) are read in one piece: below it the pool's
+#: start and the serial merge cost more than the second core saves (measured on two cores,
+#: ``benchmarks/bench_split.py``; docs/performance.md)
+SPLIT_FROM = {"ndjson": 0, "ei": 0, "xml": 0}
 
 _XML_LINE_START = re.compile(rb"<Prestatie[\s/>]")
 _XML_LINES_END = b"</Prestaties"
@@ -120,8 +123,12 @@ class ChunkResult:
 # -- planning (parent) -----------------------------------------------------------------------
 
 
-def plan_chunks(path: str, fmt: str, chunks: int, limits: Limits) -> list[ChunkSpec] | None:
-    """The chunks of ``path``, or ``None`` when it is better read in one piece."""
+def plan_chunks(
+    path: str, fmt: str, chunks: int, limits: Limits, *, near: Sequence[int] | None = None
+) -> list[ChunkSpec] | None:
+    """The chunks of ``path``, or ``None`` when it is better read in one piece. ``near``: the
+    byte offsets to cut at (each at the first line start from there; default: ``chunks``
+    parts of equal size)."""
     if chunks < 2 or limits.max_records:
         return None
     try:
@@ -130,7 +137,7 @@ def plan_chunks(path: str, fmt: str, chunks: int, limits: Limits) -> list[ChunkS
             fmt = sniff(path)
     except Exception:  # unreadable or unknown: the single-file path reports it
         return None
-    if fmt not in SPLIT_FORMATS or size < 2 * MIN_CHUNK:
+    if fmt not in SPLIT_FORMATS or size < max(2 * MIN_CHUNK, SPLIT_FROM[fmt]):
         return None
     if limits.max_file_size and size > limits.max_file_size:
         return None
@@ -144,8 +151,9 @@ def plan_chunks(path: str, fmt: str, chunks: int, limits: Limits) -> list[ChunkS
         if kind is None:
             return None
         bounds = [0]
-        for i in range(1, chunks):
-            pos = finder(max(i * size // chunks, head + 1, bounds[-1] + 1))
+        wanted = near if near is not None else [i * size // chunks for i in range(1, chunks)]
+        for at in wanted:
+            pos = finder(max(at, head + 1, bounds[-1] + 1))
             if pos is None or pos >= tail:
                 break
             if pos > bounds[-1]:

@@ -1,0 +1,153 @@
+"""The split through the block checks: a file cut at any line, with faulty lines on either side
+of a cut, merges into exactly what ``check_file`` gives (codes, places, texts, order)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from record_mutations import MUTATIONS as SHARED_MUTATIONS
+from record_mutations import Mutation, changed, mutated
+
+from resv_edi.api import check_file
+from resv_edi.batch import split, validate_batch
+from resv_edi.limits import DEFAULT_LIMITS
+
+FORMATS = ["ndjson", "xml", "ei"]
+
+MUTATIONS: dict[str, Mutation] = {
+    **SHARED_MUTATIONS,
+    "credit_unnamed": changed(debet_credit="C", vorig_referentienummer=None),
+    "region_other": changed(werkgebied="W009"),
+    "before_the_period": changed(begindatum=date(2026, 12, 1), einddatum=date(2026, 12, 31)),
+}
+
+#: mutations that leave the line valid (doubtful for a screen, clean for the rules)
+VALID = {"escaped_text", "no_vat_no_note"}
+
+#: line (record number) -> mutation: faults next to each other, so cuts fall between them,
+#: beside them and inside doubtful runs
+FAULTS = {
+    2: "code_unknown",
+    3: "bsn_in_text",
+    9: "duplicate_reference",
+    10: "end_before_begin",
+    14: "credit_unnamed",
+    15: "insurer_other",
+    16: "region_other",
+    21: "no_vat_no_note",
+    22: "escaped_text",
+    23: "before_the_period",
+}
+
+#: where a line record starts, per format (a cut is made at the first one from an offset)
+_LINE_STARTS = {
+    "ndjson": re.compile(rb"^\{\"Prestatie\"", re.MULTILINE),
+    "xml": re.compile(rb"<Prestatie[\s/>]"),
+    "ei": re.compile(rb"^04", re.MULTILINE),
+}
+
+
+@pytest.fixture(autouse=True)
+def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_CHUNK", 1)
+    monkeypatch.setattr(split, "SPLIT_FROM", dict.fromkeys(split.SPLIT_FORMATS, 0))
+
+
+def merged_at(path: Path, near: list[int]) -> tuple[dict | None, list[split.ChunkResult]]:
+    specs = split.plan_chunks(str(path), "auto", len(near) + 1, DEFAULT_LIMITS, near=near)
+    assert specs is not None and len(specs) == len(near) + 1
+    assert [s.start for s in specs[1:]] == near  # cut exactly at those line starts
+    results = [split.validate_chunk(s) for s in specs]
+    report = split.merge(specs, results)
+    return (report.as_dict() if report else None), results
+
+
+def line_starts(path: Path, fmt: str) -> list[int]:
+    return [m.start() for m in _LINE_STARTS[fmt].finditer(path.read_bytes())][1:]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_faults_cut_at_every_line(tmp_path: Path, fmt: str) -> None:
+    """Two chunks, the cut before every line in turn; then three, with a one-line middle
+    chunk: duplicates, credits and region conflicts across a cut, faulty lines at its sides."""
+    path = mutated(tmp_path, fmt, FAULTS, MUTATIONS, n=30)
+    expected = check_file(str(path)).as_dict()
+    codes = {i["code"] for i in expected["issues"]}
+    assert {"R003", "R004", "R037", "R016"} <= codes
+    starts = line_starts(path, fmt)
+    assert len(starts) >= 29
+    for number, cut in enumerate(starts):
+        merged, results = merged_at(path, [cut])
+        assert all(r.fallback is None for r in results), (cut, [r.fallback for r in results])
+        assert merged == expected, f"cut before line {number + 2}"
+    for first, second in itertools.pairwise(starts):
+        merged, _ = merged_at(path, [first, second])
+        assert merged == expected, f"one-line chunk at {first}"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("mutation", sorted(MUTATIONS))
+def test_each_mutation_in_every_chunk(tmp_path: Path, fmt: str, mutation: str) -> None:
+    """One kind of fault on lines in every chunk (and beside the cuts): the merged report
+    equals the one-piece report, with no chunk falling back."""
+    path = mutated(tmp_path, fmt, dict.fromkeys((3, 11, 12, 25, 38), mutation), MUTATIONS, n=40)
+    expected = check_file(str(path)).as_dict()
+    assert bool(expected["issues"]) is (mutation not in VALID), mutation
+    starts = line_starts(path, fmt)
+    for cuts in ([starts[9]], [starts[10], starts[22]], starts[5:36:6]):
+        merged, results = merged_at(path, cuts)
+        assert all(r.fallback is None for r in results), [r.fallback for r in results]
+        assert merged == expected, (mutation, cuts)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_clean_runs_through_the_pool(tmp_path: Path, fmt: str) -> None:
+    """A long file whose chunks hold clean runs (columns) and doubtful ones: through the
+    pool (references sent back as bytes) the result equals ``check_file``."""
+    path = mutated(tmp_path, fmt, {k: "duplicate_reference" for k in (7, 1500, 2900)},
+                   MUTATIONS, n=3000)  # fmt: skip
+    expected = check_file(str(path)).as_dict()
+    batch, summary = validate_batch([str(path)], jobs=2, split=3)
+    assert batch[0].report == expected
+    assert summary.exit_code == 1
+    specs = split.plan_chunks(str(path), "auto", 3, DEFAULT_LIMITS)
+    assert specs is not None
+    results = [split.validate_chunk(s) for s in specs]
+    assert all(r.fallback is None and r.refs for r in results)
+    assert sum(r.lines for r in results) == 3000
+
+
+def test_small_files_are_read_in_one_piece(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below a format's measured threshold a file is not cut (the split would be slower)."""
+    path = mutated(tmp_path, "ndjson", {}, MUTATIONS, n=200)
+    assert split.plan_chunks(str(path), "auto", 2, DEFAULT_LIMITS) is not None
+    size = path.stat().st_size
+    monkeypatch.setattr(split, "SPLIT_FROM", {**split.SPLIT_FROM, "ndjson": size + 1})
+    assert split.plan_chunks(str(path), "auto", 2, DEFAULT_LIMITS) is None
+    monkeypatch.setattr(split, "SPLIT_FROM", {**split.SPLIT_FROM, "ndjson": size})
+    assert split.plan_chunks(str(path), "auto", 2, DEFAULT_LIMITS) is not None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_refused_header_falls_back(tmp_path: Path, fmt: str) -> None:
+    """A header that is not accepted whole: the chunks cannot judge their lines alone, so the
+    file is validated in one piece (same report)."""
+    path = mutated(tmp_path, fmt, {5: "code_unknown"}, MUTATIONS, n=40)
+    data = path.read_bytes()
+    broken = {
+        "ndjson": (b'"Dagtekening":"2028-01-15"', b'"Dagtekening":"2028-13-15"'),
+        "xml": (b"<Dagtekening>2028-01-15</Dagtekening>", b"<Dagtekening>2028-13-15</Dagtekening>"),
+        "ei": (b"20280115", b"20281315"),  # the first date of the file: the header's
+    }[fmt]
+    assert broken[0] in data
+    path.write_bytes(data.replace(*broken, 1))
+    expected = check_file(str(path)).as_dict()
+    assert {"R008"} < {i["code"] for i in expected["issues"]}
+    specs = split.plan_chunks(str(path), "auto", 3, DEFAULT_LIMITS)
+    assert specs is None or any(split.validate_chunk(s).fallback for s in specs)
+    batch, _ = validate_batch([str(path)], jobs=1, split=3)
+    assert batch[0].report == expected
