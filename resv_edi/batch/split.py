@@ -9,17 +9,25 @@ How a file is cut (in the parent, :func:`plan_chunks`):
 Every chunk but the first is read as a small message of its own: the file's real head (NDJSON
 and EI: the header line; XML: everything before the first ``<Prestatie``) is replayed before
 it, and every chunk but the last gets the file's real tail replayed after it (NDJSON: the
-totals line; XML: from ``</Prestaties>`` to the end). The normal reader parses that stream.
+totals line; XML: from ``</Prestaties>`` to the end). The format's block check
+(:func:`resv_edi.pipeline.checker_for`, as :func:`~resv_edi.pipeline.check_file` uses it)
+reads that stream: certainly clean runs of lines as columns, anything doubtful the exact way.
 Only what lies in the chunk's own byte range is kept: for NDJSON and EI by line number, for XML
-by position in the stream (after the header entry, up to the last line entry). Line numbers are
-shifted by ``first_line - 1 - newlines(prefix)`` so every issue carries its true line; the
-lines' index within the message (and the ``Prestatie[n]`` of an XPath) is shifted by the parent
-once the counts of the earlier chunks are known.
+by position in the stream (after the header entry, up to the last line or clean run). Line
+numbers are shifted by ``first_line - 1 - newlines(prefix)`` so every issue carries its true
+line; the lines' index within the message (and the ``Prestatie[n]`` of an XPath) is shifted by
+the parent once the counts of the earlier chunks are known.
 
-Record rules run in the chunk (with the header from the replayed head as their context).
-Rules across the message (R003 unique references, R004/R025 credits, R001/R002 totals and the
-retour twins) run in the parent on the compact data the chunks return (reference rows, signed
-sums, counts), through the same :class:`~resv_edi.rules.ref_partitions.PartitionedIndex`.
+Record rules run in the chunk, in its rule engine (with the header from the replayed head as
+their context). Rules across the message (R003 unique references, R004/R025/R035 credits, R037
+regions, R001/R002 totals and the retour twins) run in the parent on what the chunks' engines
+counted (lines, signed sums, the totals entry) and the reference rows and clean runs' reference
+columns they kept (:mod:`resv_edi.batch.chunk_refs`), added in line order to one
+:class:`~resv_edi.rules.ref_partitions.PartitionedIndex`, as the one-piece run adds them.
+
+Splitting pays only on a second idle core and past a size per format (:data:`SPLIT_FROM`,
+measured with ``benchmarks/bench_split.py``): the parent's merge (the reference index's final
+answer) and the pool's start are serial; smaller files are read in one piece.
 
 Anything structural (wrong order, unknown elements, broken XML, a fatal issue, a header or totals
 in the middle) makes the chunk ask for a *fallback*: the parent then validates the whole file in
@@ -62,13 +70,12 @@ MIN_CHUNK = 256 * 1024
 #: files of a format smaller than this (bytes) are read in one piece: below it the pool's
 #: start and the serial merge cost more than the second core saves (measured on two cores,
 #: ``benchmarks/bench_split.py``; docs/performance.md)
-SPLIT_FROM = {"ndjson": 0, "ei": 0, "xml": 0}
+SPLIT_FROM = {"ndjson": 24 << 20, "ei": 20 << 20, "xml": 12 << 20}
 
 _XML_LINE_START = re.compile(rb"<Prestatie[\s/>]")
 _XML_LINES_END = b"</Prestaties"
 _EI_LINE = b"\n04"  # a line record of the RESV EI layout starts with record type 04
 _SCAN = 8 * 1024 * 1024
-_LONE_CR = re.compile(rb"\r(?!\n)")
 
 #: issue codes that mean "structure": the chunk cannot judge them alone
 _TRIGGERS = frozenset({"J001", "J003", "E002", "E003", "E004", "E012", "E014"})
@@ -161,9 +168,10 @@ def plan_chunks(
         bounds.append(size)
         if len(bounds) < 3:
             return None
-        if _LONE_CR.search(mm):
+        counted = [_line_ends(mm, a, b) for a, b in itertools.pairwise(bounds)]
+        if any(lone for _, lone in counted):
             return None  # a CR alone ends a line for some readers: line numbers could differ
-        newlines = [_count_newlines(mm, a, b) for a, b in itertools.pairwise(bounds)]
+        newlines = [n for n, _ in counted]
         prefix = mm[:head]
         suffix = mm[tail:size] if fmt != "ei" else b""
     specs: list[ChunkSpec] = []
@@ -228,9 +236,17 @@ def _cuts(mm: mmap.mmap, fmt: str, size: int) -> tuple[int, int, Any] | None:
     return head, tail, ndjson_next
 
 
-def _count_newlines(mm: mmap.mmap, start: int, end: int) -> int:
-    """``\\n`` in ``[start, end)``, read in blocks."""
-    return sum(mm[pos : min(end, pos + _SCAN)].count(b"\n") for pos in range(start, end, _SCAN))
+def _line_ends(mm: mmap.mmap, start: int, end: int) -> tuple[int, bool]:
+    """The ``\\n`` in ``[start, end)`` and whether a ``\\r`` there is not followed by one,
+    read in blocks (counts in C: a regex over the file cost as much as the counting)."""
+    newlines = crs = pairs = 0
+    for pos in range(start, end, _SCAN):
+        block = mm[pos : min(end, pos + _SCAN + 1)]  # one byte more: a CR LF across blocks
+        body = block[:_SCAN]
+        newlines += body.count(b"\n")
+        crs += body.count(b"\r")
+        pairs += block.count(b"\r\n")  # each pair's CR lies in ``body``
+    return newlines, crs != pairs
 
 
 def _probe_kind(head: bytes, fmt: str) -> MessageKind | None:

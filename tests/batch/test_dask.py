@@ -51,6 +51,7 @@ def test_dask_chunks_equal_check_file(
     cluster: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(split, "MIN_CHUNK", 4096)
+    monkeypatch.setattr(split, "SPLIT_FROM", dict.fromkeys(split.SPLIT_FORMATS, 0))
     path = with_faults(write(tmp_path / "d.ndjson", 1500, "ndjson"), "ndjson")
     results, summary = validate_batch(
         [str(path)],

@@ -17,6 +17,7 @@ FORMATS = ["ndjson", "xml", "ei"]
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(split, "MIN_CHUNK", 4096)
+    monkeypatch.setattr(split, "SPLIT_FROM", dict.fromkeys(split.SPLIT_FORMATS, 0))
 
 
 def chunked(path: Path, chunks: int = 4) -> tuple[list[split.ChunkResult], dict | None]:

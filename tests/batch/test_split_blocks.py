@@ -151,3 +151,23 @@ def test_refused_header_falls_back(tmp_path: Path, fmt: str) -> None:
     assert specs is None or any(split.validate_chunk(s).fallback for s in specs)
     batch, _ = validate_batch([str(path)], jobs=1, split=3)
     assert batch[0].report == expected
+
+
+@pytest.mark.parametrize("scan", [5, 64, 8 * 1024 * 1024])
+def test_a_lone_carriage_return_keeps_the_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scan: int
+) -> None:
+    """CR LF line ends (EI) are cut, whatever the size of the blocks the planner counts in;
+    a CR alone anywhere (a line end for some readers) keeps the file in one piece."""
+    monkeypatch.setattr(split, "_SCAN", scan)
+    path = mutated(tmp_path, "ei", {}, MUTATIONS, n=60)
+    specs = split.plan_chunks(str(path), "auto", 3, DEFAULT_LIMITS)
+    assert specs is not None
+    data = path.read_bytes()
+    assert sum(s.lines for s in specs) == data.count(b"\n")
+    for at in (len(data) // 3, len(data) - 1):
+        lone = data[:at] + b"\r" + data[at + 1 :]
+        if data[at : at + 1] == b"\n":
+            lone = data[:at] + b"\r " + data[at + 1 :]
+        path.write_bytes(lone)
+        assert split.plan_chunks(str(path), "auto", 3, DEFAULT_LIMITS) is None, at
