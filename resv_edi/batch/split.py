@@ -47,6 +47,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
 from resv_edi.batch.chunk_refs import ChunkRefs, add_kept, packed, unpacked
+from resv_edi.batch.split_sizes import SPLIT_FROM
 from resv_edi.errors import Issue, Severity
 from resv_edi.formats.ei.resv import trailer_count_issues
 from resv_edi.formats.registry import get_format
@@ -67,10 +68,6 @@ from resv_edi.vektis.reader import detail_number, detail_number_in_order
 SPLIT_FORMATS = ("ndjson", "ei", "xml")
 #: no chunk is made smaller than this
 MIN_CHUNK = 256 * 1024
-#: files of a format smaller than this (bytes) are read in one piece: below it the pool's
-#: start and the serial merge cost more than the second core saves (measured on two cores,
-#: ``benchmarks/bench_split.py``; docs/performance.md)
-SPLIT_FROM = {"ndjson": 24 << 20, "ei": 20 << 20, "xml": 12 << 20}
 
 _XML_LINE_START = re.compile(rb"<Prestatie[\s/>]")
 _XML_LINES_END = b"</Prestaties"
@@ -552,6 +549,7 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
                 amounts.fields.update(res.amounts.fields)
             if refs is not None:
                 add_kept(refs, unpacked(res.refs), offset, indexed)
+                res.refs = b""  # in the index now (spilled past its bound)
             offset += res.lines
             lines += res.lines
             for n, amount in enumerate(res.sums):

@@ -17,6 +17,7 @@ from resv_edi.batch.payload import validation_payload
 from resv_edi.batch.plan import expand, file_size, is_batch_argument
 from resv_edi.batch.progress import BatchProgress, should_show
 from resv_edi.batch.results import FileResult
+from resv_edi.batch.split_sizes import split_sizes_text
 from resv_edi.cli.ledger_options import db_option, ledger_validator
 from resv_edi.cli.options import (
     exit_codes,
@@ -39,7 +40,10 @@ from resv_edi.terminal import json_bytes, printable
     type=click.IntRange(min=0),
     default=None,
     help="Validate each NDJSON, EI or XML file in N chunks in parallel (default 0: never). "
-    "Faster on idle cores; memory then grows with the number of lines.",
+    f"Faster on idle cores, for files of at least {split_sizes_text()}; smaller files stay "
+    "whole. Memory then grows with the number of lines. / "
+    "Valideer NDJSON-, EI- en XML-bestanden vanaf die grootte in N delen tegelijk (sneller "
+    "op vrije kernen); kleinere blijven heel.",
 )
 @db_option("--ledger", required=False)
 @lang_option()
