@@ -165,7 +165,7 @@ def plan_chunks(
         bounds.append(size)
         if len(bounds) < 3:
             return None
-        counted = [_line_ends(mm, a, b) for a, b in itertools.pairwise(bounds)]
+        counted = [_line_ends(fh, a, b) for a, b in itertools.pairwise(bounds)]
         if any(lone for _, lone in counted):
             return None  # a CR alone ends a line for some readers: line numbers could differ
         newlines = [n for n, _ in counted]
@@ -233,16 +233,23 @@ def _cuts(mm: mmap.mmap, fmt: str, size: int) -> tuple[int, int, Any] | None:
     return head, tail, ndjson_next
 
 
-def _line_ends(mm: mmap.mmap, start: int, end: int) -> tuple[int, bool]:
+def _line_ends(fh: BinaryIO, start: int, end: int) -> tuple[int, bool]:
     """The ``\\n`` in ``[start, end)`` and whether a ``\\r`` there is not followed by one,
-    read in blocks (counts in C: a regex over the file cost as much as the counting)."""
+    read in blocks (counts in C, no regex; read, not mapped: the file's pages do not stay in
+    this process's memory)."""
     newlines = crs = pairs = 0
-    for pos in range(start, end, _SCAN):
-        block = mm[pos : min(end, pos + _SCAN + 1)]  # one byte more: a CR LF across blocks
-        body = block[:_SCAN]
-        newlines += body.count(b"\n")
-        crs += body.count(b"\r")
-        pairs += block.count(b"\r\n")  # each pair's CR lies in ``body``
+    carry = b""
+    fh.seek(start)
+    left = end - start
+    while left > 0:
+        chunk = fh.read(min(_SCAN, left))
+        if not chunk:
+            break
+        left -= len(chunk)
+        newlines += chunk.count(b"\n")
+        crs += chunk.count(b"\r")
+        pairs += (carry + chunk).count(b"\r\n")  # a pair cut by the read counts once
+        carry = chunk[-1:]
     return newlines, crs != pairs
 
 
