@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from record_mutations import MUTATIONS as SHARED_MUTATIONS
 from record_mutations import Mutation, changed, mutated
 
@@ -171,3 +173,22 @@ def test_a_lone_carriage_return_keeps_the_file_whole(
             lone = data[:at] + b"\r " + data[at + 1 :]
         path.write_bytes(lone)
         assert split.plan_chunks(str(path), "auto", 3, DEFAULT_LIMITS) is None, at
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    faults=st.dictionaries(st.integers(1, 30), st.sampled_from(sorted(MUTATIONS)), max_size=6),
+    cuts=st.lists(st.integers(0, 28), min_size=1, max_size=3, unique=True),
+    fmt=st.sampled_from(FORMATS),
+)
+def test_random_faults_and_cuts(
+    tmp_path_factory: pytest.TempPathFactory, faults: dict[int, str], cuts: list[int], fmt: str
+) -> None:
+    """Any faults on any lines, cut anywhere into two to four chunks: the one-piece report."""
+    path = mutated(tmp_path_factory.mktemp("h"), fmt, faults, MUTATIONS, n=30)
+    starts = line_starts(path, fmt)
+    merged, results = merged_at(path, [starts[k] for k in sorted(cuts)])
+    assert all(r.fallback is None for r in results), [r.fallback for r in results]
+    assert merged == check_file(str(path)).as_dict()
