@@ -98,7 +98,7 @@ class ChunkSpec:
     start: int
     end: int
     first_line: int  # true line number of the byte at ``start``
-    lines: int  # newlines in [start, end)
+    lines: int  # newlines in [start, end) (0 for the last chunk: not counted)
     prefix: bytes | None  # the file's head, replayed before the chunk (None: chunk 0)
     suffix: bytes | None  # the file's tail, replayed after the chunk (None: last chunk)
     limits: Limits
@@ -165,10 +165,9 @@ def plan_chunks(
         bounds.append(size)
         if len(bounds) < 3:
             return None
-        counted = [_line_ends(fh, a, b) for a, b in itertools.pairwise(bounds)]
-        if any(lone for _, lone in counted):
-            return None  # a CR alone ends a line for some readers: line numbers could differ
-        newlines = [n for n, _ in counted]
+        # the last chunk's lines are not needed (it runs to the end); a lone CR is looked
+        # for by each chunk in its own range, as it reads it (:class:`_Spliced`)
+        newlines = [_newlines(fh, a, b) for a, b in itertools.pairwise(bounds[:-1])] + [0]
         prefix = mm[:head]
         suffix = mm[tail:size] if fmt != "ei" else b""
     specs: list[ChunkSpec] = []
@@ -233,24 +232,37 @@ def _cuts(mm: mmap.mmap, fmt: str, size: int) -> tuple[int, int, Any] | None:
     return head, tail, ndjson_next
 
 
-def _line_ends(fh: BinaryIO, start: int, end: int) -> tuple[int, bool]:
-    """The ``\\n`` in ``[start, end)`` and whether a ``\\r`` there is not followed by one,
-    read in blocks (counts in C, no regex; read, not mapped: the file's pages do not stay in
-    this process's memory)."""
-    newlines = crs = pairs = 0
-    carry = b""
+def _newlines(fh: BinaryIO, start: int, end: int) -> int:
+    """The ``\\n`` in ``[start, end)``, read in blocks (read, not mapped: the file's pages do
+    not stay in this process's memory)."""
     fh.seek(start)
-    left = end - start
-    while left > 0:
-        chunk = fh.read(min(_SCAN, left))
-        if not chunk:
-            break
+    count, left = 0, end - start
+    while left > 0 and (chunk := fh.read(min(_SCAN, left))):
         left -= len(chunk)
-        newlines += chunk.count(b"\n")
-        crs += chunk.count(b"\r")
-        pairs += (carry + chunk).count(b"\r\n")  # a pair cut by the read counts once
-        carry = chunk[-1:]
-    return newlines, crs != pairs
+        count += chunk.count(b"\n")
+    return count
+
+
+class _CarriageReturns:
+    """Counts the CRs and CR LF pairs of bytes given in order: a CR alone ends a line for some
+    readers, so a chunk holding one cannot trust its line numbers (it falls back)."""
+
+    def __init__(self) -> None:
+        self.crs = self.pairs = 0
+        self._last = b""
+
+    def add(self, data: bytes) -> None:
+        found = data.count(b"\r")
+        if found:
+            self.crs += found
+            self.pairs += data.count(b"\r\n")
+        if self._last == b"\r" and data[:1] == b"\n":
+            self.pairs += 1  # a pair cut between two reads
+        self._last = data[-1:]
+
+    @property
+    def lone(self) -> bool:
+        return self.crs != self.pairs
 
 
 def _probe_kind(head: bytes, fmt: str) -> MessageKind | None:
@@ -280,6 +292,8 @@ class _Spliced(io.RawIOBase):
         self._suffix = suffix
         self._size = len(prefix) + self._middle + len(suffix)
         self._pos = 0
+        self.returns = _CarriageReturns()  # of the middle, read once in order
+        self._counted = 0  # bytes of the middle counted so far
 
     def readable(self) -> bool:
         return True
@@ -295,6 +309,17 @@ class _Spliced(io.RawIOBase):
         self._pos = max(0, base + offset)
         return self._pos
 
+    def lone_cr(self) -> bool:
+        """Whether the middle holds a CR not followed by LF (what is left unread is read)."""
+        while self._counted < self._middle:
+            self._fh.seek(self._start + self._counted)
+            data = self._fh.read(min(_SCAN, self._middle - self._counted))
+            if not data:
+                break
+            self.returns.add(data)
+            self._counted += len(data)
+        return self.returns.lone
+
     def readinto(self, buffer: Any) -> int:
         pos, want = self._pos, len(buffer)
         head = len(self._prefix)
@@ -306,6 +331,9 @@ class _Spliced(io.RawIOBase):
             if not data:  # the file shrank: what is left of the chunk reads as nothing
                 self._middle = pos - head
                 return self.readinto(buffer)
+            if pos - head == self._counted:
+                self.returns.add(data)
+                self._counted += len(data)
         else:
             at = pos - head - self._middle
             data = self._suffix[at : at + want]
@@ -364,6 +392,8 @@ class _Chunk:
                     self._by_line(items)
             finally:
                 items.close()
+            if self.result.fallback is None and raw.lone_cr():
+                self.result.fallback = "a CR alone: line numbers could differ between readers"
         result = self.result
         if result.fallback is None:
             self._counts()

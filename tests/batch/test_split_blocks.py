@@ -159,20 +159,42 @@ def test_refused_header_falls_back(tmp_path: Path, fmt: str) -> None:
 def test_a_lone_carriage_return_keeps_the_file_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scan: int
 ) -> None:
-    """CR LF line ends (EI) are cut, whatever the size of the blocks the planner counts in;
-    a CR alone anywhere (a line end for some readers) keeps the file in one piece."""
+    """CR LF line ends (EI) are cut, whatever the size of the blocks counted at once; a CR
+    alone (a line end for some readers) in any chunk makes the file validated in one piece."""
     monkeypatch.setattr(split, "_SCAN", scan)
     path = mutated(tmp_path, "ei", {}, MUTATIONS, n=60)
     specs = split.plan_chunks(str(path), "auto", 3, DEFAULT_LIMITS)
     assert specs is not None
     data = path.read_bytes()
-    assert sum(s.lines for s in specs) == data.count(b"\n")
-    for at in (len(data) // 3, len(data) - 1):
+    assert sum(s.lines for s in specs) == data[: specs[-1].start].count(b"\n")
+    assert all(split.validate_chunk(s).fallback is None for s in specs)
+    for at in (data.index(b"\r\n04") + 10, len(data) // 2, len(data) - 1):
         lone = data[:at] + b"\r" + data[at + 1 :]
         if data[at : at + 1] == b"\n":
             lone = data[:at] + b"\r " + data[at + 1 :]
         path.write_bytes(lone)
-        assert split.plan_chunks(str(path), "auto", 3, DEFAULT_LIMITS) is None, at
+        specs = split.plan_chunks(str(path), "auto", 3, DEFAULT_LIMITS)
+        assert specs is not None
+        assert any(split.validate_chunk(s).fallback for s in specs), at
+        batch, _ = validate_batch([str(path)], jobs=1, split=3)
+        assert batch[0].report == check_file(str(path)).as_dict()
+
+
+def test_a_lone_carriage_return_the_reader_passes(tmp_path: Path) -> None:
+    """A CR alone where JSON allows white space: no reader issue, yet the chunk that holds it
+    falls back (a reader that ends lines at a CR would count other line numbers)."""
+    path = mutated(tmp_path, "ndjson", {}, MUTATIONS, n=60)
+    lines = path.read_bytes().split(b"\n")
+    lines[40] = lines[40].replace(b'{"Prestatie":{', b'{"Prestatie":\r{', 1)
+    path.write_bytes(b"\n".join(lines))
+    specs = split.plan_chunks(str(path), "auto", 3, DEFAULT_LIMITS)
+    assert specs is not None
+    fell = [split.validate_chunk(s).fallback for s in specs]
+    at = path.read_bytes().index(b"\r")
+    holds = [s.start <= at < s.end for s in specs]
+    assert [bool(reason and "CR alone" in reason) for reason in fell] == holds
+    batch, _ = validate_batch([str(path)], jobs=1, split=3)
+    assert batch[0].report == check_file(str(path)).as_dict()
 
 
 @settings(
