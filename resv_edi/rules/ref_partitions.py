@@ -168,7 +168,7 @@ class PartitionedIndex:
         self._flush_pending()
         if facts is not None:
             self._facts.add(facts)
-        hashes = array("d", map(float, map(hash, block.refs)))
+        hashes = array("d", _keys_of(block.refs))
         self._refs.held.extend(hashes)
         credited: list[float | None] = []
         if block.credits:
@@ -187,7 +187,7 @@ class PartitionedIndex:
         rows = self._pending
         if not rows:
             return
-        hashes = list(map(float, map(hash, map(itemgetter(3), rows))))
+        hashes = list(_keys_of(map(itemgetter(3), rows)))
         self._refs.held.extend(hashes)
         credited = [
             None if row[5] or row[4] is None else float(hash(row[4])) for row in rows
@@ -234,7 +234,7 @@ class PartitionedIndex:
         if self._kept is None:
             self._kept_path = folder + "/kept"
             self._kept = open(self._kept_path, "ab")  # noqa: SIM115  (closed by _close_files)
-        _dump(self._held, self._kept)
+        _dump([(kind, _pack(item)) for kind, item in self._held], self._kept)
         self._held = []
         if self._columns_file is None:
             self._columns_path = folder + "/columns"
@@ -310,42 +310,39 @@ class PartitionedIndex:
             self._refs.spill()
             self._credited.spill()
         parts = PARTITIONS if split else 1
-        sizes: list[int] = []
-        found: list[set[float]] | None = []  # each partition's, while they are few
+        asked = _Asked(self._folder)
         for number in range(parts):
-            needed = self._needed(number, split)
-            sizes.append(len(needed))
-            if found is not None:
-                found.append(needed)
-                if sum(sizes) > NEEDED:
-                    found = None
-        if not any(sizes) and not self._unnamed_credit:
+            asked.add(self._needed(number, split))
+        if not asked.count and not self._unnamed_credit:
             return answerer  # no reference used twice or credited, no credit naming none
-        asked: Iterator[set[float]]
-        if found is not None:  # one round
-            asked = iter([set().union(*found)])
+        if asked.count <= NEEDED:
+            rounds = [list(range(parts))]
         else:
-            rounds: list[list[int]] = [[]]
+            rounds = [[]]
             held = 0
-            for number, size in enumerate(sizes):
+            for number, size in enumerate(asked.sizes):
                 if held and held + size > NEEDED:
                     rounds.append([])
                     held = 0
                 rounds[-1].append(number)
                 held += size
             if len(rounds) > ROUNDS:
+                asked.close()
                 self._pass(answerer, None, None)
                 return answerer
-            asked = (
-                set().union(*(self._needed(number, split) for number in numbers))
-                for numbers in rounds
-            )
         unnamed = self._unnamed_credit  # the credits naming none: in the first rows' pass
-        for needed in asked:
-            unsettled = self._settle(needed) if needed else set()
-            if unsettled or unnamed:
+        unsettled: set[float] = set()  # of every round so far: their rows in one pass
+        for numbers in rounds:
+            needed = asked.union(numbers)
+            if needed:
+                unsettled |= self._settle(needed)
+            del needed
+            if len(unsettled) > NEEDED:  # (held, not asked again: memory stays flat)
                 self._pass(answerer, unsettled, unsettled, unnamed)
-                unnamed = False
+                unsettled, unnamed = set(), False
+        asked.close()
+        if unsettled or unnamed:
+            self._pass(answerer, unsettled, unsettled, unnamed)
         return answerer
 
     def _needed(self, number: int, split: bool) -> set[float]:
@@ -418,34 +415,39 @@ class PartitionedIndex:
         credits whose credited reference's hash is ``credited`` (every credit when ``None``)
         or, when ``unnamed``, that name no reference, filed by their credited reference."""
         facts = _Following(self._facts.blocks())
-        for kind, payload in self._records():
+        kept = zip(self._column_records(), self._records(), strict=True)
+        for (kind, columns), (_, item, packed) in kept:
             if kind == _ROWS:
-                rows = payload
-                if needed is not None:
-                    rows = [row for row in rows if float(hash(row[3])) in needed]
-                credits = [row for row in payload if not row[5]]
-                if credited is not None:
-                    credits = [row for row in credits if _asked(row[4], credited, unnamed)]
-                answerer.add(rows, credits)
+                lines = [at for at, c in enumerate(columns) if needed is None or c[1] in needed]
+                credits = [
+                    at
+                    for at, c in enumerate(columns)
+                    if not c[3] and (credited is None or _asked(c[2], credited, unnamed))
+                ]
+                if lines or credits:
+                    rows = _unpack(item) if packed else item
+                    answerer.add(list(map(rows.__getitem__, lines)), [rows[at] for at in credits])
                 continue
-            block = payload
+            first, size, keys, credits_at, credited_keys = columns[:5]
             if needed is None:
-                hits: list[int] = list(range(block[1]))
+                hits: list[int] = list(range(size))
             else:
-                hits = list(compress(range(block[1]), map(needed.__contains__, _keys_of(block[4]))))
-            credits_at = block[5]
+                hashes = array("d")
+                hashes.frombytes(keys)
+                hits = list(compress(range(size), map(needed.__contains__, hashes)))
             if credited is not None and credits_at:
                 credits_at = [
                     at
-                    for at, ref in zip(credits_at, block[6], strict=True)
-                    if _asked(ref, credited, unnamed)
+                    for at, of in zip(credits_at, credited_keys, strict=True)
+                    if _asked(of, credited, unnamed)
                 ]
             if not hits and not credits_at:
                 continue
+            block = _unpack(item) if packed else item
             offsets = sorted(set(hits).union(credits_at)) if credits_at else hits
-            fact = facts.at(block[0])
-            keys = None if fact is None else line_keys(fact[2], offsets)
-            rows = block_rows(block, offsets, keys)
+            fact = facts.at(first)
+            keys_of = None if fact is None else line_keys(fact[2], offsets)
+            rows = block_rows(block, offsets, keys_of)
             if not credits_at:
                 answerer.add(rows, [])
                 continue
@@ -455,13 +457,16 @@ class PartitionedIndex:
                 [row for k, row in zip(offsets, rows, strict=True) if k in credit],
             )
 
-    def _records(self) -> Iterator[tuple[int, Any]]:
-        """The kept records, in the order added."""
+    def _records(self) -> Iterator[tuple[int, Any, bool]]:
+        """The kept records, in the order added: each kind, its value or (spilled, ``True``)
+        its bytes (:func:`_pack`: unpacked only when a line of it is asked for)."""
         if self._kept_path is not None:
             self._close_files()
             with open(self._kept_path, "rb") as fh:
-                yield from _items(fh)
-        yield from self._held
+                for kind, packed in _items(fh):
+                    yield kind, packed, True
+        for kind, item in self._held:
+            yield kind, item, False
 
     def _column_records(self) -> Iterator[tuple[int, Any]]:
         """What settling asks of the kept records, in the order added."""
@@ -513,10 +518,51 @@ def _keys_of(refs: Iterable[str]) -> Iterator[float]:
     return map(float, map(hash, refs))
 
 
-def _asked(ref: str | None, credited: set[float], unnamed: bool) -> bool:
-    """A credit's row is asked for: it names a reference whose hash is ``credited``, or
-    none (when ``unnamed``)."""
-    return unnamed if ref is None else float(hash(ref)) in credited
+def _asked(of: float | None, credited: set[float], unnamed: bool) -> bool:
+    """A credit's row is asked for: the key of the reference it names is ``credited``, or
+    it names none (when ``unnamed``)."""
+    return unnamed if of is None else of in credited
+
+
+class _Asked:
+    """The keys asked for, by partition (:meth:`PartitionedIndex._needed`): held while they
+    are few (at most :data:`NEEDED`), else written as arrays to a file and read back a round
+    at a time, so the partitions are read and tested once however many the rounds."""
+
+    def __init__(self, folder: Callable[[], str]) -> None:
+        self._folder = folder
+        self.sizes: list[int] = []
+        self.count = 0
+        self._held: list[set[float]] = []
+        self._file: IO[bytes] | None = None
+
+    def add(self, keys: set[float]) -> None:
+        """The keys of the next partition."""
+        self.sizes.append(len(keys))
+        self.count += len(keys)
+        self._held.append(keys)
+        if self._file is None and self.count <= NEEDED:
+            return
+        if self._file is None:
+            self._file = open(self._folder() + "/asked", "w+b")  # noqa: SIM115 (close)
+        for held in self._held:
+            self._file.write(array("d", held).tobytes())
+        self._held = []
+
+    def union(self, numbers: list[int]) -> set[float]:
+        """The keys of the partitions ``numbers`` (ascending)."""
+        if self._file is None:
+            return set().union(*(self._held[number] for number in numbers))
+        found = array("d")
+        self._file.seek(8 * sum(self.sizes[: numbers[0]]))
+        found.frombytes(self._file.read(8 * sum(self.sizes[number] for number in numbers)))
+        return set(found)
+
+    def close(self) -> None:
+        self._held = []
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 class _Settler:
@@ -753,6 +799,19 @@ def _run(fh: IO[bytes], offset: int, chunks: int) -> Iterator[Any]:
         chunk = next(_records(fh))
         offset = fh.tell()
         yield from chunk
+
+
+def _pack(value: Any) -> bytes:
+    """``value`` as bytes (:func:`_unpack`), by :mod:`marshal` or, for a value that is not
+    marshal's own type, pickle."""
+    try:
+        return b"m" + marshal.dumps(value, 2)
+    except ValueError:
+        return b"p" + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(data: bytes) -> Any:
+    return marshal.loads(memoryview(data)[1:]) if data[:1] == b"m" else pickle.loads(data[1:])
 
 
 def _dump(value: Any, sink: IO[bytes]) -> None:
