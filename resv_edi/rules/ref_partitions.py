@@ -41,7 +41,7 @@ from itertools import compress, islice, repeat
 from operator import itemgetter, lt, not_
 from typing import IO, Any
 
-from resv_edi.rules.fact_log import FactBlock, FactLog, line_keys
+from resv_edi.rules.fact_log import MARSHAL, FactBlock, FactLog, line_keys
 from resv_edi.rules.ref_blocks import RefBlock, block_rows, plan_regions
 from resv_edi.rules.references import (
     CreditDifference,
@@ -394,12 +394,12 @@ class PartitionedIndex:
         settle = _Settler()
         facts = _Following(self._facts.blocks())
         asked = needed.__contains__
-        keys, numbers = array("d"), array("q")
+        keys, numbers = array("d"), array("i")
         where: tuple[array[float], array[int]] | None = (keys, numbers)
         for number, kind, payload in self._column_records(None):
             if where is not None and len(keys) > 4 * NEEDED:
                 where = None
-                keys, numbers = array("d"), array("q")
+                keys, numbers = array("d"), array("i")
             if kind == _ROWS:
                 for index, ref, of, debit, amount, key in payload:
                     if ref in needed:
@@ -864,7 +864,7 @@ def _pack(value: Any) -> bytes:
     """``value`` as bytes (:func:`_unpack`), by :mod:`marshal` or, for a value that is not
     marshal's own type, pickle."""
     try:
-        return b"m" + marshal.dumps(value, 2)
+        return b"m" + marshal.dumps(value, MARSHAL)
     except ValueError:
         return b"p" + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
@@ -878,7 +878,7 @@ def _dump(value: Any, sink: IO[bytes]) -> None:
     (fast for tuples of texts and numbers), by pickle when a value is not marshal's own
     type (a subclass of ``str``, say)."""
     try:
-        data, tag = marshal.dumps(value, 2), b"m"  # version 2: no references (faster here)
+        data, tag = marshal.dumps(value, MARSHAL), b"m"
     except ValueError:
         data, tag = pickle.dumps(value, pickle.HIGHEST_PROTOCOL), b"p"
     sink.write(len(data).to_bytes(8, "little") + tag)
