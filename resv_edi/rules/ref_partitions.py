@@ -15,13 +15,18 @@ file past :data:`HASHES`, with where each partition of their top bits begins); w
 asks of each kept record (the keys as bytes, the credits, the amounts) is kept beside it, in
 its own file. At the end the keys used twice (R003) and the credited keys that are also a
 line's reference (R004/R025/R035) are what a line must carry for an answer to name it. A pass
-over those columns settles a credit of the one earlier debit of its reference, not exceeding
-it, with the same compared values (equal hashes of them; the usual credit) without a row;
-the rows of the lines and credits of every other asked key are then rebuilt from the kept
-records (a key shared by two references only adds rows) and answered as rows always were:
+over those columns settles the keys one line carries and one credit credits: the credit of
+an earlier debit, not exceeding it, with the same compared values (equal hashes of them; the
+usual credit) needs no row. The rows of the lines and credits of every other asked key (keys
+used twice or credited twice are not settled at all) are then rebuilt from the kept records
+that hold them (settling notes each asked key's record; a spilled record is unpacked only
+then), in one pass after every round (a key shared by two references only adds rows) and
+answered as rows always were:
 grouped by reference and by credited reference, hash-partitioned into a spill file past the
-bound, each partition answered in memory. Past :data:`NEEDED` keys the passes are made in
-rounds of partitions; past :data:`ROUNDS` rounds every line is answered by rows. Memory stays
+bound, each partition answered in memory. Past :data:`NEEDED` keys the settling passes are
+made in rounds of partitions (as few as that bound allows; the asked keys read from the
+partitions once, held or written as arrays); past :data:`ROUNDS` rounds every line is
+answered by rows. Memory stays
 flat: at most :data:`BOUND` lines and :data:`HASHES` keys are held while adding,
 :data:`NEEDED` keys (and a line's values per key) and one partition while answering, and the
 answers are merged from sorted runs. R037 is answered while adding (lines arrive in line
@@ -303,14 +308,15 @@ class PartitionedIndex:
         yield from self._answerer.answered(kind)
 
     def _answer(self) -> _Answerer:
-        """The rows of every line an answer names, given to an :class:`_Answerer`. The hashes
-        of references used twice or credited are asked for in rounds of hash partitions (at
-        most :data:`NEEDED` hashes a round, one pass over the kept lines' columns each,
-        :meth:`_settle`): a credit of the one earlier debit of its reference, not exceeding it,
-        with the same compared values is settled there, without rows; the rows of the lines
-        and credits of every other asked hash (and, in the first, of the credits naming no
-        reference) are then rebuilt in a pass of rows (:meth:`_pass`) after the round. Past
-        :data:`ROUNDS` rounds every line is answered by rows in one pass."""
+        """The rows of every line an answer names, given to an :class:`_Answerer`. The keys
+        of references used twice or credited are asked for in rounds of hash partitions (about
+        :data:`NEEDED` keys a round, less than a partition more; one pass over the kept lines'
+        columns each, :meth:`_settle`): a key one line carries, a debit, and one later credit
+        credits, not exceeding it, with the same compared values, is settled there, without
+        rows. The rows of the lines and credits of every other asked key (and of the credits
+        naming no reference) are then rebuilt in one pass of rows (:meth:`_pass`) after the
+        rounds (after a round, when more than :data:`NEEDED` keys are left), from the records
+        that hold them. Past :data:`ROUNDS` rounds every line is answered by rows in one pass."""
         self._flush_pending()
         answerer = _Answerer(self._folder, self._text)
         split = self._refs.spilled or self._credited.spilled
@@ -381,12 +387,12 @@ class PartitionedIndex:
     def _settle(
         self, needed: set[float]
     ) -> tuple[set[float], tuple[array[float], array[int]] | None]:
-        """One pass over the kept lines' columns for the ``needed`` hashes (of references used
-        twice or credited): the hashes whose lines an answer may name. A hash is settled (no
-        answer names its lines) when one line carries it, a debit, and one later credit
-        credits it, not exceeding its amount, with the same compared values (equal hashes of
-        them, or equal texts); any other line or credit of it leaves it unsettled (the exact
-        answer follows from the rows). The order within a block does not matter (the line
+        """One pass over the kept lines' columns for the ``needed`` keys (each carried by one
+        line and credited by one credit, :meth:`_needed`): the keys whose lines an answer may
+        name. A key is settled (no answer names its lines) when its line is a debit and its
+        credit comes later, not exceeding its amount, with the same compared values (equal
+        hashes of them); else it is unsettled (the exact answer follows from the rows). The
+        order within a block does not matter (the line
         numbers are compared), so a block's lines are filed at once and its credits then
         matched. Memory: what is held per asked hash. Also where the asked keys are: each
         line's and credit's key and the number of its record (``None`` past ``4 * NEEDED``),
@@ -457,7 +463,9 @@ class PartitionedIndex:
         """One pass over the kept lines: the rows of the lines whose reference's hash is
         ``needed`` (every line's when ``None``) filed by their reference, and those of the
         credits whose credited reference's hash is ``credited`` (every credit when ``None``)
-        or, when ``unnamed``, that name no reference, filed by their credited reference."""
+        or, when ``unnamed``, that name no reference, filed by their credited reference;
+        over the kept records numbered ``records`` only, when known (then the compared values
+        too are read back by record, not all in order)."""
         if records is not None and unnamed:
             records = records | self._unnamed_in
         facts: Any = _Following(self._facts.blocks()) if records is None else self._facts
