@@ -183,7 +183,7 @@ class PartitionedIndex:
             if None in block.credited:
                 self._unnamed_credit = True
                 self._unnamed_in.add(len(self._kept_at))
-            credited = [None if ref is None else float(hash(ref)) for ref in block.credited]
+            credited = [None if ref is None else _key(ref) for ref in block.credited]
             self._credited.held.extend([of for of in credited if of is not None])
         self._held.append((_BLOCK, tuple(block)))
         columns = (block.first, n, hashes.tobytes(), block.credits, credited, block.amounts)
@@ -200,7 +200,7 @@ class PartitionedIndex:
         hashes = list(_keys_of(map(itemgetter(3), rows)))
         self._refs.held.extend(hashes)
         credited = [
-            None if row[5] or row[4] is None else float(hash(row[4])) for row in rows
+            None if row[5] or row[4] is None else _key(row[4]) for row in rows
         ]  # None: a debit, or a credit naming none
         if any(not row[5] and row[4] is None for row in rows):
             self._unnamed_credit = True
@@ -573,10 +573,18 @@ def _keys(fact: FactBlock | None, offsets: list[int]) -> Sequence[int | None]:
     return [None] * len(offsets) if fact is None else line_keys(fact[2], offsets)
 
 
+_hash = hash  # of a reference, for its key (a test makes keys collide through it)
+
+
 def _keys_of(refs: Iterable[str]) -> Iterator[float]:
     """The keys of references as the index files them: ``hash`` as a float (53 bits: a float
     sorts twice as fast as a 64-bit int; two references sharing a key only add rows)."""
-    return map(float, map(hash, refs))
+    return map(float, map(_hash, refs))
+
+
+def _key(ref: str) -> float:
+    """The key of one reference (:func:`_keys_of`)."""
+    return float(_hash(ref))
 
 
 def _asked(of: float | None, credited: set[float], unnamed: bool) -> bool:

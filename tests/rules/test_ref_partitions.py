@@ -443,3 +443,34 @@ def test_rows_sought_in_their_records(block: int, monkeypatch: pytest.MonkeyPatc
         kept = len(list(ours._records(None)))
     assert [p.row.reference for p in found[1]] == ["N1", "C33"]
     assert 0 < len(unpacked) <= 4 < kept  # D33's, C33's and N1's records (and one held)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=credited_lines(),
+    keys=st.sampled_from([1, 2, 3]),
+    bound=st.sampled_from([3, 50_000]),
+    needed=st.sampled_from([0, 1, 1_000_000]),
+)
+def test_colliding_keys_are_confirmed_by_rows(
+    lines: list[tuple[Any, ...]],
+    keys: int,
+    bound: int,
+    needed: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """References sharing a key (every reference's key one of ``keys``): a key carried by
+    two lines, or credited twice, is not settled, so the rows answer exactly, as the SQLite
+    index, in one round, in rounds, spilled or not."""
+    monkeypatch.setattr(partitions, "_hash", lambda ref: hash(ref) % keys)
+    for name, value in [("BOUND", bound), ("HASHES", 2), ("NEEDED", needed)]:
+        monkeypatch.setattr(partitions, name, value)
+    monkeypatch.setattr(partitions, "ROUNDS", 100)
+    monkeypatch.setattr(partitions, "PARTITIONS", 4)
+    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
+    with ReferenceIndex() as sql, PartitionedIndex() as ours:
+        _fill_mixed_sql(sql, lines, "consecutive")
+        _fill_mixed(ours, lines, "consecutive")
+        assert _shown(ours, blocked) == _shown(sql, blocked)
