@@ -64,16 +64,27 @@ def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> RawColumns 
     :func:`~resv_edi.rules.blocks.typed_columns` with ``decoded=True``; ``None`` when the
     bytes ``joined`` they were decoded from may hold something the decode hid: a key
     written twice (msgspec keeps the last) or a lone surrogate escape.
-    ``outer_keys``: keys written around the lines' objects."""
+    ``outer_keys``: keys written around the lines' objects.
+
+    Without a backslash in ``joined`` every colon in it is a written key's or a text's, so
+    ``colons == outer_keys + keys + written_null + dropped + text_colons``, where ``keys``
+    counts the values decoded other than null, ``written_null`` the keys written with null,
+    ``dropped`` the keys written twice (the earlier value lost) and ``text_colons`` the colons
+    in every text written (kept or dropped). The last three are never negative: when
+    ``colons == outer_keys + keys`` all three are 0, nothing was hidden and the texts need no
+    look. Only otherwise are the decoded texts' colons counted (:func:`_text_colons`): the
+    block is clean when they make up the difference (no key written twice nor with null,
+    which, a false alarm, the exact path settles)."""
     columns = transposed(lines)
-    n = len(lines)
-    keys, colons, distinct = _keys_and_colons(columns, n)
+    keys, distinct = _keys_and_distinct(columns, len(lines))
     if b"\\" not in joined:
-        # a colon is a key's or a text's (no escape is written): as many as the keys decoded
-        # and the colons of the texts decoded only when no key was dropped (written twice,
-        # or with null: a false alarm, settled the exact way)
         found = joined.count(b":")
-        return (columns, distinct) if found == outer_keys + keys + colons else None
+        expected = outer_keys + keys
+        if found == expected:
+            return columns, distinct
+        if found > expected and found == expected + _text_colons(columns, distinct):
+            return columns, distinct
+        return None
     # every key is followed by '":' (a colon after anything else, white space say, sends the
     # block to the search), so the count equals the keys decoded only when none was dropped
     quoted = joined.count(b'":')
@@ -118,30 +129,32 @@ def uncollected() -> Iterator[None]:
 _is_text = str.__instancecheck__
 
 
-def _keys_and_colons(
+def _keys_and_distinct(
     columns: dict[str, list[Any]], n: int
-) -> tuple[int, int, dict[str, list[Any]]]:
-    """The values other than null in the columns (of ``n`` lines), the colons in their
-    texts, and each column's distinct values (a column with one value found by comparing,
-    not hashing; the others by one ``set``, which also tells whether a column holds null
-    or a text with a colon, so most columns are looked at once)."""
-    keys = colons = 0
+) -> tuple[int, dict[str, list[Any]]]:
+    """The values other than null in the columns (of ``n`` lines) and each column's distinct
+    values: a column with one value is found by comparing (``==`` of lists stops at the
+    first other value), the others by one ``set``, which also tells whether the column holds
+    null at all (only then are its nulls counted)."""
+    keys = 0
     distinct: dict[str, list[Any]] = {}
     for attr, column in columns.items():
         first = column[0] if n else None
-        if n and column[-1] == first and column.count(first) == n:
+        if n and column[-1] == first and column == [first] * n:
             distinct[attr] = [first]
-            if first is not None:
-                keys += n
-                colons += n * first.count(":") if type(first) is str else 0
+            keys += n if first is not None else 0
             continue
         values = set(column)
         distinct[attr] = list(values)
         keys += n - column.count(None) if None in values else n
-        try:
-            texts = "".join(values)
-        except TypeError:  # null or whole numbers among them
-            texts = "".join(filter(_is_text, values))
-        if ":" in texts:  # count them line by line
-            colons += "".join(filter(_is_text, column)).count(":")
-    return keys, colons, distinct
+    return keys, distinct
+
+
+def _text_colons(columns: dict[str, list[Any]], distinct: dict[str, list[Any]]) -> int:
+    """The colons in the texts of the columns: each column's distinct texts are looked at
+    first (one join), and only a column where one holds a colon is counted line by line."""
+    colons = 0
+    for attr, values in distinct.items():
+        if ":" in "".join(filter(_is_text, values)):
+            colons += "".join(filter(_is_text, columns[attr])).count(":")
+    return colons

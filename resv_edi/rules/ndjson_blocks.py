@@ -33,6 +33,7 @@ DENSE = 256  # a doubtful run up to this long whose first half is not clean: not
 #: bytes read at once; a chunk of whole Prestatie lines is decoded and checked as one block
 CHUNK = 1 << 19
 _LINE_START = b'{"' + DECLARATIE.line_element.encode() + b'":'
+_NEXT_LINE_START = b"\n" + _LINE_START
 
 
 class NdjsonCheck(BlockCheck):
@@ -128,16 +129,21 @@ class NdjsonCheck(BlockCheck):
     def _clean_chunk(self, chunk: bytes, end: int, at: ReadState) -> CleanRun | None:
         """The counts of the whole lines ``chunk[:end]`` when they certainly hold no issue,
         else ``None``; decoded at once, not split into lines: each newline but the last
-        becomes a comma, and ``[...]`` then decodes only when each line holds one JSON value
-        (a blank or white space line leaves an empty element, two values on a line lack
-        their comma, a value over two lines gets a comma where JSON allows none, and a text
-        holds no raw newline); a line ``{...},{...}`` is one element too many."""
+        becomes a comma, and ``[...]`` then decodes into one element a line only when each
+        line holds one JSON value. Every line starts with ``{"Prestatie":`` (counted), so
+        each comma put in is one between the list's elements: inside a text its ``"``
+        would end the text before a ``P``, between an object's members or after a colon
+        a ``{`` is no key nor a scalar, and ``\\,`` is no escape; a line thus holds
+        whole elements only, at least one, and ``n`` elements in ``n`` lines is one a line
+        (a line ``{...},{...}`` is one element too many, two values on a line lack their
+        comma). Without the count, a line ending inside a text or before a key, continued
+        by the next line, and a line ``{...},{...}`` would pass as as many elements."""
         last = chunk.rfind(b"\n", 0, end - 1) + 1
         if not (chunk.startswith(_LINE_START) and chunk.startswith(_LINE_START, last)):
             return None  # the header's or the totals' chunk: not decoded in vain
         framed = b"".join((b"[", memoryview(chunk)[: end - 1], b"]"))  # one copy
         n = len(framed) - len(framed.replace(b"\n", b"")) + 1  # deleting is memchr-fast
-        if self._over_cap(at, n):
+        if self._over_cap(at, n) or framed.count(_NEXT_LINE_START) != n - 1:
             return None
         joined = framed.replace(b"\n", b",")
         try:
