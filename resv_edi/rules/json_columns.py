@@ -15,18 +15,37 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import Any
+from types import NoneType, UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import msgspec
 from msgspec.structs import astuple
 
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.messages import DECLARATIE
+from resv_edi.rules.blocks import column_screens
 
 _ATTRS = tuple(Prestatie.model_fields)
+
+
+def _scalar_type(annotation: Any) -> Any:
+    """The struct field's type for a model field: ``Literal[...] | None`` for a field of
+    text codes (its own codes: msgspec then gives every line the same object for a code,
+    so fewer objects and comparisons by identity; another value fails the decode, and the
+    block goes the exact way), else any text, whole number or null. The values are
+    validated by the model's field type either way."""
+    args = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ()
+    if len(args) == 2 and NoneType in args:
+        annotation = args[0] if args[1] is NoneType else args[1]
+    codes = get_args(annotation) if get_origin(annotation) is Literal else ()
+    if codes and all(type(code) is str for code in codes):
+        return Literal[codes] | None
+    return str | int | None
+
+
 LineStruct = msgspec.defstruct(
     "LineStruct",
-    [(attr, str | int | None, None) for attr in _ATTRS],
+    [(a, _scalar_type(f.annotation), None) for a, f in Prestatie.model_fields.items()],
     rename={a: f.alias or a for a, f in Prestatie.model_fields.items()},
     forbid_unknown_fields=True,
     gc=False,  # scalars only: no cycles, and no collector passes while a block decodes
@@ -60,7 +79,8 @@ RawColumns = tuple[dict[str, list[Any]], dict[str, list[Any]]]
 
 def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> RawColumns | None:
     """The columns (attribute -> values, ``None`` where a line lacks the field) of decoded
-    ``lines``, and each column's distinct values (in no particular order), for
+    ``lines``, and the distinct values (in no particular order) of each column without a
+    column screen (:func:`_keys_and_distinct`), for
     :func:`~resv_edi.rules.blocks.typed_columns` with ``decoded=True``; ``None`` when the
     bytes ``joined`` they were decoded from may hold something the decode hid: a key
     written twice (msgspec keeps the last) or a lone surrogate escape.
@@ -135,10 +155,17 @@ def _keys_and_distinct(
     """The values other than null in the columns (of ``n`` lines) and each column's distinct
     values: a column with one value is found by comparing (``==`` of lists stops at the
     first other value), the others by one ``set``, which also tells whether the column holds
-    null at all (only then are its nulls counted)."""
+    null at all (only then are its nulls counted). A column with a screen
+    (:func:`~resv_edi.rules.blocks.column_screens`: whole numbers, taken as they are when
+    the screen passes) only has its nulls counted: ``typed_columns`` finds its distinct
+    values itself should the screen fail."""
     keys = 0
     distinct: dict[str, list[Any]] = {}
+    screened = column_screens()
     for attr, column in columns.items():
+        if attr in screened:
+            keys += n - column.count(None)
+            continue
         first = column[0] if n else None
         if n and column[-1] == first and column == [first] * n:
             distinct[attr] = [first]

@@ -51,13 +51,13 @@ def test_hidden_never_clean(lines: list[list[tuple[str, Any, bool]]], surrogate:
     plain = not any(v is None or esc for m in lines for _, v, esc in m)
     if plain and not twice and b"\\" not in joined:
         assert found is not None  # colons in texts, as many as written: clean
-    if found is not None:  # the columns are the lines' values, the distinct ones each column's
+    if found is not None:  # the columns are the lines' values, the distinct ones a column's
         columns, distinct = found
         for n, members in enumerate(lines):
             given_values = {json_columns._ATTRS[ALIASES.index(k)]: v for k, v, _ in members}
             for attr, column in columns.items():
                 assert column[n] == given_values.get(attr)
-        assert all(set(distinct[a]) == set(c) for a, c in columns.items())
+        assert all(set(d) == set(columns[a]) for a, d in distinct.items())
 
 
 def test_texts_looked_at_only_when_counts_differ(monkeypatch: Any) -> None:
