@@ -158,16 +158,19 @@ def _keys_and_distinct(
     null at all (only then are its nulls counted). A column with a screen
     (:func:`~resv_edi.rules.blocks.column_screens`: whole numbers, taken as they are when
     the screen passes) only has its nulls counted: ``typed_columns`` finds its distinct
-    values itself should the screen fail."""
+    values itself should the screen fail. A column with one value becomes a list of that
+    one object (``columns`` is changed in place): the lines' equal copies are freed with
+    the structs, and later passes over the column compare by identity."""
     keys = 0
     distinct: dict[str, list[Any]] = {}
     screened = column_screens()
-    for attr, column in columns.items():
+    for attr, column in list(columns.items()):
         if attr in screened:
             keys += n - column.count(None)
             continue
         first = column[0] if n else None
-        if n and column[-1] == first and column == [first] * n:
+        if n and column[-1] == first and column == (same := [first] * n):
+            columns[attr] = same
             distinct[attr] = [first]
             keys += n if first is not None else 0
             continue

@@ -153,7 +153,9 @@ class NdjsonCheck(BlockCheck):
             return None
         if len(wrapped) != n:
             return None  # not one {"Prestatie": {...}} a line, with values the block can judge
-        return self._run(raw_columns(list(map(unwrap, wrapped)), joined, n), at, n)
+        raw = raw_columns(list(map(unwrap, wrapped)), joined, n)
+        del wrapped  # the structs and their copies of one-value columns: freed before the checks
+        return self._run(raw, at, n)
 
     def _clean(self, lines: list[bytes], at: ReadState) -> CleanRun | None:
         """The counts of ``lines`` when they certainly hold no issue, else ``None``."""
@@ -164,6 +166,7 @@ class NdjsonCheck(BlockCheck):
         if wrapped is None or len(wrapped) != len(lines):
             return None  # not one {"Prestatie": {...}} a line, with values the block can judge
         raw = raw_columns(list(map(unwrap, wrapped)), joined, len(wrapped))
+        del wrapped
         return self._run(raw, at, len(lines))
 
     def _over_cap(self, at: ReadState, n: int) -> bool:
