@@ -15,18 +15,37 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import Any
+from types import NoneType, UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import msgspec
 from msgspec.structs import astuple
 
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.messages import DECLARATIE
+from resv_edi.rules.blocks import column_screens
 
 _ATTRS = tuple(Prestatie.model_fields)
+
+
+def _scalar_type(annotation: Any) -> Any:
+    """The struct field's type for a model field: ``Literal[...] | None`` for a field of
+    text codes (its own codes: msgspec then gives every line the same object for a code,
+    so fewer objects and comparisons by identity; another value fails the decode, and the
+    block goes the exact way), else any text, whole number or null. The values are
+    validated by the model's field type either way."""
+    args = get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ()
+    if len(args) == 2 and NoneType in args:
+        annotation = args[0] if args[1] is NoneType else args[1]
+    codes = get_args(annotation) if get_origin(annotation) is Literal else ()
+    if codes and all(type(code) is str for code in codes):
+        return Literal[codes] | None
+    return str | int | None
+
+
 LineStruct = msgspec.defstruct(
     "LineStruct",
-    [(attr, str | int | None, None) for attr in _ATTRS],
+    [(a, _scalar_type(f.annotation), None) for a, f in Prestatie.model_fields.items()],
     rename={a: f.alias or a for a, f in Prestatie.model_fields.items()},
     forbid_unknown_fields=True,
     gc=False,  # scalars only: no cycles, and no collector passes while a block decodes
@@ -60,20 +79,32 @@ RawColumns = tuple[dict[str, list[Any]], dict[str, list[Any]]]
 
 def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> RawColumns | None:
     """The columns (attribute -> values, ``None`` where a line lacks the field) of decoded
-    ``lines``, and each column's distinct values (in no particular order), for
+    ``lines``, and the distinct values (in no particular order) of each column without a
+    column screen (:func:`_keys_and_distinct`), for
     :func:`~resv_edi.rules.blocks.typed_columns` with ``decoded=True``; ``None`` when the
     bytes ``joined`` they were decoded from may hold something the decode hid: a key
     written twice (msgspec keeps the last) or a lone surrogate escape.
-    ``outer_keys``: keys written around the lines' objects."""
+    ``outer_keys``: keys written around the lines' objects.
+
+    Without a backslash in ``joined`` every colon in it is a written key's or a text's, so
+    ``colons == outer_keys + keys + written_null + dropped + text_colons``, where ``keys``
+    counts the values decoded other than null, ``written_null`` the keys written with null,
+    ``dropped`` the keys written twice (the earlier value lost) and ``text_colons`` the colons
+    in every text written (kept or dropped). The last three are never negative: when
+    ``colons == outer_keys + keys`` all three are 0, nothing was hidden and the texts need no
+    look. Only otherwise are the decoded texts' colons counted (:func:`_text_colons`): the
+    block is clean when they make up the difference (no key written twice nor with null,
+    which, a false alarm, the exact path settles)."""
     columns = transposed(lines)
-    n = len(lines)
-    keys, colons, distinct = _keys_and_colons(columns, n)
+    keys, distinct = _keys_and_distinct(columns, len(lines))
     if b"\\" not in joined:
-        # a colon is a key's or a text's (no escape is written): as many as the keys decoded
-        # and the colons of the texts decoded only when no key was dropped (written twice,
-        # or with null: a false alarm, settled the exact way)
         found = joined.count(b":")
-        return (columns, distinct) if found == outer_keys + keys + colons else None
+        expected = outer_keys + keys
+        if found == expected:
+            return columns, distinct
+        if found > expected and found == expected + _text_colons(columns, distinct):
+            return columns, distinct
+        return None
     # every key is followed by '":' (a colon after anything else, white space say, sends the
     # block to the search), so the count equals the keys decoded only when none was dropped
     quoted = joined.count(b'":')
@@ -118,30 +149,42 @@ def uncollected() -> Iterator[None]:
 _is_text = str.__instancecheck__
 
 
-def _keys_and_colons(
+def _keys_and_distinct(
     columns: dict[str, list[Any]], n: int
-) -> tuple[int, int, dict[str, list[Any]]]:
-    """The values other than null in the columns (of ``n`` lines), the colons in their
-    texts, and each column's distinct values (a column with one value found by comparing,
-    not hashing; the others by one ``set``, which also tells whether a column holds null
-    or a text with a colon, so most columns are looked at once)."""
-    keys = colons = 0
+) -> tuple[int, dict[str, list[Any]]]:
+    """The values other than null in the columns (of ``n`` lines) and each column's distinct
+    values: a column with one value is found by comparing (``==`` of lists stops at the
+    first other value), the others by one ``set``, which also tells whether the column holds
+    null at all (only then are its nulls counted). A column with a screen
+    (:func:`~resv_edi.rules.blocks.column_screens`: whole numbers, taken as they are when
+    the screen passes) only has its nulls counted: ``typed_columns`` finds its distinct
+    values itself should the screen fail. A column with one value becomes a list of that
+    one object (``columns`` is changed in place): the lines' equal copies are freed with
+    the structs, and later passes over the column compare by identity."""
+    keys = 0
     distinct: dict[str, list[Any]] = {}
-    for attr, column in columns.items():
+    screened = column_screens()
+    for attr, column in list(columns.items()):
+        if attr in screened:
+            keys += n - column.count(None)
+            continue
         first = column[0] if n else None
-        if n and column[-1] == first and column.count(first) == n:
+        if n and column[-1] == first and column == (same := [first] * n):
+            columns[attr] = same
             distinct[attr] = [first]
-            if first is not None:
-                keys += n
-                colons += n * first.count(":") if type(first) is str else 0
+            keys += n if first is not None else 0
             continue
         values = set(column)
         distinct[attr] = list(values)
         keys += n - column.count(None) if None in values else n
-        try:
-            texts = "".join(values)
-        except TypeError:  # null or whole numbers among them
-            texts = "".join(filter(_is_text, values))
-        if ":" in texts:  # count them line by line
-            colons += "".join(filter(_is_text, column)).count(":")
-    return keys, colons, distinct
+    return keys, distinct
+
+
+def _text_colons(columns: dict[str, list[Any]], distinct: dict[str, list[Any]]) -> int:
+    """The colons in the texts of the columns: each column's distinct texts are looked at
+    first (one join), and only a column where one holds a colon is counted line by line."""
+    colons = 0
+    for attr, values in distinct.items():
+        if ":" in "".join(filter(_is_text, values)):
+            colons += "".join(filter(_is_text, columns[attr])).count(":")
+    return colons

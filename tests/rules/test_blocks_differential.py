@@ -164,6 +164,9 @@ MUTATIONS: dict[str, Callable[[dict[str, Any], list[bytes]], bytes]] = {
     "two_objects_space": _raw(lambda b: b + b" " + b),
     "split_line": _raw(lambda b: b[:-1] + b"\n}"),  # a line ending in } and a line "}"
     "split_after_colon": _raw(lambda b: b.replace(b'"Prestatie":', b'"Prestatie":\n', 1)),
+    # continued lines that decode as one value once their newline is a comma
+    "split_in_text": _raw(lambda b: b.replace(b'"Omschrijving":"', b'"Omschrijving":"ab\ncd', 1)),
+    "split_before_key": _raw(lambda b: b.replace(b',"Bedrag":', b'\n"Bedrag":', 1)),
     "leading_space": _raw(lambda b: b" " + b),
     "trailing_space": _raw(lambda b: b + b" "),
     "white_space_line": _raw(b" \t"),
@@ -256,6 +259,10 @@ def test_chunks_decoded_whole(chunk: int, tmp_path: Path, monkeypatch: pytest.Mo
     [
         {5: "split_line", 9: "two_objects_no_comma"},  # as many values as lines
         {5: "split_after_colon", 9: "two_objects_space"},
+        # as many elements as lines, in a chunk of whole Prestatie lines (4000 bytes)
+        {13: "split_in_text", 17: "two_objects"},
+        {13: "split_before_key", 17: "two_objects"},
+        {12: "split_in_text", 14: "split_before_key", 17: "two_objects", 19: "two_objects"},
         {5: "blank", 9: "two_objects_no_comma"},
         {5: "white_space_line", 9: "two_objects_space"},
         {5: "crlf", 6: "crlf", 9: "trailing_space"},
@@ -267,8 +274,10 @@ def test_one_value_a_line(
     changes: dict[int, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A chunk decoded whole is clean only when each line holds one value: a line split in
-    two plus two values on another line (as many values as lines), blank or white space
-    lines, CRLF, white space around a line, a byte order mark inside."""
+    two plus two values on another line (as many values as lines), a line ending inside a
+    text or before a key continued by the next plus a line ``{...},{...}`` (as many
+    elements as lines once each newline is a comma), blank or white space lines, CRLF,
+    white space around a line, a byte order mark inside."""
     path = _mutated(tmp_path, changes)
     for chunk in (*CHUNKS, 1 << 18):
         _same(path, 2048, monkeypatch, chunk)
