@@ -114,14 +114,18 @@ def _collect(
     summary = Summary()
     started = time.perf_counter()
     results: list[R] = []
+    running = iter(run(executor))
     try:
-        for result in run(executor):
+        for result in running:
             summary.add(result)
             results.append(result)
             if on_result is not None:
                 on_result(result)
     finally:
         executor.close()
+        close = getattr(running, "close", None)  # a generator's working files, now
+        if close is not None:
+            close()
     summary.seconds = time.perf_counter() - started
     results.sort(key=lambda r: order.get(r.file, len(order)))
     return results, summary

@@ -6,13 +6,18 @@ the engine adds (the exact path's rows, the clean runs' :class:`RefBlock` column
 compared values) in order, each line at its true source line. The parent adds them to the
 file's one :class:`PartitionedIndex` with the lines' index within the message moved by the
 lines of the earlier chunks (:func:`add_kept`), in the order the one-piece run adds them.
+
+The chunk does not hold them: every :data:`RECORD_LINES` lines it writes what it kept as one
+``marshal`` record to its ``sink`` (a file in the run's private folder; in one process a
+``BytesIO``), and the parent reads the records back one at a time (:func:`records`), so
+neither side holds more than a record and the index's own bounded part.
 """
 
 from __future__ import annotations
 
 import marshal
 from collections.abc import Iterator
-from typing import Any, overload
+from typing import IO, Any, overload
 
 from resv_edi.rules.fact_log import FactBlock
 from resv_edi.rules.ref_blocks import RefBlock
@@ -22,15 +27,36 @@ from resv_edi.rules.references import RowValues
 #: one addition to the index: ``(rows, facts)`` of the exact path or ``(block, facts)``
 Kept = tuple[list[RowValues] | RefBlock, FactBlock | None]
 
+#: the lines (rows and blocks' lines) a record holds at least, but the last: the memory of
+#: chunk and parent is bounded by about one record, a few MiB
+RECORD_LINES = 16_384
+
 
 class ChunkRefs(PartitionedIndex):
     """Keeps the rows and blocks a chunk's engine adds (source lines moved by ``delta``);
     answers no cross-line rule (the parent does, over the whole file)."""
 
-    def __init__(self, delta: int) -> None:
+    def __init__(self, delta: int, sink: IO[bytes]) -> None:
         super().__init__()
         self.delta = delta
-        self.kept: list[Kept] = []
+        self.kept: list[Kept] = []  # not yet written to ``sink``
+        self.sink = sink
+        self._lines = 0  # in ``kept``
+
+    def flush(self) -> None:
+        """Write what is kept as one record to the sink (nothing when nothing is kept)."""
+        if self.kept:
+            marshal.dump(
+                [(tuple(a) if isinstance(a, RefBlock) else a, f) for a, f in self.kept],
+                self.sink,
+            )
+            self.kept = []
+            self._lines = 0
+
+    def _added(self, lines: int) -> None:
+        self._lines += lines
+        if self._lines >= RECORD_LINES:
+            self.flush()
 
     def add_rows(self, rows: list[RowValues], facts: FactBlock | None = None) -> None:
         delta = self.delta
@@ -44,6 +70,7 @@ class ChunkRefs(PartitionedIndex):
             last.extend(moved)  # the exact path adds its lines one by one
         else:
             kept.append((moved, facts))
+        self._added(len(moved))
 
     def add_block(self, block: RefBlock, facts: FactBlock | None = None) -> None:
         lines = block.lines
@@ -54,6 +81,7 @@ class ChunkRefs(PartitionedIndex):
                 lines = [None if line is None else line + self.delta for line in lines]
             block = block._replace(lines=lines)
         self.kept.append((block, facts))
+        self._added(block.size)
 
     def duplicates(self) -> Iterator[Any]:
         return iter(())
@@ -68,15 +96,15 @@ class ChunkRefs(PartitionedIndex):
         return iter(())
 
 
-def packed(kept: list[Kept]) -> bytes:
-    """``kept`` as bytes to send to the parent (``marshal``: a few times faster than pickle
-    for these lists of texts and numbers)."""
-    return marshal.dumps([(tuple(a) if isinstance(a, RefBlock) else a, f) for a, f in kept])
-
-
-def unpacked(data: bytes) -> list[Kept]:
-    """The ``kept`` list of :func:`packed` (a block comes back as a tuple, rows as a list)."""
-    return [(a if isinstance(a, list) else RefBlock(*a), f) for a, f in marshal.loads(data)]
+def records(source: IO[bytes]) -> Iterator[list[Kept]]:
+    """The records :meth:`ChunkRefs.flush` wrote to ``source``, one at a time, in order
+    (``marshal``: a few times faster than pickle for these lists of texts and numbers)."""
+    while True:
+        try:
+            record = marshal.load(source)
+        except EOFError:
+            return
+        yield [(a if isinstance(a, list) else RefBlock(*a), f) for a, f in record]
 
 
 def add_kept(index: PartitionedIndex, kept: list[Kept], offset: int, indexed: str) -> None:

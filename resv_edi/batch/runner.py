@@ -185,16 +185,35 @@ def run_validate(
     executor: Executor,
     lang: str = "en",
 ) -> Iterator[ValidationResult]:
-    """Validate every planned input; yield one result per input as it completes."""
+    """Validate every planned input; yield one result per input as it completes. Chunks
+    write their reference data to a private folder made for the run and always removed."""
+    if not any(specs for _, specs in planned):
+        yield from _run_validate(planned, fmt, limits, executor, lang, None)
+        return
+    from resv_edi.scratch import scratch_folder
+
+    with scratch_folder("split") as folder:
+        yield from _run_validate(planned, fmt, limits, executor, lang, str(folder))
+
+
+def _run_validate(
+    planned: list[tuple[Input, list[split.ChunkSpec] | None]],
+    fmt: str,
+    limits: Limits,
+    executor: Executor,
+    lang: str,
+    folder: str | None,
+) -> Iterator[ValidationResult]:
     tags: dict[Any, tuple[str, int]] = {}
     chunks: dict[int, list[split.ChunkResult]] = {}
-    if any(specs for _, specs in planned):
+    if folder is not None:
         from resv_edi.batch import split
     for number, (item, specs) in enumerate(planned):
         if specs:
             chunks[number] = []
             for spec in specs:
-                tags[executor.submit(split.validate_chunk, spec)] = ("chunk", number)
+                task = split.in_folder(spec, folder) if folder is not None else spec
+                tags[executor.submit(split.validate_chunk, task)] = ("chunk", number)
         else:
             tags[executor.submit(tasks.validate_file, item.path, fmt, limits, lang)] = (
                 "file",
@@ -212,6 +231,7 @@ def run_validate(
         except Exception as exc:
             part = split.ChunkResult(0, fallback=f"{type(exc).__name__}: {exc}")
         if number not in chunks:
+            split.discard([part])
             continue  # the file fell back to one piece already
         chunks[number].append(part)
         if not part.fallback and len(chunks[number]) < len(specs):
@@ -221,6 +241,8 @@ def run_validate(
             report = None if part.fallback else split.merge(specs, parts)
         except Exception:
             report = None
+        finally:
+            split.discard(parts)
         if report is None:  # validate it in one piece instead
             tags[executor.submit(tasks.validate_file, item.path, fmt, limits, lang)] = (
                 "file",

@@ -24,6 +24,11 @@ regions, R001/R002 totals and the retour twins) run in the parent on what the ch
 counted (lines, signed sums, the totals entry) and the reference rows and clean runs' reference
 columns they kept (:mod:`resv_edi.batch.chunk_refs`), added in line order to one
 :class:`~resv_edi.rules.ref_partitions.PartitionedIndex`, as the one-piece run adds them.
+A chunk writes those as it reads, in bounded records, to its own file in the run's private
+folder (:attr:`ChunkSpec.folder`, made and always removed by the parent:
+:func:`resv_edi.batch.runner.run_validate`); the parent reads them back one record at a time,
+so the memory of neither grows with the file. Without a folder (one process: tests,
+benchmarks) the records are kept as bytes in the result.
 
 Splitting pays only on a second idle core and past a size per format (:data:`SPLIT_FROM`,
 measured with ``benchmarks/bench_split.py``): the parent's merge (the reference index's final
@@ -36,17 +41,19 @@ one process, so the result always equals :func:`resv_edi.pipeline.check_file`.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import mmap
 import os
 import re
+import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
-from resv_edi.batch.chunk_refs import ChunkRefs, add_kept, packed, unpacked
+from resv_edi.batch.chunk_refs import ChunkRefs, add_kept, records
 from resv_edi.batch.split_sizes import SPLIT_FROM
 from resv_edi.errors import Issue, Severity
 from resv_edi.formats.ei.resv import trailer_count_issues
@@ -102,6 +109,7 @@ class ChunkSpec:
     prefix: bytes | None  # the file's head, replayed before the chunk (None: chunk 0)
     suffix: bytes | None  # the file's tail, replayed after the chunk (None: last chunk)
     limits: Limits
+    folder: str | None = None  # the run's private folder for the references (None: in memory)
 
     @property
     def last(self) -> bool:
@@ -117,7 +125,8 @@ class ChunkResult:
     issues: list[Issue] = field(default_factory=list)
     lines: int = 0
     sums: list[int] = field(default_factory=lambda: [0, 0])
-    refs: bytes = b""  # what the lines give the reference index (chunk_refs.packed)
+    refs: bytes = b""  # what the lines give the reference index (chunk_refs.records)...
+    refs_file: str | None = None  # ...or the file in ChunkSpec.folder that holds them
     totals: Entry | None = None
     seconds: float = 0.0
     records: dict[str, int] = field(default_factory=dict)  # EI: records per type in the range
@@ -343,15 +352,57 @@ class _Spliced(io.RawIOBase):
         return n
 
 
+def in_folder(spec: ChunkSpec, folder: str) -> ChunkSpec:
+    """``spec`` writing its references to a file in ``folder`` (the run's private folder)."""
+    return replace(spec, folder=folder)
+
+
 def validate_chunk(spec: ChunkSpec) -> ChunkResult:
     """Validate the lines of one chunk (a task: top-level, picklable, never raises)."""
     started = time.perf_counter()
+    sink: IO[bytes]
+    if spec.folder is None:
+        sink, name = io.BytesIO(), None
+    else:
+        fd, name = tempfile.mkstemp(prefix=f"chunk{spec.number}-", suffix=".refs", dir=spec.folder)
+        sink = open(fd, "wb", buffering=1024 * 1024)  # noqa: SIM115 (closed below)
     try:
-        result = _Chunk(spec).run()
+        with sink:
+            result = _Chunk(spec, sink).run()
+            if isinstance(sink, io.BytesIO):
+                result.refs = sink.getvalue()
     except Exception as exc:  # the parent falls back to the single-process path
         result = ChunkResult(spec.number, fallback=f"{type(exc).__name__}: {exc}")
+    if name is not None:
+        if result.fallback is None:
+            result.refs_file = name
+        else:
+            _remove(name)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def discard(results: Iterable[ChunkResult]) -> None:
+    """Remove the reference files of ``results`` (merged, or not to be merged)."""
+    for res in results:
+        if res.refs_file is not None:
+            _remove(res.refs_file)
+            res.refs_file = None
+        res.refs = b""
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
+def _kept_records(res: ChunkResult) -> Iterator[list[Any]]:
+    """The records of what a chunk kept for the reference index, read one at a time."""
+    if res.refs_file is None:
+        yield from records(io.BytesIO(res.refs))
+        return
+    with open(res.refs_file, "rb", buffering=1024 * 1024) as fh:
+        yield from records(fh)
 
 
 class _Chunk:
@@ -360,14 +411,14 @@ class _Chunk:
     for the parent (:class:`~resv_edi.batch.chunk_refs.ChunkRefs`); the chunk keeps the
     issues of the items in its own byte range, at their true lines."""
 
-    def __init__(self, spec: ChunkSpec) -> None:
+    def __init__(self, spec: ChunkSpec, sink: IO[bytes]) -> None:
         self.spec = spec
         self.result = ChunkResult(spec.number)
         prefix_lines = spec.prefix.count(b"\n") if spec.prefix else 0
         self.delta = spec.first_line - 1 - prefix_lines
         self.first = spec.first_line
         self.last_line = None if spec.last else spec.first_line + spec.lines - 1
-        self.refs = ChunkRefs(self.delta)
+        self.refs = ChunkRefs(self.delta, sink)
         self.engine: RuleEngine | None = None
 
     def _engine(self, kind: MessageKind) -> RuleEngine:
@@ -417,7 +468,7 @@ class _Chunk:
         if amounts.first is not None:
             amounts.first = amounts.first.with_(line=_shift(amounts.first.line, self.delta))
         result.amounts = amounts
-        result.refs = packed(self.refs.kept)
+        self.refs.flush()  # the rest of what it kept (the earlier records are written)
         if self.spec.last and counted.totals is not None:
             totals = counted.totals
             line = _shift(totals.location.line, self.delta)
@@ -564,6 +615,7 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
     """The file's report from its chunks' results, or ``None`` to validate it in one piece."""
     results = sorted(results, key=lambda r: r.number)
     if any(r.fallback for r in results) or len(results) != len(specs):
+        discard(results)
         return None
     spec0 = specs[0]
     kind = KINDS[spec0.kind]
@@ -585,8 +637,9 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
                 amounts.count += res.amounts.count
                 amounts.fields.update(res.amounts.fields)
             if refs is not None:
-                add_kept(refs, unpacked(res.refs), offset, indexed)
-                res.refs = b""  # in the index now (spilled past its bound)
+                for kept in _kept_records(res):
+                    add_kept(refs, kept, offset, indexed)
+                discard([res])  # in the index now (spilled past its bound)
             offset += res.lines
             lines += res.lines
             for n, amount in enumerate(res.sums):
@@ -601,6 +654,7 @@ def merge(specs: list[ChunkSpec], results: list[ChunkResult]) -> FileReport | No
         if refs is not None:
             issues.extend(reference_issues(refs, name))
     finally:
+        discard(results)
         if refs is not None:
             refs.close()
     totals = results[-1].totals
