@@ -163,9 +163,10 @@ def plan_validation(
     """Each input with its chunks, or ``None`` to validate it in one piece.
 
     ``split_into``: ``None``, 0 or 1 = never (the default: one pass in flat memory); N = cut
-    every splittable file into N chunks. Splitting is opt-in because the parent merges the
-    chunks' reference data in memory: it trades memory that grows with the number of lines
-    for wall-clock time on idle cores.
+    every splittable file into N chunks. Splitting is opt-in: it pays only on idle cores
+    (the parent's merge is serial), and the chunks pass their reference data to the parent
+    through files in a private temporary folder of the run (in bounded records: memory
+    stays flat).
     """
     planned: list[tuple[Input, list[split.ChunkSpec] | None]] = []
     for item in inputs:

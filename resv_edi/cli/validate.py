@@ -41,9 +41,10 @@ from resv_edi.terminal import json_bytes, printable
     default=None,
     help="Validate each NDJSON, EI or XML file in N chunks in parallel (default 0: never). "
     f"Faster on idle cores, for files of at least {split_sizes_text()}; smaller files stay "
-    "whole. Memory then grows with the number of lines. / "
+    "whole. Uses a private temporary folder, removed afterwards. / "
     "Valideer NDJSON-, EI- en XML-bestanden vanaf die grootte in N delen tegelijk (sneller "
-    "op vrije kernen); kleinere blijven heel.",
+    "op vrije kernen); kleinere blijven heel. Gebruikt een eigen tijdelijke map, die "
+    "daarna wordt verwijderd.",
 )
 @db_option("--ledger", required=False)
 @lang_option()
