@@ -36,7 +36,9 @@ repeats or goes down is an ``E004`` at the field (line, column, field id, record
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+import gc
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -64,6 +66,9 @@ from resv_edi.vektis.layout import (
 from resv_edi.vektis.record_columns import record_columns
 
 _MASK = "***"
+#: records per block read by columns (:meth:`EIReader._block`): a scanner's block is read in
+#: parts of at most this many, so that the records made and read next stay in the cache
+_PART = 256
 _ENDS = ("header", "trailer")
 
 
@@ -274,6 +279,22 @@ def _dates(raws: list[str]) -> list[Any] | None:
     return list(map(dict(zip(distinct, dates, strict=True)).__getitem__, raws))
 
 
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """No garbage collection within: a block's records, their values and the columns they
+    are made from are freed by reference counting, never in a cycle, and each collection
+    their allocations would set off scans all of them. A collector the caller disabled stays
+    so."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _frames(block: FrameBlock) -> list[Frame]:
     """The frames of ``block``, to read its records the exact way."""
     records = block.layout.records
@@ -366,6 +387,7 @@ class EIReader:
         for item in self._read():
             if isinstance(item, list):
                 yield item
+                del item  # a block's records are freed once read, before the next block
             elif item is not None:
                 yield (item,)
         cap = self.limits.max_errors
@@ -393,26 +415,29 @@ class EIReader:
         try:
             for found in scanner.scan_batches(stream, runs):
                 if type(found) is FrameBlock:  # records without framing issue: by columns
-                    if sums is not None:
-                        batch = self._block(found, sums, detail)
+                    for part in found.parts(_PART) if sums is not None else (found,):
+                        batch = self._block(part, sums, detail) if sums is not None else None
                         if batch is not None:
                             detail += len(batch)
                             yield batch  # spelled out by __iter__
+                            del batch  # freed as soon as read, before the next is made
                             continue
-                    frames: Iterable[Any] = _frames(found)
-                elif not isinstance(found, Frame):
+                        for item in _frames(part):
+                            record_detail = yield from self._one(item, scanner, sums, detail)
+                            if record_detail is None:
+                                return
+                            sums, detail = record_detail
+                    continue
+                if not isinstance(found, Frame):
                     if isinstance(found, FrameRun):
                         detail += found.lines
                         self._pass_run(found)
                     yield found  # type: ignore[misc]
                     continue
-                else:
-                    frames = (found,)
-                for item in frames:
-                    record_detail = yield from self._one(item, scanner, sums, detail)
-                    if record_detail is None:
-                        return
-                    sums, detail = record_detail
+                record_detail = yield from self._one(found, scanner, sums, detail)
+                if record_detail is None:
+                    return
+                sums, detail = record_detail
         finally:
             self.lines = scanner.lines
             if self.layout is None:
@@ -452,6 +477,16 @@ class EIReader:
         return sums, detail
 
     def _block(
+        self,
+        block: FrameBlock,
+        sums: dict[str, list[tuple[str, str, str | None]]],
+        detail: int,
+    ) -> list[EIRecord] | None:
+        """:meth:`_read_block`, with the collector paused (see :func:`_uncollected`)."""
+        with _uncollected():
+            return self._read_block(block, sums, detail)
+
+    def _read_block(
         self,
         block: FrameBlock,
         sums: dict[str, list[tuple[str, str, str | None]]],

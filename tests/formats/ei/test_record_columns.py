@@ -204,3 +204,37 @@ def test_no_patient_value_is_kept() -> None:
             elif f.constants:
                 kept.append(f)
     assert kept  # the constants of other fields are kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 12))
+def test_block_parts_cover_the_block_in_order(n: int, size: int) -> None:
+    """``FrameBlock.parts``: consecutive blocks of at most ``size`` records, sizes within one
+    of each other, that together are the block (bodies, types, first lines)."""
+    bodies = [b"04%05d" % i for i in range(n)]
+    block = FrameBlock(10, bodies, [b[:2] for b in bodies], load_layout("HA304"))
+    parts = block.parts(size)
+    assert all(0 < len(p) <= size for p in parts) if n else parts == [block]
+    assert [b for p in parts for b in p.bodies] == bodies
+    assert [t for p in parts for t in p.types] == block.types
+    firsts = [10 + sum(map(len, parts[:i])) for i in range(len(parts))]
+    assert [p.first_line for p in parts] == firsts
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1
+    if n <= size:
+        assert parts == [block]
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+def test_reader_in_parts_of_any_size(standard: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader's parts (``reader._PART``) cut a scanner's block anywhere, also between a
+    record and its comment or an insured person and their claims: the same records and
+    issues as record by record, with a bad value in one part."""
+    import resv_edi.vektis.reader as reader
+
+    lines = _records(standard, 3)
+    layout = load_layout(standard)
+    rng = random.Random(standard)
+    for part in (1, 3, 5, 64):
+        monkeypatch.setattr(reader, "_PART", part)
+        read_both(join(lines), monkeypatch, 1024)
+        read_both(join(_field_mutations(lines, layout, rng)), monkeypatch, 1024)
