@@ -152,11 +152,11 @@ def parse_fields(
 _COLUMN = 64  # values converted per call of parse_fields by parse_column
 
 
-@lru_cache(maxsize=256)
-def _column_layout(f: FieldSpec) -> RecordLayout:
-    """A record of :data:`_COLUMN` copies of field ``f`` side by side: :func:`parse_fields`
+@lru_cache(maxsize=1024)
+def _column_layout(f: FieldSpec, width: int = _COLUMN) -> RecordLayout:
+    """A record of ``width`` copies of field ``f`` side by side: :func:`parse_fields`
     over it converts that many of ``f``'s values in one call."""
-    fields = tuple(replace(f, key=str(i), start=1 + i * f.length) for i in range(_COLUMN))
+    fields = tuple(replace(f, key=str(i), start=1 + i * f.length) for i in range(width))
     return RecordLayout(
         type="",
         name=f.name,
@@ -194,14 +194,15 @@ def _parse_distinct(f: FieldSpec, distinct: list[str], raws: Sequence[str]) -> S
     if screened is not None:
         converted = screened
     else:
-        rl = _column_layout(f)
         converted = []
         for at in range(0, len(distinct), _COLUMN):
             chunk = distinct[at : at + _COLUMN]
-            text = "".join(chunk) + chunk[0] * (_COLUMN - len(chunk))
-            if len(text) != _COLUMN * f.length:
+            # a power of two (few layouts per field), at least two (the getter of one gives a text)
+            width = max(2, 1 << (len(chunk) - 1).bit_length())
+            text = "".join(chunk) + chunk[0] * (width - len(chunk))
+            if len(text) != width * f.length:
                 return None
-            values, problems = parse_fields(rl, text)
+            values, problems = parse_fields(_column_layout(f, width), text)
             if problems:
                 return None
             converted.extend(list(values.values())[: len(chunk)])

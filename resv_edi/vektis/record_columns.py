@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
 from typing import Any
@@ -40,12 +41,35 @@ class RecordColumns:
         return found if found is not None else [self.template[key]] * self.count
 
     def rows(self) -> list[dict[str, Any]]:
-        """One dict per record (field key -> typed value, in field order)."""
+        """One dict per record (field key -> typed value, in field order): a copy of the
+        template each, the variable fields stored into it record by record."""
         rows = list(map(dict, repeat(self.template, self.count)))
-        for key, column in self.variable.items():
-            for row, value in zip(rows, column, strict=True):  # a plain store: cheapest
-                row[key] = value
+        if self.variable:
+            _filler(len(self.variable))(rows, tuple(self.variable), tuple(self.variable.values()))
         return rows
+
+
+@lru_cache(maxsize=64)
+def _filler(count: int) -> Callable[[list[dict[str, Any]], tuple[str, ...], tuple[Any, ...]], None]:
+    """``fill(rows, keys, columns)``: stores ``count`` columns into the rows, one row after
+    the other with one store per column, so that each row is written while it is in the cache
+    (column by column, a block's rows are walked ``count`` times: about 1.5x the time). The
+    loop is compiled once per ``count``; its text holds nothing but generated names (the keys
+    and columns are its arguments)."""
+    values = [f"v{i}" for i in range(count)]
+    keys = [f"k{i}" for i in range(count)]
+    stores = "; ".join(f"row[{k}] = {v}" for k, v in zip(keys, values, strict=True))
+    source = (
+        "def fill(rows, keys, columns):\n"
+        f"    {', '.join(keys)}, = keys\n"
+        f"    for row, {', '.join(values)} in zip(rows, *columns, strict=True):\n"
+        f"        {stores}\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # generated names only, as collections.namedtuple does
+    fill: Callable[[list[dict[str, Any]], tuple[str, ...], tuple[Any, ...]], None]
+    fill = namespace["fill"]
+    return fill
 
 
 @dataclass(slots=True)
