@@ -238,3 +238,23 @@ def test_reader_in_parts_of_any_size(standard: str, monkeypatch: pytest.MonkeyPa
         monkeypatch.setattr(reader, "_PART", part)
         read_both(join(lines), monkeypatch, 1024)
         read_both(join(_field_mutations(lines, layout, rng)), monkeypatch, 1024)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 6), st.integers(0, 30), st.data())
+def test_rows_are_the_template_with_each_records_values(count: int, fields: int, data: Any) -> None:
+    """``RecordColumns.rows`` (the loop compiled per number of variable fields): each row is
+    the template with the record's values of the variable fields, keys in the template's
+    order, whatever fields vary."""
+    from resv_edi.vektis.record_columns import RecordColumns
+
+    keys = [f"f{i}" for i in range(fields)]
+    varying = data.draw(st.lists(st.sampled_from(keys), unique=True)) if keys else []
+    template = {k: (None if k in varying else k.upper()) for k in keys}
+    variable = {k: [f"{k}-{i}" for i in range(count)] for k in varying}
+    rows = RecordColumns(count, template, variable).rows()
+    expected = [
+        {k: (variable[k][i] if k in variable else v) for k, v in template.items()}
+        for i in range(count)
+    ]
+    assert [list(r.items()) for r in rows] == [list(r.items()) for r in expected]
