@@ -126,7 +126,6 @@ def record_columns(
     plan = _plan(rl, convert)
     runs: dict[str, str] = {}
     template: dict[str, Any] = {}
-    sliced: list[_Field] = []
     variable: dict[str, Sequence[Any]] = {}
     for f in plan:
         begin = f.begin
@@ -145,20 +144,9 @@ def record_columns(
             continue
         template[f.key] = None  # its place in the field order
         if f.length == 1:
-            variable[f.key] = list(text[begin::length])
-        else:
-            sliced.append(f)
-            variable[f.key] = ()
-    if len(sliced) == 1:
-        variable[sliced[0].key] = list(map(itemgetter(sliced[0].slice), texts))
-    elif sliced:
-        getter = itemgetter(*(f.slice for f in sliced))
-        for f, values in zip(sliced, zip(*map(getter, texts), strict=True), strict=True):
-            variable[f.key] = values
-    for f in plan:
-        raws = variable.get(f.key)
-        if raws is None:
-            continue
+            raws: list[str] = list(text[begin::length])
+        else:  # a pass per field over a few hundred records: no tuple per record
+            raws = list(map(itemgetter(f.slice), texts))
         if f.checked:
             converted = convert(f.spec, raws)
             if converted is None:
