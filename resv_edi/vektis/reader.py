@@ -522,39 +522,47 @@ class EIReader:
             idents = columns.column(rl.detail_id.key) if rl.detail_id is not None else None
             made.append((ats, records, idents))
         records = []
-        numbers: list[int | None] = []
-        for _, some, idents in made:
+        numbers: list[str | None] = []  # the detail numbers' digits (clean: none blank)
+        widths = set()
+        for (_, some, idents), rtype in zip(made, groups, strict=True):
             records += some
-            numbers += map(int, idents) if idents is not None else [None] * len(some)
+            numbers += idents if idents is not None else [None] * len(some)
+            did = layout.records[rtype].detail_id
+            widths.add(did.length if did is not None else 0)
         if not single:  # back into file order: the positions, sorted, say where each came from
             positions = [at for ats, _, _ in made for at in ats]
             order = sorted(range(n), key=positions.__getitem__)
             records = list(map(records.__getitem__, order))
             numbers = list(map(numbers.__getitem__, order))
-        if not self._numbers_in_order(block, numbers):
+        if not self._numbers_in_order(block, numbers, len(widths - {0}) < 2):
             return None
         for key, net in nets.items():
             self.computed[key] += net
         return records
 
-    def _numbers_in_order(self, block: FrameBlock, numbers: list[int | None]) -> bool:
-        """Whether the detail ``numbers`` of ``block`` (``None``: none to compare) keep the
-        order :meth:`_detail_checks` checks (then the last one is noted)."""
+    def _numbers_in_order(
+        self, block: FrameBlock, numbers: list[str | None], same_width: bool
+    ) -> bool:
+        """Whether the detail ``numbers`` of ``block`` (their digits; ``None``: none to
+        compare) keep the order :meth:`_detail_checks` checks (then the last one is noted).
+        Numbers of as many digits (``same_width``) are in the order of their texts, so only
+        the first and last are read as ints in the common case."""
         last = self._last_id
-        found: list[int] = [n for n in numbers if n is not None]
+        found: list[str] = list(filter(None, numbers))
         if not found:
             return True
         first = block.first_line
-        if last[0] < found[0] and all(map(lt, found, found[1:])):  # the common case
+        if same_width and last[0] < int(found[0]) and all(map(lt, found, found[1:])):
             at = len(numbers) - 1
             while numbers[at] is None:
                 at -= 1
-            self._last_id = (found[-1], first + at, block.types[at].decode("latin-1"))
+            self._last_id = (int(found[-1]), first + at, block.types[at].decode("latin-1"))
             return True
         records = block.layout.records
-        for at, number in enumerate(numbers):
-            if number is None:
+        for at, text in enumerate(numbers):
+            if text is None:
                 continue
+            number = int(text)
             rtype = block.types[at].decode("latin-1")
             if number < last[0] or (number == last[0] and records[rtype].role != "comment"):
                 return False

@@ -86,6 +86,9 @@ class _Field:
     #: never kept for a patient field or a record of a person or of free text
     constants: dict[str, Any]
     keeps: bool
+    #: what decides how a text is read and checked (kind, length, mandatory, code list,
+    #: pattern): two fields with the same rule give the same value or problem for a text
+    rule: tuple[Any, ...]
 
 
 _PLANS: dict[tuple[int, Convert], tuple[RecordLayout, list[_Field]]] = {}
@@ -100,7 +103,15 @@ def _plan(rl: RecordLayout, convert: Convert) -> list[_Field]:
         unkept = rl.role in _UNKEPT_ROLES
         fields = [
             _Field(
-                f, f.key, f.start - 1, f.length, f.checked, f.slice, {}, not (unkept or f.patient)
+                f,
+                f.key,
+                f.start - 1,
+                f.length,
+                f.checked,
+                f.slice,
+                {},
+                not (unkept or f.patient),
+                (f.kind, f.length, f.mandatory, f.allowed, f.regex),
             )
             for f in rl.fields
         ]
@@ -127,6 +138,7 @@ def record_columns(
     runs: dict[str, str] = {}
     template: dict[str, Any] = {}
     variable: dict[str, Sequence[Any]] = {}
+    done: list[tuple[tuple[Any, ...], list[str], Sequence[Any]]] = []
     for f in plan:
         begin = f.begin
         raw = first[begin : begin + f.length]
@@ -148,13 +160,28 @@ def record_columns(
         else:  # a pass per field over a few hundred records: no tuple per record
             raws = list(map(itemgetter(f.slice), texts))
         if f.checked:
-            converted = convert(f.spec, raws)
+            converted = _same_texts(done, f, raws)  # amounts or dates alike, say
             if converted is None:
-                return None
+                converted = convert(f.spec, raws)
+                if converted is None:
+                    return None
+                done.append((f.rule, raws, converted))
             variable[f.key] = converted
         else:
             variable[f.key] = list(map(str.rstrip, raws))
     return RecordColumns(count, template, variable)
+
+
+def _same_texts(
+    done: list[tuple[tuple[Any, ...], list[str], Sequence[Any]]], f: _Field, raws: list[str]
+) -> Sequence[Any] | None:
+    """The values of an earlier column of the block with the same texts as ``raws`` and a
+    field read the same way (:attr:`_Field.rule`), such as a claimed amount that equals the
+    calculated one in every record, or a claim's end date its start date; ``None``: none."""
+    for rule, texts, values in done:
+        if rule == f.rule and texts == raws:
+            return values
+    return None
 
 
 #: up to this length a field is compared by one strided slice per position, above it record

@@ -21,13 +21,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from ei_helpers import generate, join, read_both, split
+from ei_helpers import generate, join, put, read_both, split
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import resv_edi.vektis.framing as framing
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.vektis import load_layout, read_records
+from resv_edi.vektis import EIRecord, load_layout, read_records
 from resv_edi.vektis.frame_blocks import FrameBlock
 from resv_edi.vektis.framing import Frame, FrameScanner
 from resv_edi.vektis.reader import _to_date, column_values, parse_fields
@@ -258,3 +258,30 @@ def test_rows_are_the_template_with_each_records_values(count: int, fields: int,
         for i in range(count)
     ]
     assert [list(r.items()) for r in rows] == [list(r.items()) for r in expected]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "bad"),
+    [
+        ("0408", "0409", "20270230"),  # end date = start date, then one end date no date
+        ("0415", "0418", "0000000X"),  # claimed amount = calculated, then one not a number
+        ("0415", "0418", "        "),  # ... then one blank
+    ],
+)
+def test_columns_with_the_same_texts(
+    first: str, second: str, bad: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column with the same texts as an earlier one of the same kind is converted once
+    (``record_columns._same_texts``): equal to record by record, also where the two differ
+    in one record and the second has a problem there."""
+    layout = load_layout("HA304")
+    lines = _records("HA304", 5)
+    claims = [i for i, line in enumerate(lines) if line[:2] == b"04"]
+    f1 = layout.records["04"].by_id[first]
+    for i in claims:  # the second field holds the first's text in every claim
+        lines[i] = put(lines[i], layout, second, lines[i][f1.slice].decode("latin-1"))
+    items = read_both(join(lines), monkeypatch, 1024)
+    assert not [i for i in items if not isinstance(i, EIRecord)]
+    lines[claims[len(claims) // 2]] = put(lines[claims[len(claims) // 2]], layout, second, bad)
+    items = read_both(join(lines), monkeypatch, 1024)
+    assert [i.code for i in items if not isinstance(i, EIRecord)]
