@@ -15,13 +15,18 @@ file past :data:`HASHES`, with where each partition of their top bits begins); w
 asks of each kept record (the keys as bytes, the credits, the amounts) is kept beside it, in
 its own file. At the end the keys used twice (R003) and the credited keys that are also a
 line's reference (R004/R025/R035) are what a line must carry for an answer to name it. A pass
-over those columns settles a credit of the one earlier debit of its reference, not exceeding
-it, with the same compared values (equal hashes of them; the usual credit) without a row;
-the rows of the lines and credits of every other asked key are then rebuilt from the kept
-records (a key shared by two references only adds rows) and answered as rows always were:
+over those columns settles the keys one line carries and one credit credits: the credit of
+an earlier debit, not exceeding it, with the same compared values (equal hashes of them; the
+usual credit) needs no row. The rows of the lines and credits of every other asked key (keys
+used twice or credited twice are not settled at all) are then rebuilt from the kept records
+that hold them (settling notes each asked key's record; a spilled record is unpacked only
+then), in one pass after every round (a key shared by two references only adds rows) and
+answered as rows always were:
 grouped by reference and by credited reference, hash-partitioned into a spill file past the
-bound, each partition answered in memory. Past :data:`NEEDED` keys the passes are made in
-rounds of partitions; past :data:`ROUNDS` rounds every line is answered by rows. Memory stays
+bound, each partition answered in memory. Past :data:`NEEDED` keys the settling passes are
+made in rounds of partitions (as few as that bound allows; the asked keys read from the
+partitions once, held or written as arrays); past :data:`ROUNDS` rounds every line is
+answered by rows. Memory stays
 flat: at most :data:`BOUND` lines and :data:`HASHES` keys are held while adding,
 :data:`NEEDED` keys (and a line's values per key) and one partition while answering, and the
 answers are merged from sorted runs. R037 is answered while adding (lines arrive in line
@@ -37,11 +42,11 @@ from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import compress, islice
+from itertools import compress, islice, repeat
 from operator import itemgetter, lt, not_
 from typing import IO, Any
 
-from resv_edi.rules.fact_log import FactBlock, FactLog, line_keys
+from resv_edi.rules.fact_log import MARSHAL, FactBlock, FactLog, line_keys
 from resv_edi.rules.ref_blocks import RefBlock, block_rows, plan_regions
 from resv_edi.rules.references import (
     CreditDifference,
@@ -80,15 +85,18 @@ class PartitionedIndex:
         self._pending: list[RowValues] = []  # rows of the exact path not yet in a record
         self._kept: IO[bytes] | None = None  # the spilled records, open for appending
         self._kept_path: str | None = None
+        self._kept_at: list[int] = []  # where each spilled record begins in it
         #: what settling asks of each kept record (:meth:`_settle`), held and spilled alike:
         #: a block's first index, size, references' hashes (bytes of an ``array('q')``),
         #: credits, credited hashes and amounts; a row's index, hashes, debit?, amount, facts
         self._columns: list[tuple[int, Any]] = []
         self._columns_file: IO[bytes] | None = None
         self._columns_path: str | None = None
+        self._columns_at: list[int] = []  # likewise
         self._refs = _Hashes(self._folder, "refs")  # the hashes of every line's reference
         self._credited = _Hashes(self._folder, "credited")  # and of every credited one
         self._unnamed_credit = False  # a credit naming no reference (R004)
+        self._unnamed_in: set[int] = set()  # the numbers of the records holding one
         self._answerer: _Answerer | None = None
         #: R037, answered while adding (lines arrive in line order): each ResvPlan's first
         #: line (region, index, source line), and the lines found in conflict with it
@@ -168,12 +176,14 @@ class PartitionedIndex:
         self._flush_pending()
         if facts is not None:
             self._facts.add(facts)
-        hashes = array("d", map(float, map(hash, block.refs)))
+        hashes = array("d", _keys_of(block.refs))
         self._refs.held.extend(hashes)
         credited: list[float | None] = []
         if block.credits:
-            self._unnamed_credit = self._unnamed_credit or None in block.credited
-            credited = [None if ref is None else float(hash(ref)) for ref in block.credited]
+            if None in block.credited:
+                self._unnamed_credit = True
+                self._unnamed_in.add(len(self._kept_at))
+            credited = [None if ref is None else _key(ref) for ref in block.credited]
             self._credited.held.extend([of for of in credited if of is not None])
         self._held.append((_BLOCK, tuple(block)))
         columns = (block.first, n, hashes.tobytes(), block.credits, credited, block.amounts)
@@ -187,13 +197,14 @@ class PartitionedIndex:
         rows = self._pending
         if not rows:
             return
-        hashes = list(map(float, map(hash, map(itemgetter(3), rows))))
+        hashes = list(_keys_of(map(itemgetter(3), rows)))
         self._refs.held.extend(hashes)
         credited = [
-            None if row[5] or row[4] is None else float(hash(row[4])) for row in rows
+            None if row[5] or row[4] is None else _key(row[4]) for row in rows
         ]  # None: a debit, or a credit naming none
         if any(not row[5] and row[4] is None for row in rows):
             self._unnamed_credit = True
+            self._unnamed_in.add(len(self._kept_at))
         self._credited.held.extend([of for of in credited if of is not None])
         self._held.append((_ROWS, rows))
         columns = [
@@ -234,11 +245,13 @@ class PartitionedIndex:
         if self._kept is None:
             self._kept_path = folder + "/kept"
             self._kept = open(self._kept_path, "ab")  # noqa: SIM115  (closed by _close_files)
-        _dump(self._held, self._kept)
+        self._kept_at.append(self._kept.tell())
+        _dump([(kind, _pack(item)) for kind, item in self._held], self._kept)
         self._held = []
         if self._columns_file is None:
             self._columns_path = folder + "/columns"
             self._columns_file = open(self._columns_path, "ab")  # noqa: SIM115  (as kept)
+        self._columns_at.append(self._columns_file.tell())
         _dump(self._columns, self._columns_file)
         self._columns = []
         self._held_lines = 0
@@ -295,14 +308,15 @@ class PartitionedIndex:
         yield from self._answerer.answered(kind)
 
     def _answer(self) -> _Answerer:
-        """The rows of every line an answer names, given to an :class:`_Answerer`. The hashes
-        of references used twice or credited are asked for in rounds of hash partitions (at
-        most :data:`NEEDED` hashes a round, one pass over the kept lines' columns each,
-        :meth:`_settle`): a credit of the one earlier debit of its reference, not exceeding it,
-        with the same compared values is settled there, without rows; the rows of the lines
-        and credits of every other asked hash (and, in the first, of the credits naming no
-        reference) are then rebuilt in a pass of rows (:meth:`_pass`) after the round. Past
-        :data:`ROUNDS` rounds every line is answered by rows in one pass."""
+        """The rows of every line an answer names, given to an :class:`_Answerer`. The keys
+        of references used twice or credited are asked for in rounds of hash partitions (about
+        :data:`NEEDED` keys a round, less than a partition more; one pass over the kept lines'
+        columns each, :meth:`_settle`): a key one line carries, a debit, and one later credit
+        credits, not exceeding it, with the same compared values, is settled there, without
+        rows. The rows of the lines and credits of every other asked key (and of the credits
+        naming no reference) are then rebuilt in one pass of rows (:meth:`_pass`) after the
+        rounds (after a round, when more than :data:`NEEDED` keys are left), from the records
+        that hold them. Past :data:`ROUNDS` rounds every line is answered by rows in one pass."""
         self._flush_pending()
         answerer = _Answerer(self._folder, self._text)
         split = self._refs.spilled or self._credited.spilled
@@ -310,71 +324,98 @@ class PartitionedIndex:
             self._refs.spill()
             self._credited.spill()
         parts = PARTITIONS if split else 1
-        sizes: list[int] = []
-        found: list[set[float]] | None = []  # each partition's, while they are few
+        asked = _Asked(self._folder)
         for number in range(parts):
-            needed = self._needed(number, split)
-            sizes.append(len(needed))
-            if found is not None:
-                found.append(needed)
-                if sum(sizes) > NEEDED:
-                    found = None
-        if not any(sizes) and not self._unnamed_credit:
+            asked.add(*self._needed(number, split))
+        if not asked.count and not self._unnamed_credit:
             return answerer  # no reference used twice or credited, no credit naming none
-        asked: Iterator[set[float]]
-        if found is not None:  # one round
-            asked = iter([set().union(*found)])
-        else:
-            rounds: list[list[int]] = [[]]
+        if asked.count <= NEEDED:
+            rounds = [list(range(parts))]
+        else:  # as few rounds as NEEDED allows, of about as many keys each
+            share = asked.count / -(-asked.count // max(NEEDED, 1))
+            rounds = [[]]
             held = 0
-            for number, size in enumerate(sizes):
-                if held and held + size > NEEDED:
+            for number, size in enumerate(asked.sizes):
+                if held >= share:  # (so a round holds less than a partition beyond NEEDED)
                     rounds.append([])
                     held = 0
                 rounds[-1].append(number)
                 held += size
             if len(rounds) > ROUNDS:
+                asked.close()
                 self._pass(answerer, None, None)
                 return answerer
-            asked = (
-                set().union(*(self._needed(number, split) for number in numbers))
-                for numbers in rounds
-            )
         unnamed = self._unnamed_credit  # the credits naming none: in the first rows' pass
-        for needed in asked:
-            unsettled = self._settle(needed) if needed else set()
-            if unsettled or unnamed:
-                self._pass(answerer, unsettled, unsettled, unnamed)
-                unnamed = False
+        unsettled: set[float] = set()  # of every round so far: their rows in one pass
+        records: set[int] | None = set()  # the records holding their lines (None: unknown)
+        for numbers in rounds:
+            needed, twice = asked.union(numbers)
+            if twice:  # (their lines are not sought while settling)
+                unsettled |= twice
+                records = None
+            if needed:
+                found, where = self._settle(needed)
+                if records is not None and where is not None and found:
+                    keys, numbers_of = where
+                    records.update(compress(numbers_of, map(found.__contains__, keys)))
+                elif found:
+                    records = None
+                unsettled |= found
+                del found, where
+            del needed, twice
+            if len(unsettled) > NEEDED:  # (held, not asked again: memory stays flat)
+                self._pass(answerer, unsettled, unsettled, unnamed, records)
+                unsettled, unnamed, records = set(), False, set()
+        asked.close()
+        if unsettled or unnamed:
+            self._pass(answerer, unsettled, unsettled, unnamed, records)
         return answerer
 
-    def _needed(self, number: int, split: bool) -> set[float]:
-        """The hashes of partition ``number`` (all when not ``split``) of references used twice
-        or credited."""
+    def _needed(self, number: int, split: bool) -> tuple[set[float], set[float]]:
+        """The keys of partition ``number`` (all when not ``split``) an answer may name: those
+        to settle (carried by one line and credited by one credit) and those unsettled as
+        they are (carried by two lines, or a line's and credited twice)."""
         refs = self._refs.partition(number, split)
         seen = set(refs)
-        needed = set() if len(seen) == len(refs) else _repeated(refs)
-        return needed.union(seen.intersection(self._credited.partition(number, split)))
+        twice = set() if len(seen) == len(refs) else _repeated(refs)
+        credited = self._credited.partition(number, split)
+        named = seen.intersection(credited)
+        if named and len(set(credited)) != len(credited):
+            twice |= named.intersection(_repeated(credited))
+        return named - twice, twice
 
-    def _settle(self, needed: set[float]) -> set[float]:
-        """One pass over the kept lines' columns for the ``needed`` hashes (of references used
-        twice or credited): the hashes whose lines an answer may name. A hash is settled (no
-        answer names its lines) when one line carries it, a debit, and one later credit
-        credits it, not exceeding its amount, with the same compared values (equal hashes of
-        them, or equal texts); any other line or credit of it leaves it unsettled (the exact
-        answer follows from the rows). The order within a block does not matter (the line
+    def _settle(
+        self, needed: set[float]
+    ) -> tuple[set[float], tuple[array[float], array[int]] | None]:
+        """One pass over the kept lines' columns for the ``needed`` keys (each carried by one
+        line and credited by one credit, :meth:`_needed`): the keys whose lines an answer may
+        name. A key is settled (no answer names its lines) when its line is a debit and its
+        credit comes later, not exceeding its amount, with the same compared values (equal
+        hashes of them); else it is unsettled (the exact answer follows from the rows). The
+        order within a block does not matter (the line
         numbers are compared), so a block's lines are filed at once and its credits then
-        matched. Memory: what is held per asked hash."""
+        matched. Memory: what is held per asked hash. Also where the asked keys are: each
+        line's and credit's key and the number of its record (``None`` past ``4 * NEEDED``),
+        so the rows of the keys left unsettled are sought in their records only."""
         settle = _Settler()
         facts = _Following(self._facts.blocks())
         asked = needed.__contains__
-        for kind, payload in self._column_records():
+        keys, numbers = array("d"), array("i")
+        where: tuple[array[float], array[int]] | None = (keys, numbers)
+        for number, kind, payload in self._column_records(None):
+            if where is not None and len(keys) > 4 * NEEDED:
+                where = None
+                keys, numbers = array("d"), array("i")
             if kind == _ROWS:
                 for index, ref, of, debit, amount, key in payload:
                     if ref in needed:
                         settle.lines([ref], [(index, debit, amount, key)])
+                        keys.append(ref)
+                        numbers.append(number)
                     if of is not None and of in needed:
                         settle.credits([of], [index], [amount], [key])
+                        keys.append(of)
+                        numbers.append(number)
                 continue
             first, size, packed, credits, credited, amounts = payload
             hashes = array("d")
@@ -387,8 +428,10 @@ class PartitionedIndex:
             fact = facts.at(first)
             if hits:
                 debit = map(set(credits).__contains__, hits)  # False: a debit
+                carried = list(compress(hashes, found))
+                keys.extend(carried)
                 settle.lines(
-                    list(compress(hashes, found)),
+                    carried,
                     zip(
                         [first + at for at in hits],
                         map(not_, debit),
@@ -398,13 +441,16 @@ class PartitionedIndex:
                     ),
                 )
             if named:
+                named_keys = list(filter(asked, credited))
+                keys.extend(named_keys)
                 settle.credits(
-                    list(filter(asked, credited)),
+                    named_keys,
                     [first + at for at in named],
                     list(map(amounts.__getitem__, named)),
                     _keys(fact, named),
                 )
-        return settle.unsettled
+            numbers.extend(repeat(number, len(hits) + len(named)))
+        return settle.finish(), where
 
     def _pass(
         self,
@@ -412,40 +458,50 @@ class PartitionedIndex:
         needed: set[float] | None,
         credited: set[float] | None,
         unnamed: bool = True,
+        records: set[int] | None = None,
     ) -> None:
         """One pass over the kept lines: the rows of the lines whose reference's hash is
         ``needed`` (every line's when ``None``) filed by their reference, and those of the
         credits whose credited reference's hash is ``credited`` (every credit when ``None``)
-        or, when ``unnamed``, that name no reference, filed by their credited reference."""
-        facts = _Following(self._facts.blocks())
-        for kind, payload in self._records():
+        or, when ``unnamed``, that name no reference, filed by their credited reference;
+        over the kept records numbered ``records`` only, when known (then the compared values
+        too are read back by record, not all in order)."""
+        if records is not None and unnamed:
+            records = records | self._unnamed_in
+        facts: Any = _Following(self._facts.blocks()) if records is None else self._facts
+        kept = zip(self._column_records(records), self._records(records), strict=True)
+        for (_, kind, columns), (item, packed) in kept:
             if kind == _ROWS:
-                rows = payload
-                if needed is not None:
-                    rows = [row for row in rows if float(hash(row[3])) in needed]
-                credits = [row for row in payload if not row[5]]
-                if credited is not None:
-                    credits = [row for row in credits if _asked(row[4], credited, unnamed)]
-                answerer.add(rows, credits)
+                lines = [at for at, c in enumerate(columns) if needed is None or c[1] in needed]
+                credits = [
+                    at
+                    for at, c in enumerate(columns)
+                    if not c[3] and (credited is None or _asked(c[2], credited, unnamed))
+                ]
+                if lines or credits:
+                    rows = _unpack(item) if packed else item
+                    answerer.add(list(map(rows.__getitem__, lines)), [rows[at] for at in credits])
                 continue
-            block = payload
+            first, size, keys, credits_at, credited_keys = columns[:5]
             if needed is None:
-                hits: list[int] = list(range(block[1]))
+                hits: list[int] = list(range(size))
             else:
-                hits = list(compress(range(block[1]), map(needed.__contains__, _keys_of(block[4]))))
-            credits_at = block[5]
+                hashes = array("d")
+                hashes.frombytes(keys)
+                hits = list(compress(range(size), map(needed.__contains__, hashes)))
             if credited is not None and credits_at:
                 credits_at = [
                     at
-                    for at, ref in zip(credits_at, block[6], strict=True)
-                    if _asked(ref, credited, unnamed)
+                    for at, of in zip(credits_at, credited_keys, strict=True)
+                    if _asked(of, credited, unnamed)
                 ]
             if not hits and not credits_at:
                 continue
+            block = _unpack(item) if packed else item
             offsets = sorted(set(hits).union(credits_at)) if credits_at else hits
-            fact = facts.at(block[0])
-            keys = None if fact is None else line_keys(fact[2], offsets)
-            rows = block_rows(block, offsets, keys)
+            fact = facts.at(first)
+            keys_of = None if fact is None else line_keys(fact[2], offsets)
+            rows = block_rows(block, offsets, keys_of)
             if not credits_at:
                 answerer.add(rows, [])
                 continue
@@ -455,21 +511,31 @@ class PartitionedIndex:
                 [row for k, row in zip(offsets, rows, strict=True) if k in credit],
             )
 
-    def _records(self) -> Iterator[tuple[int, Any]]:
-        """The kept records, in the order added."""
+    def _records(self, numbers: set[int] | None) -> Iterator[tuple[Any, bool]]:
+        """The items of the kept records numbered ``numbers`` (all when ``None``), in the
+        order added: each value or (spilled, ``True``) its bytes (:func:`_pack`: unpacked
+        only when a line of it is asked for)."""
         if self._kept_path is not None:
             self._close_files()
             with open(self._kept_path, "rb") as fh:
-                yield from _items(fh)
-        yield from self._held
+                for _, (_, packed) in _spilled(fh, self._kept_at, numbers):
+                    yield packed, True
+        if numbers is None or len(self._kept_at) in numbers:
+            for _, item in self._held:
+                yield item, False
 
-    def _column_records(self) -> Iterator[tuple[int, Any]]:
-        """What settling asks of the kept records, in the order added."""
+    def _column_records(self, numbers: set[int] | None) -> Iterator[tuple[int, int, Any]]:
+        """What settling asks of the items of the kept records numbered ``numbers`` (all when
+        ``None``), in the order added, with the number of their record."""
         if self._columns_path is not None:
             self._close_files()
             with open(self._columns_path, "rb") as fh:
-                yield from _items(fh)
-        yield from self._columns
+                for number, (kind, columns) in _spilled(fh, self._columns_at, numbers):
+                    yield number, kind, columns
+        number = len(self._columns_at)
+        if numbers is None or number in numbers:
+            for kind, columns in self._columns:
+                yield number, kind, columns
 
     def close(self) -> None:
         self._close_files()
@@ -507,66 +573,121 @@ def _keys(fact: FactBlock | None, offsets: list[int]) -> Sequence[int | None]:
     return [None] * len(offsets) if fact is None else line_keys(fact[2], offsets)
 
 
+_hash = hash  # of a reference, for its key (a test makes keys collide through it)
+
+
 def _keys_of(refs: Iterable[str]) -> Iterator[float]:
     """The keys of references as the index files them: ``hash`` as a float (53 bits: a float
     sorts twice as fast as a 64-bit int; two references sharing a key only add rows)."""
-    return map(float, map(hash, refs))
+    return map(float, map(_hash, refs))
 
 
-def _asked(ref: str | None, credited: set[float], unnamed: bool) -> bool:
-    """A credit's row is asked for: it names a reference whose hash is ``credited``, or
-    none (when ``unnamed``)."""
-    return unnamed if ref is None else float(hash(ref)) in credited
+def _key(ref: str) -> float:
+    """The key of one reference (:func:`_keys_of`)."""
+    return float(_hash(ref))
+
+
+def _asked(of: float | None, credited: set[float], unnamed: bool) -> bool:
+    """A credit's row is asked for: the key of the reference it names is ``credited``, or
+    it names none (when ``unnamed``)."""
+    return unnamed if of is None else of in credited
+
+
+class _Asked:
+    """The keys asked for, by partition (:meth:`PartitionedIndex._needed`: those to settle,
+    those unsettled as they are): held while they are few (at most :data:`NEEDED`), else
+    written as arrays to a file and read back a round at a time, so the partitions are read
+    and tested once however many the rounds."""
+
+    def __init__(self, folder: Callable[[], str]) -> None:
+        self._folder = folder
+        self.sizes: list[int] = []  # each partition's number of keys
+        self.count = 0
+        self._settle: list[int] = []  # each partition's number of keys to settle
+        self._held: list[tuple[set[float], set[float]]] = []
+        self._file: IO[bytes] | None = None
+
+    def add(self, settle: set[float], twice: set[float]) -> None:
+        """The keys of the next partition."""
+        size = len(settle) + len(twice)
+        self.sizes.append(size)
+        self._settle.append(len(settle))
+        self.count += size
+        self._held.append((settle, twice))
+        if self._file is None and self.count <= NEEDED:
+            return
+        if self._file is None:
+            self._file = open(self._folder() + "/asked", "w+b")  # noqa: SIM115 (close)
+        for keys, unsettled in self._held:
+            self._file.write(array("d", [*keys, *unsettled]).tobytes())
+        self._held = []
+
+    def union(self, numbers: list[int]) -> tuple[set[float], set[float]]:
+        """The keys to settle and those unsettled of the partitions ``numbers`` (ascending)."""
+        if self._file is None:
+            held = [self._held[number] for number in numbers]
+            for number in numbers:  # given out once: let go
+                self._held[number] = (set(), set())
+            return set().union(*(h[0] for h in held)), set().union(*(h[1] for h in held))
+        found = array("d")
+        self._file.seek(8 * sum(self.sizes[: numbers[0]]))
+        found.frombytes(self._file.read(8 * sum(self.sizes[number] for number in numbers)))
+        settle: set[float] = set()
+        twice: set[float] = set()
+        at = 0
+        for number in numbers:
+            middle, end = at + self._settle[number], at + self.sizes[number]
+            settle.update(found[at:middle])
+            twice.update(found[middle:end])
+            at = end
+        return settle, twice
+
+    def close(self) -> None:
+        self._held = []
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 class _Settler:
-    """The settling of credits by hashes (:meth:`PartitionedIndex._settle`)."""
+    """The settling of credits by keys (:meth:`PartitionedIndex._settle`), each key asked
+    carried by one line and credited by one credit (:meth:`PartitionedIndex._needed`): only
+    the lines waiting for their credit are held."""
 
     def __init__(self) -> None:
-        #: per hash, its one line so far: (index, debit?, amount, key of compared values)
+        #: per key, its line while its credit is to come: (index, debit?, amount, key of
+        #: compared values)
         self.pending: dict[float, tuple[int, bool, int, Any]] = {}
-        self.settled: set[float] = set()  # one line and one credit of it, nothing wrong
         self.unsettled: set[float] = set()
 
     def lines(self, refs: list[float], values: Iterable[tuple[int, bool, int, Any]]) -> None:
-        """Lines carrying the references whose hashes are ``refs``, with their values: a hash
-        used twice (here, or by a line before) is unsettled."""
-        pending, settled, unsettled = self.pending, self.settled, self.unsettled
-        new = set(refs)
-        again = new.intersection(pending)
-        if settled:
-            again |= new & settled
-        if unsettled:
-            again |= new & unsettled  # (kept out of the pending lines)
-        if len(new) != len(refs):
-            again.update(ref for ref, n in Counter(refs).items() if n > 1)
-        pending.update(zip(refs, values, strict=True))
-        for ref in again:
-            pending.pop(ref, None)
-            settled.discard(ref)
-            unsettled.add(ref)
+        """The lines carrying the references whose keys are ``refs``, with their values."""
+        self.pending.update(zip(refs, values, strict=True))
 
     def credits(
         self, refs: list[float], indices: list[int], amounts: list[int], keys: Sequence[Any]
     ) -> None:
-        """Credits of the references whose hashes are ``refs``."""
-        pending, settled, unsettled = self.pending, self.settled, self.unsettled
+        """Credits of the references whose keys are ``refs``: settled (no answer names their
+        lines) when the line came first, a debit, not exceeded, with the same compared
+        values (equal keys of them)."""
+        pending, unsettled = self.pending, self.unsettled
         for ref, index, amount, key in zip(refs, indices, amounts, keys, strict=True):
-            if ref in unsettled:
-                continue
-            line = pending.pop(ref, None)  # None: no line yet, or a second credit
+            line = pending.pop(ref, None)  # None: its line is yet to come
             if (
-                line is not None
-                and line[1]
-                and line[0] < index
-                and amount <= line[2]
-                and key is not None
-                and key == line[3]
+                line is None
+                or not line[1]
+                or line[0] >= index
+                or amount > line[2]
+                or key is None
+                or key != line[3]
             ):
-                settled.add(ref)
-            else:
-                settled.discard(ref)
                 unsettled.add(ref)
+
+    def finish(self) -> set[float]:
+        """The keys whose lines an answer may name (a line whose credit came before it)."""
+        self.unsettled.update(self.pending)
+        self.pending = {}
+        return self.unsettled
 
 
 class _Hashes:
@@ -755,12 +876,25 @@ def _run(fh: IO[bytes], offset: int, chunks: int) -> Iterator[Any]:
         yield from chunk
 
 
+def _pack(value: Any) -> bytes:
+    """``value`` as bytes (:func:`_unpack`), by :mod:`marshal` or, for a value that is not
+    marshal's own type, pickle."""
+    try:
+        return b"m" + marshal.dumps(value, MARSHAL)
+    except ValueError:
+        return b"p" + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(data: bytes) -> Any:
+    return marshal.loads(memoryview(data)[1:]) if data[:1] == b"m" else pickle.loads(data[1:])
+
+
 def _dump(value: Any, sink: IO[bytes]) -> None:
     """Append ``value`` as one record: its length, a tag and its bytes, by :mod:`marshal`
     (fast for tuples of texts and numbers), by pickle when a value is not marshal's own
     type (a subclass of ``str``, say)."""
     try:
-        data, tag = marshal.dumps(value, 2), b"m"  # version 2: no references (faster here)
+        data, tag = marshal.dumps(value, MARSHAL), b"m"
     except ValueError:
         data, tag = pickle.dumps(value, pickle.HIGHEST_PROTOCOL), b"p"
     sink.write(len(data).to_bytes(8, "little") + tag)
@@ -774,11 +908,23 @@ def _records(fh: IO[bytes]) -> Iterator[Any]:
         yield marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
 
 
-def _items(fh: IO[bytes]) -> Iterator[Any]:
-    """The items of the list records :func:`_dump` appended to ``fh``, in order, holding one
-    record at a time (each item let go once given out: memory stays one record's, however
-    many the file holds)."""
-    while head := fh.read(9):
+def _spilled(fh: IO[bytes], offsets: list[int], numbers: set[int] | None) -> Iterator[Any]:
+    """The items of the records numbered ``numbers`` (all when ``None``) of a spill file, each
+    with its record's number, one record held at a time (``offsets``: where each begins)."""
+    for number in range(len(offsets)) if numbers is None else sorted(numbers):
+        if number < len(offsets):
+            fh.seek(offsets[number])
+            for item in _items(fh, 1):
+                yield number, item
+
+
+def _items(fh: IO[bytes], records: int | None = None) -> Iterator[Any]:
+    """The items of the list records :func:`_dump` appended to ``fh``, in order (of the next
+    ``records`` only, when given), holding one record at a time (each item let go once given
+    out: memory stays one record's, however many the file holds)."""
+    while (records is None or records > 0) and (head := fh.read(9)):
+        if records is not None:
+            records -= 1
         data = fh.read(int.from_bytes(head[:8], "little"))
         held = marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
         del data

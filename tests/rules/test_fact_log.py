@@ -59,10 +59,12 @@ def test_log_reads_spilled_blocks_back(tmp_path: Any, monkeypatch: pytest.Monkey
     monkeypatch.setattr(fact_log, "_CACHED", 2)
     log = FactLog()
     texts: dict[int, str] = {}
+    added = []
     first = 1
     for block in range(12):
         lines = [(f"R{block}", first + n, date(2027, 1, 1 + n)) for n in range(block % 3 + 1)]
-        log.add((first, len(lines), encode([list(c) for c in zip(*lines, strict=True)])))
+        added.append((first, len(lines), encode([list(c) for c in zip(*lines, strict=True)])))
+        log.add(added[-1])
         texts.update({first + n: str(line) for n, line in enumerate(lines)})
         first += len(lines) + 1  # a line between blocks went the exact way
         if block % 4 == 3:
@@ -71,6 +73,10 @@ def test_log_reads_spilled_blocks_back(tmp_path: Any, monkeypatch: pytest.Monkey
         assert log.text(index) == texts[index]
     with pytest.raises(LookupError):
         log.text(first - 1)
+    for block in [*added, *reversed(added)]:  # each block by its first line, in any order
+        assert log.at(block[0]) == block
+    assert log.at(0) is None and log.at(added[1][0] + 1) is None  # none begins there
+    assert log.at(first - 1) is None
     log.close()
 
 

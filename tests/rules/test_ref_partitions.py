@@ -337,6 +337,9 @@ def test_rounds_of_hashes(
         (f"R{i % 6 + 1}", "R2" if i % 3 == 0 else None, i % 3 != 0, 10 + i, "P1", "W001", *extra)
         for i, extra in enumerate((VALUES[i % 4], i % 2) for i in range(24))
     ]
+    for k in range(16):  # debits credited once each: keys to settle, in several partitions
+        lines.insert(2 * k, (f"U{k}", None, True, 9, "P1", "W001", VALUES[0], 1))
+        lines.append((f"V{k}", f"U{k}", False, 9 - k % 2, "P1", "W001", VALUES[k % 3 // 2], 1))
     blocked = {n for n, line in enumerate(lines, 1) if line[7]}
     with ReferenceIndex() as sql, PartitionedIndex() as ours:
         _fill_mixed_sql(sql, lines, "gaps")
@@ -405,3 +408,69 @@ def test_spilled_rows_keep_a_hash_of_their_texts(
         assert [d.row.reference for d in found[2]] == ["C2"]
         columns = next(tmp_path.iterdir()) / "columns"
         assert b"x" * 300 not in columns.read_bytes()
+
+
+@pytest.mark.parametrize("block", [0, 1])
+def test_rows_sought_in_their_records(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows of the keys left unsettled, and the credits naming none, are rebuilt from
+    the spilled records that hold them only (settling noted where each asked key is); the
+    answers stay the SQLite index's."""
+    for name, value in [("BOUND", 4), ("HASHES", 2), ("PARTITIONS", 4), ("NEEDED", 1000)]:
+        monkeypatch.setattr(partitions, name, value)
+    lines: list[tuple[Any, ...]] = []
+    for k in range(40):  # debits, each credited once further on; most credits settle
+        lines.append((f"D{k}", None, True, 10, "P1", "W001", VALUES[0]))
+    for k in range(40):
+        amount = 11 if k == 33 else 10  # exceeds its debit: R025
+        lines.append((f"C{k}", f"D{k}", False, amount, "P1", "W001", VALUES[0]))
+    lines.insert(12, ("N1", None, False, 3, "P1", "W001", VALUES[0]))  # names none
+    # each line by the exact path, or clean blocks of five lines
+    lines = [(*line, block and 1 + at // 5 % 2) for at, line in enumerate(lines)]
+    unpacked: list[Any] = []
+    real = partitions._unpack
+
+    def counted(data: bytes) -> Any:
+        unpacked.append(data)
+        return real(data)
+
+    monkeypatch.setattr(partitions, "_unpack", counted)
+    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
+    with ReferenceIndex() as sql, PartitionedIndex() as ours:
+        _fill_mixed_sql(sql, lines, "consecutive")
+        _fill_mixed(ours, lines, "consecutive")
+        found = _shown(ours, blocked)
+        assert found == _shown(sql, blocked)
+        kept = len(list(ours._records(None)))
+    assert [p.row.reference for p in found[1]] == ["N1", "C33"]
+    assert 0 < len(unpacked) <= 4 < kept  # D33's, C33's and N1's records (and one held)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=credited_lines(),
+    keys=st.sampled_from([1, 2, 3]),
+    bound=st.sampled_from([3, 50_000]),
+    needed=st.sampled_from([0, 1, 1_000_000]),
+)
+def test_colliding_keys_are_confirmed_by_rows(
+    lines: list[tuple[Any, ...]],
+    keys: int,
+    bound: int,
+    needed: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """References sharing a key (every reference's key one of ``keys``): a key carried by
+    two lines, or credited twice, is not settled, so the rows answer exactly, as the SQLite
+    index, in one round, in rounds, spilled or not."""
+    monkeypatch.setattr(partitions, "_hash", lambda ref: hash(ref) % keys)
+    for name, value in [("BOUND", bound), ("HASHES", 2), ("NEEDED", needed)]:
+        monkeypatch.setattr(partitions, name, value)
+    monkeypatch.setattr(partitions, "ROUNDS", 100)
+    monkeypatch.setattr(partitions, "PARTITIONS", 4)
+    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
+    with ReferenceIndex() as sql, PartitionedIndex() as ours:
+        _fill_mixed_sql(sql, lines, "consecutive")
+        _fill_mixed(ours, lines, "consecutive")
+        assert _shown(ours, blocked) == _shown(sql, blocked)
