@@ -36,9 +36,7 @@ repeats or goes down is an ``E004`` at the field (line, column, field id, record
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -46,6 +44,7 @@ from itertools import chain, compress, repeat
 from operator import eq, itemgetter, lt
 from typing import Any, BinaryIO
 
+from resv_edi.collection import uncollected
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.privacy import redact
@@ -280,22 +279,6 @@ def _dates(raws: list[str]) -> list[Any] | None:
     return list(map(dict(zip(distinct, dates, strict=True)).__getitem__, raws))
 
 
-@contextmanager
-def _uncollected() -> Iterator[None]:
-    """No garbage collection within: a block's records, their values and the columns they
-    are made from are freed by reference counting, never in a cycle, and each collection
-    their allocations would set off scans all of them. A collector the caller disabled stays
-    so."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _frames(block: FrameBlock) -> list[Frame]:
     """The frames of ``block``, to read its records the exact way."""
     records = block.layout.records
@@ -483,8 +466,8 @@ class EIReader:
         sums: dict[str, list[tuple[str, str, str | None]]],
         detail: int,
     ) -> list[EIRecord] | None:
-        """:meth:`_read_block`, with the collector paused (see :func:`_uncollected`)."""
-        with _uncollected():
+        """:meth:`_read_block`, with the collector paused (see :func:`uncollected`)."""
+        with uncollected():
             return self._read_block(block, sums, detail)
 
     def _read_block(
