@@ -24,6 +24,7 @@ from typing import IO, Any, BinaryIO, cast
 
 import msgspec
 
+from resv_edi.collection import uncollected
 from resv_edi.errors import Issue
 from resv_edi.formats.json.document import (
     RecordRefused,
@@ -35,7 +36,7 @@ from resv_edi.formats.json.document import (
 from resv_edi.model.messages import DECLARATIE, Entry, Part
 from resv_edi.rules.block_check import BlockCheck
 from resv_edi.rules.blocks import CleanRun, clean_run, typed_columns
-from resv_edi.rules.json_columns import LINES, decode, raw_columns, uncollected
+from resv_edi.rules.json_columns import LINES, decode, raw_columns
 
 BLOCK = 2048  # lines checked as one block
 SMALL = 8  # a doubtful block of at most this many lines is read line by line

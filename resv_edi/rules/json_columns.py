@@ -10,10 +10,7 @@ derived from them), so no constraint is written twice.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from operator import attrgetter
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -21,6 +18,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 import msgspec
 from msgspec.structs import astuple
 
+from resv_edi.collection import uncollected
 from resv_edi.model.declaratie import Prestatie
 from resv_edi.model.messages import DECLARATIE
 from resv_edi.rules.blocks import column_screens
@@ -129,29 +127,10 @@ def transposed(lines: list[Any]) -> dict[str, list[Any]]:
         return dict(zip(_ATTRS, map(list, zip(*map(astuple, lines), strict=True)), strict=True))
 
 
-@contextmanager
-def uncollected() -> Iterator[None]:
-    """No garbage collection within (as :mod:`timeit` does), for code that does not
-    ``yield``: a block's decode and column checks allocate a tuple per line and columns of
-    every line, freed by reference counting and never in a cycle, and each collection the
-    allocations set off would scan them all (in ``check_file`` in-process, with the
-    collector's defaults, ~20 % of the run). A collector disabled by the caller stays so."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 _is_text = str.__instancecheck__
 
 
-def _keys_and_distinct(
-    columns: dict[str, list[Any]], n: int
-) -> tuple[int, dict[str, list[Any]]]:
+def _keys_and_distinct(columns: dict[str, list[Any]], n: int) -> tuple[int, dict[str, list[Any]]]:
     """The values other than null in the columns (of ``n`` lines) and each column's distinct
     values: a column with one value is found by comparing (``==`` of lists stops at the
     first other value), the others by one ``set``, which also tells whether the column holds

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress, pairwise, repeat
 from operator import eq
 from typing import Any
 
@@ -44,6 +44,21 @@ class FrameBlock:
 
     def __len__(self) -> int:
         return len(self.bodies)
+
+    def parts(self, size: int) -> list[FrameBlock]:
+        """The block in consecutive blocks of at most ``size`` records (itself when it holds
+        no more), so that a reader keeps few records' values at a time."""
+        n = len(self.bodies)
+        if n <= size:
+            return [self]
+        count = -(-n // size)  # as many parts as needed, of sizes that differ by one at most
+        cuts = [n * i // count for i in range(count + 1)]
+        return [
+            FrameBlock(
+                self.first_line + begin, self.bodies[begin:end], self.types[begin:end], self.layout
+            )
+            for begin, end in pairwise(cuts)
+        ]
 
     def by_type(self) -> dict[str, list[int]]:
         """Record type -> positions (0-based, in order) of its records in the block, the

@@ -36,7 +36,7 @@ repeats or goes down is an ``E004`` at the field (line, column, field id, record
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -44,6 +44,7 @@ from itertools import chain, compress, repeat
 from operator import eq, itemgetter, lt
 from typing import Any, BinaryIO
 
+from resv_edi.collection import uncollected
 from resv_edi.errors import Issue, Location, UnsafeInputError
 from resv_edi.limits import DEFAULT_LIMITS, Limits
 from resv_edi.privacy import redact
@@ -64,6 +65,9 @@ from resv_edi.vektis.layout import (
 from resv_edi.vektis.record_columns import record_columns
 
 _MASK = "***"
+#: records per block read by columns (:meth:`EIReader._block`): a scanner's block is read in
+#: parts of at most this many, so that the records made and read next stay in the cache
+_PART = 256
 _ENDS = ("header", "trailer")
 
 
@@ -147,11 +151,11 @@ def parse_fields(
 _COLUMN = 64  # values converted per call of parse_fields by parse_column
 
 
-@lru_cache(maxsize=256)
-def _column_layout(f: FieldSpec) -> RecordLayout:
-    """A record of :data:`_COLUMN` copies of field ``f`` side by side: :func:`parse_fields`
+@lru_cache(maxsize=1024)
+def _column_layout(f: FieldSpec, width: int = _COLUMN) -> RecordLayout:
+    """A record of ``width`` copies of field ``f`` side by side: :func:`parse_fields`
     over it converts that many of ``f``'s values in one call."""
-    fields = tuple(replace(f, key=str(i), start=1 + i * f.length) for i in range(_COLUMN))
+    fields = tuple(replace(f, key=str(i), start=1 + i * f.length) for i in range(width))
     return RecordLayout(
         type="",
         name=f.name,
@@ -189,14 +193,15 @@ def _parse_distinct(f: FieldSpec, distinct: list[str], raws: Sequence[str]) -> S
     if screened is not None:
         converted = screened
     else:
-        rl = _column_layout(f)
         converted = []
         for at in range(0, len(distinct), _COLUMN):
             chunk = distinct[at : at + _COLUMN]
-            text = "".join(chunk) + chunk[0] * (_COLUMN - len(chunk))
-            if len(text) != _COLUMN * f.length:
+            # a power of two (few layouts per field), at least two (the getter of one gives a text)
+            width = max(2, 1 << (len(chunk) - 1).bit_length())
+            text = "".join(chunk) + chunk[0] * (width - len(chunk))
+            if len(text) != width * f.length:
                 return None
-            values, problems = parse_fields(rl, text)
+            values, problems = parse_fields(_column_layout(f, width), text)
             if problems:
                 return None
             converted.extend(list(values.values())[: len(chunk)])
@@ -366,6 +371,7 @@ class EIReader:
         for item in self._read():
             if isinstance(item, list):
                 yield item
+                del item  # a block's records are freed once read, before the next block
             elif item is not None:
                 yield (item,)
         cap = self.limits.max_errors
@@ -393,26 +399,29 @@ class EIReader:
         try:
             for found in scanner.scan_batches(stream, runs):
                 if type(found) is FrameBlock:  # records without framing issue: by columns
-                    if sums is not None:
-                        batch = self._block(found, sums, detail)
+                    for part in found.parts(_PART) if sums is not None else (found,):
+                        batch = self._block(part, sums, detail) if sums is not None else None
                         if batch is not None:
                             detail += len(batch)
                             yield batch  # spelled out by __iter__
+                            del batch  # freed as soon as read, before the next is made
                             continue
-                    frames: Iterable[Any] = _frames(found)
-                elif not isinstance(found, Frame):
+                        for item in _frames(part):
+                            record_detail = yield from self._one(item, scanner, sums, detail)
+                            if record_detail is None:
+                                return
+                            sums, detail = record_detail
+                    continue
+                if not isinstance(found, Frame):
                     if isinstance(found, FrameRun):
                         detail += found.lines
                         self._pass_run(found)
                     yield found  # type: ignore[misc]
                     continue
-                else:
-                    frames = (found,)
-                for item in frames:
-                    record_detail = yield from self._one(item, scanner, sums, detail)
-                    if record_detail is None:
-                        return
-                    sums, detail = record_detail
+                record_detail = yield from self._one(found, scanner, sums, detail)
+                if record_detail is None:
+                    return
+                sums, detail = record_detail
         finally:
             self.lines = scanner.lines
             if self.layout is None:
@@ -457,6 +466,16 @@ class EIReader:
         sums: dict[str, list[tuple[str, str, str | None]]],
         detail: int,
     ) -> list[EIRecord] | None:
+        """:meth:`_read_block`, with the collector paused (see :func:`uncollected`)."""
+        with uncollected():
+            return self._read_block(block, sums, detail)
+
+    def _read_block(
+        self,
+        block: FrameBlock,
+        sums: dict[str, list[tuple[str, str, str | None]]],
+        detail: int,
+    ) -> list[EIRecord] | None:
         """The records of ``block`` (detail records without a framing issue) read by
         columns: each field's values converted as :func:`parse_fields` converts them
         (:func:`parse_column`), one dict per record built from the columns; the detail
@@ -486,39 +505,47 @@ class EIReader:
             idents = columns.column(rl.detail_id.key) if rl.detail_id is not None else None
             made.append((ats, records, idents))
         records = []
-        numbers: list[int | None] = []
-        for _, some, idents in made:
+        numbers: list[str | None] = []  # the detail numbers' digits (clean: none blank)
+        widths = set()
+        for (_, some, idents), rtype in zip(made, groups, strict=True):
             records += some
-            numbers += map(int, idents) if idents is not None else [None] * len(some)
+            numbers += idents if idents is not None else [None] * len(some)
+            did = layout.records[rtype].detail_id
+            widths.add(did.length if did is not None else 0)
         if not single:  # back into file order: the positions, sorted, say where each came from
             positions = [at for ats, _, _ in made for at in ats]
             order = sorted(range(n), key=positions.__getitem__)
             records = list(map(records.__getitem__, order))
             numbers = list(map(numbers.__getitem__, order))
-        if not self._numbers_in_order(block, numbers):
+        if not self._numbers_in_order(block, numbers, len(widths - {0}) < 2):
             return None
         for key, net in nets.items():
             self.computed[key] += net
         return records
 
-    def _numbers_in_order(self, block: FrameBlock, numbers: list[int | None]) -> bool:
-        """Whether the detail ``numbers`` of ``block`` (``None``: none to compare) keep the
-        order :meth:`_detail_checks` checks (then the last one is noted)."""
+    def _numbers_in_order(
+        self, block: FrameBlock, numbers: list[str | None], same_width: bool
+    ) -> bool:
+        """Whether the detail ``numbers`` of ``block`` (their digits; ``None``: none to
+        compare) keep the order :meth:`_detail_checks` checks (then the last one is noted).
+        Numbers of as many digits (``same_width``) are in the order of their texts, so only
+        the first and last are read as ints in the common case."""
         last = self._last_id
-        found: list[int] = [n for n in numbers if n is not None]
+        found: list[str] = list(filter(None, numbers))
         if not found:
             return True
         first = block.first_line
-        if last[0] < found[0] and all(map(lt, found, found[1:])):  # the common case
+        if same_width and last[0] < int(found[0]) and all(map(lt, found, found[1:])):
             at = len(numbers) - 1
             while numbers[at] is None:
                 at -= 1
-            self._last_id = (found[-1], first + at, block.types[at].decode("latin-1"))
+            self._last_id = (int(found[-1]), first + at, block.types[at].decode("latin-1"))
             return True
         records = block.layout.records
-        for at, number in enumerate(numbers):
-            if number is None:
+        for at, text in enumerate(numbers):
+            if text is None:
                 continue
+            number = int(text)
             rtype = block.types[at].decode("latin-1")
             if number < last[0] or (number == last[0] and records[rtype].role != "comment"):
                 return False

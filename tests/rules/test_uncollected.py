@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from resv_edi.rules.json_columns import uncollected
+from resv_edi.collection import uncollected
 
 
 @pytest.mark.parametrize("enabled", [True, False])

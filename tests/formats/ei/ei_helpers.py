@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import resv_edi.vektis.framing as framing
+import resv_edi.vektis.reader as reader
 from resv_edi.errors import Issue
 from resv_edi.generate.claims import generate_claims
 from resv_edi.vektis import EIRecord, Layout, read_records
@@ -45,12 +46,22 @@ def put(line: bytes, layout: Layout, field_id: str, text: str) -> bytes:
 
 
 def read_both(data: bytes, monkeypatch: pytest.MonkeyPatch, batch: int = 3, **kw: Any) -> list[Any]:
-    """``read_records`` of ``data`` with the scanner's batches of ``batch`` records, asserted
-    equal to reading record by record; the items."""
+    """``read_records`` of ``data`` with the scanner's batches of ``batch`` records (read
+    whole, and in the reader's parts of two), asserted equal to reading record by record,
+    values in the same field order; the items."""
     monkeypatch.setattr(framing, "_BATCH", batch)
     batched = list(read_records(io.BytesIO(data), **kw))
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "_PART", 2)
+        parted = list(read_records(io.BytesIO(data), **kw))
     with monkeypatch.context() as patch:
         patch.setattr(FrameScanner, "scan_batches", FrameScanner.scan)  # record by record
         single = list(read_records(io.BytesIO(data), **kw))
     assert batched == single
+    assert parted == single
+    assert _field_orders(batched) == _field_orders(parted) == _field_orders(single)
     return single
+
+
+def _field_orders(items: list[Any]) -> list[list[str]]:
+    return [list(item.values) for item in items if isinstance(item, EIRecord)]

@@ -21,13 +21,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from ei_helpers import generate, join, read_both, split
+from ei_helpers import generate, join, put, read_both, split
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import resv_edi.vektis.framing as framing
 from resv_edi.limits import DEFAULT_LIMITS, Limits
-from resv_edi.vektis import load_layout, read_records
+from resv_edi.vektis import EIRecord, load_layout, read_records
 from resv_edi.vektis.frame_blocks import FrameBlock
 from resv_edi.vektis.framing import Frame, FrameScanner
 from resv_edi.vektis.reader import _to_date, column_values, parse_fields
@@ -204,3 +204,84 @@ def test_no_patient_value_is_kept() -> None:
             elif f.constants:
                 kept.append(f)
     assert kept  # the constants of other fields are kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 12))
+def test_block_parts_cover_the_block_in_order(n: int, size: int) -> None:
+    """``FrameBlock.parts``: consecutive blocks of at most ``size`` records, sizes within one
+    of each other, that together are the block (bodies, types, first lines)."""
+    bodies = [b"04%05d" % i for i in range(n)]
+    block = FrameBlock(10, bodies, [b[:2] for b in bodies], load_layout("HA304"))
+    parts = block.parts(size)
+    assert all(0 < len(p) <= size for p in parts) if n else parts == [block]
+    assert [b for p in parts for b in p.bodies] == bodies
+    assert [t for p in parts for t in p.types] == block.types
+    firsts = [10 + sum(map(len, parts[:i])) for i in range(len(parts))]
+    assert [p.first_line for p in parts] == firsts
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1
+    if n <= size:
+        assert parts == [block]
+
+
+@pytest.mark.parametrize("standard", STANDARDS)
+def test_reader_in_parts_of_any_size(standard: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader's parts (``reader._PART``) cut a scanner's block anywhere, also between a
+    record and its comment or an insured person and their claims: the same records and
+    issues as record by record, with a bad value in one part."""
+    import resv_edi.vektis.reader as reader
+
+    lines = _records(standard, 3)
+    layout = load_layout(standard)
+    rng = random.Random(standard)
+    for part in (1, 3, 5, 64):
+        monkeypatch.setattr(reader, "_PART", part)
+        read_both(join(lines), monkeypatch, 1024)
+        read_both(join(_field_mutations(lines, layout, rng)), monkeypatch, 1024)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 6), st.integers(0, 30), st.data())
+def test_rows_are_the_template_with_each_records_values(count: int, fields: int, data: Any) -> None:
+    """``RecordColumns.rows`` (the loop compiled per number of variable fields): each row is
+    the template with the record's values of the variable fields, keys in the template's
+    order, whatever fields vary."""
+    from resv_edi.vektis.record_columns import RecordColumns
+
+    keys = [f"f{i}" for i in range(fields)]
+    varying = data.draw(st.lists(st.sampled_from(keys), unique=True)) if keys else []
+    template = {k: (None if k in varying else k.upper()) for k in keys}
+    variable = {k: [f"{k}-{i}" for i in range(count)] for k in varying}
+    rows = RecordColumns(count, template, variable).rows()
+    expected = [
+        {k: (variable[k][i] if k in variable else v) for k, v in template.items()}
+        for i in range(count)
+    ]
+    assert [list(r.items()) for r in rows] == [list(r.items()) for r in expected]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "bad"),
+    [
+        ("0408", "0409", "20270230"),  # end date = start date, then one end date no date
+        ("0415", "0418", "0000000X"),  # claimed amount = calculated, then one not a number
+        ("0415", "0418", "        "),  # ... then one blank
+    ],
+)
+def test_columns_with_the_same_texts(
+    first: str, second: str, bad: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column with the same texts as an earlier one of the same kind is converted once
+    (``record_columns._same_texts``): equal to record by record, also where the two differ
+    in one record and the second has a problem there."""
+    layout = load_layout("HA304")
+    lines = _records("HA304", 5)
+    claims = [i for i, line in enumerate(lines) if line[:2] == b"04"]
+    f1 = layout.records["04"].by_id[first]
+    for i in claims:  # the second field holds the first's text in every claim
+        lines[i] = put(lines[i], layout, second, lines[i][f1.slice].decode("latin-1"))
+    items = read_both(join(lines), monkeypatch, 1024)
+    assert not [i for i in items if not isinstance(i, EIRecord)]
+    lines[claims[len(claims) // 2]] = put(lines[claims[len(claims) // 2]], layout, second, bad)
+    items = read_both(join(lines), monkeypatch, 1024)
+    assert [i.code for i in items if not isinstance(i, EIRecord)]
