@@ -109,7 +109,7 @@ def test_each_mutation_in_every_chunk(tmp_path: Path, fmt: str, mutation: str) -
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_clean_runs_through_the_pool(tmp_path: Path, fmt: str) -> None:
     """A long file whose chunks hold clean runs (columns) and doubtful ones: through the
-    pool (references sent back as bytes) the result equals ``check_file``."""
+    pool (references through files in the run's folder) the result equals ``check_file``."""
     path = mutated(tmp_path, fmt, {k: "duplicate_reference" for k in (7, 1500, 2900)},
                    MUTATIONS, n=3000)  # fmt: skip
     expected = check_file(str(path)).as_dict()
