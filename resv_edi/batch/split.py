@@ -688,7 +688,11 @@ def _ei_trailer_counts(
 
 def _ei_cuts_in_order(specs: list[ChunkSpec]) -> bool:
     """Whether the first record of every chunk keeps the detail-number order with the last
-    numbered record before its cut (each chunk's reader can only check inside the chunk)."""
+    numbered record before its cut (each chunk's reader can only check inside the chunk).
+    False too where a chunk's reader cannot know that number: when the first record after the
+    cut is a detail record without one (the one-piece reader then compares the next record
+    with the number before the cut), or when none of the records just before the cut has one
+    and the header is not among them."""
     path = specs[0].path
     with open(path, "rb") as fh:
         layout = detect_layout(fh.readline())
@@ -699,6 +703,11 @@ def _ei_cuts_in_order(specs: list[ChunkSpec]) -> bool:
             fh.seek(max(0, spec.start - span))
             before = fh.read(spec.start - max(0, spec.start - span)).splitlines()
             first = fh.readline().rstrip(b"\r\n")
+            record = layout.records.get(first[:2].decode("latin-1"))
+            if record is None or (
+                record.detail_id is not None and detail_number(layout, first) is None
+            ):
+                return False
             previous = None
             for line in reversed(before[1:] if spec.start > span else before):
                 if line[:2].decode("latin-1") == layout.header.type:
@@ -706,6 +715,8 @@ def _ei_cuts_in_order(specs: list[ChunkSpec]) -> bool:
                 previous = detail_number(layout, line)
                 if previous is not None:
                     break
+            else:
+                return False  # no number, and no header, among the records just before
             if previous is not None and not detail_number_in_order(layout, first, previous):
                 return False
     return True

@@ -7,6 +7,7 @@ import itertools
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +17,7 @@ from record_mutations import Mutation, changed, mutated
 
 from resv_edi.api import check_file
 from resv_edi.batch import split, validate_batch
+from resv_edi.formats.ei.resv import resv_layout
 from resv_edi.limits import DEFAULT_LIMITS
 
 FORMATS = ["ndjson", "xml", "ei"]
@@ -214,3 +216,41 @@ def test_random_faults_and_cuts(
     merged, results = merged_at(path, [starts[k] for k in sorted(cuts)])
     assert all(r.fallback is None for r in results), [r.fallback for r in results]
     assert merged == check_file(str(path)).as_dict()
+
+
+def _detail_id() -> Any:
+    """The RESV EI line record's IDENTIFICATIE DETAILRECORD field."""
+    field = resv_layout("declaratie").layout.records["04"].detail_id
+    assert field is not None
+    return field
+
+
+@pytest.mark.parametrize("unnumbered_before", [0, 5])
+def test_detail_numbers_at_a_cut_the_chunk_cannot_see(
+    tmp_path: Path, unnumbered_before: int
+) -> None:
+    """E004 at a cut that no chunk can check: the record after the cut has no number (the
+    one-piece reader compares the next record with the number before the cut), or the five
+    records just before the cut have none. The merge refuses, and the file is validated in
+    one piece (same report)."""
+    path = mutated(tmp_path, "ei", {}, MUTATIONS, n=30)
+    starts = line_starts(path, "ei")
+    cut = 12
+    field = _detail_id()
+    unnumbered = [starts[at] for at in range(cut - unnumbered_before, cut)]
+    if not unnumbered_before:
+        unnumbered.append(starts[cut])  # the first record of the second chunk
+    low = starts[cut] if unnumbered_before else starts[cut + 1]  # compared across the cut
+    data = bytearray(path.read_bytes())
+    for start, text in [*((at, b"X" * field.length) for at in unnumbered), (low, b"1")]:
+        at = start + field.start - 1
+        data[at : at + field.length] = text.rjust(field.length, b"0")
+    path.write_bytes(bytes(data))
+    expected = check_file(str(path)).as_dict()
+    codes = [i["code"] for i in expected["issues"]]
+    assert "E004" in codes and "E005" in codes  # 1 is below the last number before the cut
+    merged, results = merged_at(path, [starts[cut]])
+    assert all(r.fallback is None for r in results)  # each chunk alone sees nothing structural
+    assert merged is None
+    batch, _ = validate_batch([str(path)], jobs=1, split=2)
+    assert batch[0].report == expected
