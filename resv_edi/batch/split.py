@@ -360,12 +360,17 @@ def in_folder(spec: ChunkSpec, folder: str) -> ChunkSpec:
 def validate_chunk(spec: ChunkSpec) -> ChunkResult:
     """Validate the lines of one chunk (a task: top-level, picklable, never raises)."""
     started = time.perf_counter()
-    sink: IO[bytes]
-    if spec.folder is None:
-        sink, name = io.BytesIO(), None
-    else:
-        fd, name = tempfile.mkstemp(prefix=f"chunk{spec.number}-", suffix=".refs", dir=spec.folder)
-        sink = open(fd, "wb", buffering=1024 * 1024)  # noqa: SIM115 (closed below)
+    sink: IO[bytes] = io.BytesIO()
+    name = None
+    if spec.folder is not None:
+        try:
+            fd, name = tempfile.mkstemp(
+                prefix=f"chunk{spec.number}-", suffix=".refs", dir=spec.folder
+            )
+        except OSError:  # a worker on another machine (Dask): the result carries the bytes
+            pass
+        else:
+            sink = open(fd, "wb", buffering=1024 * 1024)  # noqa: SIM115 (closed below)
     try:
         with sink:
             result = _Chunk(spec, sink).run()

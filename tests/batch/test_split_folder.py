@@ -106,6 +106,21 @@ def test_records_in_memory_equal_the_files(tmp_path: Path) -> None:
     assert list(folder.iterdir()) == []
 
 
+@pytest.mark.parametrize("fmt", ["ndjson", "ei"])
+def test_a_worker_without_the_folder_sends_its_records(tmp_path: Path, fmt: str) -> None:
+    """A worker on another machine (Dask) cannot see the parent's folder: its chunk keeps the
+    records as bytes in the result, and the merge is still ``check_file``'s report."""
+    path = with_faults(write(tmp_path / f"d.{fmt}", 1500, fmt), fmt)
+    specs = split.plan_chunks(str(path), "auto", 2, DEFAULT_LIMITS)
+    assert specs is not None
+    elsewhere = str(tmp_path / "not-on-this-machine")
+    results = [split.validate_chunk(split.in_folder(s, elsewhere)) for s in specs]
+    assert all(r.fallback is None and r.refs_file is None and r.refs for r in results)
+    report = split.merge(specs, results)
+    assert report is not None and report.as_dict() == check_file(str(path)).as_dict()
+    assert not os.path.exists(elsewhere)
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_the_folder_is_gone_after_a_merged_run(
     tmp_path: Path, temp: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
