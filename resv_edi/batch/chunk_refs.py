@@ -104,9 +104,11 @@ def records(source: IO[bytes]) -> Iterator[list[Kept]]:
     each its size and its ``marshal`` bytes (a few times faster than pickle for these lists
     of texts and numbers; read whole, as ``marshal.load`` on a file reads item by item)."""
     while head := source.read(_SIZE.size):
+        if len(head) != _SIZE.size:
+            raise ValueError("the chunk's reference file is cut short")
         size = _SIZE.unpack(head)[0]
         data = source.read(size)
-        if len(head) != _SIZE.size or len(data) != size:
+        if len(data) != size:
             raise ValueError("the chunk's reference file is cut short")
         yield [(a if isinstance(a, list) else RefBlock(*a), f) for a, f in marshal.loads(data)]
 

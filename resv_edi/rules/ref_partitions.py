@@ -325,51 +325,54 @@ class PartitionedIndex:
             self._credited.spill()
         parts = PARTITIONS if split else 1
         asked = _Asked(self._folder)
-        for number in range(parts):
-            asked.add(*self._needed(number, split))
-        if not asked.count and not self._unnamed_credit:
-            return answerer  # no reference used twice or credited, no credit naming none
-        if asked.count <= NEEDED:
-            rounds = [list(range(parts))]
-        else:  # as few rounds as NEEDED allows, of about as many keys each
-            share = asked.count / -(-asked.count // max(NEEDED, 1))
-            rounds = [[]]
-            held = 0
-            for number, size in enumerate(asked.sizes):
-                if held >= share:  # (so a round holds less than a partition beyond NEEDED)
-                    rounds.append([])
-                    held = 0
-                rounds[-1].append(number)
-                held += size
-            if len(rounds) > ROUNDS:
-                asked.close()
-                self._pass(answerer, None, None)
-                return answerer
-        unnamed = self._unnamed_credit  # the credits naming none: in the first rows' pass
-        unsettled: set[float] = set()  # of every round so far: their rows in one pass
-        records: set[int] | None = set()  # the records holding their lines (None: unknown)
-        for numbers in rounds:
-            needed, twice = asked.union(numbers)
-            if twice:  # (their lines are not sought while settling)
-                unsettled |= twice
-                records = None
-            if needed:
-                found, where = self._settle(needed)
-                if records is not None and where is not None and found:
-                    keys, numbers_of = where
-                    records.update(compress(numbers_of, map(found.__contains__, keys)))
-                elif found:
+        try:  # (its file closed on every way out)
+            for number in range(parts):
+                asked.add(*self._needed(number, split))
+            if not asked.count and not self._unnamed_credit:
+                return answerer  # no reference used twice or credited, no credit naming none
+            if asked.count <= NEEDED:
+                rounds = [list(range(parts))]
+            else:  # as few rounds as NEEDED allows, of about as many keys each
+                share = asked.count / -(-asked.count // max(NEEDED, 1))
+                rounds = [[]]
+                held = 0
+                for number, size in enumerate(asked.sizes):
+                    if held >= share:  # (so a round holds less than a partition beyond NEEDED)
+                        rounds.append([])
+                        held = 0
+                    rounds[-1].append(number)
+                    held += size
+                if len(rounds) > ROUNDS:
+                    asked.close()
+                    self._pass(answerer, None, None)
+                    return answerer
+            unnamed = self._unnamed_credit  # the credits naming none: in the first rows' pass
+            unsettled: set[float] = set()  # of every round so far: their rows in one pass
+            records: set[int] | None = set()  # the records holding their lines (None: unknown)
+            for numbers in rounds:
+                needed, twice = asked.union(numbers)
+                if twice:  # (their lines are not sought while settling)
+                    unsettled |= twice
                     records = None
-                unsettled |= found
-                del found, where
-            del needed, twice
-            if len(unsettled) > NEEDED:  # (held, not asked again: memory stays flat)
+                if needed:
+                    found, where = self._settle(needed)
+                    if records is not None and where is not None and found:
+                        keys, numbers_of = where
+                        records.update(compress(numbers_of, map(found.__contains__, keys)))
+                    elif found:
+                        records = None
+                    unsettled |= found
+                    del found, where
+                del needed, twice
+                if len(unsettled) > NEEDED:  # (held, not asked again: memory stays flat)
+                    self._pass(answerer, unsettled, unsettled, unnamed, records)
+                    unsettled, unnamed, records = set(), False, set()
+            asked.close()
+            if unsettled or unnamed:
                 self._pass(answerer, unsettled, unsettled, unnamed, records)
-                unsettled, unnamed, records = set(), False, set()
-        asked.close()
-        if unsettled or unnamed:
-            self._pass(answerer, unsettled, unsettled, unnamed, records)
-        return answerer
+            return answerer
+        finally:
+            asked.close()
 
     def _needed(self, number: int, split: bool) -> tuple[set[float], set[float]]:
         """The keys of partition ``number`` (all when not ``split``) an answer may name: those
@@ -914,25 +917,23 @@ def _spilled(fh: IO[bytes], offsets: list[int], numbers: set[int] | None) -> Ite
     for number in range(len(offsets)) if numbers is None else sorted(numbers):
         if number < len(offsets):
             fh.seek(offsets[number])
-            for item in _items(fh, 1):
+            for item in _items(fh):
                 yield number, item
 
 
-def _items(fh: IO[bytes], records: int | None = None) -> Iterator[Any]:
-    """The items of the list records :func:`_dump` appended to ``fh``, in order (of the next
-    ``records`` only, when given), holding one record at a time (each item let go once given
-    out: memory stays one record's, however many the file holds)."""
-    while (records is None or records > 0) and (head := fh.read(9)):
-        if records is not None:
-            records -= 1
-        data = fh.read(int.from_bytes(head[:8], "little"))
-        held = marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
-        del data
-        held.reverse()
-        pop = held.pop
-        while held:
-            yield pop()
-        del held, pop
+def _items(fh: IO[bytes]) -> Iterator[Any]:
+    """The items of the next list record :func:`_dump` appended to ``fh``, each let go once
+    given out (memory stays one record's, however many items it holds)."""
+    head = fh.read(9)
+    if not head:
+        return
+    data = fh.read(int.from_bytes(head[:8], "little"))
+    held = marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
+    del data
+    held.reverse()
+    pop = held.pop
+    while held:
+        yield pop()
 
 
 def _fact_key(facts: Any) -> Any:

@@ -375,13 +375,14 @@ def test_spilled_records_are_read_one_at_a_time(tmp_path: Any) -> None:
             partitions._dump([_Item(10 * record + at) for at in range(4)], sink)
     alive: list[list[weakref.ref[_Item]]] = []
     with path.open("rb") as fh:
-        for item in partitions._items(fh):
-            record, at = divmod(item.number, 10)
-            if at == 0:
-                alive.append([])
-                assert all(ref() is None for refs in alive[:-1] for ref in refs)
-            alive[-1].append(weakref.ref(item))
-            del item
+        for _ in range(4):  # a record a call; the fourth finds the end
+            for item in partitions._items(fh):
+                record, at = divmod(item.number, 10)
+                if at == 0:
+                    alive.append([])
+                    assert all(ref() is None for refs in alive[:-1] for ref in refs)
+                alive[-1].append(weakref.ref(item))
+                del item
     assert [len(refs) for refs in alive] == [4, 4, 4]
 
 
