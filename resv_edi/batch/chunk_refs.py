@@ -8,21 +8,19 @@ file's one :class:`PartitionedIndex` with the lines' index within the message mo
 lines of the earlier chunks (:func:`add_kept`), in the order the one-piece run adds them.
 
 The chunk does not hold them: every :data:`RECORD_LINES` lines it writes what it kept as one
-``marshal`` record to its ``sink`` (a file in the run's private folder; in one process a
-``BytesIO``), and the parent reads the records back one at a time (:func:`records`), so
-neither side holds more than a record and the index's own bounded part.
+record to its ``sink``, as the index writes its spill files (a file in the run's private
+folder; in one process a ``BytesIO``), and the parent reads the records back one at a time
+(:func:`records`), so neither side holds more than a record and the index's own bounded part.
 """
 
 from __future__ import annotations
 
-import marshal
-import struct
 from collections.abc import Iterator
 from typing import IO, Any, overload
 
 from resv_edi.rules.fact_log import FactBlock
 from resv_edi.rules.ref_blocks import RefBlock
-from resv_edi.rules.ref_partitions import PartitionedIndex
+from resv_edi.rules.ref_partitions import PartitionedIndex, append_record, appended_records
 from resv_edi.rules.references import RowValues
 
 #: one addition to the index: ``(rows, facts)`` of the exact path or ``(block, facts)``
@@ -31,7 +29,6 @@ Kept = tuple[list[RowValues] | RefBlock, FactBlock | None]
 #: the lines (rows and blocks' lines) a record holds at least, but the last: the memory of
 #: chunk and parent is bounded by about one record, a few MiB
 RECORD_LINES = 16_384
-_SIZE = struct.Struct("<Q")  # the size of a record's marshal bytes, before them
 
 
 class ChunkRefs(PartitionedIndex):
@@ -48,11 +45,9 @@ class ChunkRefs(PartitionedIndex):
     def flush(self) -> None:
         """Write what is kept as one record to the sink (nothing when nothing is kept)."""
         if self.kept:
-            data = marshal.dumps(
-                [(tuple(a) if isinstance(a, RefBlock) else a, f) for a, f in self.kept]
+            append_record(
+                [(tuple(a) if isinstance(a, RefBlock) else a, f) for a, f in self.kept], self.sink
             )
-            self.sink.write(_SIZE.pack(len(data)))
-            self.sink.write(data)
             self.kept = []
             self._lines = 0
 
@@ -100,17 +95,10 @@ class ChunkRefs(PartitionedIndex):
 
 
 def records(source: IO[bytes]) -> Iterator[list[Kept]]:
-    """The records :meth:`ChunkRefs.flush` wrote to ``source``, one at a time, in order:
-    each its size and its ``marshal`` bytes (a few times faster than pickle for these lists
-    of texts and numbers; read whole, as ``marshal.load`` on a file reads item by item)."""
-    while head := source.read(_SIZE.size):
-        if len(head) != _SIZE.size:
-            raise ValueError("the chunk's reference file is cut short")
-        size = _SIZE.unpack(head)[0]
-        data = source.read(size)
-        if len(data) != size:
-            raise ValueError("the chunk's reference file is cut short")
-        yield [(a if isinstance(a, list) else RefBlock(*a), f) for a, f in marshal.loads(data)]
+    """The records :meth:`ChunkRefs.flush` wrote to ``source``, one at a time, in order (as
+    the index's own spill files: :func:`~resv_edi.rules.ref_partitions.append_record`)."""
+    for record in appended_records(source):
+        yield [(a if isinstance(a, list) else RefBlock(*a), f) for a, f in record]
 
 
 def add_kept(index: PartitionedIndex, kept: list[Kept], offset: int, indexed: str) -> None:

@@ -246,13 +246,13 @@ class PartitionedIndex:
             self._kept_path = folder + "/kept"
             self._kept = open(self._kept_path, "ab")  # noqa: SIM115  (closed by _close_files)
         self._kept_at.append(self._kept.tell())
-        _dump([(kind, _pack(item)) for kind, item in self._held], self._kept)
+        append_record([(kind, _pack(item)) for kind, item in self._held], self._kept)
         self._held = []
         if self._columns_file is None:
             self._columns_path = folder + "/columns"
             self._columns_file = open(self._columns_path, "ab")  # noqa: SIM115  (as kept)
         self._columns_at.append(self._columns_file.tell())
-        _dump(self._columns, self._columns_file)
+        append_record(self._columns, self._columns_file)
         self._columns = []
         self._held_lines = 0
         if len(self._refs.held) + len(self._credited.held) >= HASHES:
@@ -808,7 +808,7 @@ class _Answerer:
         for number in range(count):
             if by_ref[number] or by_prev[number]:
                 self._where[number].append(sink.tell())
-                _dump((by_ref[number], by_prev[number]), sink)
+                append_record((by_ref[number], by_prev[number]), sink)
         self._rows = []
         self._credits = []
 
@@ -843,7 +843,7 @@ class _Answerer:
                 credits: list[RowValues] = []
                 for offset in offsets:
                     parts.seek(offset)
-                    ref_rows, credit_rows = next(_records(parts))
+                    ref_rows, credit_rows = next(appended_records(parts))
                     refs.extend(ref_rows)
                     credits.extend(credit_rows)
                 if not refs and not credits:
@@ -855,7 +855,7 @@ class _Answerer:
                         start = sink.tell()
                         chunks = 0
                         for at in range(0, len(found), _CHUNK):
-                            _dump(found[at : at + _CHUNK], sink)
+                            append_record(found[at : at + _CHUNK], sink)
                             chunks += 1
                         self._runs[kind].append((start, chunks))
         finally:
@@ -874,7 +874,7 @@ def _run(fh: IO[bytes], offset: int, chunks: int) -> Iterator[Any]:
     """The answers of one sorted run of an answers file (``fh`` shared by the runs)."""
     for _ in range(chunks):
         fh.seek(offset)
-        chunk = next(_records(fh))
+        chunk = next(appended_records(fh))
         offset = fh.tell()
         yield from chunk
 
@@ -892,7 +892,7 @@ def _unpack(data: bytes) -> Any:
     return marshal.loads(memoryview(data)[1:]) if data[:1] == b"m" else pickle.loads(data[1:])
 
 
-def _dump(value: Any, sink: IO[bytes]) -> None:
+def append_record(value: Any, sink: IO[bytes]) -> None:
     """Append ``value`` as one record: its length, a tag and its bytes, by :mod:`marshal`
     (fast for tuples of texts and numbers), by pickle when a value is not marshal's own
     type (a subclass of ``str``, say)."""
@@ -904,11 +904,26 @@ def _dump(value: Any, sink: IO[bytes]) -> None:
     sink.write(data)
 
 
-def _records(fh: IO[bytes]) -> Iterator[Any]:
-    """The records :func:`_dump` appended to ``fh``, in order."""
-    while head := fh.read(9):
-        data = fh.read(int.from_bytes(head[:8], "little"))
-        yield marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
+def appended_records(fh: IO[bytes]) -> Iterator[Any]:
+    """The records :func:`append_record` appended to ``fh``, in order, one read at a time."""
+    while (record := _record(fh)) is not _END:
+        yield record
+
+
+_END = object()
+
+
+def _record(fh: IO[bytes]) -> Any:
+    """The next record :func:`append_record` appended to ``fh``, or ``_END`` at its end;
+    ``ValueError`` when the file is cut short within a record."""
+    head = fh.read(9)
+    if not head:
+        return _END
+    size = int.from_bytes(head[:8], "little")
+    data = fh.read(size) if len(head) == 9 else b""
+    if len(head) != 9 or len(data) != size:
+        raise ValueError("a spill file of the reference index is cut short")
+    return marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
 
 
 def _spilled(fh: IO[bytes], offsets: list[int], numbers: set[int] | None) -> Iterator[Any]:
@@ -922,14 +937,11 @@ def _spilled(fh: IO[bytes], offsets: list[int], numbers: set[int] | None) -> Ite
 
 
 def _items(fh: IO[bytes]) -> Iterator[Any]:
-    """The items of the next list record :func:`_dump` appended to ``fh``, each let go once
-    given out (memory stays one record's, however many items it holds)."""
-    head = fh.read(9)
-    if not head:
+    """The items of the next list record :func:`append_record` appended to ``fh``, each let
+    go once given out (memory stays one record's, however many items it holds)."""
+    held = _record(fh)
+    if held is _END:
         return
-    data = fh.read(int.from_bytes(head[:8], "little"))
-    held = marshal.loads(data) if head[8:] == b"m" else pickle.loads(data)
-    del data
     held.reverse()
     pop = held.pop
     while held:

@@ -372,7 +372,7 @@ def test_spilled_records_are_read_one_at_a_time(tmp_path: Any) -> None:
     path = tmp_path / "records"
     with path.open("wb") as sink:
         for record in range(3):
-            partitions._dump([_Item(10 * record + at) for at in range(4)], sink)
+            partitions.append_record([_Item(10 * record + at) for at in range(4)], sink)
     alive: list[list[weakref.ref[_Item]]] = []
     with path.open("rb") as fh:
         for _ in range(4):  # a record a call; the fourth finds the end
@@ -475,3 +475,18 @@ def test_colliding_keys_are_confirmed_by_rows(
         _fill_mixed_sql(sql, lines, "consecutive")
         _fill_mixed(ours, lines, "consecutive")
         assert _shown(ours, blocked) == _shown(sql, blocked)
+
+
+@pytest.mark.parametrize("keep", [3, 9, 12])
+def test_a_cut_short_record_is_an_error(tmp_path: Any, keep: int) -> None:
+    """A record file cut within its head or its body is said to be cut short, not read as
+    fewer records (the split's chunks write their records the same way)."""
+    path = tmp_path / "records"
+    with path.open("wb") as sink:
+        partitions.append_record([("a", 1)], sink)
+        partitions.append_record([("b", 2)], sink)
+    data = path.read_bytes()
+    first = len(data) // 2
+    path.write_bytes(data[: first + keep])
+    with path.open("rb") as fh, pytest.raises(ValueError, match="cut short"):
+        list(partitions.appended_records(fh))
