@@ -15,6 +15,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
+from operator import eq
 from typing import IO, Any
 
 #: per column: its values (``raw``: each line's own value, of types whose text is their
@@ -209,3 +210,43 @@ def with_texts(rows: Sequence[tuple[Any, ...]], block: FactBlock | None) -> list
         row if isinstance(row[9], str) else (*row[:9], line_text(encoded, row[0] - first))
         for row in rows
     ]
+
+
+def same_values(
+    one: Encoded, at_one: Sequence[int], other: Encoded, at_other: Sequence[int]
+) -> list[bool]:
+    """For each pair of lines (``at_one[k]`` of a block whose compared values are ``one``,
+    ``at_other[k]`` of one whose are ``other``): whether their values are the same as
+    :func:`line_keys` gives them (a text, number or ``None`` itself, another value's text
+    marked), so equal here means equal keys. A column holding one value in both blocks is
+    compared once; only the others are compared line by line."""
+    count = len(at_one)
+    left: list[Iterable[Any]] = []
+    right: list[Iterable[Any]] = []
+    for (values, codes, raw), (their_values, their_codes, their_raw) in zip(
+        one, other, strict=True
+    ):
+        if raw is not their_raw:  # a value and a marked text: never the same
+            return [False] * count
+        single = len(values) == 1 if raw else codes is None
+        their_single = len(their_values) == 1 if raw else their_codes is None
+        if single and their_single:
+            if values[0] != their_values[0]:
+                return [False] * count
+            continue
+        left.append(_items(values, codes, single, at_one))
+        right.append(_items(their_values, their_codes, their_single, at_other))
+    if not left:
+        return [True] * count
+    return list(map(eq, zip(*left, strict=True), zip(*right, strict=True)))
+
+
+def _items(
+    values: list[Any], codes: bytes | None, single: bool, at: Sequence[int]
+) -> Iterable[Any]:
+    """The values (a text column's texts) of a column at the lines ``at``."""
+    if single:
+        return repeat(values[0], len(at))
+    if codes is None:
+        return map(values.__getitem__, at)
+    return map(values.__getitem__, map(memoryview(codes).cast("I").__getitem__, at))

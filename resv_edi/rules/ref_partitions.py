@@ -48,6 +48,7 @@ from typing import IO, Any
 
 from resv_edi.rules.fact_log import MARSHAL, FactBlock, FactLog, line_keys
 from resv_edi.rules.ref_blocks import RefBlock, block_rows, plan_regions
+from resv_edi.rules.ref_window import RecentLines
 from resv_edi.rules.references import (
     CreditDifference,
     CreditProblem,
@@ -95,6 +96,10 @@ class PartitionedIndex:
         self._columns_at: list[int] = []  # likewise
         self._refs = _Hashes(self._folder, "refs")  # the hashes of every line's reference
         self._credited = _Hashes(self._folder, "credited")  # and of every credited one
+        #: the keys of the credited references whose credits were matched while adding
+        #: (:mod:`~resv_edi.rules.ref_window`): settled, if carried once and credited once
+        self._matched = _Hashes(self._folder, "matched")
+        self._recent = RecentLines()
         self._unnamed_credit = False  # a credit naming no reference (R004)
         self._unnamed_in: set[int] = set()  # the numbers of the records holding one
         self._answerer: _Answerer | None = None
@@ -176,7 +181,9 @@ class PartitionedIndex:
         self._flush_pending()
         if facts is not None:
             self._facts.add(facts)
-        hashes = array("d", _keys_of(block.refs))
+        keys = list(_keys_of(block.refs))
+        hashes = array("d")
+        hashes.fromlist(keys)
         self._refs.held.extend(hashes)
         credited: list[float | None] = []
         if block.credits:
@@ -185,6 +192,12 @@ class PartitionedIndex:
                 self._unnamed_in.add(len(self._kept_at))
             credited = [None if ref is None else _key(ref) for ref in block.credited]
             self._credited.held.extend([of for of in credited if of is not None])
+        if facts is not None and facts[0] == block.first and facts[1] == n:
+            matched = self._recent.add(
+                block.first, keys, block.credits, credited, block.amounts, facts[2]
+            )
+            if matched:
+                self._matched.held.extend(matched)
         self._held.append((_BLOCK, tuple(block)))
         columns = (block.first, n, hashes.tobytes(), block.credits, credited, block.amounts)
         self._columns.append((_BLOCK, columns))
@@ -256,9 +269,15 @@ class PartitionedIndex:
         self._columns = []
         self._held_lines = 0
         if len(self._refs.held) + len(self._credited.held) >= HASHES:
-            self._refs.spill()
-            self._credited.spill()
+            self._spill_hashes()
         self._facts.spill(folder + "/facts")
+
+    def _spill_hashes(self) -> None:
+        """Append the held keys to their partitioned files (all three together, so the
+        partitions of each are read back alike)."""
+        self._refs.spill()
+        self._credited.spill()
+        self._matched.spill()
 
     def _close_files(self) -> None:
         if self._kept is not None:
@@ -321,8 +340,7 @@ class PartitionedIndex:
         answerer = _Answerer(self._folder, self._text)
         split = self._refs.spilled or self._credited.spilled
         if split:
-            self._refs.spill()
-            self._credited.spill()
+            self._spill_hashes()
         parts = PARTITIONS if split else 1
         asked = _Asked(self._folder)
         try:  # (its file closed on every way out)
@@ -376,7 +394,8 @@ class PartitionedIndex:
 
     def _needed(self, number: int, split: bool) -> tuple[set[float], set[float]]:
         """The keys of partition ``number`` (all when not ``split``) an answer may name: those
-        to settle (carried by one line and credited by one credit) and those unsettled as
+        to settle (carried by one line and credited by one credit, but not matched while
+        adding: those are settled, :mod:`~resv_edi.rules.ref_window`) and those unsettled as
         they are (carried by two lines, or a line's and credited twice)."""
         refs = self._refs.partition(number, split)
         seen = set(refs)
@@ -385,7 +404,10 @@ class PartitionedIndex:
         named = seen.intersection(credited)
         if named and len(set(credited)) != len(credited):
             twice |= named.intersection(_repeated(credited))
-        return named - twice, twice
+        settle = named - twice
+        if settle:  # matched while adding: settled, being carried once and credited once
+            settle.difference_update(self._matched.partition(number, split))
+        return settle, twice
 
     def _settle(
         self, needed: set[float]
@@ -544,6 +566,8 @@ class PartitionedIndex:
         self._close_files()
         self._refs.close()
         self._credited.close()
+        self._matched.close()
+        self._recent = RecentLines()
         self._facts.close()
         self._held = []
         self._columns = []

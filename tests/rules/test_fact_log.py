@@ -4,6 +4,7 @@ and these blocks answers exactly as the SQLite index given the texts, in memory 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -14,7 +15,14 @@ from hypothesis import strategies as st
 
 import resv_edi.rules.fact_log as fact_log
 import resv_edi.rules.ref_partitions as partitions
-from resv_edi.rules.fact_log import FactLog, encode, line_keys, line_text, with_texts
+from resv_edi.rules.fact_log import (
+    FactLog,
+    encode,
+    line_keys,
+    line_text,
+    same_values,
+    with_texts,
+)
 from resv_edi.rules.ref_partitions import PartitionedIndex
 from resv_edi.rules.references import ReferenceIndex, compared_elements
 
@@ -53,6 +61,72 @@ def test_known_distinct_values_encode_the_same(lines: list[tuple[Any, ...]], giv
     offsets = list(range(len(lines)))
     assert [line_text(encoded, at) for at in offsets] == [line_text(scanned, at) for at in offsets]
     assert line_keys(encoded, offsets) == line_keys(scanned, offsets)
+
+
+def _marked(encoded: Any, at: int) -> tuple[Any, ...]:
+    """What :func:`line_keys` hashes of a line: each value, or a text marked as one."""
+    items = []
+    for column, codes, raw in encoded:
+        if raw:
+            items.append(column[at] if len(column) > 1 else column[0])
+        elif codes is None:
+            items.append((None, column[0]))
+        else:
+            items.append((None, column[int.from_bytes(codes[4 * at : 4 * at + 4], sys.byteorder)]))
+    return tuple(items)
+
+
+blocks_of_lines = st.integers(1, 4).flatmap(
+    lambda w: st.tuples(
+        st.lists(st.tuples(*[values] * w), min_size=1, max_size=8),
+        st.lists(st.tuples(*[values] * w), min_size=1, max_size=8),
+    )
+)
+
+
+@given(
+    blocks_of_lines,
+    st.sampled_from(["none", "distinct", "every line"]),
+    st.data(),
+)
+def test_same_values_compares_as_line_keys(
+    blocks: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]], given: str, data: st.DataObject
+) -> None:
+    """Pairs of lines of two blocks (each column kept as values or as texts, one value or
+    each line's) are the same exactly when what their keys hash is equal, so the same values
+    always have the same keys."""
+    encoded = []
+    for lines in blocks:
+        columns = [list(column) for column in zip(*lines, strict=True)]
+        known = {
+            "none": None,
+            "distinct": [list(dict.fromkeys(c)) for c in columns],
+            "every line": columns,
+        }[given]
+        encoded.append(encode(columns, known))
+    one, other = encoded
+    pairs = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, len(blocks[0]) - 1), st.integers(0, len(blocks[1]) - 1)),
+            max_size=10,
+        )
+    )
+    at_one, at_other = [p[0] for p in pairs], [p[1] for p in pairs]
+    same = same_values(one, at_one, other, at_other)
+    assert same == [_marked(one, i) == _marked(other, j) for i, j in pairs]
+    keys = zip(line_keys(one, at_one), line_keys(other, at_other), strict=True)
+    assert all(a == b for (a, b), equal in zip(keys, same, strict=True) if equal)
+
+
+def test_a_value_is_not_the_same_as_its_text() -> None:
+    """A column kept as values in one block and as texts in the other (it holds a date
+    there) is never the same, as their keys differ, though a value and a text read alike."""
+    texts = encode([["1", date(2027, 1, 31)]])  # one column: each value's str
+    raw = encode([["1", "2"]])
+    assert line_text(texts, 0) == line_text(raw, 0) == "1"
+    assert same_values(texts, [0], raw, [0]) == [False]
+    assert line_keys(texts, [0]) != line_keys(raw, [0])
+    assert same_values(raw, [0, 1], encode([["2", "1"]]), [1, 0]) == [True, True]
 
 
 def test_log_reads_spilled_blocks_back(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:

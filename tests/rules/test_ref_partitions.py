@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import resv_edi.rules.ref_partitions as partitions
+import resv_edi.rules.ref_window as ref_window
 from resv_edi.rules.fact_log import encode
 from resv_edi.rules.ref_blocks import block_rows, ref_block
 from resv_edi.rules.ref_partitions import PartitionedIndex
@@ -176,6 +177,7 @@ def _shown(index: Any, blocked: set[int]) -> list[list[Any]]:
     hashes=st.sampled_from([2, 5, 1_000_000]),
     needed=st.sampled_from([0, 1, 3, 1_000_000]),
     rounds=st.sampled_from([1, 3, 100]),
+    window=st.sampled_from([0, 1, 3, 2_048]),
 )
 def test_column_blocks_answer_as_rows(
     lines: list[tuple[Any, ...]],
@@ -184,11 +186,14 @@ def test_column_blocks_answer_as_rows(
     hashes: int,
     needed: int,
     rounds: int,
+    window: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Clean blocks given as columns, in memory and spilled (the kept lines, the hashes, the
-    rows answered), asking for the hashes in one pass, in rounds or for every line, answer
-    as the SQLite index."""
+    rows answered), asking for the hashes in one pass, in rounds or for every line, with
+    credits matched while adding over a window of recent blocks or not, answer as the
+    SQLite index."""
+    monkeypatch.setattr(ref_window, "WINDOW", window)
     monkeypatch.setattr(partitions, "BOUND", bound)
     monkeypatch.setattr(partitions, "HASHES", hashes)
     monkeypatch.setattr(partitions, "NEEDED", needed)
@@ -242,6 +247,7 @@ def credited_lines(draw: st.DrawFn) -> list[tuple[Any, ...]]:
     bound=st.sampled_from([3, 50_000]),
     hashes=st.sampled_from([2, 1_000_000]),
     needed=st.sampled_from([1, 3, 1_000_000]),
+    window=st.sampled_from([0, 1, 3, 2_048]),
 )
 def test_credits_settled_by_hashes(
     lines: list[tuple[Any, ...]],
@@ -249,11 +255,14 @@ def test_credits_settled_by_hashes(
     bound: int,
     hashes: int,
     needed: int,
+    window: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Credits of debits, settled by their hashes where nothing is wrong, answer as the
-    SQLite index; rows are rebuilt only for the references an answer names (and the
-    credits naming one of them, or none)."""
+    """Credits of debits, settled by their hashes where nothing is wrong (matched while
+    adding, over a window of recent blocks, or by the settling pass), answer as the SQLite
+    index; rows are rebuilt only for the references an answer names (and the credits
+    naming one of them, or none)."""
+    monkeypatch.setattr(ref_window, "WINDOW", window)
     for name, value in [("BOUND", bound), ("HASHES", hashes), ("NEEDED", needed)]:
         monkeypatch.setattr(partitions, name, value)
     monkeypatch.setattr(partitions, "ROUNDS", 100)
@@ -317,6 +326,7 @@ def test_rounds_of_hashes(
     index."""
     for name, value in [("BOUND", 3), ("HASHES", 2), ("PARTITIONS", 4)]:
         monkeypatch.setattr(partitions, name, value)
+    monkeypatch.setattr(ref_window, "WINDOW", 0)  # every credited key to the settling pass
     monkeypatch.setattr(partitions, "NEEDED", needed)
     monkeypatch.setattr(partitions, "ROUNDS", rounds)
     every: list[bool] = []  # each pass of rows: over every line?
@@ -454,17 +464,20 @@ def test_rows_sought_in_their_records(block: int, monkeypatch: pytest.MonkeyPatc
     keys=st.sampled_from([1, 2, 3]),
     bound=st.sampled_from([3, 50_000]),
     needed=st.sampled_from([0, 1, 1_000_000]),
+    window=st.sampled_from([0, 3, 2_048]),
 )
 def test_colliding_keys_are_confirmed_by_rows(
     lines: list[tuple[Any, ...]],
     keys: int,
     bound: int,
     needed: int,
+    window: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """References sharing a key (every reference's key one of ``keys``): a key carried by
-    two lines, or credited twice, is not settled, so the rows answer exactly, as the SQLite
-    index, in one round, in rounds, spilled or not."""
+    two lines, or credited twice, is not settled (matched while adding or not), so the rows
+    answer exactly, as the SQLite index, in one round, in rounds, spilled or not."""
+    monkeypatch.setattr(ref_window, "WINDOW", window)
     monkeypatch.setattr(partitions, "_hash", lambda ref: hash(ref) % keys)
     for name, value in [("BOUND", bound), ("HASHES", 2), ("NEEDED", needed)]:
         monkeypatch.setattr(partitions, name, value)
