@@ -69,6 +69,7 @@ PARTITIONS = 128
 NEEDED = 50_000
 ROUNDS = 8  # most passes over the kept lines (each asking for NEEDED hashes at most)
 _CHUNK = 2_000
+_GROUP = 16  # partitions whose keys are read back at once (each run's slice of them)
 _NONE = (None,)  # no first line for this plan yet
 # the answers, in the order reference_issues asks for them
 _DUPLICATES, _CREDITS, _DIFFERENCES, _CONFLICTS = range(4)
@@ -344,8 +345,15 @@ class PartitionedIndex:
         parts = PARTITIONS if split else 1
         asked = _Asked(self._folder)
         try:  # (its file closed on every way out)
-            for number in range(parts):
-                asked.add(*self._needed(number, split))
+            for group in range(0, parts, _GROUP):  # (each run read once a group)
+                these = range(group, min(group + _GROUP, parts))
+                for of_part in zip(
+                    self._refs.partitions(these, split),
+                    self._credited.partitions(these, split),
+                    self._matched.partitions(these, split),
+                    strict=True,
+                ):
+                    asked.add(*_needed(*of_part))
             if not asked.count and not self._unnamed_credit:
                 return answerer  # no reference used twice or credited, no credit naming none
             if asked.count <= NEEDED:
@@ -392,28 +400,11 @@ class PartitionedIndex:
         finally:
             asked.close()
 
-    def _needed(self, number: int, split: bool) -> tuple[set[float], set[float]]:
-        """The keys of partition ``number`` (all when not ``split``) an answer may name: those
-        to settle (carried by one line and credited by one credit, but not matched while
-        adding: those are settled, :mod:`~resv_edi.rules.ref_window`) and those unsettled as
-        they are (carried by two lines, or a line's and credited twice)."""
-        refs = self._refs.partition(number, split)
-        seen = set(refs)
-        twice = set() if len(seen) == len(refs) else _repeated(refs)
-        credited = self._credited.partition(number, split)
-        named = seen.intersection(credited)
-        if named and len(set(credited)) != len(credited):
-            twice |= named.intersection(_repeated(credited))
-        settle = named - twice
-        if settle:  # matched while adding: settled, being carried once and credited once
-            settle.difference_update(self._matched.partition(number, split))
-        return settle, twice
-
     def _settle(
         self, needed: set[float]
     ) -> tuple[set[float], tuple[array[float], array[int]] | None]:
         """One pass over the kept lines' columns for the ``needed`` keys (each carried by one
-        line and credited by one credit, :meth:`_needed`): the keys whose lines an answer may
+        line and credited by one credit, :func:`_needed`): the keys whose lines an answer may
         name. A key is settled (no answer names its lines) when its line is a debit and its
         credit comes later, not exceeding its amount, with the same compared values (equal
         hashes of them); else it is unsettled (the exact answer follows from the rows). The
@@ -589,6 +580,25 @@ class PartitionedIndex:
         self.close()
 
 
+def _needed(
+    refs: array[float], credited: array[float], matched: array[float]
+) -> tuple[set[float], set[float]]:
+    """The keys of a partition (``refs``: of its lines' references, ``credited``: of the
+    references its credits credit, ``matched``: of those matched while adding) an answer
+    may name: those to settle (carried by one line and credited by one credit, but not
+    matched while adding: those are settled, :mod:`~resv_edi.rules.ref_window`) and those
+    unsettled as they are (carried by two lines, or a line's and credited twice)."""
+    seen = set(refs)
+    twice = set() if len(seen) == len(refs) else _repeated(refs)
+    named = seen.intersection(credited)
+    if named and len(set(credited)) != len(credited):
+        twice |= named.intersection(_repeated(credited))
+    settle = named - twice
+    if settle and matched:  # matched while adding: settled, being carried once, credited once
+        settle.difference_update(matched)
+    return settle, twice
+
+
 def _repeated(hashes: Sequence[float]) -> set[float]:
     """The values found more than once in ``hashes`` (counted in C)."""
     return {value for value, n in Counter(hashes).items() if n > 1}
@@ -621,7 +631,7 @@ def _asked(of: float | None, credited: set[float], unnamed: bool) -> bool:
 
 
 class _Asked:
-    """The keys asked for, by partition (:meth:`PartitionedIndex._needed`: those to settle,
+    """The keys asked for, by partition (:func:`_needed`: those to settle,
     those unsettled as they are): held while they are few (at most :data:`NEEDED`), else
     written as arrays to a file and read back a round at a time, so the partitions are read
     and tested once however many the rounds."""
@@ -678,7 +688,7 @@ class _Asked:
 
 class _Settler:
     """The settling of credits by keys (:meth:`PartitionedIndex._settle`), each key asked
-    carried by one line and credited by one credit (:meth:`PartitionedIndex._needed`): only
+    carried by one line and credited by one credit (:func:`_needed`): only
     the lines waiting for their credit are held."""
 
     def __init__(self) -> None:
@@ -749,16 +759,21 @@ class _Hashes:
         run.fromlist(ordered)  # (faster than array's constructor from a list)
         self._file.write(run.tobytes())
 
-    def partition(self, number: int, split: bool) -> array[float]:
-        """The hashes of partition ``number`` (spilled), or all (held) when not ``split``."""
+    def partitions(self, numbers: range, split: bool) -> list[array[float]]:
+        """The hashes of the partitions ``numbers`` (consecutive, spilled: each run's slice of
+        them read at once), or all (held, as one) when not ``split``."""
         if not split:
-            return self.held
-        found = array("d")
+            return [self.held]
+        found = [array("d") for _ in numbers]
         fh = self._file
-        if fh is not None:
+        if fh is not None and numbers:
+            low, high = numbers[0], numbers[-1] + 1
             for offset, cuts in self._runs:
-                fh.seek(offset + 8 * cuts[number])
-                found.frombytes(fh.read(8 * (cuts[number + 1] - cuts[number])))
+                fh.seek(offset + 8 * cuts[low])
+                data = memoryview(fh.read(8 * (cuts[high] - cuts[low])))
+                base = cuts[low]
+                for keys, number in zip(found, numbers, strict=True):
+                    keys.frombytes(data[8 * (cuts[number] - base) : 8 * (cuts[number + 1] - base)])
         return found
 
     def close(self) -> None:

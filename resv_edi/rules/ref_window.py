@@ -9,7 +9,7 @@ is a debit before it, not exceeded by it, with the same compared values
 
 The index takes a matched key as settled only when, at the end, the key turns out to be
 carried by one line and credited by one credit
-(:meth:`~resv_edi.rules.ref_partitions.PartitionedIndex._needed`): that line and that credit
+(:func:`~resv_edi.rules.ref_partitions._needed`): that line and that credit
 are then the ones matched, and the settling pass over every kept line
 (:meth:`~resv_edi.rules.ref_partitions.PartitionedIndex._settle`) would settle the key the
 same way, so it need not ask for it. Every other key (matched or not) is settled or answered

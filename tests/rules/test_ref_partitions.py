@@ -178,6 +178,7 @@ def _shown(index: Any, blocked: set[int]) -> list[list[Any]]:
     needed=st.sampled_from([0, 1, 3, 1_000_000]),
     rounds=st.sampled_from([1, 3, 100]),
     window=st.sampled_from([0, 1, 3, 2_048]),
+    group=st.sampled_from([1, 3, 16]),
 )
 def test_column_blocks_answer_as_rows(
     lines: list[tuple[Any, ...]],
@@ -187,13 +188,15 @@ def test_column_blocks_answer_as_rows(
     needed: int,
     rounds: int,
     window: int,
+    group: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Clean blocks given as columns, in memory and spilled (the kept lines, the hashes, the
-    rows answered), asking for the hashes in one pass, in rounds or for every line, with
-    credits matched while adding over a window of recent blocks or not, answer as the
-    SQLite index."""
+    """Clean blocks given as columns, in memory and spilled (the kept lines, the hashes read
+    back a group of partitions at a time, the rows answered), asking for the hashes in one
+    pass, in rounds or for every line, with credits matched while adding over a window of
+    recent blocks or not, answer as the SQLite index."""
     monkeypatch.setattr(ref_window, "WINDOW", window)
+    monkeypatch.setattr(partitions, "_GROUP", group)
     monkeypatch.setattr(partitions, "BOUND", bound)
     monkeypatch.setattr(partitions, "HASHES", hashes)
     monkeypatch.setattr(partitions, "NEEDED", needed)
