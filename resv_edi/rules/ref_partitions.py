@@ -185,7 +185,7 @@ class PartitionedIndex:
         keys = list(_keys_of(block.refs))
         hashes = array("d")
         hashes.fromlist(keys)
-        self._refs.held.extend(hashes)
+        self._refs.held.extend(keys)
         credited: list[float | None] = []
         if block.credits:
             if None in block.credited:
@@ -581,7 +581,7 @@ class PartitionedIndex:
 
 
 def _needed(
-    refs: array[float], credited: array[float], matched: array[float]
+    refs: Sequence[float], credited: Sequence[float], matched: Sequence[float]
 ) -> tuple[set[float], set[float]]:
     """The keys of a partition (``refs``: of its lines' references, ``credited``: of the
     references its credits credit, ``matched``: of those matched while adding) an answer
@@ -728,12 +728,13 @@ class _Settler:
 
 
 class _Hashes:
-    """Keys of references (:func:`_keys_of`) held in an array; past the bound each spill
-    appends them sorted as one run to a file, noting where the partition of each range of
-    their top bits begins in it, so a partition is read back as a few slices."""
+    """Keys of references (:func:`_keys_of`) held in a list (sorted in place: no float made
+    again); past the bound each spill appends them sorted as one run to a file, noting where
+    the partition of each range of their top bits begins in it, so a partition is read back
+    as a few slices."""
 
     def __init__(self, folder: Callable[[], str], name: str) -> None:
-        self.held = array("d")
+        self.held: list[float] = []
         self._folder = folder
         self._name = name
         self._file: IO[bytes] | None = None
@@ -744,8 +745,9 @@ class _Hashes:
         return self._file is not None
 
     def spill(self) -> None:
-        ordered = sorted(self.held)
-        self.held = array("d")
+        ordered = self.held
+        ordered.sort()
+        self.held = []
         if self._file is None:
             self._file = open(f"{self._folder()}/{self._name}", "w+b")  # noqa: SIM115
         step = -(-(1 << 64) // PARTITIONS)
@@ -759,7 +761,7 @@ class _Hashes:
         run.fromlist(ordered)  # (faster than array's constructor from a list)
         self._file.write(run.tobytes())
 
-    def partitions(self, numbers: range, split: bool) -> list[array[float]]:
+    def partitions(self, numbers: range, split: bool) -> list[Sequence[float]]:
         """The hashes of the partitions ``numbers`` (consecutive, spilled: each run's slice of
         them read at once), or all (held, as one) when not ``split``."""
         if not split:
@@ -774,14 +776,14 @@ class _Hashes:
                 base = cuts[low]
                 for keys, number in zip(found, numbers, strict=True):
                     keys.frombytes(data[8 * (cuts[number] - base) : 8 * (cuts[number + 1] - base)])
-        return found
+        return list(found)
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
         self._runs = []
-        self.held = array("d")
+        self.held = []
 
 
 class _Following:
