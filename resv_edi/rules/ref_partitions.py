@@ -44,7 +44,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import compress, islice, repeat
 from operator import itemgetter, lt, not_
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from resv_edi.rules.fact_log import MARSHAL, FactBlock, FactLog, line_keys
 from resv_edi.rules.ref_blocks import RefBlock, block_rows, plan_regions
@@ -186,13 +186,17 @@ class PartitionedIndex:
         hashes = array("d")
         hashes.fromlist(keys)
         self._refs.held.extend(keys)
-        credited: list[float | None] = []
+        credited: Sequence[float | None] = []
         if block.credits:
             if None in block.credited:
                 self._unnamed_credit = True
                 self._unnamed_in.add(len(self._kept_at))
-            credited = [None if ref is None else _key(ref) for ref in block.credited]
-            self._credited.held.extend([of for of in credited if of is not None])
+                credited = [None if ref is None else _key(ref) for ref in block.credited]
+                self._credited.held.extend([of for of in credited if of is not None])
+            else:  # (the usual case: each key made in C)
+                named = list(_keys_of(cast("list[str]", block.credited)))
+                self._credited.held.extend(named)
+                credited = named
         if facts is not None and facts[0] == block.first and facts[1] == n:
             matched = self._recent.add(
                 block.first, keys, block.credits, credited, block.amounts, facts[2]

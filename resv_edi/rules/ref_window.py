@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import Sequence
 from itertools import compress
 from operator import and_, le
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from resv_edi.rules.fact_log import Encoded, same_values
 
@@ -86,14 +86,17 @@ class RecentLines:
         blocks.append(block)
         if not credits:
             return []
-        named = [key is not None for key in credited]
-        at = list(compress(credits, named))
-        asked: list[float] = list(compress(credited, named))  # type: ignore[arg-type]
+        if None in credited:  # (a credit naming none: not matched)
+            named = [key is not None for key in credited]
+            at = list(compress(credits, named))
+            asked = cast("list[float]", list(compress(credited, named)))
+        else:
+            at, asked = list(credits), cast("list[float]", list(credited))
         matched: list[float] = []
         for debits in reversed(blocks):  # the newest first: most debits are close
             found = list(map(debits.lines.get, asked))
             if None not in found:
-                matched.extend(_matched(block, debits, at, found, asked))  # type: ignore[arg-type]
+                matched.extend(_matched(block, debits, at, cast("list[int]", found), asked))
                 break
             here = [line is not None for line in found]
             if any(here):
@@ -102,7 +105,7 @@ class RecentLines:
                         block,
                         debits,
                         list(compress(at, here)),
-                        list(compress(found, here)),  # type: ignore[arg-type]
+                        cast("list[int]", list(compress(found, here))),
                         list(compress(asked, here)),
                     )
                 )
@@ -125,7 +128,8 @@ def _matched(
     within = map(le, map(block.amounts.__getitem__, at), map(debits.amounts.__getitem__, lines))
     ok = list(map(and_, ok, within))
     if not all(ok):
-        at, lines, keys = (list(compress(x, ok)) for x in (at, lines, keys))  # type: ignore[assignment]
+        at, lines = list(compress(at, ok)), list(compress(lines, ok))
+        keys = list(compress(keys, ok))
         if not at:
             return []
     return list(compress(keys, same_values(block.encoded, at, debits.encoded, lines)))
