@@ -219,7 +219,8 @@ def same_values(
     ``at_other[k]`` of one whose are ``other``): whether their values are the same as
     :func:`line_keys` gives them (a text, number or ``None`` itself, another value's text
     marked), so equal here means equal keys. A column holding one value in both blocks is
-    compared once; only the others are compared line by line."""
+    compared once; only the others are compared line by line (a text column by the texts'
+    numbers when both blocks number the same texts alike)."""
     count = len(at_one)
     left: list[Iterable[Any]] = []
     right: list[Iterable[Any]] = []
@@ -233,6 +234,10 @@ def same_values(
         if single and their_single:
             if values[0] != their_values[0]:
                 return [False] * count
+            continue
+        if codes is not None and their_codes is not None and values == their_values:
+            left.append(map(memoryview(codes).cast("I").__getitem__, at_one))  # (by number)
+            right.append(map(memoryview(their_codes).cast("I").__getitem__, at_other))
             continue
         left.append(_items(values, codes, single, at_one))
         right.append(_items(their_values, their_codes, their_single, at_other))

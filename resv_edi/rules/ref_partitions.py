@@ -763,7 +763,7 @@ class _Hashes:
         self._runs.append((self._file.tell(), cuts))
         run = array("d")
         run.fromlist(ordered)  # (faster than array's constructor from a list)
-        self._file.write(run.tobytes())
+        self._file.write(run)  # (its buffer: not copied to bytes first)
 
     def partitions(self, numbers: range, split: bool) -> list[Sequence[float]]:
         """The hashes of the partitions ``numbers`` (consecutive, spilled: each run's slice of

@@ -87,14 +87,20 @@ blocks_of_lines = st.integers(1, 4).flatmap(
 @given(
     blocks_of_lines,
     st.sampled_from(["none", "distinct", "every line"]),
+    st.booleans(),
     st.data(),
 )
 def test_same_values_compares_as_line_keys(
-    blocks: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]], given: str, data: st.DataObject
+    blocks: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]],
+    given: str,
+    own: bool,
+    data: st.DataObject,
 ) -> None:
     """Pairs of lines of two blocks (each column kept as values or as texts, one value or
-    each line's) are the same exactly when what their keys hash is equal, so the same values
-    always have the same keys."""
+    each line's; or of one block) are the same exactly when what their keys hash is equal,
+    so the same values always have the same keys."""
+    if own:
+        blocks = (blocks[0], blocks[0])
     encoded = []
     for lines in blocks:
         columns = [list(column) for column in zip(*lines, strict=True)]
