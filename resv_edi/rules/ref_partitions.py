@@ -10,14 +10,16 @@ R037 region conflicts, each in line order.
 Adding is cheap: a clean block is kept as its columns
 (:class:`~resv_edi.rules.ref_blocks.RefBlock`), a line of the exact path as its row, and the
 key of every reference, and of every credited reference (its ``hash`` as a float: 53 bits,
-sorted twice as fast as a 64-bit int), goes to an array (sorted and appended as one run to a
+sorted twice as fast as a 64-bit int), goes to a list (sorted and appended as one run to a
 file past :data:`HASHES`, with where each partition of their top bits begins); what settling
 asks of each kept record (the keys as bytes, the credits, the amounts) is kept beside it, in
 its own file. At the end the keys used twice (R003) and the credited keys that are also a
-line's reference (R004/R025/R035) are what a line must carry for an answer to name it. A pass
-over those columns settles the keys one line carries and one credit credits: the credit of
-an earlier debit, not exceeding it, with the same compared values (equal hashes of them; the
-usual credit) needs no row. The rows of the lines and credits of every other asked key (keys
+line's reference (R004/R025/R035) are what a line must carry for an answer to name it. The
+keys one line carries and one credit credits are settled when the credit is that of an
+earlier debit, not exceeding it, with the same compared values (the usual credit: it needs no
+row): most while adding, a clean block's credits matched to the recent blocks' debits
+(:mod:`~resv_edi.rules.ref_window`), the others by a pass over those columns (equal hashes of
+the compared values). The rows of the lines and credits of every other asked key (keys
 used twice or credited twice are not settled at all) are then rebuilt from the kept records
 that hold them (settling notes each asked key's record; a spilled record is unpacked only
 then), in one pass after every round (a key shared by two references only adds rows) and
@@ -27,7 +29,8 @@ bound, each partition answered in memory. Past :data:`NEEDED` keys the settling 
 made in rounds of partitions (as few as that bound allows; the asked keys read from the
 partitions once, held or written as arrays); past :data:`ROUNDS` rounds every line is
 answered by rows. Memory stays
-flat: at most :data:`BOUND` lines and :data:`HASHES` keys are held while adding,
+flat: at most :data:`BOUND` lines and :data:`HASHES` keys (and the recent blocks matched
+against, :data:`~resv_edi.rules.ref_window.WINDOW` lines) are held while adding,
 :data:`NEEDED` keys (and a line's values per key) and one partition while answering, and the
 answers are merged from sorted runs. R037 is answered while adding (lines arrive in line
 order): only each ResvPlan's first line is kept (memory grows with the number of distinct
@@ -340,7 +343,9 @@ class PartitionedIndex:
         rows. The rows of the lines and credits of every other asked key (and of the credits
         naming no reference) are then rebuilt in one pass of rows (:meth:`_pass`) after the
         rounds (after a round, when more than :data:`NEEDED` keys are left), from the records
-        that hold them. Past :data:`ROUNDS` rounds every line is answered by rows in one pass."""
+        that hold them. Past :data:`ROUNDS` rounds every line is answered by rows in one pass.
+        Keys matched while adding (:mod:`~resv_edi.rules.ref_window`) and carried by one line
+        and credited by one credit are settled: not asked for."""
         self._flush_pending()
         answerer = _Answerer(self._folder, self._text)
         split = self._refs.spilled or self._credited.spilled
