@@ -56,6 +56,13 @@ WrappedStruct = msgspec.defstruct(
     forbid_unknown_fields=True,
     gc=False,
 )
+#: the attributes decoded as codes none of which holds a colon (:func:`_text_colons`)
+_COLONLESS = frozenset(
+    f.name
+    for f in msgspec.structs.fields(LineStruct)
+    if (codes := [c for arg in get_args(f.type) for c in get_args(arg)])
+    and not any(":" in code for code in codes)
+)
 LINES = msgspec.json.Decoder(list[LineStruct])  # type: ignore[valid-type]
 WRAPPED = msgspec.json.Decoder(list[WrappedStruct])  # type: ignore[valid-type]
 unwrap = attrgetter("line")
@@ -128,21 +135,26 @@ def transposed(lines: list[Any]) -> dict[str, list[Any]]:
 
 
 _is_text = str.__instancecheck__
+#: values looked at before a column's distinct values are sought (:func:`_keys_and_distinct`)
+_SAMPLE = 32
 
 
 def _keys_and_distinct(columns: dict[str, list[Any]], n: int) -> tuple[int, dict[str, list[Any]]]:
     """The values other than null in the columns (of ``n`` lines) and each column's distinct
     values: a column with one value is found by comparing (``==`` of lists stops at the
     first other value), the others by one ``set``, which also tells whether the column holds
-    null at all (only then are its nulls counted). A column with a screen
-    (:func:`~resv_edi.rules.blocks.column_screens`: whole numbers, taken as they are when
-    the screen passes) only has its nulls counted: ``typed_columns`` finds its distinct
+    null at all (only then are its nulls counted). A column whose first :data:`_SAMPLE`
+    values all differ (references, descriptions) is given as it is: its values are then
+    validated with their few repeats, which costs less than finding them. A column with a
+    screen (:func:`~resv_edi.rules.blocks.column_screens`: whole numbers, taken as they are
+    when the screen passes) only has its nulls counted: ``typed_columns`` finds its distinct
     values itself should the screen fail. A column with one value becomes a list of that
     one object (``columns`` is changed in place): the lines' equal copies are freed with
     the structs, and later passes over the column compare by identity."""
     keys = 0
     distinct: dict[str, list[Any]] = {}
     screened = column_screens()
+    many = n > 2 * _SAMPLE
     for attr, column in list(columns.items()):
         if attr in screened:
             keys += n - column.count(None)
@@ -153,6 +165,10 @@ def _keys_and_distinct(columns: dict[str, list[Any]], n: int) -> tuple[int, dict
             distinct[attr] = [first]
             keys += n if first is not None else 0
             continue
+        if many and len(set(column[:_SAMPLE])) == _SAMPLE:
+            distinct[attr] = column
+            keys += n - column.count(None)
+            continue
         values = set(column)
         distinct[attr] = list(values)
         keys += n - column.count(None) if None in values else n
@@ -160,10 +176,25 @@ def _keys_and_distinct(columns: dict[str, list[Any]], n: int) -> tuple[int, dict
 
 
 def _text_colons(columns: dict[str, list[Any]], distinct: dict[str, list[Any]]) -> int:
-    """The colons in the texts of the columns: each column's distinct texts are looked at
-    first (one join), and only a column where one holds a colon is counted line by line."""
+    """The colons in the texts of the columns, but for the code fields (decoded as their
+    codes, none holding a colon: :data:`_COLONLESS`): a column with one value counts it
+    once; a column of few distinct values is looked at by them first (one join), and
+    counted line by line only when one holds a colon; any other column is counted whole
+    (one join)."""
     colons = 0
     for attr, values in distinct.items():
-        if ":" in "".join(filter(_is_text, values)):
-            colons += "".join(filter(_is_text, columns[attr])).count(":")
+        if attr in _COLONLESS:
+            continue
+        column = columns[attr]
+        if len(values) == 1:
+            one = values[0]
+            colons += len(column) * one.count(":") if type(one) is str else 0
+            continue
+        if 2 * len(values) <= len(column) and ":" not in "".join(filter(_is_text, values)):
+            continue
+        try:
+            text = "".join(column)  # (text only, the usual column)
+        except TypeError:
+            text = "".join(filter(_is_text, column))
+        colons += text.count(":")
     return colons
