@@ -195,12 +195,14 @@ def _chunks(fh: IO[bytes], max_len: int) -> Iterator[tuple[bytes, int, bytes | N
     ``max_len`` bytes without it) and ``tail``, with the last one, the bytes the exact reader
     reads last (else ``None``): a last line without a newline (``b""`` when there is none),
     or everything from a line longer than ``max_len`` bytes on (the exact reader stops
-    there)."""
+    there). A seekable file is read again from the start of a chunk's unfinished line (a
+    seek back, not a copy of the next chunk: a new half-megabyte buffer costs its pages'
+    first touches)."""
+    seekable = fh.seekable()
     rest = b""
     while data := fh.read(CHUNK):
         chunk = rest + data if rest else data
         end = chunk.rfind(b"\n") + 1
-        rest = chunk[end:]
         if end > max_len + 1:  # a line may be too long
             lines = chunk[: end - 1].split(b"\n")
             if max(map(len, lines)) > max_len:
@@ -208,9 +210,15 @@ def _chunks(fh: IO[bytes], max_len: int) -> Iterator[tuple[bytes, int, bytes | N
                 cut = sum(map(len, lines[:long])) + long
                 yield chunk, cut, chunk[cut:]
                 return
-        if len(rest) > max_len:
-            yield chunk, end, rest
+        unfinished = len(chunk) - end
+        if unfinished > max_len:
+            yield chunk, end, chunk[end:]
             return
+        if end and unfinished and seekable:
+            fh.seek(-unfinished, io.SEEK_CUR)
+            rest = b""
+        else:
+            rest = chunk[end:]
         if end:
             yield chunk, end, None
     yield rest, 0, rest
