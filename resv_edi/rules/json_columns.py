@@ -65,6 +65,8 @@ _COLONLESS = frozenset(
 )
 LINES = msgspec.json.Decoder(list[LineStruct])  # type: ignore[valid-type]
 WRAPPED = msgspec.json.Decoder(list[WrappedStruct])  # type: ignore[valid-type]
+#: lines ``{"Prestatie": {...}}`` decoded straight from a chunk (``decode_lines``)
+WRAPPED_LINES = msgspec.json.Decoder(WrappedStruct)
 unwrap = attrgetter("line")
 _SPACE_BEFORE_COLON = re.compile(rb'"[ \t\n\r]+:')
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -82,28 +84,32 @@ def decode(decoder: msgspec.json.Decoder[Any], joined: bytes) -> list[Any] | Non
 RawColumns = tuple[dict[str, list[Any]], dict[str, list[Any]]]
 
 
-def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> RawColumns | None:
+def raw_columns(
+    lines: list[Any], joined: bytes, outer_keys: int, end: int | None = None
+) -> RawColumns | None:
     """The columns (attribute -> values, ``None`` where a line lacks the field) of decoded
     ``lines``, and the distinct values (in no particular order) of each column without a
     column screen (:func:`_keys_and_distinct`), for
     :func:`~resv_edi.rules.blocks.typed_columns` with ``decoded=True``; ``None`` when the
-    bytes ``joined`` they were decoded from may hold something the decode hid: a key
+    bytes ``joined[:end]`` they were decoded from may hold something the decode hid: a key
     written twice (msgspec keeps the last) or a lone surrogate escape.
     ``outer_keys``: keys written around the lines' objects.
 
-    Without a backslash in ``joined`` every colon in it is a written key's or a text's, so
+    Without a backslash in those bytes every colon in them is a written key's or a text's, so
     ``colons == outer_keys + keys + written_null + dropped + text_colons``, where ``keys``
     counts the values decoded other than null, ``written_null`` the keys written with null,
     ``dropped`` the keys written twice (the earlier value lost) and ``text_colons`` the colons
     in every text written (kept or dropped). The last three are never negative: when
     ``colons == outer_keys + keys`` all three are 0, nothing was hidden and the texts need no
-    look. Only otherwise are the decoded texts' colons counted (:func:`_text_colons`): the
-    block is clean when they make up the difference (no key written twice nor with null,
-    which, a false alarm, the exact path settles)."""
+    look. Only otherwise are the decoded texts' colons counted (:func:`_text_colons`, which
+    may leave out texts that cannot hold one: then it counts less, never more): the block is
+    clean when they make up the difference (no key written twice nor with null, which, a
+    false alarm, the exact path settles)."""
+    stop = len(joined) if end is None else end
     columns = transposed(lines)
     keys, distinct = _keys_and_distinct(columns, len(lines))
-    if b"\\" not in joined:
-        found = joined.count(b":")
+    if joined.find(b"\\", 0, stop) < 0:
+        found = joined.count(b":", 0, stop)
         expected = outer_keys + keys
         if found == expected:
             return columns, distinct
@@ -112,12 +118,12 @@ def raw_columns(lines: list[Any], joined: bytes, outer_keys: int) -> RawColumns 
         return None
     # every key is followed by '":' (a colon after anything else, white space say, sends the
     # block to the search), so the count equals the keys decoded only when none was dropped
-    quoted = joined.count(b'":')
+    quoted = joined.count(b'":', 0, stop)
     if quoted != outer_keys + keys or (
-        joined.count(b":") != quoted and _SPACE_BEFORE_COLON.search(joined)
+        joined.count(b":", 0, stop) != quoted and _SPACE_BEFORE_COLON.search(joined, 0, stop)
     ):
         return None
-    if b"\\u" in joined and _SURROGATE_ESCAPE.search(joined):
+    if joined.find(b"\\u", 0, stop) >= 0 and _SURROGATE_ESCAPE.search(joined, 0, stop):
         return None
     return columns, distinct
 

@@ -264,6 +264,13 @@ def test_chunks_decoded_whole(chunk: int, tmp_path: Path, monkeypatch: pytest.Mo
         {13: "split_in_text", 17: "two_objects"},
         {13: "split_before_key", 17: "two_objects"},
         {12: "split_in_text", 14: "split_before_key", 17: "two_objects", 19: "two_objects"},
+        # as many values as lines, in a chunk of whole Prestatie lines (decode_lines takes
+        # white space, a newline too, between and inside values)
+        {13: "split_line", 17: "two_objects_no_comma"},
+        {13: "split_after_colon", 17: "two_objects_space"},
+        {13: "blank", 17: "two_objects_space"},
+        {13: "white_space_line", 17: "two_objects_no_comma"},
+        {13: "leading_space", 17: "trailing_space"},
         {5: "blank", 9: "two_objects_no_comma"},
         {5: "white_space_line", 9: "two_objects_space"},
         {5: "crlf", 6: "crlf", 9: "trailing_space"},
