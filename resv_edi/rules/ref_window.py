@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from itertools import compress
-from operator import and_, le
+from itertools import compress, repeat
+from operator import add, and_, le, lt
 from typing import NamedTuple, cast
 
 from resv_edi.rules.fact_log import Encoded, same_values
@@ -35,8 +35,7 @@ class _Recent(NamedTuple):
     """A recent clean block: what matching asks of it."""
 
     first: int  # its first line's index
-    lines: dict[float, int]  # the offset of the (last) line carrying each key
-    credits: frozenset[int]  # its credits' offsets
+    lines: dict[float, int]  # the offset of the (last) debit carrying each key
     amounts: Sequence[int]
     encoded: Encoded  # its compared values
 
@@ -82,7 +81,9 @@ class RecentLines:
         if len(_OFFSETS) < size:
             _OFFSETS.extend(range(len(_OFFSETS), size))
         lines = dict(zip(keys, _OFFSETS, strict=False))  # (_OFFSETS may be longer)
-        block = _Recent(first, lines, frozenset(credits), amounts, encoded)
+        for offset in credits:  # a credit's line is no debit (nor its key carried once)
+            lines.pop(keys[offset], None)
+        block = _Recent(first, lines, amounts, encoded)
         blocks.append(block)
         if not credits:
             return []
@@ -117,16 +118,12 @@ class RecentLines:
 def _matched(
     block: _Recent, debits: _Recent, at: list[int], lines: list[int], keys: list[float]
 ) -> list[float]:
-    """Of the credits of ``block`` at offsets ``at``, crediting ``keys``, carried by the lines
-    of ``debits`` at offsets ``lines``: the keys of those whose line is a debit before
+    """Of the credits of ``block`` at offsets ``at``, crediting ``keys``, carried by the
+    debits of ``debits`` at offsets ``lines``: the keys of those whose debit comes before
     them, not exceeded by them, with the same compared values."""
-    start, own, credits = debits.first, block.first, debits.credits
-    ok = [
-        start + line < own + credit and line not in credits
-        for line, credit in zip(lines, at, strict=True)
-    ]
+    before = map(lt, map(add, lines, repeat(debits.first)), map(add, at, repeat(block.first)))
     within = map(le, map(block.amounts.__getitem__, at), map(debits.amounts.__getitem__, lines))
-    ok = list(map(and_, ok, within))
+    ok = list(map(and_, before, within))
     if not all(ok):
         at, lines = list(compress(at, ok)), list(compress(lines, ok))
         keys = list(compress(keys, ok))
