@@ -43,6 +43,14 @@ class _Recent(NamedTuple):
 _OFFSETS: list[int] = []  # 0, 1, 2, ...: a block's offsets, made once (as many as asked)
 
 
+def _offsets(size: int) -> list[int]:
+    """At least ``size`` offsets, kept for the next blocks (a new list: a block being kept
+    in another thread goes on with the one it took)."""
+    global _OFFSETS
+    _OFFSETS = list(range(max(size, 2 * len(_OFFSETS))))
+    return _OFFSETS
+
+
 class RecentLines:
     """The recent clean blocks (at least :data:`WINDOW` lines before the newest); matches
     each new block's credits against their debits."""
@@ -78,9 +86,8 @@ class RecentLines:
             while self._lines - len(blocks[0].amounts) >= WINDOW:
                 self._lines -= len(blocks.popleft().amounts)
         self._next = first + size
-        if len(_OFFSETS) < size:
-            _OFFSETS.extend(range(len(_OFFSETS), size))
-        lines = dict(zip(keys, _OFFSETS, strict=False))  # (_OFFSETS may be longer)
+        offsets = _OFFSETS if len(_OFFSETS) >= size else _offsets(size)
+        lines = dict(zip(keys, offsets, strict=False))  # (the offsets may be more)
         for offset in credits:  # a credit's line is no debit (nor its key carried once)
             lines.pop(keys[offset], None)
         block = _Recent(first, lines, amounts, encoded)
