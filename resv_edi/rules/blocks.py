@@ -9,9 +9,7 @@ inputs and generated ones.
 
 - The model: each field's distinct values of the block are validated once, with the model's
   own field type (so there is no second copy of a constraint); a value of another JSON type
-  than text, whole number or null makes the block doubtful. A text field's values found
-  valid (and without a possible BSN) in an earlier block are not validated nor screened
-  again (:mod:`resv_edi.rules.value_memo`).
+  than text, whole number or null makes the block doubtful.
 - The record rules: each line rule is run once per distinct tuple of the attributes it reads
   (:data:`READS`); a rule not listed is run per line. The free-text BSN guard (R016) is one
   screen over the block's text; R017/R026 are screened by comparisons over the amount
@@ -41,7 +39,6 @@ from resv_edi.rules.record_rules import MessageContext
 from resv_edi.rules.ref_blocks import PathPattern, RefBlock, ref_block
 from resv_edi.rules.references import compared_elements
 from resv_edi.rules.registry import record_rules
-from resv_edi.rules.value_memo import FieldMemo, field_memo
 from resv_edi.standard.facts import facts
 
 #: the attributes each line rule reads (with the header from the context); a rule run on a
@@ -78,14 +75,9 @@ _INT64 = (-(2**63), 2**63 - 1)  # orjson reads a whole number beyond these as a 
 
 class BlockColumns(dict[str, list[Any]]):
     """Validated columns that also know, for the columns validated by their distinct values,
-    those values (validated, first-seen order): the line rules then look at few values.
-    ``fresh``: for a text column with a memo (:mod:`~resv_edi.rules.value_memo`), its
-    distinct values the memo did not know (the others are valid and hold no possible BSN),
-    and ``memos`` the memo of each, which keeps them once the block's BSN screen passed."""
+    those values (validated, first-seen order): the line rules then look at few values."""
 
     distinct: dict[str, list[Any]]
-    fresh: dict[str, list[Any]]
-    memos: dict[str, FieldMemo]
 
 
 @cache
@@ -169,11 +161,9 @@ def typed_columns(
     if fields is None:
         return None
     screens = column_screens() if decoded or screened else {}
-    texts = _text_fields()
+    numberless = _numberless_fields() if decoded else frozenset()
     columns = BlockColumns()
     columns.distinct = {}
-    columns.fresh = {}
-    columns.memos = {}
     try:
         for attr, _alias, adapter in fields:
             raw = raw_columns[attr]
@@ -192,18 +182,8 @@ def typed_columns(
                 return None  # booleans, floats, objects: the exact path judges them
             else:
                 distinct = list(dict.fromkeys(raw))
-            if attr in texts:  # refuses every number: a long one fails like any other
-                memo = field_memo(attr, context)
-                fresh = None if memo is None else memo.fresh(distinct)
-                if fresh is not None and (
-                    not fresh or adapter.validate_python(fresh, context=context) == fresh
-                ):
-                    columns[attr] = raw
-                    columns.distinct[attr] = distinct
-                    columns.fresh[attr] = fresh
-                    columns.memos[attr] = memo  # type: ignore[assignment]
-                    continue
-            elif decoded and not _within_int64(distinct):
+            # a field refusing every number refuses a long one too: no need to look
+            if decoded and attr not in numberless and not _within_int64(distinct):
                 return None
             valid = adapter.validate_python(distinct, context=context)
             columns.distinct[attr] = valid
@@ -217,23 +197,19 @@ def typed_columns(
 
 
 @cache
-def _text_fields() -> frozenset[str]:
-    """The attributes of the text fields: their validator refuses every number and gives a
-    text it accepts back unchanged (the model converts no text: no stripping, no case)."""
-    config = Prestatie.model_config
-    if any(config.get(k) for k in ("str_strip_whitespace", "str_to_lower", "str_to_upper")):
-        return frozenset()
-    if config.get("coerce_numbers_to_str"):
+def _numberless_fields() -> frozenset[str]:
+    """The attributes of the fields whose validator refuses every number, from their type: a
+    text or a choice of texts, with no validator function of their own (which might take
+    one), in a model that does not turn numbers into text."""
+    if Prestatie.model_config.get("coerce_numbers_to_str"):
         return frozenset()
     found = set()
     for attr, info in Prestatie.model_fields.items():
         kind, metadata, _ = _unwrapped(info)
-        changing = any(
-            getattr(item, key, None)
-            for item in metadata
-            for key in ("strip_whitespace", "to_lower", "to_upper", "func")
+        texts = kind is str or (
+            get_origin(kind) is Literal and all(type(code) is str for code in get_args(kind))
         )
-        if kind is str and not changing:
+        if texts and not any(hasattr(item, "func") for item in metadata):
             found.add(attr)
     return frozenset(found)
 
@@ -550,31 +526,22 @@ _BSN_SCOPES = {"R016": "free_text", "R042": "reference"}
 def _bsn_free(columns: Columns) -> bool:
     """Both BSN screens (:func:`_bsn_screen`) at once: no text of either scope holds a
     possible BSN (a text's answer is its own, so one screen over the texts of both answers
-    for each). Then the text columns' fresh values (:class:`BlockColumns`) are kept by their
-    memos: valid, and without a possible BSN."""
-    attrs = tuple(dict.fromkeys(a for s in _BSN_SCOPES.values() for a in _text_attrs(s)))
-    if may_hold_bsn_block(_screened_texts(columns, attrs)):
-        return False
-    memos = getattr(columns, "memos", None)
-    if memos:
-        fresh = columns.fresh  # type: ignore[attr-defined]
-        for attr, memo in memos.items():
-            memo.add(fresh[attr])
-    return True
+    for each; when it finds one, each screen looks for itself)."""
+    return not may_hold_bsn_block(_screened_texts(columns, _all_text_attrs()))
+
+
+@cache
+def _all_text_attrs() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a for s in _BSN_SCOPES.values() for a in _text_attrs(s)))
 
 
 def _screened_texts(columns: Columns, attrs: tuple[str, ...]) -> list[str]:
     """The texts of ``attrs`` the BSN screen must look at: a text's answer is its own, so
-    each column's distinct values suffice, and of a column with a memo only those the memo
-    did not know (it keeps none with a possible BSN)."""
-    fresh = getattr(columns, "fresh", {})
+    each column's distinct values suffice."""
     distinct = getattr(columns, "distinct", {})
     texts: list[str] = []
     for attr in attrs:
-        values = fresh.get(attr)
-        if values is None:
-            values = distinct.get(attr, columns[attr])
-        texts.extend(filter(None, values))
+        texts.extend(filter(None, distinct.get(attr, columns[attr])))
     return texts
 
 
