@@ -78,6 +78,8 @@ class BlockColumns(dict[str, list[Any]]):
     those values (validated, first-seen order): the line rules then look at few values."""
 
     distinct: dict[str, list[Any]]
+    #: for the columns an :class:`IntScreen` passed, their greatest value
+    highest: dict[str, int]
 
 
 @cache
@@ -164,11 +166,21 @@ def typed_columns(
     numberless = _numberless_fields() if decoded else frozenset()
     columns = BlockColumns()
     columns.distinct = {}
+    columns.highest = {}
     try:
         for attr, _alias, adapter in fields:
             raw = raw_columns[attr]
             screen = screens.get(attr)
-            if screen is not None and screen(raw):
+            if screen is None:
+                passed = False
+            elif isinstance(screen, IntScreen):
+                highest = screen.highest(raw)
+                passed = highest is not None
+                if passed:
+                    columns.highest[attr] = highest  # type: ignore[assignment]
+            else:
+                passed = screen(raw)
+            if passed:
                 columns[attr] = raw
                 if screened and distinct_values is not None and attr in distinct_values:
                     columns.distinct[attr] = distinct_values[attr]
@@ -294,29 +306,53 @@ def _int_bounds(info: FieldInfo) -> tuple[int, int, bool] | None:
     return least, greatest, optional
 
 
-def _int_screen(least: int, greatest: int, optional: bool) -> Screen:
+@dataclass(frozen=True, slots=True)
+class IntScreen:
     """A column screen for whole numbers in ``least..greatest`` (null too when ``optional``)."""
-    zero_ok = least <= 0 <= greatest
 
-    def screen(column: list[Any]) -> bool:
+    least: int
+    greatest: int
+    optional: bool
+
+    def __call__(self, column: list[Any]) -> bool:
+        return self.highest(column) is not None
+
+    def highest(self, column: list[Any]) -> int | None:
+        """The greatest value of the column (0 when it holds none but null) when the screen
+        passes it, else ``None``. A column of whole numbers only, the usual one, is judged
+        by its least and greatest value alone; any other by :meth:`_highest`."""
+        try:  # null, text and numbers do not compare: a mixed column raises
+            low, high = min(column), max(column)
+        except (TypeError, ValueError):  # mixed, or empty
+            return self._highest(column)
+        if type(low) is int and type(high) is int and self.least <= low and high <= self.greatest:
+            return high
+        return self._highest(column)
+
+    def _highest(self, column: list[Any]) -> int | None:
         values = list(filter(None, column))  # drops null, 0 and ""
         dropped = len(column) - len(values)
         if dropped:
             nulls = column.count(None)
-            if nulls and not optional:
-                return False
+            if nulls and not self.optional:
+                return None
             zeros = dropped - nulls
-            if zeros and not (zero_ok and column.count(0) == zeros):
-                return False  # an empty text, or a 0 out of range
+            if zeros and not (self.least <= 0 <= self.greatest and column.count(0) == zeros):
+                return None  # an empty text, or a 0 out of range
         if not values:
-            return True
+            return 0
         try:  # text and numbers do not compare: a mixed column raises
             low, high = min(values), max(values)
         except TypeError:
-            return False
-        return type(low) is int and type(high) is int and least <= low and high <= greatest
+            return None
+        if type(low) is int and type(high) is int and self.least <= low and high <= self.greatest:
+            return high
+        return None
 
-    return screen
+
+def _int_screen(least: int, greatest: int, optional: bool) -> Screen:
+    """A column screen for whole numbers in ``least..greatest`` (null too when ``optional``)."""
+    return IntScreen(least, greatest, optional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -585,20 +621,34 @@ def compared_attributes() -> tuple[str, ...]:
 
 
 def _width_screen(columns: Columns) -> bool:
-    """R017 on lines: every amount has fewer digits than allowed."""
-    return (
-        max(columns["bedrag"], default=0) < 10 ** facts().line_amount_digits
-        and max(filter(None, columns["btw_bedrag"]), default=0) < 10 ** facts().vat_amount_digits
-    )
+    """R017 on lines: every amount has fewer digits than allowed (the greatest amounts as
+    their column screens found them, when they did)."""
+    highest = getattr(columns, "highest", {})
+    amount = highest.get("bedrag")
+    if amount is None:
+        amount = max(columns["bedrag"], default=0)
+    vat = highest.get("btw_bedrag")
+    if vat is None:
+        vat = max(filter(None, columns["btw_bedrag"]), default=0)
+    return amount < 10 ** facts().line_amount_digits and vat < 10 ** facts().vat_amount_digits
 
 
 def _vat_screen(columns: Columns) -> bool:
-    """R026: no VAT amount exceeds its line's amount."""
+    """R026: no VAT amount exceeds its line's amount. A VAT amount of 0 exceeds none when
+    the model keeps amounts at 0 or more: then only the others are compared."""
     vat = columns["btw_bedrag"]
-    if not any(vat) and vat.count(None) == len(vat):
-        return True  # all null
-    given = list(map(is_not, vat, repeat(None)))
+    if _amounts_never_negative():
+        given: Iterable[Any] = vat  # null and 0 are passed over
+    else:
+        given = list(map(is_not, vat, repeat(None)))
     return not any(map(gt, compress(vat, given), compress(columns["bedrag"], given)))
+
+
+@cache
+def _amounts_never_negative() -> bool:
+    """Whether the model accepts no line amount below 0 (its field's ``Ge``)."""
+    bounds = _int_bounds(Prestatie.model_fields["bedrag"])
+    return bounds is not None and bounds[0] >= 0
 
 
 _SCREENS: dict[str, Callable[[Columns], bool]] = {

@@ -27,6 +27,7 @@ from resv_edi.pipeline import validate
 from resv_edi.rules.blocks import RuleMemo, line_columns, lines_clean, typed_columns
 from resv_edi.rules.ndjson_blocks import NdjsonCheck
 from resv_edi.rules.record_rules import MessageContext
+from resv_edi.rules.registry import record_rules
 
 LONG = "Hoofdtaak 2: overleg met de wijkteams"  # a valid description, too long a reference
 
@@ -206,3 +207,48 @@ def test_ndjson_check_as_the_exact_path_across_blocks(
     exact = list(validate(broken, "ndjson"))
     assert len(exact) >= 2 and "R016" in {issue.code for issue in exact}
     assert list(NdjsonCheck(broken, None, Limits())) == exact
+
+
+AMOUNTS = st.one_of(st.integers(0, 10**15 - 1), st.sampled_from([0, 1, 10**11 - 1, 10**11]))
+VATS = st.one_of(st.none(), AMOUNTS, st.sampled_from([0, 10**9, 10**9 - 1]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(amounts=st.lists(st.tuples(AMOUNTS, VATS), min_size=1, max_size=8), typed=st.booleans())
+def test_amount_screens_as_the_rules(amounts: list[tuple[int, int | None]], typed: bool) -> None:
+    """R017 and R026 screened by columns (with the greatest amounts the column screens found,
+    or without) pass a block exactly when the rules find nothing on any of its lines."""
+    data, ctx = _lines(len(amounts), 1)
+    for at, (amount, vat) in enumerate(amounts):
+        data[at] = {**data[at], "Bedrag": amount, "BtwBedrag": vat}
+    raw = {a: [line.get(alias) for line in data] for a, alias in _aliases().items()}
+    columns = typed_columns(raw, decoded=True) if typed else line_columns(data)
+    assert columns is not None
+    assert bool(columns.highest) is typed  # type: ignore[attr-defined]
+    lines = [Prestatie.model_validate(line, context=JSON_CONTEXT) for line in data]
+    for code in ("R017", "R026"):
+        rule = next(spec for spec in record_rules("declaratie", "line") if spec.code == code)
+        assert rule.func is not None
+        found = any(rule.func(line, ctx) for line in lines)
+        assert blocks._SCREENS[code](columns) is not found
+        assert blocks._SCREENS[code](dict(columns)) is not found  # without the greatest
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    column=st.lists(
+        st.one_of(st.none(), st.integers(-5, 10**15 + 5), st.sampled_from(["", "1", "x"])),
+        max_size=8,
+    ),
+    attr=st.sampled_from(["bedrag", "btw_bedrag"]),
+)
+def test_int_screen_greatest_value(column: list[Any], attr: str) -> None:
+    """An int screen's greatest value: ``None`` exactly when it fails the column, else the
+    column's greatest value (0 when it holds none but null), by one look at its least and
+    greatest values or by the look at every kind of value."""
+    screen = blocks.column_screens()[attr]
+    assert isinstance(screen, blocks.IntScreen)
+    highest = screen.highest(column)
+    assert (highest is not None) is screen(column) is (screen._highest(column) is not None)
+    if highest is not None:
+        assert highest == max(filter(None, column), default=0)
