@@ -266,7 +266,7 @@ def column_screens() -> dict[str, Screen]:
 def screen_for(info: FieldInfo) -> Screen | None:
     """The column screen of a field (:func:`column_screens`), or ``None``."""
     bounds = _int_bounds(info)
-    return None if bounds is None else _int_screen(*bounds)
+    return None if bounds is None else IntScreen(*bounds)
 
 
 def _unwrapped(info: FieldInfo) -> tuple[Any, list[Any], bool]:
@@ -320,7 +320,8 @@ class IntScreen:
     def highest(self, column: list[Any]) -> int | None:
         """The greatest value of the column (0 when it holds none but null) when the screen
         passes it, else ``None``. A column of whole numbers only, the usual one, is judged
-        by its least and greatest value alone; any other by :meth:`_highest`."""
+        by its least and greatest value alone (the values are text, whole numbers, dates or
+        null, never booleans, which compare as numbers); any other by :meth:`_highest`."""
         try:  # null, text and numbers do not compare: a mixed column raises
             low, high = min(column), max(column)
         except (TypeError, ValueError):  # mixed, or empty
@@ -348,11 +349,6 @@ class IntScreen:
         if type(low) is int and type(high) is int and self.least <= low and high <= self.greatest:
             return high
         return None
-
-
-def _int_screen(least: int, greatest: int, optional: bool) -> Screen:
-    """A column screen for whole numbers in ``least..greatest`` (null too when ``optional``)."""
-    return IntScreen(least, greatest, optional)
 
 
 @dataclass(frozen=True, slots=True)
