@@ -25,7 +25,14 @@ from resv_edi.formats.json.ndjson import ReadState, read_ndjson_lines
 from resv_edi.model.messages import DECLARATIE, Entry
 from resv_edi.rules.block_check import BlockCheck
 from resv_edi.rules.blocks import CleanRun, clean_run, typed_columns
-from resv_edi.rules.json_columns import WRAPPED, RawColumns, decode, raw_columns, unwrap
+from resv_edi.rules.json_columns import (
+    WRAPPED,
+    WRAPPED_LINES,
+    RawColumns,
+    decode,
+    raw_columns,
+    unwrap,
+)
 
 BLOCK = 2048
 SMALL = 8  # a doubtful run of at most this many lines is read the exact way
@@ -130,31 +137,28 @@ class NdjsonCheck(BlockCheck):
 
     def _clean_chunk(self, chunk: bytes, end: int, at: ReadState) -> CleanRun | None:
         """The counts of the whole lines ``chunk[:end]`` when they certainly hold no issue,
-        else ``None``; decoded at once, not split into lines: each newline but the last
-        becomes a comma, and ``[...]`` then decodes into one element a line only when each
-        line holds one JSON value. Every line starts with ``{"Prestatie":`` (counted), so
-        each comma put in is one between the list's elements: inside a text its ``"``
-        would end the text before a ``P``, between an object's members or after a colon
-        a ``{`` is no key nor a scalar, and ``\\,`` is no escape; a line thus holds
-        whole elements only, at least one, and ``n`` elements in ``n`` lines is one a line
-        (a line ``{...},{...}`` is one element too many, two values on a line lack their
-        comma). Without the count, a line ending inside a text or before a key, continued
-        by the next line, and a line ``{...},{...}`` would pass as as many elements."""
+        else ``None``; decoded at once, straight from the chunk (``decode_lines``: no copy),
+        each line as one value. Every newline but the last is followed by
+        ``{"Prestatie":`` (counted), so none lies inside a value: inside a text a newline is
+        no JSON, and between an object's members or after a colon a ``{`` is no key nor a
+        scalar (no field holds an object but the line's own); each line thus holds whole
+        values, at least one, and ``n`` values in ``n`` lines is one a line (two values on a
+        line, which ``decode_lines`` takes as it takes any white space between values, make
+        one too many). Without the count, a line split where white space may stand, plus
+        two values on another line, or a blank line, would pass."""
         last = chunk.rfind(b"\n", 0, end - 1) + 1
         if not (chunk.startswith(_LINE_START) and chunk.startswith(_LINE_START, last)):
             return None  # the header's or the totals' chunk: not decoded in vain
-        framed = b"".join((b"[", memoryview(chunk)[: end - 1], b"]"))  # one copy
-        n = len(framed) - len(framed.replace(b"\n", b"")) + 1  # deleting is memchr-fast
-        if self._over_cap(at, n) or framed.count(_NEXT_LINE_START) != n - 1:
+        n = chunk.count(b"\n", 0, end)
+        if self._over_cap(at, n) or chunk.count(_NEXT_LINE_START, 0, end) != n - 1:
             return None
-        joined = framed.replace(b"\n", b",")
         try:
-            wrapped = WRAPPED.decode(joined)
+            wrapped = WRAPPED_LINES.decode_lines(memoryview(chunk)[:end])
         except (msgspec.DecodeError, RecursionError):
             return None
         if len(wrapped) != n:
             return None  # not one {"Prestatie": {...}} a line, with values the block can judge
-        raw = raw_columns(list(map(unwrap, wrapped)), joined, n)
+        raw = raw_columns(list(map(unwrap, wrapped)), chunk, n, end)
         del wrapped  # the structs and their copies of one-value columns: freed before the checks
         return self._run(raw, at, n)
 
@@ -195,12 +199,14 @@ def _chunks(fh: IO[bytes], max_len: int) -> Iterator[tuple[bytes, int, bytes | N
     ``max_len`` bytes without it) and ``tail``, with the last one, the bytes the exact reader
     reads last (else ``None``): a last line without a newline (``b""`` when there is none),
     or everything from a line longer than ``max_len`` bytes on (the exact reader stops
-    there)."""
+    there). A seekable file is read again from the start of a chunk's unfinished line (a
+    seek back, not a copy of the next chunk: a new half-megabyte buffer costs its pages'
+    first touches)."""
+    seekable = fh.seekable()
     rest = b""
     while data := fh.read(CHUNK):
         chunk = rest + data if rest else data
         end = chunk.rfind(b"\n") + 1
-        rest = chunk[end:]
         if end > max_len + 1:  # a line may be too long
             lines = chunk[: end - 1].split(b"\n")
             if max(map(len, lines)) > max_len:
@@ -208,9 +214,15 @@ def _chunks(fh: IO[bytes], max_len: int) -> Iterator[tuple[bytes, int, bytes | N
                 cut = sum(map(len, lines[:long])) + long
                 yield chunk, cut, chunk[cut:]
                 return
-        if len(rest) > max_len:
-            yield chunk, end, rest
+        unfinished = len(chunk) - end
+        if unfinished > max_len:
+            yield chunk, end, chunk[end:]
             return
+        if end and unfinished and seekable:
+            fh.seek(-unfinished, io.SEEK_CUR)
+            rest = b""
+        else:
+            rest = chunk[end:]
         if end:
             yield chunk, end, None
     yield rest, 0, rest

@@ -6,6 +6,7 @@ generated mixtures of them, at block sizes that cut the message in many places."
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -263,6 +264,13 @@ def test_chunks_decoded_whole(chunk: int, tmp_path: Path, monkeypatch: pytest.Mo
         {13: "split_in_text", 17: "two_objects"},
         {13: "split_before_key", 17: "two_objects"},
         {12: "split_in_text", 14: "split_before_key", 17: "two_objects", 19: "two_objects"},
+        # as many values as lines, in a chunk of whole Prestatie lines (decode_lines takes
+        # white space, a newline too, between and inside values)
+        {13: "split_line", 17: "two_objects_no_comma"},
+        {13: "split_after_colon", 17: "two_objects_space"},
+        {13: "blank", 17: "two_objects_space"},
+        {13: "white_space_line", 17: "two_objects_no_comma"},
+        {13: "leading_space", 17: "trailing_space"},
         {5: "blank", 9: "two_objects_no_comma"},
         {5: "white_space_line", 9: "two_objects_space"},
         {5: "crlf", 6: "crlf", 9: "trailing_space"},
@@ -314,18 +322,8 @@ def test_limits_and_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     _same(path, 5, monkeypatch, kind=DECLARATIE)
 
 
-@pytest.mark.parametrize("chunk", [1, 61, 400, 1 << 20])
-@pytest.mark.parametrize(
-    "ending",
-    ["newline", "no_newline", "blank_lines", "crlf", "long_last", "long_middle"],
-)
-def test_chunks_and_endings(
-    chunk: int, ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The file read in chunks of any size gives the lines readline gives: a last line
-    without a newline, blank or CRLF lines, and a line over the length limit (where the
-    exact reader stops), also where a chunk ends inside it."""
-    monkeypatch.setattr(blocks, "CHUNK", chunk)
+def _ending(ending: str) -> tuple[bytes, int]:
+    """A generated message with the line ``ending``, and the longest line's length."""
     lines = _lines()
     longest = max(map(len, lines))
     if ending == "no_newline":
@@ -339,11 +337,60 @@ def test_chunks_and_endings(
         lines[-1] = lines[-1].rstrip(b"\n") + b" " * longest
     elif ending == "long_middle":
         lines[15] = lines[15][:-1] + b" " * longest + b"\n"
+    return b"".join(lines), longest
+
+
+ENDINGS = ["newline", "no_newline", "blank_lines", "crlf", "long_last", "long_middle"]
+
+
+@pytest.mark.parametrize("chunk", [1, 61, 400, 1 << 20])
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_chunks_and_endings(
+    chunk: int, ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file read in chunks of any size gives the lines readline gives: a last line
+    without a newline, blank or CRLF lines, and a line over the length limit (where the
+    exact reader stops), also where a chunk ends inside it."""
+    monkeypatch.setattr(blocks, "CHUNK", chunk)
+    data, longest = _ending(ending)
     path = tmp_path / "c.ndjson"
-    path.write_bytes(b"".join(lines))
+    path.write_bytes(data)
     found = _same(path, 4, monkeypatch, limits=Limits(max_line_length=longest + 1))
     assert bool(found) == (ending in ("blank_lines", "long_last", "long_middle"))
     _same(path, 2048, monkeypatch)
+
+
+class _Unseekable(io.RawIOBase):
+    """A stream that cannot seek (a pipe, say): a chunk's unfinished line is carried over."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._data.readinto(buffer)
+
+
+@pytest.mark.parametrize("chunk", [61, 400, 1 << 20])
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_unseekable_streams(
+    chunk: int, ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stream that cannot seek gives the issues the file gives (a seekable file is read
+    again from a chunk's unfinished line, a stream keeps it and adds the next chunk)."""
+    monkeypatch.setattr(blocks, "CHUNK", chunk)
+    data, longest = _ending(ending)
+    path = tmp_path / "s.ndjson"
+    path.write_bytes(data)
+    limits = Limits(max_line_length=longest + 1)
+    stream = io.BufferedReader(_Unseekable(data))
+    assert not stream.seekable()
+    unseekable = list(NdjsonCheck(path, None, limits, stream=stream))
+    exact = list(validate(path, "ndjson", limits=limits))
+    assert unseekable == list(NdjsonCheck(path, None, limits)) == exact
+    assert bool(exact) == (ending in ("blank_lines", "long_last", "long_middle"))
 
 
 @pytest.mark.parametrize("enabled", [True, False])
