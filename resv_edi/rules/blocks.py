@@ -18,7 +18,7 @@ inputs and generated ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -439,12 +439,19 @@ def lines_clean(columns: Columns, ctx: MessageContext, memo: RuleMemo | None = N
     """True when no line of the block breaks a line rule of the declaratie."""
     memo = memo or RuleMemo()
     known = memo.under(ctx.header)
-    given = _distinct_inputs(columns)
-    shape = (given.varying, *given.fixed.items())
+    varying, fixed = _varying_and_fixed(columns)
+    shape = (varying, *fixed.items())
     seen = memo.rows.get(shape)
-    inputs = given if not seen else _Inputs(given.varying, given.rows - seen, given.fixed)
-    # every tuple found clean by every listed rule before: those rules need no look
-    listed_clean = bool(seen) and not inputs.rows
+    # every tuple found clean by every listed rule before: those rules need no look (the
+    # lines' tuples looked up one by one, no set of them made)
+    listed_clean = (
+        seen is not None and bool(seen) and seen.issuperset(_lines_inputs(columns, varying))
+    )
+    if listed_clean:
+        inputs = _Inputs(varying, set(), fixed)
+    else:
+        rows = set(_lines_inputs(columns, varying))
+        inputs = _Inputs(varying, rows - seen if seen else rows, fixed)
     bsn_free: bool | None = None  # both BSN screens at once, when first asked
     try:
         for spec in record_rules("declaratie", "line"):
@@ -485,15 +492,17 @@ class _Inputs:
     fixed: dict[str, Any]
 
 
-def _distinct_inputs(columns: Columns) -> _Inputs:
-    """The block's distinct tuples of :func:`_read_attrs` (few: codes, dates, parties); an
-    attribute with one value in the whole block (known from :class:`BlockColumns`) is kept
-    aside rather than repeated in every tuple."""
+def _varying_and_fixed(columns: Columns) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The attributes of :func:`_read_attrs` that vary in the block, and the one value of
+    each that does not (known from :class:`BlockColumns`)."""
     distinct = getattr(columns, "distinct", {})
     fixed = {a: d[0] for a in _read_attrs() if len(d := distinct.get(a, ())) == 1}
-    varying = tuple(a for a in _read_attrs() if a not in fixed)
-    rows = set(zip(*(columns[a] for a in varying), strict=True))
-    return _Inputs(varying, rows, fixed)
+    return tuple(a for a in _read_attrs() if a not in fixed), fixed
+
+
+def _lines_inputs(columns: Columns, varying: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    """Each line's tuple of the ``varying`` attributes."""
+    return zip(*(columns[a] for a in varying), strict=True)
 
 
 def _rule_inputs(reads: tuple[str, ...], given: _Inputs) -> set[tuple[Any, ...]]:
