@@ -72,6 +72,10 @@ _NINE, _TEN = b"0" * 9, b"0" * 10
 _BARE_CLASSES = tuple(a + _NINE + b for a in (b"x", b"s") for b in (b"x", b"s"))
 #: :data:`_GROUPED_TAIL` as substrings: a digit, a separator, 2 or 3 digits, one, 3 digits
 _GROUPED_CLASSES = (b"0s00s000", b"0s000s000")
+#: the same without their first digit: they start with a separator, which is rare among
+#: digits (references), so a regular expression's search for their common start skips fast
+_GROUPED_TAILS = re.compile(b"|".join(re.escape(needle[1:]) for needle in _GROUPED_CLASSES))
+_DIGIT_CLASS = _CLASSES[ord("0")]
 
 
 def may_hold_bsn_block(texts: Iterable[str]) -> bool:
@@ -84,16 +88,21 @@ def may_hold_bsn_block(texts: Iterable[str]) -> bool:
     search); a run of exactly nine digits is there only when counting the runs of nine and
     of ten gives different numbers (a run of ``n`` digits holds ``n // 9`` and ``n // 10``,
     equal for 10-17 digits, the usual long numbers), and only then are the four bounded
-    forms searched. Text beyond Latin-1 goes to the regular expressions.
+    forms searched. Text beyond Latin-1 goes to the regular expressions. The grouped forms
+    are found by their part from the first separator on (:data:`_GROUPED_TAILS`), each
+    match then needing a digit before it; a match without one is searched past by one
+    place only, as another may start inside it.
     """
     joined = "|".join(texts)
     try:
         classes = b"x" + joined.encode("latin-1").translate(_CLASSES) + b"x"
     except UnicodeEncodeError:
         return may_hold_bsn(joined)
-    grouped, grouped_long = _GROUPED_CLASSES
-    if grouped in classes or grouped_long in classes:
-        return True
+    tail = _GROUPED_TAILS.search(classes)
+    while tail is not None:
+        if classes[tail.start() - 1] == _DIGIT_CLASS:
+            return True
+        tail = _GROUPED_TAILS.search(classes, tail.start() + 1)
     return (
         _NINE in classes
         and classes.count(_NINE) != classes.count(_TEN)

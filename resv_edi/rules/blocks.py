@@ -18,7 +18,7 @@ inputs and generated ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -78,6 +78,8 @@ class BlockColumns(dict[str, list[Any]]):
     those values (validated, first-seen order): the line rules then look at few values."""
 
     distinct: dict[str, list[Any]]
+    #: for the columns an :class:`IntScreen` passed, their greatest value
+    highest: dict[str, int]
 
 
 @cache
@@ -161,13 +163,24 @@ def typed_columns(
     if fields is None:
         return None
     screens = column_screens() if decoded or screened else {}
+    numberless = _numberless_fields() if decoded else frozenset()
     columns = BlockColumns()
     columns.distinct = {}
+    columns.highest = {}
     try:
         for attr, _alias, adapter in fields:
             raw = raw_columns[attr]
             screen = screens.get(attr)
-            if screen is not None and screen(raw):
+            if screen is None:
+                passed = False
+            elif isinstance(screen, IntScreen):
+                highest = screen.highest(raw)
+                passed = highest is not None
+                if passed:
+                    columns.highest[attr] = highest  # type: ignore[assignment]
+            else:
+                passed = screen(raw)
+            if passed:
                 columns[attr] = raw
                 if screened and distinct_values is not None and attr in distinct_values:
                     columns.distinct[attr] = distinct_values[attr]
@@ -181,7 +194,8 @@ def typed_columns(
                 return None  # booleans, floats, objects: the exact path judges them
             else:
                 distinct = list(dict.fromkeys(raw))
-            if decoded and not _within_int64(distinct):
+            # a field refusing every number refuses a long one too: no need to look
+            if decoded and attr not in numberless and not _within_int64(distinct):
                 return None
             valid = adapter.validate_python(distinct, context=context)
             columns.distinct[attr] = valid
@@ -192,6 +206,24 @@ def typed_columns(
     except ValidationError:
         return None
     return columns
+
+
+@cache
+def _numberless_fields() -> frozenset[str]:
+    """The attributes of the fields whose validator refuses every number, from their type: a
+    text or a choice of texts, with no validator function of their own (which might take
+    one), in a model that does not turn numbers into text."""
+    if Prestatie.model_config.get("coerce_numbers_to_str"):
+        return frozenset()
+    found = set()
+    for attr, info in Prestatie.model_fields.items():
+        kind, metadata, _ = _unwrapped(info)
+        texts = kind is str or (
+            get_origin(kind) is Literal and all(type(code) is str for code in get_args(kind))
+        )
+        if texts and not any(hasattr(item, "func") for item in metadata):
+            found.add(attr)
+    return frozenset(found)
 
 
 def _distinct(values: list[Any]) -> list[Any]:
@@ -234,7 +266,7 @@ def column_screens() -> dict[str, Screen]:
 def screen_for(info: FieldInfo) -> Screen | None:
     """The column screen of a field (:func:`column_screens`), or ``None``."""
     bounds = _int_bounds(info)
-    return None if bounds is None else _int_screen(*bounds)
+    return None if bounds is None else IntScreen(*bounds)
 
 
 def _unwrapped(info: FieldInfo) -> tuple[Any, list[Any], bool]:
@@ -274,29 +306,49 @@ def _int_bounds(info: FieldInfo) -> tuple[int, int, bool] | None:
     return least, greatest, optional
 
 
-def _int_screen(least: int, greatest: int, optional: bool) -> Screen:
+@dataclass(frozen=True, slots=True)
+class IntScreen:
     """A column screen for whole numbers in ``least..greatest`` (null too when ``optional``)."""
-    zero_ok = least <= 0 <= greatest
 
-    def screen(column: list[Any]) -> bool:
+    least: int
+    greatest: int
+    optional: bool
+
+    def __call__(self, column: list[Any]) -> bool:
+        return self.highest(column) is not None
+
+    def highest(self, column: list[Any]) -> int | None:
+        """The greatest value of the column (0 when it holds none but null) when the screen
+        passes it, else ``None``. A column of whole numbers only, the usual one, is judged
+        by its least and greatest value alone (the values are text, whole numbers, dates or
+        null, never booleans, which compare as numbers); any other by :meth:`_highest`."""
+        try:  # null, text and numbers do not compare: a mixed column raises
+            low, high = min(column), max(column)
+        except (TypeError, ValueError):  # mixed, or empty
+            return self._highest(column)
+        if type(low) is int and type(high) is int and self.least <= low and high <= self.greatest:
+            return high
+        return self._highest(column)
+
+    def _highest(self, column: list[Any]) -> int | None:
         values = list(filter(None, column))  # drops null, 0 and ""
         dropped = len(column) - len(values)
         if dropped:
             nulls = column.count(None)
-            if nulls and not optional:
-                return False
+            if nulls and not self.optional:
+                return None
             zeros = dropped - nulls
-            if zeros and not (zero_ok and column.count(0) == zeros):
-                return False  # an empty text, or a 0 out of range
+            if zeros and not (self.least <= 0 <= self.greatest and column.count(0) == zeros):
+                return None  # an empty text, or a 0 out of range
         if not values:
-            return True
+            return 0
         try:  # text and numbers do not compare: a mixed column raises
             low, high = min(values), max(values)
         except TypeError:
-            return False
-        return type(low) is int and type(high) is int and least <= low and high <= greatest
-
-    return screen
+            return None
+        if type(low) is int and type(high) is int and self.least <= low and high <= self.greatest:
+            return high
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,17 +439,36 @@ def lines_clean(columns: Columns, ctx: MessageContext, memo: RuleMemo | None = N
     """True when no line of the block breaks a line rule of the declaratie."""
     memo = memo or RuleMemo()
     known = memo.under(ctx.header)
-    given = _distinct_inputs(columns)
-    shape = (given.varying, *given.fixed.items())
+    varying, fixed = _varying_and_fixed(columns)
+    shape = (varying, *fixed.items())
     seen = memo.rows.get(shape)
-    inputs = given if not seen else _Inputs(given.varying, given.rows - seen, given.fixed)
+    # every tuple found clean by every listed rule before: those rules need no look (the
+    # lines' tuples looked up one by one, no set of them made)
+    listed_clean = (
+        seen is not None and bool(seen) and seen.issuperset(_lines_inputs(columns, varying))
+    )
+    if listed_clean:
+        inputs = _Inputs(varying, set(), fixed)
+    else:
+        rows = set(_lines_inputs(columns, varying))
+        inputs = _Inputs(varying, rows - seen if seen else rows, fixed)
+    bsn_free: bool | None = None  # both BSN screens at once, when first asked
     try:
         for spec in record_rules("declaratie", "line"):
-            screen = _SCREENS.get(spec.code)
-            if screen is not None and screen(columns):
+            code = spec.code
+            screen = _SCREENS.get(code)
+            if screen is not None:
+                if code in _BSN_SCOPES:
+                    if bsn_free is None:
+                        bsn_free = _bsn_free(columns)
+                    if bsn_free:
+                        continue
+                if screen(columns):
+                    continue
+            elif listed_clean and code in READS:
                 continue
             assert spec.func is not None
-            if not _rule_clean(spec.code, spec.func, columns, inputs, ctx, known):
+            if not _rule_clean(code, spec.func, columns, inputs, ctx, known):
                 return False
     except AttributeError:
         return False
@@ -421,15 +492,17 @@ class _Inputs:
     fixed: dict[str, Any]
 
 
-def _distinct_inputs(columns: Columns) -> _Inputs:
-    """The block's distinct tuples of :func:`_read_attrs` (few: codes, dates, parties); an
-    attribute with one value in the whole block (known from :class:`BlockColumns`) is kept
-    aside rather than repeated in every tuple."""
+def _varying_and_fixed(columns: Columns) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The attributes of :func:`_read_attrs` that vary in the block, and the one value of
+    each that does not (known from :class:`BlockColumns`)."""
     distinct = getattr(columns, "distinct", {})
     fixed = {a: d[0] for a in _read_attrs() if len(d := distinct.get(a, ())) == 1}
-    varying = tuple(a for a in _read_attrs() if a not in fixed)
-    rows = set(zip(*(columns[a] for a in varying), strict=True))
-    return _Inputs(varying, rows, fixed)
+    return tuple(a for a in _read_attrs() if a not in fixed), fixed
+
+
+def _lines_inputs(columns: Columns, varying: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
+    """Each line's tuple of the ``varying`` attributes."""
+    return zip(*(columns[a] for a in varying), strict=True)
 
 
 def _rule_inputs(reads: tuple[str, ...], given: _Inputs) -> set[tuple[Any, ...]]:
@@ -482,13 +555,35 @@ def _bsn_screen(scope: str) -> Callable[[Columns], bool]:
     BSN: the same answer as the rule's own screen of each line's texts."""
 
     def screen(columns: Columns) -> bool:
-        distinct = getattr(columns, "distinct", {})
-        texts: list[str] = []
-        for attr in _text_attrs(scope):  # a text's answer is its own: distinct ones suffice
-            texts.extend(filter(None, distinct.get(attr, columns[attr])))
-        return not may_hold_bsn_block(texts)
+        return not may_hold_bsn_block(_screened_texts(columns, _text_attrs(scope)))
 
     return screen
+
+
+#: the BSN screens' rules and the scope of the privacy fields each screens
+_BSN_SCOPES = {"R016": "free_text", "R042": "reference"}
+
+
+def _bsn_free(columns: Columns) -> bool:
+    """Both BSN screens (:func:`_bsn_screen`) at once: no text of either scope holds a
+    possible BSN (a text's answer is its own, so one screen over the texts of both answers
+    for each; when it finds one, each screen looks for itself)."""
+    return not may_hold_bsn_block(_screened_texts(columns, _all_text_attrs()))
+
+
+@cache
+def _all_text_attrs() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a for s in _BSN_SCOPES.values() for a in _text_attrs(s)))
+
+
+def _screened_texts(columns: Columns, attrs: tuple[str, ...]) -> list[str]:
+    """The texts of ``attrs`` the BSN screen must look at: a text's answer is its own, so
+    each column's distinct values suffice."""
+    distinct = getattr(columns, "distinct", {})
+    texts: list[str] = []
+    for attr in attrs:
+        texts.extend(filter(None, distinct.get(attr, columns[attr])))
+    return texts
 
 
 @cache
@@ -531,25 +626,38 @@ def compared_attributes() -> tuple[str, ...]:
 
 
 def _width_screen(columns: Columns) -> bool:
-    """R017 on lines: every amount has fewer digits than allowed."""
-    return (
-        max(columns["bedrag"], default=0) < 10 ** facts().line_amount_digits
-        and max(filter(None, columns["btw_bedrag"]), default=0) < 10 ** facts().vat_amount_digits
-    )
+    """R017 on lines: every amount has fewer digits than allowed (the greatest amounts as
+    their column screens found them, when they did)."""
+    highest = getattr(columns, "highest", {})
+    amount = highest.get("bedrag")
+    if amount is None:
+        amount = max(columns["bedrag"], default=0)
+    vat = highest.get("btw_bedrag")
+    if vat is None:
+        vat = max(filter(None, columns["btw_bedrag"]), default=0)
+    return amount < 10 ** facts().line_amount_digits and vat < 10 ** facts().vat_amount_digits
 
 
 def _vat_screen(columns: Columns) -> bool:
-    """R026: no VAT amount exceeds its line's amount."""
+    """R026: no VAT amount exceeds its line's amount. A VAT amount of 0 exceeds none when
+    the model keeps amounts at 0 or more: then only the others are compared."""
     vat = columns["btw_bedrag"]
-    if not any(vat) and vat.count(None) == len(vat):
-        return True  # all null
-    given = list(map(is_not, vat, repeat(None)))
+    if _amounts_never_negative():
+        given: Iterable[Any] = vat  # null and 0 are passed over
+    else:
+        given = list(map(is_not, vat, repeat(None)))
     return not any(map(gt, compress(vat, given), compress(columns["bedrag"], given)))
 
 
+@cache
+def _amounts_never_negative() -> bool:
+    """Whether the model accepts no line amount below 0 (its field's ``Ge``)."""
+    bounds = _int_bounds(Prestatie.model_fields["bedrag"])
+    return bounds is not None and bounds[0] >= 0
+
+
 _SCREENS: dict[str, Callable[[Columns], bool]] = {
-    "R016": _bsn_screen("free_text"),
-    "R042": _bsn_screen("reference"),
+    **{code: _bsn_screen(scope) for code, scope in _BSN_SCOPES.items()},
     "R017": _width_screen,
     "R026": _vat_screen,
 }

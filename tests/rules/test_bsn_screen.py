@@ -61,6 +61,11 @@ def test_block_screen_is_the_line_screen(texts: list[str]) -> None:
         ([f"x{BSN}"], True),
         ([f"{'1' * 18}"], False),  # 18 digits: counted as two runs of nine, then looked at
         (["12345", "6789"], False),  # never across two texts
+        (["a 12 345 678"], True),  # a grouped tail inside a longer one
+        (["a 12 34 567"], True),
+        (["1 22.333-444"], True),
+        (["x 12 3456", "12 345"], False),
+        (["12 345|678"], False),
         ([f"1 {BSN[:3]} {BSN[3:6]} {BSN[6:]}"], True),
         ([f"{BSN}€"], True),  # beyond Latin-1: the regular expressions
         ([], False),
