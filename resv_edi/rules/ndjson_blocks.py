@@ -199,10 +199,12 @@ def _chunks(fh: IO[bytes], max_len: int) -> Iterator[tuple[bytes, int, bytes | N
     ``max_len`` bytes without it) and ``tail``, with the last one, the bytes the exact reader
     reads last (else ``None``): a last line without a newline (``b""`` when there is none),
     or everything from a line longer than ``max_len`` bytes on (the exact reader stops
-    there). A seekable file is read again from the start of a chunk's unfinished line (a
-    seek back, not a copy of the next chunk: a new half-megabyte buffer costs its pages'
-    first touches)."""
-    seekable = fh.seekable()
+    there). A file read through a buffer that can seek (a file by path, the parts of
+    ``validate --split``, bytes in memory) is read again from the start of a chunk's
+    unfinished line (a seek back, not a copy of the next chunk: a new half-megabyte buffer
+    costs its pages' first touches); any other stream keeps the copy (a compressed stream
+    may say it can seek, but would decompress again from its start)."""
+    seekable = isinstance(fh, io.BufferedReader | io.BytesIO) and fh.seekable()
     rest = b""
     while data := fh.read(CHUNK):
         chunk = rest + data if rest else data

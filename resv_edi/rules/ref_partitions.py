@@ -65,7 +65,7 @@ from resv_edi.rules.references import (
 )
 
 BOUND = 10_000  # lines (rows) held in memory before they are spilled
-HASHES = 20_000  # hashes held (8 bytes each; sorted as a list of ints when spilled)
+HASHES = 20_000  # keys held (a list of floats, about 32 bytes a key; sorted in place when spilled)
 PARTITIONS = 128
 #: most hashes the pass over the kept lines looks for (duplicated and credited references);
 #: past it, every line is answered by the partitions

@@ -6,11 +6,12 @@ generated mixtures of them, at block sizes that cut the message in many places."
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -373,24 +374,42 @@ class _Unseekable(io.RawIOBase):
         return self._data.readinto(buffer)
 
 
+def _unseekable(data: bytes) -> BinaryIO:
+    return io.BufferedReader(_Unseekable(data))
+
+
+def _gzipped(data: bytes) -> BinaryIO:
+    """A compressed stream: it says it can seek, but seeking back decompresses again."""
+    return cast(BinaryIO, gzip.GzipFile(fileobj=io.BytesIO(gzip.compress(data)), mode="rb"))
+
+
 @pytest.mark.parametrize("chunk", [61, 400, 1 << 20])
 @pytest.mark.parametrize("ending", ENDINGS)
-def test_unseekable_streams(
-    chunk: int, ending: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("stream", [_unseekable, _gzipped], ids=["unseekable", "gzip"])
+def test_streams_not_sought(
+    chunk: int,
+    ending: str,
+    stream: Callable[[bytes], BinaryIO],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A stream that cannot seek gives the issues the file gives (a seekable file is read
-    again from a chunk's unfinished line, a stream keeps it and adds the next chunk)."""
+    """A stream that cannot seek, or that should not (compressed), gives the issues the file
+    gives: a file is read again from a chunk's unfinished line, such a stream keeps that line
+    and adds the next chunk to it."""
     monkeypatch.setattr(blocks, "CHUNK", chunk)
     data, longest = _ending(ending)
     path = tmp_path / "s.ndjson"
     path.write_bytes(data)
     limits = Limits(max_line_length=longest + 1)
-    stream = io.BufferedReader(_Unseekable(data))
-    assert not stream.seekable()
-    unseekable = list(NdjsonCheck(path, None, limits, stream=stream))
+    sought: list[int] = []
+    given = stream(data)
+    seek = given.seek
+    given.seek = lambda *a: sought.append(1) or seek(*a)  # type: ignore[method-assign]
+    streamed = list(NdjsonCheck(path, None, limits, stream=given))
     exact = list(validate(path, "ndjson", limits=limits))
-    assert unseekable == list(NdjsonCheck(path, None, limits)) == exact
+    assert streamed == list(NdjsonCheck(path, None, limits)) == exact
     assert bool(exact) == (ending in ("blank_lines", "long_last", "long_middle"))
+    assert not sought
 
 
 @pytest.mark.parametrize("enabled", [True, False])
