@@ -5,6 +5,7 @@ memory and spilled to partitions, on generated lines with few references, plans 
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from itertools import pairwise
@@ -167,6 +168,18 @@ def _shown(index: Any, blocked: set[int]) -> list[list[Any]]:
     ]
 
 
+def _same_as_sqlite(lines: list[tuple[Any, ...]], numbering: str) -> list[list[Any]]:
+    """What the index answers for ``lines`` (:func:`_shown`), asserted equal to what the SQLite
+    index answers."""
+    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
+    with ReferenceIndex() as sql, PartitionedIndex() as ours:
+        _fill_mixed_sql(sql, lines, numbering)
+        _fill_mixed(ours, lines, numbering)
+        found = _shown(ours, blocked)
+        assert found == _shown(sql, blocked)
+    return found
+
+
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -202,11 +215,7 @@ def test_column_blocks_answer_as_rows(
     monkeypatch.setattr(partitions, "NEEDED", needed)
     monkeypatch.setattr(partitions, "ROUNDS", rounds)
     monkeypatch.setattr(partitions, "PARTITIONS", 4)
-    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
-    with ReferenceIndex() as sql, PartitionedIndex() as ours:
-        _fill_mixed_sql(sql, lines, numbering)
-        _fill_mixed(ours, lines, numbering)
-        assert _shown(ours, blocked) == _shown(sql, blocked)
+    _same_as_sqlite(lines, numbering)
 
 
 @st.composite
@@ -278,18 +287,15 @@ def test_credits_settled_by_hashes(
         real(self, rows, credits)
 
     monkeypatch.setattr(partitions._Answerer, "add", add)
-    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
-    with ReferenceIndex() as sql, PartitionedIndex() as ours:
-        _fill_mixed_sql(sql, lines, numbering)
-        _fill_mixed(ours, lines, numbering)
-        found = _shown(ours, blocked)
-        assert found == _shown(sql, blocked)
+    found = _same_as_sqlite(lines, numbering)
     if len({bool(line[7]) for line in lines}) > 1 or any(line[7] == 3 for line in lines):
         return  # a text and a hash of compared values are compared by rows
     if any(isinstance(value, date) for line in lines for value in line[6]):
         return  # equal dates may be kept as a value or a text (hashes differ): rows compare
     named = {a.row.reference for kind in found[:3] for a in kind}
     named |= {a.row.previous for kind in found[1:3] for a in kind}
+    credited = Counter(line[1] for line in lines if not line[2] and line[1] is not None)
+    named |= {ref for ref, n in credited.items() if n > 1}  # credited twice: never settled
     for row in given_rows:  # a hash collision would only add rows; none among a few texts
         assert row[3] in named or (not row[5] and (row[4] is None or row[4] in named))
 
@@ -353,12 +359,7 @@ def test_rounds_of_hashes(
     for k in range(16):  # debits credited once each: keys to settle, in several partitions
         lines.insert(2 * k, (f"U{k}", None, True, 9, "P1", "W001", VALUES[0], 1))
         lines.append((f"V{k}", f"U{k}", False, 9 - k % 2, "P1", "W001", VALUES[k % 3 // 2], 1))
-    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
-    with ReferenceIndex() as sql, PartitionedIndex() as ours:
-        _fill_mixed_sql(sql, lines, "gaps")
-        _fill_mixed(ours, lines, "gaps")
-        found = _shown(ours, blocked)
-        assert found == _shown(sql, blocked)
+    found = _same_as_sqlite(lines, "gaps")
     assert all(map(len, found[:3]))  # duplicates, credit problems and differences
     if passes == "rounds":
         assert len(settled) > 1 and every and not any(every)
@@ -486,11 +487,7 @@ def test_colliding_keys_are_confirmed_by_rows(
         monkeypatch.setattr(partitions, name, value)
     monkeypatch.setattr(partitions, "ROUNDS", 100)
     monkeypatch.setattr(partitions, "PARTITIONS", 4)
-    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
-    with ReferenceIndex() as sql, PartitionedIndex() as ours:
-        _fill_mixed_sql(sql, lines, "consecutive")
-        _fill_mixed(ours, lines, "consecutive")
-        assert _shown(ours, blocked) == _shown(sql, blocked)
+    _same_as_sqlite(lines, "consecutive")
 
 
 @pytest.mark.parametrize("keep", [3, 9, 12])

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_ref_partitions import VALUES, WIDTH, _fill_mixed, _fill_mixed_sql, _shown
+from test_ref_partitions import VALUES, WIDTH, _same_as_sqlite
 
 import resv_edi.rules.ref_partitions as partitions
 import resv_edi.rules.ref_window as ref_window
@@ -16,7 +16,6 @@ from resv_edi.rules.fact_log import encode
 from resv_edi.rules.ref_blocks import block_rows, ref_block
 from resv_edi.rules.ref_partitions import PartitionedIndex, _key
 from resv_edi.rules.ref_window import RecentLines
-from resv_edi.rules.references import ReferenceIndex
 
 #: a line: its reference, the reference it credits (None: a debit), amount, compared values
 Line = tuple[str, str | None, int, tuple[Any, ...]]
@@ -113,12 +112,7 @@ def test_matched_keys_are_not_asked_for(window: int, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(PartitionedIndex, "_settle", settling)
     lines = _lines(30)
-    blocked = {n for n, line in enumerate(lines, 1) if line[7]}
-    with ReferenceIndex() as sql, PartitionedIndex() as ours:
-        _fill_mixed_sql(sql, lines, "consecutive")
-        _fill_mixed(ours, lines, "consecutive")
-        found = _shown(ours, blocked)
-        assert found == _shown(sql, blocked)
+    found = _same_as_sqlite(lines, "consecutive")
     assert [p.row.reference for p in found[1]] == ["C5"]
     if window:
         assert sorted(asked) == [_key("D3")]
